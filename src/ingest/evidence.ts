@@ -1,0 +1,36 @@
+import {z} from 'zod'
+import {CollectionError} from '../snapshot/schema.js'
+
+/** Every kind of file ciltune can read; recognized by content (see classify.ts), or declared by a collector. */
+export const EvidenceKind = z.enum([
+  'status-text', 'status-json', 'cli-status', 'service-list', 'map-list', 'metrics',
+  'configmap', 'helm-values', 'helm-release', 'nodes', 'pods', 'agent-log', 'snapshot',
+  'cilium-resources', 'operator',
+])
+export type EvidenceKind = z.infer<typeof EvidenceKind>
+
+/**
+ * One piece of raw evidence as collected: the live collector, `--from DIR` and the sysdump reader
+ * all produce these, and one builder (build.ts) turns them into the snapshot.
+ */
+export interface EvidenceFile {
+  path: string // shown in evidence: file path, archive path, or "pod/NAME: command"
+  text: string
+  agent?: string // the agent it belongs to; undefined = cluster-wide
+  kind?: EvidenceKind // declared by a collector; otherwise classified by content
+  previous?: boolean // agent log of the previous container
+}
+
+export interface Collected {
+  origin: {kind: 'files' | 'live' | 'sysdump' | 'prometheus' | 'snapshot', path?: string, context?: string}
+  files: EvidenceFile[]
+  agents: string[] // every agent that should appear, even with no evidence (unreachable)
+  agentNodes: Record<string, string>
+  agentErrors: Record<string, CollectionError[]>
+  clusterErrors: CollectionError[]
+  skipped: Array<{path: string, reason: string}>
+}
+
+export function emptyCollected(kind: Collected['origin']['kind'], path?: string): Collected {
+  return {origin: {kind, path}, files: [], agents: [], agentNodes: {}, agentErrors: {}, clusterErrors: [], skipped: []}
+}

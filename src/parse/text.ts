@@ -1,0 +1,28 @@
+import type {SourceRef} from '../snapshot/schema.js'
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g
+const DEFAULTED = /^Defaulted container "[^"]*" out of: /
+
+/**
+ * Split captured output into lines with real-world noise removed, keeping line numbers exact:
+ * CRLF, ANSI colour codes and kubectl's "Defaulted container" notice are tolerated.
+ * A removed notice becomes an empty line so every later line keeps its number.
+ */
+export function splitLines(text: string): string[] {
+  const lines = text.replace(ANSI, '').split(/\r?\n|\r/)
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
+  return lines.map((l) => (DEFAULTED.test(l) ? '' : l.replace(/\s+$/, '')))
+}
+
+export function src(file: string, line: number, text: string): SourceRef {
+  return {file, line, text: text.trim()}
+}
+
+/** Parse an integer that may be printed with separators; undefined when it is not a number. */
+export function int(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined
+  const t = s.trim().replace(/,/g, '')
+  if (!/^-?\d+$/.test(t)) return undefined
+  return Number(t)
+}

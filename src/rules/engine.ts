@@ -1,0 +1,94 @@
+import {readdirSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath, pathToFileURL} from 'node:url'
+import type {Snapshot} from '../snapshot/schema.js'
+import {clusterVersion, has, versionSatisfies} from './helpers.js'
+import type {Finding, Rule, RuleContext, RuleOutcome} from './types.js'
+import {SEVERITY_ORDER} from './types.js'
+
+class NotEvaluated extends Error {}
+
+/** rules/ sits next to src/ both in the source tree (tsx) and in dist/. */
+export function rulesDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules')
+}
+
+let cache: Rule[] | undefined
+
+/** Every rule file in rules/ (one rule per file, default export); files starting with "_" are helpers. */
+export async function loadRules(dir = rulesDir()): Promise<Rule[]> {
+  if (cache && dir === rulesDir()) return cache
+  const files = readdirSync(dir)
+    .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.startsWith('_'))
+    .sort()
+  const rules: Rule[] = []
+  for (const f of files) {
+    const mod = await import(pathToFileURL(join(dir, f)).href) as {default?: Rule}
+    if (!mod.default?.meta?.id || typeof mod.default.check !== 'function') {
+      throw new Error(`rules/${f}: expected a default export {meta, check}`)
+    }
+    rules.push(mod.default)
+  }
+  const ids = new Set<string>()
+  for (const r of rules) {
+    if (ids.has(r.meta.id)) throw new Error(`rules: duplicate rule id ${r.meta.id}`)
+    ids.add(r.meta.id)
+  }
+  if (dir === rulesDir()) cache = rules
+  return rules
+}
+
+export interface RunResult {
+  findings: Finding[]
+  outcomes: RuleOutcome[]
+}
+
+export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion(snapshot)): {findings: Finding[], outcome: RuleOutcome} {
+  const {meta} = rule
+  if (!versionSatisfies(version, meta.versions)) {
+    return {findings: [], outcome: {id: meta.id, result: 'not-applicable', reason: `applies to Cilium ${meta.versions}, cluster runs ${version}`}}
+  }
+  const satisfied = meta.needs.length === 0 || meta.needs.some((group) => group.every((k) => has(snapshot, k)))
+  if (!satisfied) {
+    const want = meta.needs.map((g) => g.join(' + ')).join(' or ')
+    return {findings: [], outcome: {id: meta.id, result: 'not-evaluated', reason: `no ${want} evidence`}}
+  }
+  const ctx: RuleContext = {
+    snapshot,
+    ciliumVersion: version,
+    notEvaluated(reason: string): never {
+      throw new NotEvaluated(reason)
+    },
+  }
+  try {
+    const results = rule.check(ctx)
+    const findings = results.map((r) => ({
+      id: meta.id,
+      severity: r.severity ?? meta.severity,
+      title: r.title ?? meta.title,
+      message: r.message,
+      agents: r.agents,
+      evidence: r.evidence,
+      helm: r.helm,
+      ...(r.fix ? {fix: r.fix} : {}),
+    }))
+    return {findings, outcome: {id: meta.id, result: findings.length > 0 ? 'fired' : 'passed'}}
+  } catch (error) {
+    if (error instanceof NotEvaluated) return {findings: [], outcome: {id: meta.id, result: 'not-evaluated', reason: error.message}}
+    // A rule bug must not take the whole report down at 3 a.m.; it is reported as not evaluated.
+    return {findings: [], outcome: {id: meta.id, result: 'not-evaluated', reason: `rule error: ${(error as Error).message}`}}
+  }
+}
+
+export function runRules(rules: Rule[], snapshot: Snapshot): RunResult {
+  const version = clusterVersion(snapshot)
+  const findings: Finding[] = []
+  const outcomes: RuleOutcome[] = []
+  for (const rule of rules) {
+    const r = runRule(rule, snapshot, version)
+    findings.push(...r.findings)
+    outcomes.push(r.outcome)
+  }
+  findings.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || a.id.localeCompare(b.id))
+  return {findings, outcomes}
+}

@@ -1,0 +1,117 @@
+import type {Agent, Snapshot, SourceRef} from '../snapshot/schema.js'
+import type {Evidence, EvidenceKind} from './types.js'
+
+/** Evidence line from a parsed value's source. */
+export function ev(src: SourceRef): Evidence {
+  return {source: src.file, line: src.line, text: src.text}
+}
+
+/** At most `max` evidence lines, plus one line saying how many more there were. */
+export function capEvidence(items: Evidence[], max = 8): Evidence[] {
+  if (items.length <= max) return items
+  const rest = items.length - max
+  return [...items.slice(0, max), {source: '…', line: 0, text: `(${rest} more evidence lines omitted)`}]
+}
+
+export function has(snapshot: Snapshot, kind: EvidenceKind): boolean {
+  const c = snapshot.cluster
+  switch (kind) {
+    case 'status': return snapshot.agents.some((a) => a.status)
+    case 'services': return snapshot.agents.some((a) => a.services)
+    case 'maps': return snapshot.agents.some((a) => a.maps)
+    case 'metrics': return snapshot.agents.some((a) => a.metrics && a.metrics.samples.length > 0) ||
+      Boolean(snapshot.prometheus && snapshot.prometheus.samples.length > 0)
+    case 'logs': return snapshot.agents.some((a) => a.logs.length > 0)
+    case 'config': return Boolean(c.config)
+    case 'helm': return Boolean(c.helm)
+    case 'nodes': return Boolean(c.nodes && c.nodes.length > 0)
+    case 'pods': return Boolean(c.pods && c.pods.length > 0) || snapshot.agents.some((a) => a.pod)
+    case 'counts': return Boolean(c.counts)
+    case 'operator': return Boolean(c.operator)
+    case 'prometheus': return Boolean(snapshot.prometheus)
+  }
+}
+
+export function agentsWith<K extends 'status' | 'services' | 'maps' | 'metrics'>(
+  snapshot: Snapshot, kind: K,
+): Array<Agent & Required<Pick<Agent, K>>> {
+  return snapshot.agents.filter((a) => a[kind] !== undefined) as Array<Agent & Required<Pick<Agent, K>>>
+}
+
+/** cilium-config value with its source; undefined when the key or the ConfigMap is absent. */
+export function configValue(snapshot: Snapshot, key: string): {value: string, src: SourceRef} | undefined {
+  return snapshot.cluster.config?.data[key]
+}
+
+export function configBool(snapshot: Snapshot, key: string): boolean | undefined {
+  const v = configValue(snapshot, key)?.value.trim().toLowerCase()
+  if (v === undefined) return undefined
+  if (v === 'true') return true
+  if (v === 'false') return false
+  return undefined
+}
+
+/** Parse "1.18.7", "v1.18.7-2adae214", "1.20.0-dev" into numbers; undefined when not a version. */
+export function parseVersion(v: string | undefined): [number, number, number] | undefined {
+  if (!v) return undefined
+  const m = /v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v)
+  if (!m) return undefined
+  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)]
+}
+
+export function compareVersions(a: [number, number, number], b: [number, number, number]): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]
+}
+
+/** Does version `v` satisfy a range like ">=1.16", "<1.18", ">=1.16 <1.19", "*". Unknown versions satisfy. */
+export function versionSatisfies(v: string | undefined, range: string): boolean {
+  const parsed = parseVersion(v)
+  if (!parsed || range.trim() === '*' || range.trim() === '') return true
+  return range.trim().split(/\s+/).every((clause) => {
+    const m = /^(>=|<=|>|<|=)?(.+)$/.exec(clause)
+    const bound = parseVersion(m?.[2])
+    if (!m || !bound) return true
+    const c = compareVersions(parsed, bound)
+    switch (m[1]) {
+      case '>=': return c >= 0
+      case '<=': return c <= 0
+      case '>': return c > 0
+      case '<': return c < 0
+      default: return c === 0
+    }
+  })
+}
+
+/** The most common agent version in the snapshot (from status), or undefined. */
+export function clusterVersion(snapshot: Snapshot): string | undefined {
+  const counts = new Map<string, number>()
+  for (const a of snapshot.agents) {
+    const v = a.status?.cilium?.version
+    if (v) counts.set(v, (counts.get(v) ?? 0) + 1)
+  }
+  let best: string | undefined
+  let n = 0
+  for (const [v, c] of counts) if (c > n) [best, n] = [v, c]
+  return best
+}
+
+/** Metric samples for a family, from the agents (each tagged with its agent) and from Prometheus. */
+export function metricSamples(snapshot: Snapshot, name: string) {
+  const out: Array<{agent?: string, labels: Record<string, string>, value: number, src: SourceRef}> = []
+  for (const a of snapshot.agents) {
+    for (const s of a.metrics?.samples ?? []) if (s.name === name) out.push({agent: a.name, labels: s.labels, value: s.value, src: s.src})
+  }
+  for (const s of snapshot.prometheus?.samples ?? []) {
+    if (s.name === name) out.push({agent: s.labels.pod ?? s.labels.instance, labels: s.labels, value: s.value, src: s.src})
+  }
+  return out
+}
+
+/** Whether a metric family was exported at all (present in any agent or in Prometheus). */
+export function metricExported(snapshot: Snapshot, name: string): boolean {
+  return metricSamples(snapshot, name).length > 0
+}
+
+export function percent(x: number): string {
+  return `${(x * 100).toFixed(x >= 0.1 ? 0 : 1)} %`
+}

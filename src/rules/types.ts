@@ -1,0 +1,76 @@
+import {z} from 'zod'
+import type {Snapshot} from '../snapshot/schema.js'
+
+export const Severity = z.enum(['critical', 'high', 'medium', 'info'])
+export type Severity = z.infer<typeof Severity>
+export const SEVERITY_ORDER: Record<Severity, number> = {critical: 3, high: 2, medium: 1, info: 0}
+
+export const Evidence = z.object({
+  source: z.string(), // file path (or "pod/cilium-x: cilium-dbg status --verbose", or archive path)
+  line: z.number().int(), // 1-based; 0 = not a single line
+  text: z.string(),
+})
+export type Evidence = z.infer<typeof Evidence>
+
+export const HelmSuggestion = z.object({
+  path: z.string(), // dotted Helm path, e.g. "bpf.mapDynamicSizeRatio"
+  value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  reason: z.string(),
+  cost: z.string().optional(), // memory, restarts, state loss
+  prerequisites: z.array(z.string()).optional(), // ids of conditions, see src/suggest
+})
+export type HelmSuggestion = z.infer<typeof HelmSuggestion>
+
+export const Finding = z.object({
+  id: z.string(), // the rule id
+  severity: Severity,
+  title: z.string(),
+  message: z.string(), // one or two sentences: what is wrong, measured
+  agents: z.array(z.string()), // affected agents; empty = cluster-wide
+  evidence: z.array(Evidence),
+  helm: z.array(HelmSuggestion),
+  fix: z.string().optional(), // when not a Helm value (restart, upgrade, delete a service ...)
+})
+export type Finding = z.infer<typeof Finding>
+
+/** What a rule needs; the engine reports "not evaluated" when none of it exists in the snapshot. */
+export type EvidenceKind =
+  | 'status' | 'services' | 'maps' | 'metrics' | 'logs'
+  | 'config' | 'helm' | 'nodes' | 'pods' | 'counts' | 'operator' | 'prometheus'
+
+export interface RuleMeta {
+  id: string // stable, kebab-case: "bpf-map-pressure"
+  title: string
+  severity: Severity // the highest severity the rule can report
+  versions: string // Cilium versions the rule applies to, e.g. ">=1.16" or "*"
+  needs: EvidenceKind[][] // alternatives: any one group fully present is enough, e.g. [['metrics'], ['maps','status']]
+  catalog: string[] // rules-catalog ids it implements, e.g. ["R-MAP-06"]
+  description: string // what it checks
+  why: string
+  fix: string
+  prerequisites?: string
+  sources: string[]
+}
+
+/** What a check may return: findings (possibly none = passed) or an explicit "could not evaluate". */
+export type CheckResult = Omit<Finding, 'id' | 'title' | 'severity'> & {severity?: Severity, title?: string}
+
+export interface RuleContext {
+  snapshot: Snapshot
+  /** Version of the cluster's agents ("1.18.7") when known. */
+  ciliumVersion?: string
+  /** Mark the rule not evaluated from inside the check (evidence present but unusable). */
+  notEvaluated(reason: string): never
+}
+
+export interface Rule {
+  meta: RuleMeta
+  check(ctx: RuleContext): CheckResult[]
+}
+
+export const RuleOutcome = z.object({
+  id: z.string(),
+  result: z.enum(['fired', 'passed', 'not-evaluated', 'not-applicable']),
+  reason: z.string().optional(),
+})
+export type RuleOutcome = z.infer<typeof RuleOutcome>

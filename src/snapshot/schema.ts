@@ -1,0 +1,385 @@
+import {z} from 'zod'
+
+/*
+ * The snapshot: every piece of evidence ciltune reasons about, normalized.
+ * Live collection, `--from DIR`, sysdumps and Prometheus all produce this one document,
+ * so rules never know where evidence came from. Every parsed value carries `src`,
+ * the file (or pod/command) and 1-based line it was read from, so findings can quote it.
+ */
+
+export const SourceRef = z.object({
+  file: z.string(),
+  line: z.number().int(), // 1-based; 0 = the whole file / no single line
+  text: z.string(),
+})
+export type SourceRef = z.infer<typeof SourceRef>
+
+export const Unrecognized = z.object({line: z.number().int(), text: z.string()})
+export type Unrecognized = z.infer<typeof Unrecognized>
+
+const StateLine = z.object({state: z.string(), message: z.string(), src: SourceRef})
+
+// ---------- cilium-dbg status (text --verbose / plain, or -o json) ----------
+
+export const KprDevice = z.object({name: z.string(), ips: z.array(z.string()), directRouting: z.boolean()})
+
+export const ControllerRow = z.object({
+  name: z.string(),
+  lastSuccess: z.string(), // "57s ago" | "never" | RFC3339 (json)
+  lastError: z.string(),
+  failureCount: z.number().int(), // consecutive failures
+  message: z.string(), // "no error" when empty
+  src: SourceRef,
+})
+export type ControllerRow = z.infer<typeof ControllerRow>
+
+/**
+ * Canonical ids for the BPF Maps rows, so the 1.17 → 1.18 rename
+ * ("Endpoint policy" was the lxc map, then became the policy map) is resolved once, in the parser.
+ */
+export const BpfMapId = z.enum([
+  'ct-tcp', 'ct-any', 'nat', 'neigh', 'sock-revnat',
+  'auth', 'endpoints', 'ipcache', 'ipmasq4', 'ipmasq6', 'frag4',
+  'lb4-services', 'lb6-services', 'lb4-backends', 'lb6-backends', 'lb4-revnat', 'lb6-revnat',
+  'lb-affinity', 'metrics', 'ratelimit-metrics', 'policy', 'policy-stats', 'tunnel', 'other',
+])
+export type BpfMapId = z.infer<typeof BpfMapId>
+
+export const BpfMapRow = z.object({name: z.string(), id: BpfMapId, size: z.number().int(), src: SourceRef})
+export type BpfMapRow = z.infer<typeof BpfMapRow>
+
+export const ClusterHealthNode = z.object({
+  name: z.string(),
+  localhost: z.boolean(),
+  ips: z.array(z.string()),
+  // "reachable"/"unreachable" (≤1.16) or "x/y" (1.17+), as printed
+  host: z.string(),
+  endpoints: z.string(),
+  hostOk: z.boolean(),
+  endpointsOk: z.boolean(),
+  src: SourceRef,
+})
+
+export const ModuleHealth = z.object({
+  path: z.string(), // "agent.controlplane.lb.reconciler" style: tree ancestors joined by "."
+  name: z.string(),
+  level: z.enum(['OK', 'DEGRADED', 'STOPPED']),
+  message: z.string(),
+  age: z.string(),
+  count: z.number().int(),
+  src: SourceRef,
+})
+export type ModuleHealth = z.infer<typeof ModuleHealth>
+
+export const AgentStatus = z.object({
+  format: z.enum(['text', 'json']),
+  verbose: z.boolean(),
+  kvstore: StateLine.optional(),
+  kubernetes: StateLine.optional(),
+  kubeProxyReplacement: z.object({
+    mode: z.string(), // True/False (1.16+), Strict/Probe/Partial/Disabled (older)
+    enabled: z.boolean(), // True/Strict → true; Partial/Probe count as partially on → true; False/Disabled → false
+    devices: z.array(KprDevice),
+    src: SourceRef,
+  }).optional(),
+  cilium: z.object({
+    state: z.string(), // Ok | Warning | Failure | Disabled
+    message: z.string(),
+    version: z.string().optional(), // "1.18.7" when the message carries one
+    src: SourceRef,
+  }).optional(),
+  staleStatus: z.object({text: z.string(), src: SourceRef}).optional(),
+  nodeMonitor: z.object({text: z.string(), lost: z.number().int().optional(), src: SourceRef}).optional(),
+  healthDaemon: StateLine.optional(),
+  ipam: z.object({
+    pools: z.array(z.object({
+      family: z.enum(['IPv4', 'IPv6']), used: z.number().int(), total: z.number().int(), cidr: z.string().optional(),
+    })),
+    src: SourceRef,
+  }).optional(),
+  clusterMesh: z.object({ready: z.number().int(), total: z.number().int(), src: SourceRef}).optional(),
+  bigTcp: z.object({
+    ipv4: z.object({enabled: z.boolean(), src: SourceRef}).optional(),
+    ipv6: z.object({enabled: z.boolean(), src: SourceRef}).optional(),
+  }).optional(),
+  bandwidthManager: z.object({enabled: z.boolean(), text: z.string(), src: SourceRef}).optional(),
+  routing: z.object({
+    network: z.enum(['Native', 'Tunnel']).optional(), // absent in ≤1.15 "Host Routing:" form
+    tunnelProtocol: z.string().optional(),
+    host: z.enum(['BPF', 'Legacy']),
+    src: SourceRef,
+  }).optional(),
+  attachMode: z.object({value: z.string(), src: SourceRef}).optional(),
+  deviceMode: z.object({value: z.string(), configured: z.string().optional(), src: SourceRef}).optional(),
+  masquerading: z.object({mode: z.string(), text: z.string(), src: SourceRef}).optional(), // mode: Disabled | IPTables | BPF | BPF (ip-masq-agent)
+  controllers: z.object({
+    healthy: z.number().int(), total: z.number().int(), src: SourceRef, rows: z.array(ControllerRow),
+  }).optional(),
+  proxy: z.object({text: z.string(), src: SourceRef}).optional(),
+  hubble: z.object({
+    state: z.string(),
+    currentFlows: z.number().optional(),
+    maxFlows: z.number().optional(),
+    flowsPerSecond: z.number().optional(),
+    metrics: z.string().optional(),
+    text: z.string(),
+    src: SourceRef,
+  }).optional(),
+  kprDetails: z.array(z.object({key: z.string(), value: z.string(), src: SourceRef})).optional(),
+  bpfMaps: z.object({
+    dynamicSizing: z.boolean(),
+    ratio: z.number().optional(),
+    src: SourceRef,
+    maps: z.array(BpfMapRow),
+  }).optional(),
+  encryption: z.object({mode: z.string(), text: z.string(), src: SourceRef}).optional(),
+  clusterHealth: z.object({
+    reachable: z.number().int().optional(),
+    total: z.number().int().optional(),
+    text: z.string(), // the whole value, e.g. "Probe disabled" or "Warning cilium-health daemon unreachable"
+    src: SourceRef,
+    nodes: z.array(ClusterHealthNode),
+  }).optional(),
+  modulesHealth: z.object({
+    stopped: z.number().int().optional(),
+    degraded: z.number().int().optional(),
+    ok: z.number().int().optional(),
+    unknown: z.number().int().optional(),
+    src: SourceRef,
+    modules: z.array(ModuleHealth), // verbose tree leaves (empty when only the summary was printed)
+  }).optional(),
+  // Cilium state not Ok: the CLI exits early and trailing sections are missing by design.
+  earlyExit: z.boolean(),
+  unrecognized: z.array(Unrecognized),
+})
+export type AgentStatus = z.infer<typeof AgentStatus>
+
+// ---------- cilium-dbg service list ----------
+
+export const Backend = z.object({
+  index: z.number().int(),
+  address: z.string(), // "10.244.1.48:53/TCP" as printed
+  ip: z.string(),
+  port: z.number().int(),
+  proto: z.string().optional(),
+  state: z.string(), // active | terminating | quarantined | maintenance | ...
+  preferred: z.boolean(),
+  src: SourceRef,
+})
+export const Service = z.object({
+  id: z.number().int().optional(), // current main dropped the ID column
+  frontend: z.string(),
+  ip: z.string(),
+  port: z.number().int(),
+  proto: z.string().optional(),
+  type: z.string(), // ClusterIP, NodePort, LoadBalancer, HostPort, ExternalIPs, LocalRedirect ...
+  remote: z.boolean(),
+  backends: z.array(Backend),
+  src: SourceRef,
+})
+export type Service = z.infer<typeof Service>
+export const ServiceList = z.object({
+  format: z.enum(['text', 'json']),
+  services: z.array(Service),
+  unrecognized: z.array(Unrecognized),
+})
+export type ServiceList = z.infer<typeof ServiceList>
+
+// ---------- cilium-dbg map list ----------
+
+export const MapListRow = z.object({
+  name: z.string(), // cilium_lb4_services_v2
+  entries: z.number().int().optional(), // undefined when printed "unknown"
+  errors: z.number().int().optional(),
+  cacheEnabled: z.boolean().optional(),
+  src: SourceRef,
+})
+export const MapList = z.object({
+  verbose: z.boolean(),
+  maps: z.array(MapListRow),
+  // from --verbose cache dumps: entries whose state is "error", per map
+  errorEntries: z.array(z.object({map: z.string(), key: z.string(), error: z.string(), src: SourceRef})),
+  unrecognized: z.array(Unrecognized),
+})
+export type MapList = z.infer<typeof MapList>
+
+// ---------- metrics ----------
+
+export const MetricSample = z.object({
+  name: z.string(),
+  labels: z.record(z.string(), z.string()),
+  value: z.number(), // NaN is not representable in JSON: parsers drop NaN samples into unrecognized
+  src: SourceRef,
+})
+export type MetricSample = z.infer<typeof MetricSample>
+export const Metrics = z.object({
+  format: z.enum(['exposition', 'list-tabular', 'list-shell', 'json', 'prometheus']),
+  samples: z.array(MetricSample),
+  unrecognized: z.array(Unrecognized),
+})
+export type Metrics = z.infer<typeof Metrics>
+
+// ---------- agent logs (only the lines that matter are kept) ----------
+
+export const LogEntry = z.object({
+  level: z.string(), // debug | info | warning | error | fatal | panic (normalized lower case, "warn" → "warning")
+  msg: z.string(),
+  time: z.string().optional(),
+  subsys: z.string().optional(), // subsys= (logrus) or module= (slog)
+  // what ciltune recognized in the line
+  kind: z.enum(['fatal', 'map-full', 'netkit-kernel', 'error', 'warning', 'other']),
+  src: SourceRef,
+})
+export type LogEntry = z.infer<typeof LogEntry>
+export const AgentLog = z.object({
+  file: z.string(),
+  previous: z.boolean(), // kubectl logs --previous / sysdump "-previous" file
+  format: z.enum(['logfmt', 'slog', 'mixed', 'unknown']),
+  lines: z.number().int(),
+  levels: z.record(z.string(), z.number().int()), // count per level
+  debugLines: z.number().int(),
+  entries: z.array(LogEntry), // warnings and above, plus recognized kinds; capped by the parser
+  truncated: z.boolean(),
+})
+export type AgentLog = z.infer<typeof AgentLog>
+
+// ---------- cluster objects ----------
+
+export const ConfigMap = z.object({
+  name: z.string(),
+  namespace: z.string().optional(),
+  data: z.record(z.string(), z.object({value: z.string(), src: SourceRef})),
+})
+export type ConfigMap = z.infer<typeof ConfigMap>
+
+export const HelmValues = z.object({
+  source: z.string(),
+  chartVersion: z.string().optional(),
+  revision: z.number().int().optional(),
+  values: z.record(z.string(), z.unknown()), // user-supplied values (.config of the release)
+  chartDefaults: z.record(z.string(), z.unknown()).optional(), // .chart.values, when known
+})
+export type HelmValues = z.infer<typeof HelmValues>
+
+export const Node = z.object({
+  name: z.string(),
+  kernel: z.string().optional(),
+  osImage: z.string().optional(),
+  memoryBytes: z.number().optional(), // status.capacity.memory
+  cpus: z.number().optional(), // status.capacity.cpu
+  maxPods: z.number().int().optional(),
+  podCIDRs: z.array(z.string()),
+  ready: z.boolean().optional(),
+  labels: z.record(z.string(), z.string()),
+  src: SourceRef,
+})
+export type Node = z.infer<typeof Node>
+
+export const PodInfo = z.object({
+  name: z.string(),
+  namespace: z.string().optional(),
+  node: z.string().optional(),
+  phase: z.string().optional(),
+  ready: z.boolean().optional(),
+  restarts: z.number().int(),
+  image: z.string().optional(),
+  lastTerminationReason: z.string().optional(), // OOMKilled, Error ...
+  memoryLimitBytes: z.number().optional(),
+  src: SourceRef,
+})
+export type PodInfo = z.infer<typeof PodInfo>
+
+export const Counts = z.object({
+  ciliumEndpoints: z.number().int().optional(),
+  ciliumEndpointSlices: z.number().int().optional(),
+  ciliumIdentities: z.number().int().optional(),
+  ciliumNodes: z.number().int().optional(),
+  services: z.number().int().optional(),
+  src: SourceRef.optional(),
+})
+
+export const Operator = z.object({
+  desired: z.number().int(),
+  ready: z.number().int(),
+  available: z.number().int().optional(),
+  image: z.string().optional(),
+  src: SourceRef,
+})
+
+// ---------- collection gaps ----------
+
+export const CollectionError = z.object({
+  command: z.string(), // "cilium-dbg status --verbose", "metrics", "prometheus query ..."
+  kind: z.enum(['timeout', 'forbidden', 'unreachable', 'failed', 'missing', 'unparsable']),
+  message: z.string(),
+})
+export type CollectionError = z.infer<typeof CollectionError>
+
+export const Agent = z.object({
+  name: z.string(), // pod name, or directory name for --from
+  node: z.string().optional(),
+  status: AgentStatus.optional(),
+  services: ServiceList.optional(),
+  maps: MapList.optional(),
+  metrics: Metrics.optional(),
+  logs: z.array(AgentLog),
+  pod: PodInfo.optional(),
+  errors: z.array(CollectionError),
+})
+export type Agent = z.infer<typeof Agent>
+
+export const Trend = z.object({
+  metric: z.string(),
+  labels: z.record(z.string(), z.string()),
+  current: z.number(),
+  slopePerHour: z.number(), // least-squares slope over the range window
+  windowSeconds: z.number(),
+  src: SourceRef,
+})
+export type Trend = z.infer<typeof Trend>
+
+export const Snapshot = z.object({
+  schemaVersion: z.literal(1),
+  createdAt: z.string(),
+  origin: z.object({
+    kind: z.enum(['files', 'live', 'sysdump', 'prometheus', 'snapshot']),
+    path: z.string().optional(),
+    context: z.string().optional(),
+  }),
+  cluster: z.object({
+    config: ConfigMap.optional(),
+    helm: HelmValues.optional(),
+    nodes: z.array(Node).optional(),
+    pods: z.array(PodInfo).optional(),
+    counts: Counts.optional(),
+    operator: Operator.optional(),
+    kubernetesVersion: z.string().optional(),
+    errors: z.array(CollectionError),
+  }),
+  agents: z.array(Agent),
+  // Cluster-wide metric series (Prometheus), labelled with pod/node where known.
+  prometheus: z.object({
+    url: z.string(),
+    samples: z.array(MetricSample),
+    trends: z.array(Trend),
+    absent: z.array(z.string()), // metric families that returned no series
+    errors: z.array(CollectionError),
+  }).optional(),
+  skipped: z.array(z.object({path: z.string(), reason: z.string()})),
+})
+export type Snapshot = z.infer<typeof Snapshot>
+
+export function emptySnapshot(kind: Snapshot['origin']['kind'], path?: string): Snapshot {
+  return {
+    schemaVersion: 1,
+    createdAt: new Date().toISOString(),
+    origin: {kind, path},
+    cluster: {errors: []},
+    agents: [],
+    skipped: [],
+  }
+}
+
+export function emptyAgent(name: string): Agent {
+  return {name, logs: [], errors: []}
+}
