@@ -1,0 +1,128 @@
+import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml'
+import type {Node as YamlNode} from 'yaml'
+
+/*
+ * Kubernetes objects as kubectl prints them (-o yaml or -o json), read once with their line numbers.
+ * JSON is read by the YAML parser too (YAML 1.2 is a superset of JSON), so both forms share one
+ * position lookup. Nothing here throws: unreadable text gives undefined.
+ */
+
+export type PathSeg = string | number
+
+export interface K8sDoc {
+  value: unknown
+  /** 1-based line of the key (or sequence item) at `path`; 0 when absent. */
+  lineOf(path: PathSeg[]): number
+  lines: string[]
+}
+
+export function readK8sDoc(text: string): K8sDoc | undefined {
+  const lines = text.split(/\r?\n|\r/)
+  try {
+    const counter = new LineCounter()
+    const doc = parseDocument(text, {lineCounter: counter, uniqueKeys: false, prettyErrors: false, maxAliasCount: 100})
+    if (doc.errors.length === 0) {
+      const value = doc.toJS({maxAliasCount: 100}) as unknown
+      return {value, lines, lineOf: (path) => lineInYaml(doc.contents, path, counter)}
+    }
+  } catch {
+    // fall through to JSON: some JSON (e.g. tab-indented in block context) is not valid YAML
+  }
+  try {
+    const value = JSON.parse(text) as unknown
+    return {value, lines, lineOf: (path) => lineInJson(lines, path)}
+  } catch {
+    return undefined
+  }
+}
+
+function lineInYaml(root: unknown, path: PathSeg[], counter: LineCounter): number {
+  let node = root as YamlNode | null | undefined
+  let line = 0
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg))
+      if (!pair) return 0
+      const key = pair.key as YamlNode
+      if (key.range) line = counter.linePos(key.range[0]).line
+      node = pair.value as YamlNode | null
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as YamlNode | undefined
+      if (!item) return 0
+      if (item.range) line = counter.linePos(item.range[0]).line
+      node = item
+    } else {
+      return 0
+    }
+  }
+  return line
+}
+
+/** Fallback for JSON the YAML parser refused: the first `"key":` line after the parent's line. */
+function lineInJson(lines: string[], path: PathSeg[]): number {
+  let from = 0
+  for (const seg of path) {
+    if (typeof seg === 'number') continue
+    const needle = `${JSON.stringify(seg)}:`
+    const idx = lines.findIndex((l, i) => i >= from && l.includes(needle))
+    if (idx < 0) return 0
+    from = idx + 1
+  }
+  return from
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  return undefined
+}
+
+export function get(v: unknown, ...path: PathSeg[]): unknown {
+  let cur = v
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg]
+    else if (isRecord(cur) && typeof seg === 'string') cur = cur[seg]
+    else return undefined
+  }
+  return cur
+}
+
+/**
+ * The objects of a given kind in a document: a single object, a typed list (NodeList) or a
+ * generic `kind: List`, each with its path for line lookups.
+ */
+export function objectsOfKind(doc: K8sDoc, kind: string): {obj: Record<string, unknown>, path: PathSeg[]}[] {
+  const v = doc.value
+  if (!isRecord(v)) return []
+  if (v.kind === kind) return [{obj: v, path: []}]
+  const items = v.items
+  if (!Array.isArray(items)) return []
+  const out: {obj: Record<string, unknown>, path: PathSeg[]}[] = []
+  const listOfKind = v.kind === `${kind}List`
+  items.forEach((item, i) => {
+    if (isRecord(item) && (item.kind === kind || (listOfKind && item.kind === undefined))) out.push({obj: item, path: ['items', i]})
+  })
+  return out
+}
+
+const KIND_LINE = /^\s*(?:- )?kind:\s*["']?(\w+)["']?\s*$|"kind"\s*:\s*"(\w+)"/gm
+
+/**
+ * The kind of the first object in the head of a text: the item kind for lists. kubectl prints keys
+ * alphabetically (apiVersion, kind, metadata...), so an item's own kind comes before any kind
+ * nested in its metadata (ownerReferences of mirror pods name a Node).
+ */
+export function headKind(text: string, limit = 8192): string | undefined {
+  const head = text.slice(0, limit)
+  KIND_LINE.lastIndex = 0
+  for (let m = KIND_LINE.exec(head); m; m = KIND_LINE.exec(head)) {
+    const kind = m[1] ?? m[2]
+    if (kind === 'List') continue
+    return kind.endsWith('List') ? kind.slice(0, -4) : kind
+  }
+  return undefined
+}

@@ -1,0 +1,176 @@
+import type {ServiceList, Service, Unrecognized} from '../snapshot/schema.js'
+import {get, isRecord, readK8sDoc, str} from './k8s-object.js'
+import {splitLines, src} from './text.js'
+
+/*
+ * `cilium-dbg service list` / `service get` (same printer since 1.14), text or `-o json`.
+ * Text grammar (FORMAT-NOTES §9): tabwriter rows `ID  Frontend  Type  N => backend (state)`;
+ * further backends on continuation lines; current main drops the ID column; 1.18+ adds `/TCP`.
+ */
+
+const HEADER = /^\s*(?:ID\s+)?Frontend\s+Service Type\s+Backend\s*$/
+// Frontend: IPv4:port, [IPv6]:port, bare IPv6:port; optional /PROTO and /i (internal scope) suffixes
+const ADDR = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+):(\d+)(?:\/([A-Za-z]+))?(?:\/i)?$/
+const SERVICE_ROW = /^(?:(\d+)\s+)?(\S+:\d+\S*)\s+(.*)$/
+const BACKEND = /(\d+) => (\S+)((?:\s+\([^)]*\))*)/
+const CONTINUATION = /^\s+(\d+ => .*)$/
+
+export interface ParsedAddr {ip: string, port: number, proto?: string}
+
+export function parseAddr(addr: string): ParsedAddr | undefined {
+  const m = ADDR.exec(addr)
+  if (!m) return undefined
+  return {ip: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]), proto: m[3]}
+}
+
+export function parseServiceList(text: string, file: string): ServiceList {
+  const trimmed = text.trimStart()
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+    const json = parseServiceJson(text, file)
+    if (json) return json
+  }
+  return parseServiceText(text, file)
+}
+
+function parseServiceText(text: string, file: string): ServiceList {
+  const services: Service[] = []
+  const unrecognized: Unrecognized[] = []
+  const lines = splitLines(text)
+  let current: Service | undefined
+  lines.forEach((raw, i) => {
+    const n = i + 1
+    if (raw.trim() === '' || HEADER.test(raw)) return
+    const cont = CONTINUATION.exec(raw)
+    if (cont && current) {
+      const b = parseBackend(cont[1], file, n, raw)
+      if (b) {
+        current.backends.push(b)
+        return
+      }
+    }
+    const row = /^\s/.test(raw) ? null : SERVICE_ROW.exec(raw)
+    const addr = row ? parseAddr(row[2]) : undefined
+    if (!row || !addr) {
+      unrecognized.push({line: n, text: raw})
+      current = undefined
+      return
+    }
+    const rest = row[3]
+    const bIdx = rest.search(/\d+ => /)
+    const typeText = (bIdx >= 0 ? rest.slice(0, bIdx) : rest).trim()
+    const remote = /\(Remote\)/.test(typeText)
+    const svc: Service = {
+      id: row[1] !== undefined ? Number(row[1]) : undefined,
+      frontend: row[2],
+      ip: addr.ip,
+      port: addr.port,
+      proto: addr.proto,
+      type: typeText.replace(/\s*\(Remote\)/, '').trim(),
+      remote,
+      backends: [],
+      src: src(file, n, raw),
+    }
+    if (svc.id === undefined) delete svc.id
+    if (svc.proto === undefined) delete svc.proto
+    if (bIdx >= 0) {
+      const b = parseBackend(rest.slice(bIdx), file, n, raw)
+      if (b) svc.backends.push(b)
+      else unrecognized.push({line: n, text: raw})
+    }
+    services.push(svc)
+    current = svc
+  })
+  return {format: 'text', services, unrecognized}
+}
+
+function parseBackend(cell: string, file: string, n: number, raw: string): Service['backends'][number] | undefined {
+  const m = BACKEND.exec(cell.trim())
+  if (!m) return undefined
+  const addr = parseAddr(m[2]) ?? parseAddrLoose(m[2])
+  if (!addr) return undefined
+  const notes = [...m[3].matchAll(/\(([^)]*)\)/g)].map((x) => x[1])
+  const preferred = notes.includes('preferred')
+  // Before 1.12 (PR #18814) backends had no state suffix; every listed backend was in service.
+  // A 1.18+ address (with /PROTO) always has a state, so a missing one there means a cut-off line.
+  const state = notes.find((x) => x !== 'preferred') ?? (addr.proto ? 'unknown' : 'active')
+  const b = {index: Number(m[1]), address: m[2], ip: addr.ip, port: addr.port, proto: addr.proto, state, preferred, src: src(file, n, raw)}
+  if (b.proto === undefined) delete b.proto
+  return b
+}
+
+/** A cut-off capture can end inside the protocol (`10.244.1.67:80/TC`); keep what is readable. */
+function parseAddrLoose(addr: string): ParsedAddr | undefined {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+):(\d+)(?:\/(\w*))?/.exec(addr)
+  if (!m) return undefined
+  return {ip: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]), proto: m[3] || undefined}
+}
+
+function parseServiceJson(text: string, file: string): ServiceList | undefined {
+  const doc = readK8sDoc(text)
+  if (!doc) return undefined
+  const list = Array.isArray(doc.value) ? doc.value : isRecord(doc.value) ? [doc.value] : undefined
+  if (!list) return undefined
+  const services: Service[] = []
+  const unrecognized: Unrecognized[] = []
+  const lineText = (line: number) => doc.lines[line - 1] ?? ''
+  list.forEach((svc, i) => {
+    // `status.realized` is what the datapath has; `spec` what was requested. Prefer the realized view.
+    const base = get(svc, 'status', 'realized') !== undefined ? ['status', 'realized'] : ['spec']
+    const fe = get(svc, ...base, 'frontend-address') ?? get(svc, 'spec', 'frontend-address')
+    const feIp = str(get(fe, 'ip'))
+    const fePort = Number(get(fe, 'port') ?? 0)
+    const feLine = doc.lineOf([i, ...base, 'frontend-address']) || doc.lineOf([i])
+    if (!isRecord(svc) || feIp === undefined || !Number.isInteger(fePort)) {
+      unrecognized.push({line: doc.lineOf([i]), text: lineText(doc.lineOf([i])).trim()})
+      return
+    }
+    const proto = str(get(fe, 'protocol'))
+    const flags = get(svc, 'spec', 'flags')
+    const cluster = str(get(flags, 'cluster'))
+    const id = get(svc, 'spec', 'id')
+    const s: Service = {
+      frontend: `${feIp.includes(':') ? `[${feIp}]` : feIp}:${fePort}${proto && proto !== 'ANY' ? `/${proto}` : ''}`,
+      ip: feIp,
+      port: fePort,
+      type: str(get(flags, 'type')) ?? 'unknown',
+      remote: cluster !== undefined && cluster !== '',
+      backends: [],
+      src: src(file, feLine, lineText(feLine)),
+    }
+    if (typeof id === 'number' && Number.isInteger(id)) s.id = id
+    if (proto && proto !== 'ANY') s.proto = proto
+    const bes = get(svc, ...base, 'backend-addresses') ?? get(svc, 'spec', 'backend-addresses')
+    if (Array.isArray(bes)) {
+      bes.forEach((be, j) => {
+        const ip = str(get(be, 'ip'))
+        const port = Number(get(be, 'port') ?? 0)
+        if (ip === undefined || !Number.isInteger(port)) return
+        const bproto = str(get(be, 'protocol'))
+        const line = doc.lineOf([i, ...base, 'backend-addresses', j]) || feLine
+        const b: Service['backends'][number] = {
+          index: j + 1,
+          address: `${ip.includes(':') ? `[${ip}]` : ip}:${port}${bproto && bproto !== 'ANY' ? `/${bproto}` : ''}`,
+          ip,
+          port,
+          state: str(get(be, 'state')) ?? 'active',
+          preferred: get(be, 'preferred') === true,
+          src: src(file, line, lineText(line)),
+        }
+        if (bproto && bproto !== 'ANY') b.proto = bproto
+        s.backends.push(b)
+      })
+    }
+    services.push(s)
+  })
+  return {format: 'json', services, unrecognized}
+}
+
+/** Content check for the file classifier: a service-list header, a service row, or the JSON model. */
+export function looksLikeServiceList(text: string): boolean {
+  const head = text.slice(0, 4096)
+  if (/^\s*\[/.test(head)) return /"frontend-address"\s*:/.test(head)
+  const lines = splitLines(head).filter((l) => l.trim() !== '').slice(0, 10)
+  if (lines.some((l) => HEADER.test(l))) return true
+  // a header-less fragment: the first line must be a service row with its first backend
+  return lines.length > 0 && /^(?:\d+\s+)?\S+:\d+\S*\s+[A-Za-z][\w ()]*?\s+\d+ => \S+:\d+/.test(lines[0])
+}
