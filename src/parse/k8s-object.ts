@@ -20,7 +20,7 @@ export function readK8sDoc(text: string): K8sDoc | undefined {
   const lines = text.split(/\r?\n|\r/)
   try {
     const counter = new LineCounter()
-    const doc = parseDocument(text, {lineCounter: counter, uniqueKeys: false, prettyErrors: false, maxAliasCount: 100})
+    const doc = parseDocument(text, {lineCounter: counter, uniqueKeys: false, prettyErrors: false})
     if (doc.errors.length === 0) {
       const value = doc.toJS({maxAliasCount: 100}) as unknown
       return {value, lines, lineOf: (path) => lineInYaml(doc.contents, path, counter)}
