@@ -1,0 +1,76 @@
+import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import type {CheckResult, Rule, Severity} from '../src/rules/types.js'
+import type {SourceRef} from '../src/snapshot/schema.js'
+import {agentPhrase, distinctEvidence, groupBy} from './_health-common.js'
+
+interface Bad {agent: string, state: string, message: string, src: SourceRef, earlyExit: boolean}
+
+// "Disabled" is a healthy state for the kvstore (CRD identity mode) and for the status line itself.
+const FINE = new Set(['ok', 'disabled'])
+
+function severityOf(state: string): Severity {
+  return state.toLowerCase() === 'failure' ? 'critical' : 'high'
+}
+
+function grouped(bads: Bad[], what: string, fix: string): CheckResult[] {
+  const out: CheckResult[] = []
+  // One finding per (state, message): 1000 agents failing the same way is one problem.
+  for (const list of groupBy(bads, (b) => `${b.state}\u0000${b.message}`).values()) {
+    const {state, message} = list[0]
+    const names = list.map((b) => b.agent)
+    const exited = list.some((b) => b.earlyExit)
+    out.push({
+      severity: severityOf(state),
+      message: `${what} is ${state} on ${agentPhrase(names)}${message ? `: ${message}` : ''}` +
+        (exited ? ' (cilium-dbg status exited early, so later sections such as Cluster health and Modules Health are missing)' : ''),
+      agents: names,
+      evidence: capEvidence(distinctEvidence(list.map((b) => ev(b.src)))),
+      helm: [],
+      fix,
+    })
+  }
+  return out
+}
+
+export default {
+  meta: {
+    id: 'agent-not-ok',
+    title: 'Cilium agent status not OK',
+    severity: 'critical',
+    versions: '*',
+    needs: [['status']],
+    catalog: ['R-AGT-01', 'R-CM-02'],
+    description: 'Reads the Cilium:, Kubernetes: and KVStore: lines of cilium-dbg status. Cilium state Warning is high, Failure is critical; KVStore "Disabled" is healthy.',
+    why: 'A non-Ok agent state means the agent cannot fully program the datapath (API server unreachable, CNI config not written, probes stale); new pods and policy changes may not take effect on that node.',
+    fix: 'Read the state message and the agent log of the named pods; fix API-server or kvstore connectivity; restart the agent only after the cause is known.',
+    sources: [
+      'daemon/cmd/status.go GetStatus state machine (https://github.com/cilium/cilium)',
+      'pkg/client/client.go FormatStatusResponse (early exit when state is not Ok)',
+    ],
+  },
+  check(ctx) {
+    const agents = agentsWith(ctx.snapshot, 'status')
+    const usable = agents.filter((a) => a.status.cilium || a.status.kubernetes || a.status.kvstore)
+    if (usable.length === 0) ctx.notEvaluated('status output has no Cilium:, Kubernetes: or KVStore: line')
+    const cilium: Bad[] = []
+    const k8s: Bad[] = []
+    const kv: Bad[] = []
+    for (const a of usable) {
+      const s = a.status
+      if (s.cilium && !FINE.has(s.cilium.state.toLowerCase())) {
+        cilium.push({agent: a.name, state: s.cilium.state, message: s.cilium.message, src: s.cilium.src, earlyExit: s.earlyExit})
+      }
+      if (s.kubernetes && !FINE.has(s.kubernetes.state.toLowerCase())) {
+        k8s.push({agent: a.name, state: s.kubernetes.state, message: s.kubernetes.message, src: s.kubernetes.src, earlyExit: false})
+      }
+      if (s.kvstore && !FINE.has(s.kvstore.state.toLowerCase())) {
+        kv.push({agent: a.name, state: s.kvstore.state, message: s.kvstore.message, src: s.kvstore.src, earlyExit: false})
+      }
+    }
+    return [
+      ...grouped(cilium, 'Cilium agent state', 'Read the message and the agent log (logs-<pod>-cilium-agent*.log); the agent reports why it is not ready.'),
+      ...grouped(k8s, 'Kubernetes connectivity', 'Check API-server reachability from the node (k8sServiceHost/k8sServicePort, network policies, API-server load).'),
+      ...grouped(kv, 'KVStore connectivity', 'Check the etcd / clustermesh-apiserver endpoints and certificates; identities and ipcache stop propagating while the kvstore is down.'),
+    ]
+  },
+} satisfies Rule

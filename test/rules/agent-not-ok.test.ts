@@ -1,0 +1,61 @@
+import rule from '../../rules/agent-not-ok.js'
+import {agent, at, snapshot, status} from '../helpers/snapshot.js'
+import {ruleTester} from './_health-tester.js'
+
+const ok = (name: string) => agent(name, {status: status({
+  kvstore: {state: 'Disabled', message: '', src: at('KVStore:   Disabled', 1)},
+  kubernetes: {state: 'Ok', message: '1.34 (v1.34.4) [linux/amd64]', src: at('Kubernetes:   Ok   1.34 (v1.34.4) [linux/amd64]', 2)},
+  cilium: {state: 'Ok', message: '1.18.7 (v1.18.7-2adae214)', version: '1.18.7', src: at('Cilium:   Ok   1.18.7 (v1.18.7-2adae214)', 9)},
+})})
+
+const failing = (name: string, state: string, message: string) => agent(name, {status: status({
+  earlyExit: true,
+  kubernetes: {state: 'Ok', message: '1.34', src: at('Kubernetes:   Ok   1.34', 2, `${name}/status.txt`)},
+  cilium: {state, message, src: at(`Cilium:   ${state}   ${message}`, 9, `${name}/status.txt`)},
+})})
+
+ruleTester(rule, {
+  valid: [
+    {name: 'all agents Ok, KVStore Disabled (1.17+ form)', snapshot: snapshot({agents: [ok('cilium-a'), ok('cilium-b')]})},
+    {name: 'KVStore "Ok   Disabled" (≤1.16 form)', snapshot: snapshot({agents: [agent('cilium-a', {status: status({
+      kvstore: {state: 'Ok', message: 'Disabled', src: at('KVStore:   Ok   Disabled')},
+      cilium: {state: 'Ok', message: 'OK', src: at('Cilium:   Ok   OK')},
+    })})]})},
+  ],
+  invalid: [
+    {
+      name: 'Failure on two agents with the same message → one critical finding',
+      snapshot: snapshot({agents: [
+        failing('cilium-a', 'Failure', 'Kubernetes service is not ready: 403 Forbidden'),
+        failing('cilium-b', 'Failure', 'Kubernetes service is not ready: 403 Forbidden'),
+        ok('cilium-c'),
+      ]}),
+      expect: {count: 1, severity: 'critical', agents: ['cilium-a', 'cilium-b'], message: /Failure on 2 agents.*403 Forbidden.*exited early/,
+        evidence: {text: 'Cilium:   Failure   Kubernetes service is not ready: 403 Forbidden', line: 9}},
+    },
+    {
+      name: 'Warning → high',
+      snapshot: snapshot({agents: [failing('cilium-x', 'Warning', 'Not all probes executed at least once'), ok('cilium-y')]}),
+      expect: {count: 1, severity: 'high', agents: ['cilium-x'], message: /Warning on cilium-x: Not all probes/},
+    },
+    {
+      name: 'KVStore Failure while Cilium line is Ok',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: status({
+        kvstore: {state: 'Failure', message: 'Err: quorum check failed', src: at('KVStore:   Failure   Err: quorum check failed', 1)},
+        cilium: {state: 'Ok', message: '1.16.4', src: at('Cilium:   Ok   1.16.4')},
+      })})]}),
+      expect: {count: 1, severity: 'critical', agents: ['cilium-a'], message: /KVStore connectivity is Failure.*quorum/, evidence: {line: 1}},
+    },
+    {
+      name: 'Kubernetes Warning',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: status({
+        kubernetes: {state: 'Warning', message: 'timeout', src: at('Kubernetes:   Warning   timeout', 2)},
+      })})]}),
+      expect: {severity: 'high', message: /Kubernetes connectivity is Warning/},
+    },
+  ],
+  notEvaluated: [
+    {name: 'status without state lines', snapshot: snapshot({agents: [agent('cilium-a', {status: status({})})]})},
+    {name: 'no status at all', snapshot: snapshot({agents: [agent('cilium-a')]})},
+  ],
+})
