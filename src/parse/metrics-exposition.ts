@@ -1,0 +1,87 @@
+import type {Metrics} from '../snapshot/schema.js'
+import {splitLines, src} from './text.js'
+
+/*
+ * Prometheus text exposition (the agent's :9962/metrics): `# HELP`/`# TYPE` comments, then
+ * `name{label="value",...} value [timestamp]`. Label values use \\, \" and \n escapes.
+ * NaN and ±Inf values cannot live in the JSON snapshot (zod numbers are finite), so those
+ * samples go to `unrecognized` rather than being silently rounded.
+ */
+
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/
+
+export function parseExposition(text: string, file: string): Metrics {
+  const out: Metrics = {format: 'exposition', samples: [], unrecognized: []}
+  splitLines(text).forEach((raw, i) => {
+    const n = i + 1
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) return
+    const s = parseSampleLine(line)
+    if (!s || !Number.isFinite(s.value)) {
+      out.unrecognized.push({line: n, text: raw})
+      return
+    }
+    out.samples.push({name: s.name, labels: s.labels, value: s.value, src: src(file, n, raw)})
+  })
+  return out
+}
+
+export function parseSampleLine(line: string): {name: string, labels: Record<string, string>, value: number} | undefined {
+  const nm = NAME.exec(line)
+  if (!nm) return undefined
+  let pos = nm[0].length
+  let labels: Record<string, string> = {}
+  if (line[pos] === '{') {
+    const parsed = parseLabelBlock(line, pos + 1)
+    if (!parsed) return undefined
+    labels = parsed.labels
+    pos = parsed.end
+  }
+  const rest = line.slice(pos).trim().split(/\s+/)
+  if (rest.length < 1 || rest.length > 2 || rest[0] === '') return undefined
+  const value = parseGoFloat(rest[0])
+  if (value === undefined) return undefined
+  return {name: nm[0], labels, value}
+}
+
+/** Labels from just after `{` to the matching `}`; returns the index after `}`. */
+function parseLabelBlock(line: string, start: number): {labels: Record<string, string>, end: number} | undefined {
+  const labels: Record<string, string> = {}
+  let pos = start
+  for (;;) {
+    while (line[pos] === ' ' || line[pos] === ',') pos++
+    if (line[pos] === '}') return {labels, end: pos + 1}
+    const key = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(line.slice(pos))
+    if (!key) return undefined
+    pos += key[0].length
+    while (line[pos] === ' ') pos++
+    if (line[pos] !== '=' || line[pos + 1] !== '"') return undefined
+    pos += 2
+    let value = ''
+    for (;;) {
+      if (pos >= line.length) return undefined
+      const c = line[pos]
+      if (c === '\\') {
+        const e = line[pos + 1]
+        value += e === 'n' ? '\n' : e ?? ''
+        pos += 2
+        continue
+      }
+      if (c === '"') {
+        pos++
+        break
+      }
+      value += c
+      pos++
+    }
+    labels[key[0]] = value
+  }
+}
+
+/** Go's float text forms: decimals, exponents, +Inf/-Inf/NaN (these come back as non-finite). */
+export function parseGoFloat(s: string): number | undefined {
+  if (/^[+-]?Inf$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity
+  if (/^NaN$/i.test(s)) return NaN
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return undefined
+  return Number(s)
+}
