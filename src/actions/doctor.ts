@@ -1,0 +1,71 @@
+import {readFileSync, statSync, writeFileSync} from 'node:fs'
+import {stringify} from 'yaml'
+import {classify} from '../ingest/classify.js'
+import {buildSnapshot} from '../ingest/build.js'
+import {collectFromPath} from '../ingest/from-path.js'
+import {renderMarkdown} from '../report/markdown.js'
+import {buildReport, type Report} from '../report/model.js'
+import {renderTable} from '../report/table.js'
+import {loadRules, runRules} from '../rules/engine.js'
+import {emptySnapshot, Snapshot} from '../snapshot/schema.js'
+import {isSysdump} from '../sysdump/detect.js'
+import {InputError} from '../util/errors.js'
+import {toolVersion} from '../util/version.js'
+import type {DoctorOptions, Io} from './doctor-options.js'
+
+function readSnapshotFile(path: string, text: string): Snapshot {
+  const parsed = Snapshot.safeParse(JSON.parse(text))
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new InputError(`--from ${path}: not a valid ciltune snapshot (${issue.path.join('.')}: ${issue.message})`)
+  }
+  return parsed.data
+}
+
+/** Evidence from wherever it is: a saved path, a live cluster, Prometheus, or several of these. */
+export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' | 'prometheus'>): Promise<Snapshot> {
+  let snapshot: Snapshot
+  if (opts.from) {
+    if (isSysdump(opts.from)) {
+      const {collectFromSysdump} = await import('../sysdump/read.js')
+      snapshot = buildSnapshot(await collectFromSysdump(opts.from))
+    } else if (statSync(opts.from, {throwIfNoEntry: false})?.isFile() && /^\s*\{/.test(readFileSync(opts.from, 'utf8').slice(0, 64)) &&
+      classify(readFileSync(opts.from, 'utf8')) === 'snapshot') {
+      snapshot = readSnapshotFile(opts.from, readFileSync(opts.from, 'utf8'))
+    } else {
+      snapshot = buildSnapshot(collectFromPath(opts.from))
+    }
+  } else if (opts.live) {
+    const {collectLive} = await import('../collect/live.js')
+    snapshot = buildSnapshot(await collectLive(opts.live))
+  } else if (opts.prometheus) {
+    snapshot = emptySnapshot('prometheus', opts.prometheus.url)
+  } else {
+    throw new InputError('no evidence: give --from PATH, a cluster (--kubeconfig/--context), or --prometheus-url URL')
+  }
+  if (opts.prometheus) {
+    const {collectPrometheus} = await import('../collect/prometheus.js')
+    snapshot.prometheus = await collectPrometheus(opts.prometheus)
+  }
+  return snapshot
+}
+
+export function renderReport(report: Report, output: DoctorOptions['output'], color: boolean): string {
+  switch (output) {
+    case 'json': return JSON.stringify(report, null, 2) + '\n'
+    case 'yaml': return stringify(report, {lineWidth: 0})
+    case 'markdown': return renderMarkdown(report)
+    default: return renderTable(report, color)
+  }
+}
+
+/** doctor: evidence → snapshot → rules → report. Returns the exit code (0 clean, 1 findings at/above --fail-on). */
+export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
+  const snapshot = await gatherSnapshot(opts)
+  if (opts.saveSnapshot) writeFileSync(opts.saveSnapshot, JSON.stringify(snapshot) + '\n')
+  const rules = await loadRules()
+  const {findings, outcomes} = runRules(rules, snapshot)
+  const report = buildReport({snapshot, rules, findings, outcomes, failOn: opts.failOn, version: toolVersion()})
+  io.stdout(renderReport(report, opts.output, opts.color))
+  return report.summary.exitCode
+}

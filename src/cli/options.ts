@@ -1,0 +1,67 @@
+import type {LiveOptions, PrometheusOptions} from '../collect/types.js'
+import type {Io} from '../actions/doctor-options.js'
+
+interface ClusterFlagValues {
+  kubeconfig?: string
+  context?: string
+  'cilium-namespace'?: string
+  concurrency: number
+  timeout: number
+  node?: string[]
+  selector?: string
+  quiet: boolean
+}
+
+interface PrometheusFlagValues {
+  'prometheus-url'?: string
+  'prometheus-bearer-token-file'?: string
+  'prometheus-username'?: string
+  'prometheus-password'?: string
+  'prometheus-ca-file'?: string
+  'insecure-skip-tls-verify': boolean
+}
+
+/** Progress only where a person watches (stderr is a TTY) and has not asked for quiet. */
+export function progressPrinter(io: Io, quiet: boolean): LiveOptions['progress'] {
+  if (quiet || !io.isTTY) return undefined
+  return (done, total, failed) => {
+    io.stderr(`\r\x1b[Kcollecting: ${done}/${total} agents${failed > 0 ? `, ${failed} failed` : ''}${done === total ? '\n' : ''}`)
+  }
+}
+
+export function liveOptions(f: ClusterFlagValues, io: Io): LiveOptions {
+  return {
+    kubeconfig: f.kubeconfig,
+    context: f.context,
+    namespace: f['cilium-namespace'],
+    concurrency: f.concurrency,
+    timeoutMs: f.timeout * 1000,
+    nodes: f.node,
+    selector: f.selector,
+    progress: progressPrinter(io, f.quiet),
+  }
+}
+
+export function prometheusOptions(f: PrometheusFlagValues): PrometheusOptions | undefined {
+  if (!f['prometheus-url']) return undefined
+  return {
+    url: f['prometheus-url'],
+    bearerTokenFile: f['prometheus-bearer-token-file'],
+    username: f['prometheus-username'],
+    password: f['prometheus-password'],
+    caFile: f['prometheus-ca-file'],
+    insecureSkipTlsVerify: f['insecure-skip-tls-verify'],
+    timeoutMs: 30_000,
+    rangeSeconds: 3600,
+  }
+}
+
+/**
+ * Prometheus alone is a source (on-call often has Grafana before kubectl); a cluster is used
+ * when no --from is given and either no Prometheus was named or cluster flags were.
+ */
+export function wantsLive(f: {from?: string, kubeconfig?: string, context?: string, 'prometheus-url'?: string}): boolean {
+  if (f.from) return false
+  if (!f['prometheus-url']) return true
+  return Boolean(f.kubeconfig || f.context)
+}

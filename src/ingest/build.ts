@@ -1,0 +1,152 @@
+import {basename} from 'node:path'
+import {parseAgentLog} from '../parse/agent-log.js'
+import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
+import {parseConfigMap} from '../parse/configmap.js'
+import {decodeHelmRelease, parseHelmValues} from '../parse/helm-values.js'
+import {parseMapList} from '../parse/map-list.js'
+import {parseMetrics} from '../parse/metrics.js'
+import {parseNodes} from '../parse/nodes.js'
+import {parseOperator} from '../parse/operator.js'
+import {parsePods} from '../parse/pods.js'
+import {parseServiceList} from '../parse/service-list.js'
+import {parseStatusJson} from '../parse/status-json.js'
+import {parseStatusText} from '../parse/status-text.js'
+import type {Agent, AgentStatus, CollectionError, Snapshot} from '../snapshot/schema.js'
+import {CollectionError as CollectionErrorSchema, emptyAgent, emptySnapshot} from '../snapshot/schema.js'
+import {errorMessage} from '../util/errors.js'
+import {AGENT_KINDS, classify} from './classify.js'
+import type {Collected, EvidenceFile, EvidenceKind} from './evidence.js'
+
+/** A status that printed nothing we understood is not evidence of health. */
+function statusIsEmpty(s: AgentStatus): boolean {
+  return !s.cilium && !s.kubernetes && !s.kvstore && !s.controllers && !s.bpfMaps && !s.routing
+}
+
+/** Prefer the richer of two status captures of one agent (a sysdump holds plain and --verbose). */
+function richer(a: AgentStatus | undefined, b: AgentStatus): AgentStatus {
+  if (!a) return b
+  if (statusIsEmpty(a)) return b
+  if (b.verbose && !a.verbose) return b
+  return a
+}
+
+function agentNameFor(file: EvidenceFile): string {
+  return file.agent ?? basename(file.path).replace(/\.[^.]+$/, '')
+}
+
+function mergeCollectionErrors(text: string, file: string, c: {agentErrors: Record<string, CollectionError[]>, clusterErrors: CollectionError[]}): void {
+  const doc = JSON.parse(text) as {agents?: Record<string, unknown[]>, cluster?: unknown[]}
+  for (const [agent, errors] of Object.entries(doc.agents ?? {})) {
+    for (const e of errors) {
+      const parsed = CollectionErrorSchema.safeParse(e)
+      if (!parsed.success) throw new Error(`${file}: agent ${agent}: expected {command, kind, message}`)
+      ;(c.agentErrors[agent] ??= []).push(parsed.data)
+    }
+  }
+  for (const e of doc.cluster ?? []) {
+    const parsed = CollectionErrorSchema.safeParse(e)
+    if (parsed.success) c.clusterErrors.push(parsed.data)
+  }
+}
+
+/**
+ * The one place raw evidence becomes the snapshot: live collection, `--from DIR` and sysdumps
+ * all come through here, which is why their findings agree.
+ */
+export function buildSnapshot(c: Collected): Snapshot {
+  const snap = emptySnapshot(c.origin.kind, c.origin.path)
+  if (c.origin.context) snap.origin.context = c.origin.context
+  snap.skipped.push(...c.skipped)
+  const agents = new Map<string, Agent>()
+  const agentFor = (name: string): Agent => {
+    let a = agents.get(name)
+    if (!a) agents.set(name, a = emptyAgent(name))
+    return a
+  }
+  for (const name of c.agents) agentFor(name)
+  const agentErrors: Record<string, CollectionError[]> = {}
+  for (const [k, v] of Object.entries(c.agentErrors)) agentErrors[k] = [...v]
+  const clusterErrors = [...c.clusterErrors]
+
+  for (const file of c.files) {
+    const kind: EvidenceKind | undefined = file.kind ?? classify(file.text)
+    if (!kind) {
+      snap.skipped.push({path: file.path, reason: 'not recognized as Cilium or Kubernetes output'})
+      continue
+    }
+    try {
+      if (AGENT_KINDS.has(kind)) {
+        const a = agentFor(agentNameFor(file))
+        ingestAgentFile(a, kind, file)
+      } else {
+        ingestClusterFile(snap, kind, file, {agentErrors, clusterErrors})
+      }
+    } catch (error) {
+      clusterErrors.push({command: file.path, kind: 'unparsable', message: `${file.path}: ${errorMessage(error)}`})
+    }
+  }
+
+  for (const pod of snap.cluster.pods ?? []) {
+    const a = agents.get(pod.name)
+    if (a) a.pod = pod
+  }
+  for (const a of agents.values()) {
+    a.node ??= c.agentNodes[a.name] ?? a.pod?.node
+    a.errors.push(...(agentErrors[a.name] ?? []))
+    if (a.status && statusIsEmpty(a.status)) {
+      a.errors.push({command: 'status', kind: 'unparsable', message: `status output of ${a.name} has no recognizable status line`})
+      delete a.status
+    }
+  }
+  snap.cluster.errors = clusterErrors
+  snap.agents = [...agents.values()].sort((x, y) => x.name.localeCompare(y.name))
+  return snap
+}
+
+function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile): void {
+  switch (kind) {
+    case 'status-text': a.status = richer(a.status, parseStatusText(file.text, file.path)); break
+    case 'status-json': a.status = richer(a.status, parseStatusJson(file.text, file.path)); break
+    case 'service-list': a.services = parseServiceList(file.text, file.path); break
+    case 'map-list': a.maps = parseMapList(file.text, file.path); break
+    case 'metrics': {
+      const m = parseMetrics(file.text, file.path)
+      if (a.metrics) a.metrics.samples.push(...m.samples)
+      else a.metrics = m
+      break
+    }
+    case 'agent-log': a.logs.push(parseAgentLog(file.text, file.path, file.previous ?? /previous/.test(file.path))); break
+    default: break
+  }
+}
+
+function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFile,
+  errs: {agentErrors: Record<string, CollectionError[]>, clusterErrors: CollectionError[]}): void {
+  const cl = snap.cluster
+  switch (kind) {
+    case 'configmap': cl.config = parseConfigMap(file.text, file.path); break
+    case 'helm-values': cl.helm = parseHelmValues(file.text, file.path); break
+    case 'helm-release': cl.helm = decodeHelmRelease(file.text, file.path); break
+    case 'nodes': cl.nodes = [...(cl.nodes ?? []), ...parseNodes(file.text, file.path)]; break
+    case 'pods': cl.pods = [...(cl.pods ?? []), ...parsePods(file.text, file.path)]; break
+    case 'operator': {
+      const op = parseOperator(file.text, file.path)
+      if (op) cl.operator = op
+      break
+    }
+    case 'cilium-resources': {
+      const rc = parseCiliumResources(file.text)
+      const field = rc && countField(rc.kind)
+      if (rc && field) cl.counts = {...cl.counts, [field]: rc.count, src: {file: file.path, line: 0, text: `${rc.count} ${rc.kind} objects`}}
+      break
+    }
+    case 'collection-errors': mergeCollectionErrors(file.text, file.path, errs); break
+    case 'cli-status':
+      snap.skipped.push({path: file.path, reason: 'cilium-cli status summary: read, but agent-level evidence is needed (cilium-dbg status --verbose in the agent)'})
+      break
+    case 'snapshot':
+      snap.skipped.push({path: file.path, reason: 'a saved snapshot inside a directory is not merged; pass it alone to --from'})
+      break
+    default: break
+  }
+}

@@ -1,0 +1,76 @@
+import {looksLikeAgentLog} from '../parse/agent-log.js'
+import {looksLikeConfigMap} from '../parse/configmap.js'
+import {looksLikeHelmValues} from '../parse/helm-values.js'
+import {looksLikeMapList} from '../parse/map-list.js'
+import {looksLikeMetrics} from '../parse/metrics.js'
+import {looksLikeNodeList} from '../parse/nodes.js'
+import {looksLikePodList} from '../parse/pods.js'
+import {looksLikeServiceList} from '../parse/service-list.js'
+import type {EvidenceKind} from './evidence.js'
+
+const HEAD = 16_384
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g
+
+/** Status text: at least two of the labels every `cilium status` prints, at line starts. */
+const STATUS_LABELS = /^(KVStore|Kubernetes|KubeProxyReplacement|Cilium|NodeMonitor|Cilium health daemon|IPAM|Controller Status|Proxy Status|Cluster health|Host Routing|Routing|Masquerading|BPF Maps|Modules Health):\s/gm
+
+function jsonKind(head: string, text: string): EvidenceKind | undefined {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch {
+    return undefined // not (complete) JSON: let the text detectors decide
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined
+  const o = doc as Record<string, unknown>
+  if (o.schemaVersion === 1 && Array.isArray(o.agents) && typeof o.cluster === 'object') return 'snapshot'
+  if (o.ciltuneCollectionErrors === 1 || (typeof o.agents === 'object' && !Array.isArray(o.agents) && Array.isArray(o.cluster))) return 'collection-errors'
+  if ('cilium' in o && ('controllers' in o || 'kubernetes' in o || 'ipam' in o || 'kvstore' in o)) return 'status-json'
+  void head
+  return undefined
+}
+
+/**
+ * The Kubernetes kind of a kubectl dump, looking through `kind: List` to its items' kind.
+ * kubectl prints the top-level kind last (`-o yaml` at column 0, `-o json` as the last key), so scan the whole text.
+ */
+export function kubeKind(text: string): string | undefined {
+  const top = /^kind: *"?([A-Za-z]+)"?\s*$/m.exec(text)?.[1] ?? /^ {2}"kind": "([A-Za-z]+)"/m.exec(text)?.[1] ??
+    /^\{\s*"kind"\s*:\s*"([A-Za-z]+)"/.exec(text.trimStart())?.[1]
+  if (top !== 'List') return top
+  const item = /^ {2,6}"?kind"?: *"?([A-Za-z]+)"?,?\s*$/m.exec(text)?.[1]
+  return item ? `${item}List` : top
+}
+
+/**
+ * What a file holds, judged by its content and never by its name:
+ * a status dump saved as `x.out` is still a status dump.
+ */
+export function classify(text: string): EvidenceKind | undefined {
+  const head = text.slice(0, HEAD).replace(ANSI, '')
+  const trimmed = head.trimStart()
+  if (trimmed.startsWith('{')) {
+    const k = jsonKind(head, text)
+    if (k) return k
+  }
+  const statusLabels = new Set([...head.matchAll(STATUS_LABELS)].map((m) => m[1]))
+  if (statusLabels.has('Cilium') && statusLabels.size >= 2 && !/^\s*Cluster Pods:/m.test(head)) return 'status-text'
+  if (/^\s*(DaemonSet|Deployment)\s+cilium(-operator)?\s+Desired:/m.test(head) || (/^\s*Cluster Pods:\s/m.test(head) && /Image versions/.test(head))) return 'cli-status'
+  if (looksLikeServiceList(head)) return 'service-list'
+  if (looksLikeMapList(head)) return 'map-list'
+  if (looksLikeMetrics(head)) return 'metrics'
+  const kind = kubeKind(text)
+  if (kind === 'Secret' && /sh\.helm\.release\.v1/.test(head)) return 'helm-release'
+  if (kind === 'Deployment' && /cilium-operator/.test(head)) return 'operator'
+  if (kind && /^Cilium[A-Za-z]+List$/.test(kind)) return 'cilium-resources'
+  if (looksLikeConfigMap(head)) return 'configmap'
+  if (looksLikeNodeList(head)) return 'nodes'
+  if (looksLikePodList(head)) return 'pods'
+  if (looksLikeHelmValues(head)) return 'helm-values'
+  if (looksLikeAgentLog(head)) return 'agent-log'
+  return undefined
+}
+
+/** Kinds that describe one agent; the rest describe the cluster. */
+export const AGENT_KINDS: ReadonlySet<EvidenceKind> = new Set(['status-text', 'status-json', 'service-list', 'map-list', 'metrics', 'agent-log'])

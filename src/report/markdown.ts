@@ -1,0 +1,35 @@
+import type {Report} from './model.js'
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+/** For tickets and incident channels: paste-ready, evidence in code spans. */
+export function renderMarkdown(r: Report): string {
+  const out: string[] = []
+  out.push(`# ciltune doctor: ${r.source.path ?? r.source.context ?? r.source.kind}`)
+  out.push('')
+  out.push(`${r.agents.length} agents${r.ciliumVersion ? `, Cilium ${r.ciliumVersion}` : ''}. ` +
+    `Critical ${r.summary.critical}, high ${r.summary.high}, medium ${r.summary.medium}, info ${r.summary.info}.`)
+  out.push('')
+  if (r.findings.length > 0) {
+    out.push('| severity | rule | finding | agents |', '|---|---|---|---|')
+    for (const f of r.findings) out.push(`| ${f.severity} | \`${f.id}\` | ${cell(f.title)} | ${f.agents.length || 'cluster'} |`)
+    for (const f of r.findings) {
+      out.push('', `## ${f.severity.toUpperCase()} \`${f.id}\`: ${f.title}`, '', f.message, '')
+      for (const e of f.evidence) out.push(`- \`${e.source}${e.line > 0 ? `:${e.line}` : ''}\`: \`${cell(e.text)}\``)
+      if (f.helm.length > 0) {
+        out.push('', '```yaml')
+        for (const h of f.helm) out.push(`${h.path}: ${JSON.stringify(h.value)}  # ${h.reason}`)
+        out.push('```')
+      }
+      if (f.fix) out.push('', `Fix: ${f.fix}`)
+    }
+  } else {
+    out.push('No findings.')
+  }
+  out.push('', '## Coverage', '')
+  const cv = r.coverage.rules
+  out.push(`${cv.total} rules: ${cv.fired} fired, ${cv.passed} passed, ${cv.notEvaluated} not evaluated, ${cv.notApplicable} not applicable.`)
+  for (const ne of r.coverage.notEvaluated) out.push(`- not evaluated \`${ne.id}\`: ${ne.reason}`)
+  for (const s of r.skipped) out.push(`- skipped \`${s.path}\`: ${s.reason}`)
+  return out.join('\n') + '\n'
+}
