@@ -1,0 +1,96 @@
+import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import type {CheckResult, Rule, Severity} from '../src/rules/types.js'
+import type {ControllerRow, SourceRef} from '../src/snapshot/schema.js'
+import {agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from './_health-common.js'
+
+// Controllers whose failure means services, CNI setup or endpoints are not programmed (R-AGT-03 heuristic).
+const CRITICAL = /^(sync-lb-maps-with-k8s-services|write-cni-file|sync-host-ips)$|regeneration|^sync-to-k8s-ciliumendpoint/
+
+/** "sync-to-k8s-ciliumendpoint (1178)" → "sync-to-k8s-ciliumendpoint"; "endpoint-1178-regeneration-recovery" → "endpoint-*-regeneration-recovery". */
+export function controllerGroup(name: string): string {
+  return name
+    .replace(/\s*\(\d+\)$/, '')
+    .replace(/^endpoint-\d+-/, 'endpoint-*-')
+    .replace(/^(resolve-labels|restoring-ep-identity|dns-garbage-collector-job|ipcache-inject-labels)-?.*$/, '$1')
+}
+
+function severityOf(group: string): Severity {
+  return CRITICAL.test(group) ? 'critical' : 'high'
+}
+
+interface Hit {agent: string, row: ControllerRow}
+
+export default {
+  meta: {
+    id: 'failing-controllers',
+    title: 'Failing agent controllers',
+    severity: 'critical',
+    versions: '*',
+    needs: [['status'], ['metrics']],
+    catalog: ['R-AGT-03'],
+    description: 'Controller rows with a consecutive-failure count > 0 in cilium-dbg status; "Controller Status: N/M healthy" with N < M when the table was not printed; cilium_controllers_failing > 0. Idle controllers (never run, zero failures) are healthy.',
+    why: 'A failing controller retries with backoff; what it syncs (LB maps, CNI config, host IPs, endpoint state) stays stale until it succeeds.',
+    fix: 'Read the controller error; sync-lb-maps and bpf-map-sync failures usually mean a full BPF map; write-cni-file means the CNI config dir is not writable.',
+    sources: [
+      'pkg/client/client.go FormatStatusResponse (controller table), https://github.com/cilium/cilium',
+      'pkg/metrics/status.go (cilium_controllers_failing)',
+    ],
+  },
+  check(ctx) {
+    const out: CheckResult[] = []
+    const withCtrl = agentsWith(ctx.snapshot, 'status').filter((a) => a.status.controllers)
+    const failingMetric = gaugeByAgent(ctx.snapshot, 'cilium_controllers_failing')
+    if (withCtrl.length === 0 && failingMetric.size === 0) {
+      ctx.notEvaluated('no Controller Status line in status (early exit?) and no cilium_controllers_failing metric')
+    }
+    const covered = new Set(withCtrl.map((a) => a.name))
+
+    const hits: Hit[] = []
+    const countsOnly: Array<{agent: string, failing: number, total: number, src: SourceRef}> = []
+    for (const a of withCtrl) {
+      const c = a.status.controllers!
+      const bad = c.rows.filter((r) => r.failureCount > 0)
+      for (const row of bad) hits.push({agent: a.name, row})
+      // Plain mode can omit rows; the header still counts failing controllers.
+      if (bad.length === 0 && c.healthy < c.total) countsOnly.push({agent: a.name, failing: c.total - c.healthy, total: c.total, src: c.src})
+    }
+
+    for (const [group, list] of groupBy(hits, (h) => controllerGroup(h.row.name))) {
+      const names = [...new Set(list.map((h) => h.agent))]
+      const worst = list.reduce((m, h) => (h.row.failureCount > m.row.failureCount ? h : m))
+      const instances = list.length > names.length ? ` (${list.length} instances)` : ''
+      out.push({
+        severity: severityOf(group),
+        message: `Controller ${group} failing on ${agentPhrase(names)}${instances}: ${worst.row.failureCount} consecutive failures, last error ${worst.row.lastError}: ${worst.row.message}`,
+        agents: names,
+        evidence: capEvidence(distinctEvidence(list.map((h) => ev(h.row.src)))),
+        helm: [],
+        ...(/map|lb4|lb6|full/i.test(`${group} ${worst.row.message}`)
+          ? {fix: 'The error mentions a BPF map: compare map pressure and sizes (bpf.lbMapMax, bpf.mapDynamicSizeRatio) before restarting the agent.'}
+          : {}),
+      })
+    }
+    for (const list of groupBy(countsOnly, (c) => `${c.failing}/${c.total}`).values()) {
+      const names = list.map((c) => c.agent)
+      out.push({
+        severity: 'high',
+        message: `Controller Status ${list[0].total - list[0].failing}/${list[0].total} healthy on ${agentPhrase(names)}: ${list[0].failing} controller(s) failing; the table was not captured, run cilium-dbg status --all-controllers`,
+        agents: names,
+        evidence: capEvidence(distinctEvidence(list.map((c) => ev(c.src)))),
+        helm: [],
+      })
+    }
+    const metricBad = [...failingMetric.entries()].filter(([agent, v]) => v.value > 0 && !covered.has(agent))
+    if (metricBad.length > 0) {
+      const names = metricBad.map(([a]) => a)
+      out.push({
+        severity: 'high',
+        message: `cilium_controllers_failing > 0 on ${agentPhrase(names)} (max ${Math.max(...metricBad.map(([, v]) => v.value))}); the metric does not name the controller, see cilium-dbg status --all-controllers`,
+        agents: names.filter((n) => n !== 'cluster'),
+        evidence: capEvidence(distinctEvidence(metricBad.flatMap(([, v]) => v.src.map(ev)))),
+        helm: [],
+      })
+    }
+    return out
+  },
+} satisfies Rule
