@@ -1,0 +1,94 @@
+import type {Snapshot, SourceRef, Trend} from '../src/snapshot/schema.js'
+import {configValue, metricSamples, parseVersion} from '../src/rules/helpers.js'
+
+export type Sample = ReturnType<typeof metricSamples>[number]
+
+/** Agents that have any metric evidence (agent scrape or Prometheus series naming the pod). */
+export function agentsWithMetrics(snapshot: Snapshot): string[] {
+  const names = new Set<string>()
+  for (const a of snapshot.agents) if (a.metrics && a.metrics.samples.length > 0) names.add(a.name)
+  for (const s of snapshot.prometheus?.samples ?? []) {
+    const who = s.labels.pod ?? s.labels.instance
+    if (who && s.name.startsWith('cilium_')) names.add(who)
+  }
+  return [...names]
+}
+
+/** Any Cilium agent metric at all (a Prometheus that scrapes no Cilium target does not count). */
+export function ciliumMetricsPresent(snapshot: Snapshot): boolean {
+  return snapshot.agents.some((a) => a.metrics?.samples.some((s) => s.name.startsWith('cilium_'))) ||
+    Boolean(snapshot.prometheus?.samples.some((s) => s.name.startsWith('cilium_')))
+}
+
+/** The Prometheus trend for one series, matched on the given labels and the agent (pod/instance). */
+export function trendFor(snapshot: Snapshot, metric: string, labels: Record<string, string>, agent?: string): Trend | undefined {
+  return snapshot.prometheus?.trends.find((t) => t.metric === metric &&
+    Object.entries(labels).every(([k, v]) => t.labels[k] === v) &&
+    (agent === undefined || t.labels.pod === agent || t.labels.instance === agent || (!t.labels.pod && !t.labels.instance)))
+}
+
+/** "rising 120/h over 1 h" style text for a counter or gauge trend. */
+export function slopeText(t: Trend): string {
+  const per = Math.abs(t.slopePerHour) >= 10 ? Math.round(t.slopePerHour).toString() : t.slopePerHour.toPrecision(2)
+  const w = t.windowSeconds >= 3600 ? `${(t.windowSeconds / 3600).toFixed(t.windowSeconds % 3600 ? 1 : 0)} h` : `${Math.round(t.windowSeconds / 60)} min`
+  return t.slopePerHour > 0 ? `rising ${per}/h over ${w}` : `flat over ${w}`
+}
+
+/** Hours until a gauge trending up reaches `limit`; undefined when not rising. */
+export function hoursUntil(t: Trend | undefined, limit = 1): number | undefined {
+  if (!t || t.slopePerHour <= 0 || t.current >= limit) return undefined
+  return (limit - t.current) / t.slopePerHour
+}
+
+export function fmtHours(h: number): string {
+  return h < 1 ? `${Math.max(1, Math.round(h * 60))} min` : `${h < 10 ? h.toFixed(1) : Math.round(h)} h`
+}
+
+export function fmtCount(n: number): string {
+  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2)
+}
+
+/** Why a metric family is missing and how to get it, for ctx.notEvaluated(). */
+export function howToEnable(snapshot: Snapshot, metric: string, defaultOn: boolean, since?: string): string {
+  const metricsKey = configValue(snapshot, 'metrics')?.value ?? ''
+  const parts = [`${metric} is not exported by any agent`]
+  if (metricsKey.split(/\s+/).includes(`-${metric}`)) {
+    parts.push(`cilium-config "metrics" disables it (-${metric}); remove that from Helm \`prometheus.metrics\``)
+  } else if (defaultOn) {
+    parts.push(`it is on by default${since ? ` since ${since}` : ''}; check Helm \`prometheus.enabled: true\` and that \`prometheus.metrics\` does not contain -${metric}`)
+  } else {
+    parts.push(`enable it with Helm \`prometheus.metrics: "+${metric}"\``)
+  }
+  return parts.join('; ')
+}
+
+/** Counter text: with one scrape we only know it happened since the agent started. */
+export function counterText(value: number, trend: Trend | undefined): string {
+  return trend ? `${fmtCount(value)} (${slopeText(trend)})` : `${fmtCount(value)} since agent start`
+}
+
+export function agentOf(s: Sample): string {
+  return s.agent ?? 'unknown agent'
+}
+
+/** Group samples by a key; keeps insertion order. */
+export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const it of items) {
+    const k = key(it)
+    const list = out.get(k)
+    if (list) list.push(it)
+    else out.set(k, [it])
+  }
+  return out
+}
+
+export function srcOf(s: {src: SourceRef}): SourceRef {
+  return s.src
+}
+
+export function versionAtLeast(v: string | undefined, major: number, minor: number): boolean | undefined {
+  const p = parseVersion(v)
+  if (!p) return undefined
+  return p[0] > major || (p[0] === major && p[1] >= minor)
+}
