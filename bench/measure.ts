@@ -1,0 +1,29 @@
+import {spawn} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+export interface CliRun {ms: number, maxRssMb: number, code: number | null, stdout: string, stderr: string}
+
+const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url))
+
+/** Time one run of the built CLI (wall clock, spawn to exit) and read its peak RSS. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint()
+    const p = spawn(process.execPath, [CHILD, ...args], {env: {...process.env, ...env}})
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (d: Buffer) => (stdout += d))
+    p.stderr.on('data', (d: Buffer) => (stderr += d))
+    p.on('error', reject)
+    p.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6
+      const rss = /__BENCH_MAX_RSS_KB=(\d+)/.exec(stderr)
+      resolve({ms, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, code, stdout, stderr: stderr.replace(/\n__BENCH_MAX_RSS_KB=\d+\n/, '')})
+    })
+  })
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
