@@ -1,0 +1,140 @@
+import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import {agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from './_health-common.js'
+
+interface Target {node: string, host: boolean, endpoints: boolean, from: Set<string>}
+
+const PROBE_DISABLED = /probe disabled/i
+
+function pathWords(t: Target): string {
+  if (t.host && t.endpoints) return 'host and health endpoint'
+  return t.host ? 'host' : 'health endpoint'
+}
+
+export default {
+  meta: {
+    id: 'unreachable-nodes',
+    title: 'Nodes or health endpoints unreachable',
+    severity: 'critical',
+    versions: '*',
+    needs: [['status'], ['metrics']],
+    catalog: ['R-AGT-05'],
+    description: 'Cluster health "N/M reachable" with N < M, per-node rows with an unreachable host or endpoint path, a cilium-health daemon that is not Ok, and cilium_unreachable_nodes / cilium_unreachable_health_endpoints > 0. "Probe disabled" is not an alarm.',
+    why: 'Node-to-node (host) or pod-network (health endpoint) paths are broken: MTU, firewall (ICMP, TCP 4240, VXLAN 8472/UDP, Geneve 6081/UDP), routes, or IPsec/WireGuard keys. Pods on those nodes cannot talk across them.',
+    fix: 'Probe the named nodes from the reporting node (cilium-dbg health status --verbose shows ICMP/HTTP per path); check security groups / firewalls for ICMP, TCP 4240 and the tunnel port, and MTU.',
+    sources: [
+      'pkg/health/client/client.go (Cluster health line), https://github.com/cilium/cilium',
+      'pkg/metrics/status.go (cilium_unreachable_nodes, cilium_unreachable_health_endpoints)',
+      'https://docs.cilium.io/en/stable/operations/system_requirements/ (firewall ports)',
+    ],
+  },
+  check(ctx) {
+    const out: CheckResult[] = []
+    const agents = agentsWith(ctx.snapshot, 'status')
+    const withHealth = agents.filter((a) => a.status.clusterHealth || a.status.healthDaemon)
+    const unreachNodes = gaugeByAgent(ctx.snapshot, 'cilium_unreachable_nodes')
+    const unreachEps = gaugeByAgent(ctx.snapshot, 'cilium_unreachable_health_endpoints')
+    if (withHealth.length === 0 && unreachNodes.size === 0 && unreachEps.size === 0) {
+      ctx.notEvaluated('no Cluster health / Cilium health daemon line in status (early exit?) and no cilium_unreachable_* metrics')
+    }
+    const allDisabled = withHealth.length > 0 && withHealth.every((a) => a.status.clusterHealth && PROBE_DISABLED.test(a.status.clusterHealth.text) &&
+      (!a.status.healthDaemon || /^(ok|disabled)$/i.test(a.status.healthDaemon.state)))
+    if (allDisabled && unreachNodes.size === 0 && unreachEps.size === 0) {
+      ctx.notEvaluated('health probing is disabled (Cluster health: Probe disabled); node connectivity was not measured')
+    }
+
+    // 1. Cluster health below M/M: one finding for the cluster, naming the most-reported unreachable nodes.
+    const reporting: Array<{agent: string, reachable: number, total: number}> = []
+    const targets = new Map<string, Target>()
+    const evidence: Evidence[] = []
+    const covered = new Set<string>()
+    for (const a of withHealth) {
+      const ch = a.status.clusterHealth
+      if (!ch || ch.reachable === undefined || ch.total === undefined) continue
+      covered.add(a.name)
+      const badRows = ch.nodes.filter((n) => !n.hostOk || !n.endpointsOk)
+      if (ch.reachable >= ch.total && badRows.length === 0) continue
+      reporting.push({agent: a.name, reachable: ch.reachable, total: ch.total})
+      evidence.push(ev(ch.src))
+      for (const n of badRows) {
+        const name = n.localhost ? `${n.name} (localhost)` : n.name
+        const t = targets.get(name) ?? {node: name, host: false, endpoints: false, from: new Set<string>()}
+        t.host ||= !n.hostOk
+        t.endpoints ||= !n.endpointsOk
+        t.from.add(a.name)
+        targets.set(name, t)
+        evidence.push(ev(n.src))
+      }
+    }
+    if (reporting.length > 0) {
+      const worst = reporting.reduce((w, r) => ((r.total - r.reachable) / r.total > (w.total - w.reachable) / w.total ? r : w))
+      const frac = (worst.total - worst.reachable) / Math.max(worst.total, 1)
+      const ranked = [...targets.values()].sort((x, y) => y.from.size - x.from.size || x.node.localeCompare(y.node))
+      const names = reporting.map((r) => r.agent)
+      const list = ranked.slice(0, 5).map((t) => `${t.node} (${pathWords(t)}${reporting.length > 1 ? `, from ${t.from.size} agent${t.from.size === 1 ? '' : 's'}` : ''})`)
+      const more = ranked.length > 5 ? ` … (+${ranked.length - 5} more)` : ''
+      const head = reporting.length === 1
+        ? `${worst.total - worst.reachable}/${worst.total} nodes unreachable from ${worst.agent}`
+        : `${reporting.length} agents see unreachable nodes (worst: ${worst.agent} with ${worst.reachable}/${worst.total} reachable)`
+      const endpointsOnly = ranked.length > 0 && ranked.every((t) => !t.host)
+      out.push({
+        severity: frac > 0.1 ? 'critical' : 'high',
+        message: `${head}${list.length > 0 ? `: ${list.join(', ')}${more}` : ''}`,
+        agents: names,
+        evidence: capEvidence(distinctEvidence(evidence)),
+        helm: [],
+        fix: endpointsOnly
+          ? 'Only health-endpoint (pod network) paths fail: check the tunnel port (VXLAN 8472/UDP, Geneve 6081/UDP) or native routes, MTU, and encryption keys between these nodes.'
+          : 'Host paths fail: check ICMP and TCP 4240 between nodes (security groups / firewalls), then routes and MTU.',
+      })
+    }
+
+    // 2. The health daemon itself is not answering: connectivity is then unknown, which is itself a problem.
+    const daemonBad = withHealth.filter((a) => {
+      const d = a.status.healthDaemon
+      const ch = a.status.clusterHealth
+      const dBad = d !== undefined && !/^(ok|disabled)$/i.test(d.state)
+      const chBad = ch !== undefined && ch.reachable === undefined && !PROBE_DISABLED.test(ch.text) && ch.text.trim() !== ''
+      return dBad || chBad
+    })
+    for (const list of groupBy(daemonBad, (a) => a.status.healthDaemon?.state ?? 'cluster-health').values()) {
+      const names = list.map((a) => a.name)
+      const a0 = list[0].status
+      const text = a0.healthDaemon && !/^ok$/i.test(a0.healthDaemon.state)
+        ? `${a0.healthDaemon.state} ${a0.healthDaemon.message}`.trim()
+        : a0.clusterHealth?.text ?? ''
+      out.push({
+        severity: 'high',
+        message: `cilium-health daemon not Ok on ${agentPhrase(names)}: ${text}; node connectivity cannot be measured there`,
+        agents: names,
+        evidence: capEvidence(distinctEvidence(list.flatMap((a) => [a.status.healthDaemon, a.status.clusterHealth].filter((x) => x !== undefined).map((x) => ev(x.src))))),
+        helm: [],
+        fix: 'Check the cilium-health-ep controller and the health endpoint pod IP on those nodes; restart the agent if the health endpoint is gone.',
+      })
+    }
+
+    // 3. Metrics, for agents whose status did not already say it.
+    const metricBad: Array<{agent: string, nodes: number, eps: number, src: Evidence[]}> = []
+    for (const agent of new Set([...unreachNodes.keys(), ...unreachEps.keys()])) {
+      if (covered.has(agent)) continue
+      const n = unreachNodes.get(agent)
+      const e = unreachEps.get(agent)
+      if ((n?.value ?? 0) > 0 || (e?.value ?? 0) > 0) {
+        metricBad.push({agent, nodes: n?.value ?? 0, eps: e?.value ?? 0, src: [...(n?.src ?? []), ...(e?.src ?? [])].map(ev)})
+      }
+    }
+    if (metricBad.length > 0) {
+      const names = metricBad.map((m) => m.agent)
+      const maxN = Math.max(...metricBad.map((m) => m.nodes))
+      const maxE = Math.max(...metricBad.map((m) => m.eps))
+      out.push({
+        severity: 'high',
+        message: `cilium_unreachable_nodes up to ${maxN} and cilium_unreachable_health_endpoints up to ${maxE} on ${agentPhrase(names)}`,
+        agents: names.filter((n) => n !== 'cluster'),
+        evidence: capEvidence(distinctEvidence(metricBad.flatMap((m) => m.src))),
+        helm: [],
+      })
+    }
+    return out
+  },
+} satisfies Rule

@@ -1,0 +1,69 @@
+import rule from '../../rules/unreachable-nodes.js'
+import type {AgentStatus} from '../../src/snapshot/schema.js'
+import {agent, at, snapshot, status} from '../helpers/snapshot.js'
+import {ruleTester} from './_health-tester.js'
+
+type Health = NonNullable<AgentStatus['clusterHealth']>
+type Row = Health['nodes'][number]
+
+function row(name: string, hostOk: boolean, endpointsOk: boolean, line: number, localhost = false): Row {
+  const host = hostOk ? '1/1' : '0/1'
+  const eps = endpointsOk ? '1/1' : '0/1'
+  return {name, localhost, ips: ['10.0.0.1'], host, endpoints: eps, hostOk, endpointsOk, src: at(`  ${name}   10.0.0.1   ${host}   ${eps}`, line)}
+}
+
+function health(reachable: number | undefined, total: number | undefined, nodes: Row[] = [], text?: string): Health {
+  const t = text ?? `${reachable}/${total} reachable   (2026-04-13T11:45:41Z)`
+  return {reachable, total, text: t, nodes, src: at(`Cluster health:   ${t}`, 25)}
+}
+
+const daemonOk = {state: 'Ok', message: '', src: at('Cilium health daemon:   Ok', 7)}
+const withHealth = (name: string, h: Health, healthDaemon = daemonOk) => agent(name, {status: status({clusterHealth: h, healthDaemon})})
+const metrics = (name: string, nodes: number, eps: number) => agent(name, {metrics: {format: 'exposition', unrecognized: [], samples: [
+  {name: 'cilium_unreachable_nodes', labels: {}, value: nodes, src: at(`cilium_unreachable_nodes ${nodes}`, 3, `${name}/metrics`)},
+  {name: 'cilium_unreachable_health_endpoints', labels: {}, value: eps, src: at(`cilium_unreachable_health_endpoints ${eps}`, 4, `${name}/metrics`)},
+]}})
+
+ruleTester(rule, {
+  valid: [
+    {name: 'Cluster health 3/3 with the 1.17+ empty header', snapshot: snapshot({agents: [withHealth('cilium-a', health(3, 3)), withHealth('cilium-b', health(3, 3))]})},
+    {name: '≤1.16 verbose rows that are all reachable', snapshot: snapshot({agents: [withHealth('cilium-a', health(2, 2, [row('node-a', true, true, 27, true), row('node-b', true, true, 28)]))]})},
+    {name: 'metrics at zero', snapshot: snapshot({agents: [metrics('cilium-a', 0, 0)]})},
+  ],
+  invalid: [
+    {
+      name: 'EKS 1/3 reachable with two 0/1 rows → critical, names both nodes',
+      snapshot: snapshot({agents: [withHealth('cilium-abcde', health(1, 3, [row('node-b', false, false, 27), row('node-c', false, false, 28)]))]}),
+      expect: {count: 1, severity: 'critical', agents: ['cilium-abcde'], message: /^2\/3 nodes unreachable from cilium-abcde: node-b \(host and health endpoint\), node-c/, evidence: {line: 27, text: /node-b/}, fix: /TCP 4240/},
+    },
+    {
+      name: '7/8 reachable with the endpoint path down → critical (>10 %), endpoint fix',
+      snapshot: snapshot({agents: [withHealth('cilium-a', health(7, 8, [row('juju-1-lxd-3', true, false, 4)]))]}),
+      expect: {count: 1, severity: 'critical', message: /1\/8 nodes unreachable from cilium-a: juju-1-lxd-3 \(health endpoint\)/, fix: /VXLAN 8472/},
+    },
+    {
+      name: '99/100 from several agents → high, most-reported node first',
+      snapshot: snapshot({agents: [
+        withHealth('cilium-a', health(99, 100, [row('node-x', false, true, 30)])),
+        withHealth('cilium-b', health(99, 100, [row('node-x', false, true, 30)])),
+        withHealth('cilium-c', health(100, 100)),
+      ]}),
+      expect: {count: 1, severity: 'high', agents: ['cilium-a', 'cilium-b'], message: /2 agents see unreachable nodes .*node-x \(host, from 2 agents\)/},
+    },
+    {
+      name: 'health daemon unreachable',
+      snapshot: snapshot({agents: [withHealth('cilium-a', health(undefined, undefined, [], 'Warning   cilium-health daemon unreachable'),
+        {state: 'Warning', message: 'cilium-health daemon unreachable', src: at('Cilium health daemon:   Warning   cilium-health daemon unreachable', 7)})]}),
+      expect: {count: 1, severity: 'high', message: /cilium-health daemon not Ok on cilium-a: Warning/, evidence: {line: 7}},
+    },
+    {
+      name: 'metrics only',
+      snapshot: snapshot({agents: [metrics('cilium-m', 2, 1)]}),
+      expect: {count: 1, severity: 'high', agents: ['cilium-m'], message: /cilium_unreachable_nodes up to 2 and cilium_unreachable_health_endpoints up to 1/, evidence: {line: 3}},
+    },
+  ],
+  notEvaluated: [
+    {name: 'Probe disabled everywhere', snapshot: snapshot({agents: [withHealth('cilium-a', health(undefined, undefined, [], 'Probe disabled'))]})},
+    {name: 'early exit: no health lines', snapshot: snapshot({agents: [agent('cilium-a', {status: status({earlyExit: true})})]})},
+  ],
+})
