@@ -1,0 +1,23 @@
+/*
+ * Faults the simulator injects for one agent pod: its exec, log and proxy requests
+ * never answer (timeout), are refused (403), fail (500) or lose the connection (drop).
+ */
+
+export type FaultKind = 'timeout' | 'forbidden' | 'error500' | 'drop'
+
+export interface SimFaults {
+  /** pod name → fault on every exec/log/proxy request for that pod */
+  agents?: Record<string, FaultKind>
+  /** resources whose get/list answers 403, e.g. ['secrets'] for RBAC without Helm access */
+  forbidResources?: string[]
+}
+
+export function statusBody(code: number, reason: string, message: string): string {
+  return JSON.stringify({kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code})
+}
+
+export function faultResponse(kind: 'forbidden' | 'error500', what: string): {code: number, body: string} {
+  return kind === 'forbidden'
+    ? {code: 403, body: statusBody(403, 'Forbidden', `${what} is forbidden: User "system:serviceaccount:default:ciltune" cannot get resource`)}
+    : {code: 500, body: statusBody(500, 'InternalError', `an error on the server ("${what}") has prevented the request from succeeding`)}
+}

@@ -1,0 +1,116 @@
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {join} from 'node:path'
+import {parse as parseYaml} from 'yaml'
+
+/*
+ * A scenario directory (fixtures/synthetic-*, layout in fixtures/README.md) read into the objects
+ * the simulated API server serves. Cluster files are optional; one directory per agent pod holds
+ * what its exec commands print. What a scenario lacks is synthesized in objects.ts.
+ */
+
+export type K8sObject = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface AgentFiles {
+  status?: string
+  serviceList?: string
+  mapList?: string
+  metricsProm?: string // Prometheus exposition (metrics.prom)
+  metricsList?: string // `metrics list` output as saved (metrics-list.txt), served verbatim
+  log?: string
+}
+
+export interface ScenarioAgent {
+  pod: string
+  node: string
+  files: AgentFiles
+}
+
+export interface Scenario {
+  name: string
+  namespace: string
+  configMap?: K8sObject
+  helmValues?: Record<string, unknown>
+  chartVersion?: string
+  nodes: K8sObject[]
+  pods: K8sObject[] // pods.yaml items, as given
+  operator?: K8sObject
+  agents: ScenarioAgent[]
+}
+
+const AGENT_FILES: Record<string, keyof AgentFiles> = {
+  'status.txt': 'status',
+  'service-list.txt': 'serviceList',
+  'map-list.txt': 'mapList',
+  'metrics.prom': 'metricsProm',
+  'metrics-list.txt': 'metricsList',
+  'cilium-agent.log': 'log',
+}
+
+function readOpt(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined
+}
+
+function yamlOpt(path: string): unknown {
+  const text = readOpt(path)
+  return text === undefined ? undefined : parseYaml(text, {maxAliasCount: -1})
+}
+
+/** Items of a List / NodeList / PodList, a bare array, or a single object. */
+export function itemsOf(doc: unknown): K8sObject[] {
+  if (!doc || typeof doc !== 'object') return []
+  if (Array.isArray(doc)) return doc.filter((x) => x && typeof x === 'object') as K8sObject[]
+  const o = doc as K8sObject
+  if (Array.isArray(o.items)) return o.items as K8sObject[]
+  return typeof o.kind === 'string' ? [o] : []
+}
+
+function toConfigMap(doc: unknown, namespace: string): K8sObject | undefined {
+  if (!doc || typeof doc !== 'object') return undefined
+  const o = doc as K8sObject
+  if (o.kind === 'ConfigMap') return o
+  // a bare map of keys: wrap it as kubectl would print the ConfigMap
+  const data: Record<string, string> = {}
+  for (const [k, v] of Object.entries(o)) data[k] = typeof v === 'string' ? v : JSON.stringify(v)
+  return {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'cilium-config', namespace}, data}
+}
+
+function isAgentDir(dir: string): boolean {
+  return Object.keys(AGENT_FILES).some((f) => existsSync(join(dir, f)))
+}
+
+export function loadScenario(dir: string): Scenario {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`scenario ${dir}: not a directory`)
+  const cmDoc = yamlOpt(join(dir, 'cilium-config.yaml'))
+  const pods = itemsOf(yamlOpt(join(dir, 'pods.yaml')))
+  const namespace = String((cmDoc as K8sObject | undefined)?.metadata?.namespace ?? pods.find((p) => p.metadata?.namespace)?.metadata?.namespace ?? 'kube-system')
+  const nodes = itemsOf(yamlOpt(join(dir, 'nodes.yaml'))).filter((n) => n.kind === undefined || n.kind === 'Node')
+  const operatorDoc = yamlOpt(join(dir, 'operator.yaml')) as K8sObject | undefined
+  const helmDoc = yamlOpt(join(dir, 'helm-values.yaml'))
+  const agentDirs = readdirSync(dir).filter((d) => statSync(join(dir, d)).isDirectory() && isAgentDir(join(dir, d))).sort()
+  const agents = agentDirs.map((pod, i): ScenarioAgent => {
+    const files: AgentFiles = {}
+    for (const [file, key] of Object.entries(AGENT_FILES)) {
+      const text = readOpt(join(dir, pod, file))
+      if (text !== undefined) files[key] = text
+    }
+    const fromPods = pods.find((p) => p.metadata?.name === pod)?.spec?.nodeName as string | undefined
+    const node = fromPods ?? nodes[i % Math.max(nodes.length, 1)]?.metadata?.name ?? `node-${i}`
+    return {pod, node, files}
+  })
+  const name = dir.replace(/\/+$/, '').split('/').pop() ?? dir
+  return {
+    name,
+    namespace,
+    configMap: toConfigMap(cmDoc, namespace),
+    helmValues: helmDoc && typeof helmDoc === 'object' && !Array.isArray(helmDoc) ? helmDoc as Record<string, unknown> : undefined,
+    nodes,
+    pods,
+    operator: operatorDoc?.kind === 'Deployment' ? operatorDoc : undefined,
+    agents,
+  }
+}
+
+/** The Cilium version an agent reports in its status ("Cilium: Ok 1.18.7 (v1.18.7-abc)"). */
+export function agentVersion(files: AgentFiles): string | undefined {
+  return /^Cilium:\s+\S+\s+v?(\d+\.\d+\.\d+[^\s(]*)/m.exec(files.status ?? '')?.[1]
+}
