@@ -286,8 +286,9 @@ function parseInto(out: AgentStatus, text: string, file: string): void {
           if (row.failureCount === 0) out.verbose = true
           return true
         }
-        // error messages can carry newlines: keep them with the row they belong to
-        if (lastController) {
+        // error messages can carry newlines; their continuation starts at the margin, whereas an
+        // indented non-row is a cut row (truncated capture) and stays unrecognized
+        if (lastController && !/^\s/.test(raw)) {
           lastController.message = `${lastController.message}\n${raw.trim()}`
           return true
         }
