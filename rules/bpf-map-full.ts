@@ -1,0 +1,132 @@
+import type {Snapshot, SourceRef} from '../src/snapshot/schema.js'
+import {capEvidence, ev, metricSamples} from '../src/rules/helpers.js'
+import type {CheckResult, Evidence, Rule, Severity} from '../src/rules/types.js'
+import {FAMILIES, configuredSize, familyOf} from './_capacity-maps.js'
+import {counterText, fmtCount, trendFor} from './_capacity-metrics.js'
+import {sizingFor} from './_capacity-suggest.js'
+
+const FULL_TEXT = /map is full|argument list too long|E2BIG|no space left|ENOSPC/i
+const MAP_NAME = /\bcilium_[a-z0-9_]+/i
+const OPS = 'cilium_bpf_map_ops_total'
+const LB_UNNAMED = 'LB maps'
+
+interface Hit {
+  agent: string
+  what: string // short description of the signal
+  severity: Severity
+  src: SourceRef
+  count?: number
+}
+
+/** Map name (without cilium_) mentioned in a message; "unknown map" when none. */
+function mapIn(text: string): string {
+  const m = MAP_NAME.exec(text)
+  if (m) return m[0].toLowerCase().replace(/^cilium_/, '')
+  return /lb-map-max|LB bpf map|lb[46]?[ _-]?(service|backend)/i.test(text) ? LB_UNNAMED : 'unknown map'
+}
+
+function collect(snapshot: Snapshot): Map<string, Hit[]> {
+  const byMap = new Map<string, Hit[]>()
+  const add = (map: string, h: Hit) => {
+    const list = byMap.get(map) ?? []
+    list.push(h)
+    byMap.set(map, list)
+  }
+  for (const a of snapshot.agents) {
+    for (const log of a.logs) {
+      for (const e of log.entries) {
+        if (e.kind !== 'map-full' && !/map is full/i.test(e.msg)) continue
+        add(mapIn(e.msg + ' ' + e.src.text), {
+          agent: a.name, src: e.src,
+          what: `log${log.previous ? ' (previous container)' : ''}: ${e.msg}`,
+          severity: log.previous ? 'high' : 'critical',
+        })
+      }
+    }
+    for (const c of a.status?.controllers?.rows ?? []) {
+      if (c.failureCount <= 0 || !/^(bpf-map-sync-|sync-lb-maps)/.test(c.name)) continue
+      const full = FULL_TEXT.test(c.message)
+      // a failing sync controller alone may be transient; say "full" only when its error says so
+      add(mapIn(c.name.replace(/^bpf-map-sync-/, '') + ' ' + c.message), {
+        agent: a.name, src: c.src, severity: full ? 'critical' : 'high',
+        what: `controller ${c.name} failing (${c.failureCount}×): ${c.message}`,
+      })
+    }
+    for (const m of a.status?.modulesHealth?.modules ?? []) {
+      if (m.level !== 'DEGRADED' || !FULL_TEXT.test(m.message)) continue
+      add(mapIn(m.message), {agent: a.name, src: m.src, severity: 'critical', what: `module ${m.path} DEGRADED: ${m.message}`})
+    }
+    for (const row of a.maps?.maps ?? []) {
+      if (!row.errors || row.errors <= 0) continue
+      add(row.name.replace(/^cilium_/, ''), {agent: a.name, src: row.src, severity: 'high', count: row.errors, what: `${row.errors} cached entries in error state`})
+    }
+    const seen = new Set<string>()
+    for (const e of a.maps?.errorEntries ?? []) {
+      const map = e.map.replace(/^cilium_/, '')
+      if (seen.has(map)) continue // the row count above already says how many; quote one entry
+      seen.add(map)
+      add(map, {agent: a.name, src: e.src, severity: FULL_TEXT.test(e.error) ? 'critical' : 'high', what: `entry ${e.key} in error: ${e.error}`})
+    }
+  }
+  for (const s of metricSamples(snapshot, OPS)) {
+    const map = s.labels.map_name ?? s.labels.mapName
+    // failed deletes of absent keys are not capacity problems; inserts/updates are
+    if (!map || s.value <= 0 || !/^fail/.test(s.labels.outcome ?? '') || s.labels.operation === 'delete') continue
+    const t = trendFor(snapshot, OPS, {map_name: map, outcome: s.labels.outcome, operation: s.labels.operation ?? ''}, s.agent)
+    const rising = t ? t.slopePerHour > 0 : undefined
+    add(map, {
+      agent: s.agent ?? 'unknown agent', src: s.src, count: s.value,
+      severity: rising === true ? 'critical' : rising === false ? 'medium' : 'high',
+      what: `${s.labels.operation ?? 'map'} failures ${counterText(s.value, t)}`,
+    })
+  }
+  return byMap
+}
+
+const RANK: Record<Severity, number> = {critical: 3, high: 2, medium: 1, info: 0}
+
+export default {
+  meta: {
+    id: 'bpf-map-full',
+    title: 'BPF map insertions failing (map full)',
+    severity: 'critical',
+    versions: '*',
+    needs: [['logs'], ['status'], ['maps'], ['metrics']],
+    catalog: ['R-MAP-06', 'R-MAP-07', 'R-MAP-08'],
+    description: 'Evidence that a BPF map rejected inserts: agent log "the map is full", failed map updates (cilium_bpf_map_ops_total{outcome="fail"}), failing bpf-map-sync-*/sync-lb-maps* controllers, map list error counts and error entries, DEGRADED modules whose message says the map is full.',
+    why: 'A full non-LRU map rejects new entries: services, backends or policy entries are silently not programmed, so traffic to them fails on that node.',
+    fix: 'Grow the map named in the evidence (bpf.lbMapMax for LB maps, bpf.policyMapMax for policy maps), then restart the agents so the maps are re-created and re-synced.',
+    prerequisites: 'Agent restart; LB/policy maps are re-created and re-filled at start.',
+    sources: ['knowledge/metrics.md §2.1', 'knowledge/map-sizing.md §5', 'reference logs: lb4_backends / lb_services map full (cilium/cilium#28726, #32311)'],
+  },
+  check(ctx) {
+    const {snapshot} = ctx
+    const results: CheckResult[] = []
+    for (const [map, hits] of collect(snapshot)) {
+      hits.sort((a, b) => RANK[b.severity] - RANK[a.severity])
+      const severity = hits[0].severity
+      const agents = [...new Set(hits.map((h) => h.agent))]
+      const fam = map === LB_UNNAMED ? 'lb-services' : familyOf(map)
+      const label = fam === 'other' || map === LB_UNNAMED ? map : `${FAMILIES[fam].label} map ${map}`
+      const kinds = [...new Set(hits.map((h) => h.what.split(':')[0]))]
+      const failed = hits.reduce((n, h) => n + (h.count ?? 0), 0)
+      const agent = snapshot.agents.find((a) => a.name === agents[0])
+      const size = map === 'unknown map' ? undefined : configuredSize(snapshot, agent, map === LB_UNNAMED ? 'lb4_services_v2' : map)
+      // full means at least 100 %; sizing for 100 % doubles the map
+      const sizing = map === 'unknown map' || fam === 'other' ? {helm: []} : sizingFor(snapshot, fam, 1, size?.size)
+      const evidence: Evidence[] = hits.map((h) => ev(h.src))
+      results.push({
+        severity,
+        title: `${label} full: insertions failing`,
+        message: `${label}: ${hits[0].what}${hits.length > 1 ? ` (+${hits.length - 1} more signals: ${kinds.join(', ')})` : ''} on ${agents.length} agent${agents.length === 1 ? '' : 's'}${failed > 0 ? `; ${fmtCount(failed)} failed operations/entries in total` : ''}${size ? `; configured size ${size.size}` : ''}.`,
+        agents,
+        evidence: capEvidence(evidence),
+        helm: sizing.helm,
+        fix: sizing.note ?? (map === 'unknown map'
+          ? 'the message does not name the map: check `cilium-dbg map list` (Num errors) and cilium_bpf_map_pressure'
+          : 'after resizing, restart the agents so the maps are re-created and re-synced; check `cilium-dbg map list` error counts drop to 0'),
+      })
+    }
+    return results
+  },
+} satisfies Rule
