@@ -1,0 +1,152 @@
+import type {AgentLog, LogEntry} from '../snapshot/schema.js'
+import {splitLines, src} from './text.js'
+
+/*
+ * cilium-agent logs (FORMAT-NOTES §12): logrus/logfmt `level=warning msg="…" subsys=…` (≤1.17,
+ * optionally after a kubectl --timestamps stamp), slog `time=… level=info msg=… module=…` (1.18+),
+ * and JSON lines from either logger. Only lines that matter are kept (warnings and above and the
+ * recognized kinds), so a day of logs stays small in the snapshot; every line is still counted.
+ */
+
+export const MAX_ENTRIES = 2000
+
+const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)\s+/
+const KLOG = /^([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+\s+\S+\] (.*)$/
+const KLOG_LEVEL: Record<string, string> = {I: 'info', W: 'warning', E: 'error', F: 'fatal'}
+const RANK: Record<string, number> = {trace: 0, debug: 1, info: 2, warning: 3, error: 4, fatal: 5, panic: 6}
+
+type Kind = LogEntry['kind']
+
+interface Line {level: string, msg: string, time?: string, subsys?: string, style: 'logfmt' | 'slog' | 'other'}
+
+export function parseAgentLog(text: string, file: string, previous = false): AgentLog {
+  const out: AgentLog = {file, previous, format: 'unknown', lines: 0, levels: {}, debugLines: 0, entries: [], truncated: false}
+  let logfmt = 0
+  let slog = 0
+  splitLines(text).forEach((raw, i) => {
+    if (raw.trim() === '') return
+    out.lines++
+    const parsed = parseLine(raw)
+    const level = parsed?.level
+    if (parsed) {
+      out.levels[parsed.level] = (out.levels[parsed.level] ?? 0) + 1
+      if (parsed.level === 'debug') out.debugLines++
+      if (parsed.style === 'slog') slog++
+      else if (parsed.style === 'logfmt') logfmt++
+    }
+    const kind = classify(raw, level)
+    if (kind === undefined) return
+    if (out.entries.length >= MAX_ENTRIES) {
+      out.truncated = true
+      return
+    }
+    const entry: LogEntry = {level: level ?? 'unknown', msg: parsed?.msg ?? raw.trim(), kind, src: src(file, i + 1, raw)}
+    if (parsed?.time) entry.time = parsed.time
+    if (parsed?.subsys) entry.subsys = parsed.subsys
+    out.entries.push(entry)
+  })
+  out.format = logfmt > 0 && slog > 0 ? 'mixed' : slog > 0 ? 'slog' : logfmt > 0 ? 'logfmt' : 'unknown'
+  return out
+}
+
+/** What ciltune recognizes in a line; undefined = not worth keeping. */
+function classify(raw: string, level: string | undefined): Kind | undefined {
+  if (/netkit devices need kernel 6\.7\.0 or newer/i.test(raw)) return 'netkit-kernel'
+  if (isMapFull(raw)) return 'map-full'
+  if (level === 'fatal' || level === 'panic') return 'fatal'
+  if (level === 'error') return 'error'
+  if (level === 'warning') return 'warning'
+  return undefined
+}
+
+/** Every wording of "a BPF map is full" across versions (FORMAT-NOTES §12). */
+export function isMapFull(line: string): boolean {
+  if (/map is full/i.test(line)) return true
+  if (/Unable to update element for LB bpf map/i.test(line)) return true
+  // the flag alone also appears in the agent's startup dump of its options, which is not an error
+  if (/--bpf-lb-map-max/.test(line) && /resize|full|unable to update/i.test(line)) return true
+  if (/argument list too long/i.test(line) && /\b(map|bpf)\b/i.test(line) && /update|insert/i.test(line)) return true
+  if (/no space left on device/i.test(line) && /\b(bpf|map)\b/i.test(line) && /update|insert|element/i.test(line)) return true
+  return false
+}
+
+function parseLine(raw: string): Line | undefined {
+  let line = raw.trim()
+  let stamp: string | undefined
+  const st = STAMP.exec(line)
+  if (st) {
+    stamp = st[1]
+    line = line.slice(st[0].length)
+  }
+  if (line.startsWith('{')) return parseJsonLine(line, stamp)
+  if (/^(time=\S+\s+)?level=/.test(line)) {
+    const f = logfmtFields(line)
+    const level = normalizeLevel(f.level)
+    if (!level) return undefined
+    // 1.18 slog puts time= first and names the component module=; logrus has no time= from cilium
+    const style = line.startsWith('time=') ? 'slog' : 'logfmt'
+    return {level, msg: f.msg ?? '', time: f.time ?? stamp, subsys: f.module ?? f.subsys, style}
+  }
+  const k = KLOG.exec(line)
+  if (k) return {level: KLOG_LEVEL[k[1]], msg: k[2], time: stamp, style: 'other'}
+  // a Go panic, and cobra's final "Error: …" when the agent (or an init container) exits on failure
+  if (/^panic: /.test(line)) return {level: 'panic', msg: line, time: stamp, style: 'other'}
+  if (/^Error: /.test(line)) return {level: 'error', msg: line.slice(7), time: stamp, style: 'other'}
+  return undefined
+}
+
+function parseJsonLine(line: string, stamp: string | undefined): Line | undefined {
+  let obj: unknown
+  try {
+    obj = JSON.parse(line)
+  } catch {
+    return undefined
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return undefined
+  const o = obj as Record<string, unknown>
+  const level = normalizeLevel(typeof o.level === 'string' ? o.level : undefined)
+  if (!level) return undefined
+  const s = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  return {
+    level,
+    msg: s(o.msg) ?? s(o.message) ?? '',
+    time: s(o.time) ?? s(o.ts) ?? stamp,
+    subsys: s(o.module) ?? s(o.subsys),
+    style: 'module' in o ? 'slog' : 'logfmt',
+  }
+}
+
+export function normalizeLevel(level: string | undefined): string | undefined {
+  if (!level) return undefined
+  const l = level.toLowerCase()
+  if (l === 'warn') return 'warning'
+  if (l === 'err') return 'error'
+  if (l === 'crit' || l === 'critical') return 'fatal'
+  return /^[a-z]+$/.test(l) ? l : undefined
+}
+
+/** key=value pairs; values are bare words or Go-quoted strings with \" and \\ escapes. */
+export function logfmtFields(line: string): Record<string, string> {
+  const fields: Record<string, string> = {}
+  const re = /([A-Za-z_][\w.\-]*)=("(?:[^"\\]|\\.)*"?|\S*)/g
+  for (let m = re.exec(line); m; m = re.exec(line)) {
+    let v = m[2]
+    if (v.startsWith('"')) v = v.slice(1, v.endsWith('"') && v.length > 1 ? -1 : undefined).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c))
+    if (!(m[1] in fields)) fields[m[1]] = v
+  }
+  return fields
+}
+
+export function levelAtLeast(level: string, min: string): boolean {
+  return (RANK[level] ?? -1) >= (RANK[min] ?? 99)
+}
+
+export function looksLikeAgentLog(text: string): boolean {
+  const lines = splitLines(text.slice(0, 8192)).filter((l) => l.trim() !== '').slice(0, 20)
+  if (lines.length === 0) return false
+  const hits = lines.filter((l) => {
+    const p = parseLine(l)
+    return p !== undefined && (p.msg !== '' || /\bmsg=/.test(l))
+  }).length
+  return hits >= Math.max(1, Math.ceil(lines.length / 2))
+}
