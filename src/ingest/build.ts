@@ -51,56 +51,84 @@ function mergeCollectionErrors(text: string, file: string, c: {agentErrors: Reco
 
 /**
  * The one place raw evidence becomes the snapshot: live collection, `--from DIR` and sysdumps
- * all come through here, which is why their findings agree.
+ * all come through here, which is why their findings agree. Files are parsed as they are added
+ * and their text dropped, so a streaming reader (sysdump) holds one raw file at a time.
  */
-export function buildSnapshot(c: Collected): Snapshot {
-  const snap = emptySnapshot(c.origin.kind, c.origin.path)
-  if (c.origin.context) snap.origin.context = c.origin.context
-  snap.skipped.push(...c.skipped)
-  const agents = new Map<string, Agent>()
-  const agentFor = (name: string): Agent => {
-    let a = agents.get(name)
-    if (!a) agents.set(name, a = emptyAgent(name))
+export class SnapshotBuilder {
+  private readonly snap: Snapshot
+  private readonly agents = new Map<string, Agent>()
+  private readonly agentNodes: Record<string, string> = {}
+  private readonly agentErrors: Record<string, CollectionError[]> = {}
+  private readonly clusterErrors: CollectionError[] = []
+
+  constructor(origin: Collected['origin']) {
+    this.snap = emptySnapshot(origin.kind, origin.path)
+    if (origin.context) this.snap.origin.context = origin.context
+  }
+
+  agent(name: string, node?: string): Agent {
+    let a = this.agents.get(name)
+    if (!a) this.agents.set(name, a = emptyAgent(name))
+    if (node) this.agentNodes[name] = node
     return a
   }
-  for (const name of c.agents) agentFor(name)
-  const agentErrors: Record<string, CollectionError[]> = {}
-  for (const [k, v] of Object.entries(c.agentErrors)) agentErrors[k] = [...v]
-  const clusterErrors = [...c.clusterErrors]
 
-  for (const file of c.files) {
+  agentError(name: string, error: CollectionError): void {
+    this.agent(name)
+    ;(this.agentErrors[name] ??= []).push(error)
+  }
+
+  clusterError(error: CollectionError): void {
+    this.clusterErrors.push(error)
+  }
+
+  skip(path: string, reason: string): void {
+    this.snap.skipped.push({path, reason})
+  }
+
+  add(file: EvidenceFile): void {
     const kind: EvidenceKind | undefined = file.kind ?? classify(file.text)
     if (!kind) {
-      snap.skipped.push({path: file.path, reason: 'not recognized as Cilium or Kubernetes output'})
-      continue
+      this.skip(file.path, 'not recognized as Cilium or Kubernetes output')
+      return
     }
     try {
-      if (AGENT_KINDS.has(kind)) {
-        const a = agentFor(agentNameFor(file))
-        ingestAgentFile(a, kind, file)
-      } else {
-        ingestClusterFile(snap, kind, file, {agentErrors, clusterErrors})
-      }
+      if (AGENT_KINDS.has(kind)) ingestAgentFile(this.agent(agentNameFor(file)), kind, file)
+      else ingestClusterFile(this.snap, kind, file, {agentErrors: this.agentErrors, clusterErrors: this.clusterErrors})
     } catch (error) {
-      clusterErrors.push({command: file.path, kind: 'unparsable', message: `${file.path}: ${errorMessage(error)}`})
+      this.clusterErrors.push({command: file.path, kind: 'unparsable', message: `${file.path}: ${errorMessage(error)}`})
     }
   }
 
-  for (const pod of snap.cluster.pods ?? []) {
-    const a = agents.get(pod.name)
-    if (a) a.pod = pod
-  }
-  for (const a of agents.values()) {
-    a.node ??= c.agentNodes[a.name] ?? a.pod?.node
-    a.errors.push(...(agentErrors[a.name] ?? []))
-    if (a.status && statusIsEmpty(a.status)) {
-      a.errors.push({command: 'status', kind: 'unparsable', message: `status output of ${a.name} has no recognizable status line`})
-      delete a.status
+  finish(): Snapshot {
+    const snap = this.snap
+    for (const name of Object.keys(this.agentErrors)) this.agent(name)
+    for (const pod of snap.cluster.pods ?? []) {
+      const a = this.agents.get(pod.name)
+      if (a) a.pod = pod
     }
+    for (const a of this.agents.values()) {
+      a.node ??= this.agentNodes[a.name] ?? a.pod?.node
+      a.errors.push(...(this.agentErrors[a.name] ?? []))
+      if (a.status && statusIsEmpty(a.status)) {
+        a.errors.push({command: 'status', kind: 'unparsable', message: `status output of ${a.name} has no recognizable status line`})
+        delete a.status
+      }
+    }
+    snap.cluster.errors = this.clusterErrors
+    snap.agents = [...this.agents.values()].sort((x, y) => x.name.localeCompare(y.name))
+    return snap
   }
-  snap.cluster.errors = clusterErrors
-  snap.agents = [...agents.values()].sort((x, y) => x.name.localeCompare(y.name))
-  return snap
+}
+
+export function buildSnapshot(c: Collected): Snapshot {
+  const b = new SnapshotBuilder(c.origin)
+  for (const s of c.skipped) b.skip(s.path, s.reason)
+  for (const name of c.agents) b.agent(name, c.agentNodes[name])
+  for (const [name, errors] of Object.entries(c.agentErrors)) for (const e of errors) b.agentError(name, e)
+  for (const e of c.clusterErrors) b.clusterError(e)
+  for (const file of c.files) b.add(file)
+  return b.finish()
 }
 
 function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile): void {
