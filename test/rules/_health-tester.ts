@@ -54,7 +54,8 @@ export function ruleTester(rule: Rule, cases: {valid: Case[], invalid: InvalidCa
       expect(rule.meta.id).to.match(/^[a-z0-9-]+$/)
       expect(rule.meta.needs.length).to.be.greaterThan(0)
       expect(rule.meta.sources.length).to.be.greaterThan(0)
-      expect(rule.meta.catalog.length).to.be.greaterThan(0)
+      expect(rule.meta.catalog).to.be.an('array')
+      for (const c of rule.meta.catalog) expect(c).to.match(/^R-[A-Z]+-\d+$/)
     })
     for (const c of cases.valid) {
       it(`valid: ${c.name}`, () => {

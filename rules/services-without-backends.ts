@@ -1,0 +1,110 @@
+import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import type {CheckResult, Evidence, Rule, Severity} from '../src/rules/types.js'
+import type {Service} from '../src/snapshot/schema.js'
+import {agentPhrase, distinctEvidence, nameList} from './_health-common.js'
+
+/*
+ * Which empty frontends are NOT problems (documented choices):
+ * - LocalRedirect: Local Redirect Policy frontends only get node-local backends; a node without a
+ *   local backend pod legitimately shows none.
+ * - NodePort / LoadBalancer / HostPort / ExternalIPs empty on some agents but with active backends on
+ *   others: externalTrafficPolicy=Local keeps only node-local backends, so nodes without a local pod
+ *   show none by design. Only "empty on every agent that has the frontend" is reported for them.
+ * - ClusterIP empty on some agents only: internalTrafficPolicy=Local does the same, but an agent that
+ *   missed an update also looks like this, so it is reported as info with that caveat.
+ * - Backends in "unknown" state (a line cut off in the capture) are assumed active.
+ */
+const PER_NODE_TYPES = /^(nodeport|loadbalancer|hostport|externalips)$/i
+const SKIP_TYPES = /^localredirect$/i
+const ACTIVE = new Set(['active', 'unknown', ''])
+
+/** NodePort/HostPort frontends carry each node's own IP: group them by port/proto across nodes. */
+function frontendKey(s: Service): string {
+  const proto = s.proto ? `/${s.proto}` : ''
+  if (/^(nodeport|hostport)$/i.test(s.type)) return `${s.type} *:${s.port}${proto}`
+  return `${s.type} ${s.ip.includes(':') ? `[${s.ip}]` : s.ip}:${s.port}${proto}`
+}
+
+interface Seen {key: string, type: string, withFrontend: Set<string>, empty: Set<string>, noActive: Map<string, string[]>, evidence: Evidence[]}
+
+export default {
+  meta: {
+    id: 'services-without-backends',
+    title: 'Services without (active) backends',
+    severity: 'high',
+    versions: '*',
+    needs: [['services']],
+    catalog: [], // not in rules-catalog.md: agreed in rule-ids.md as a group-B rule
+    description: 'From cilium-dbg service list: ClusterIP/NodePort/LoadBalancer/ExternalIPs/HostPort frontends with zero backends, or whose backends are all terminating/quarantined/maintenance, grouped per frontend across agents. LocalRedirect frontends and externalTrafficPolicy=Local style per-node emptiness are not reported.',
+    why: 'Connections to such a frontend are dropped or refused (Cilium answers with "Service backend not found" drops); if the Service should have endpoints, its pods are missing, not ready, or the agent missed the endpoint update.',
+    fix: 'kubectl get endpointslices -l kubernetes.io/service-name=<svc>: if it has ready endpoints but the agent shows none, the agent is out of sync (check failing sync-lb-maps controllers / degraded lb reconciler, LB map pressure); otherwise fix the workload or delete the stale Service.',
+    sources: [
+      'cilium-dbg/cmd/service_list.go (backend states active/terminating/quarantined/maintenance), https://github.com/cilium/cilium',
+      'pkg/monitor/api/drop.go ("Service backend not found")',
+    ],
+  },
+  check(ctx) {
+    const agents = agentsWith(ctx.snapshot, 'services')
+    const byKey = new Map<string, Seen>()
+    for (const a of agents) {
+      for (const s of a.services.services) {
+        if (SKIP_TYPES.test(s.type)) continue
+        const key = frontendKey(s)
+        const seen: Seen = byKey.get(key) ?? {key, type: s.type, withFrontend: new Set(), empty: new Set(), noActive: new Map(), evidence: []}
+        byKey.set(key, seen)
+        seen.withFrontend.add(a.name)
+        const active = s.backends.filter((b) => ACTIVE.has(b.state.toLowerCase()))
+        if (s.backends.length === 0) {
+          seen.empty.add(a.name)
+          seen.evidence.push(ev(s.src))
+        } else if (active.length === 0) {
+          seen.noActive.set(a.name, [...new Set(s.backends.map((b) => b.state))])
+          seen.evidence.push(ev(s.src), ...s.backends.slice(0, 2).map((b) => ev(b.src)))
+        }
+      }
+    }
+
+    interface Problem {seen: Seen, bad: string[], severity: Severity, text: string}
+    const problems: Problem[] = []
+    for (const seen of byKey.values()) {
+      const bad = [...new Set([...seen.empty, ...seen.noActive.keys()])]
+      if (bad.length === 0) continue
+      const everywhere = bad.length === seen.withFrontend.size
+      if (!everywhere && PER_NODE_TYPES.test(seen.type)) continue
+      const states = [...new Set([...seen.noActive.values()].flat())]
+      const what = seen.empty.size > 0 && states.length === 0
+        ? 'no backends'
+        : seen.empty.size === 0 ? `no active backend (only ${states.join('/')})` : `no backends or only ${states.join('/')} ones`
+      let severity: Severity = 'medium'
+      if (!everywhere) severity = 'info'
+      else if (seen.withFrontend.size >= 2) severity = 'high'
+      const where = everywhere
+        ? (seen.withFrontend.size === 1 ? `on ${bad[0]}` : `on all ${seen.withFrontend.size} agents that have it`)
+        : `on ${agentPhrase(bad)} while ${seen.withFrontend.size - bad.length} other agent(s) have active backends (expected only with internalTrafficPolicy: Local; otherwise these agents are out of sync)`
+      problems.push({seen, bad, severity, text: `${seen.key} has ${what} ${where}`})
+    }
+    if (problems.length === 0) return []
+
+    const order: Record<Severity, number> = {critical: 3, high: 2, medium: 1, info: 0}
+    problems.sort((x, y) => order[y.severity] - order[x.severity] || x.seen.key.localeCompare(y.seen.key))
+    if (problems.length <= 10) {
+      return problems.map((p): CheckResult => ({
+        severity: p.severity,
+        message: p.text,
+        agents: p.bad,
+        evidence: capEvidence(distinctEvidence(p.seen.evidence), 6),
+        helm: [],
+      }))
+    }
+    // Many empty frontends: one finding, or the report drowns.
+    const agentsAll = [...new Set(problems.flatMap((p) => p.bad))]
+    const worst = problems[0].severity
+    return [{
+      severity: order[worst] >= order.medium ? 'high' : worst,
+      message: `${problems.length} service frontends have no active backends: ${nameList(problems.map((p) => p.seen.key), 8)}`,
+      agents: agentsAll,
+      evidence: capEvidence(distinctEvidence(problems.flatMap((p) => p.seen.evidence.slice(0, 1)))),
+      helm: [],
+    }]
+  },
+} satisfies Rule
