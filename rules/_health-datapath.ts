@@ -1,0 +1,78 @@
+import type {Agent, Snapshot} from '../src/snapshot/schema.js'
+import {ev} from '../src/rules/helpers.js'
+import type {Evidence} from '../src/rules/types.js'
+import {configText, helmEvidence, helmString, isTrue, nodesByKernel} from './_health-common.js'
+
+/*
+ * Prerequisites of eBPF host routing (and so of netkit and BIG TCP), judged from the evidence:
+ * status lines first (what the agent really runs), cilium-config / Helm values as fallback.
+ * Sources: daemon/cmd/kube_proxy_replacement.go finishKubeProxyReplacementInit; tuning.rst.
+ */
+
+export type Verdict = 'met' | 'unmet' | 'unknown' | 'not-needed'
+export interface Prereq {id: string, label: string, verdict: Verdict, detail: string, evidence?: Evidence}
+
+/** Condition ids used in HelmSuggestion.prerequisites. */
+export const PREREQ = {
+  kpr: 'kube-proxy-replacement',
+  bpfMasq: 'bpf-masquerade',
+  bpfHostRouting: 'bpf-host-routing',
+  kernel68: 'kernel>=6.8',
+  kernel510: 'kernel>=5.10',
+} as const
+
+export function kprPrereq(snapshot: Snapshot, a?: Agent): Prereq {
+  const label = 'kube-proxy replacement'
+  const k = a?.status?.kubeProxyReplacement
+  if (k) {
+    const full = /^(true|strict)$/i.test(k.mode)
+    return {id: PREREQ.kpr, label, verdict: full ? 'met' : 'unmet', detail: `KubeProxyReplacement: ${k.mode}`, evidence: ev(k.src)}
+  }
+  const c = configText(snapshot, 'kube-proxy-replacement')
+  if (c) return {id: PREREQ.kpr, label, verdict: /^(true|strict)$/.test(c.value) ? 'met' : 'unmet', detail: `kube-proxy-replacement: ${c.value}`, evidence: ev(c.src)}
+  const h = helmString(snapshot, 'kubeProxyReplacement')
+  if (h !== undefined) return {id: PREREQ.kpr, label, verdict: /^(true|strict)$/.test(h) ? 'met' : 'unmet', detail: `kubeProxyReplacement: ${h}`, evidence: helmEvidence(snapshot, 'kubeProxyReplacement')}
+  if (snapshot.cluster.config) return {id: PREREQ.kpr, label, verdict: 'unmet', detail: 'kube-proxy-replacement not set (default false)'}
+  return {id: PREREQ.kpr, label, verdict: 'unknown', detail: 'no KubeProxyReplacement evidence'}
+}
+
+export function masqPrereq(snapshot: Snapshot, a?: Agent): Prereq {
+  const label = 'BPF masquerading'
+  const m = a?.status?.masquerading
+  if (m) {
+    if (/^bpf/i.test(m.mode)) return {id: PREREQ.bpfMasq, label, verdict: 'met', detail: `Masquerading: ${m.mode}`, evidence: ev(m.src)}
+    // The agent only demands BPF masquerade when masquerading is enabled at all.
+    if (/^disabled/i.test(m.mode)) return {id: PREREQ.bpfMasq, label, verdict: 'not-needed', detail: 'Masquerading: Disabled', evidence: ev(m.src)}
+    return {id: PREREQ.bpfMasq, label, verdict: 'unmet', detail: `Masquerading: ${m.mode}`, evidence: ev(m.src)}
+  }
+  const c = configText(snapshot, 'enable-bpf-masquerade')
+  if (c && isTrue(c.value)) return {id: PREREQ.bpfMasq, label, verdict: 'met', detail: 'enable-bpf-masquerade: true', evidence: ev(c.src)}
+  const v4 = configText(snapshot, 'enable-ipv4-masquerade')
+  if (v4 && !isTrue(v4.value)) return {id: PREREQ.bpfMasq, label, verdict: 'not-needed', detail: 'enable-ipv4-masquerade: false', evidence: ev(v4.src)}
+  if (c) return {id: PREREQ.bpfMasq, label, verdict: 'unmet', detail: `enable-bpf-masquerade: ${c.value}`, evidence: ev(c.src)}
+  const h = helmString(snapshot, 'bpf.masquerade')
+  if (h !== undefined) return {id: PREREQ.bpfMasq, label, verdict: isTrue(h) ? 'met' : 'unmet', detail: `bpf.masquerade: ${h}`, evidence: helmEvidence(snapshot, 'bpf.masquerade')}
+  if (snapshot.cluster.config) return {id: PREREQ.bpfMasq, label, verdict: 'unmet', detail: 'enable-bpf-masquerade not set (default false)'}
+  return {id: PREREQ.bpfMasq, label, verdict: 'unknown', detail: 'no Masquerading evidence'}
+}
+
+/** Features that make the agent fall back to (or Helm force) legacy host routing; a value flip alone cannot fix them. */
+export function legacyBlockers(snapshot: Snapshot, a?: Agent): Array<{why: string, evidence?: Evidence}> {
+  const out: Array<{why: string, evidence?: Evidence}> = []
+  const enc = a?.status?.encryption
+  const ipsec = configText(snapshot, 'enable-ipsec')
+  if (enc && /ipsec/i.test(enc.mode)) out.push({why: 'IPsec encryption forces legacy host routing ("BPF host routing is incompatible with enable-ipsec")', evidence: ev(enc.src)})
+  else if (ipsec && isTrue(ipsec.value)) out.push({why: 'IPsec encryption (enable-ipsec: true) forces legacy host routing', evidence: ev(ipsec.src)})
+  const chain = configText(snapshot, 'cni-chaining-mode')
+  if (chain && chain.value !== '' && chain.value !== 'none') out.push({why: `CNI chaining (${chain.value}) forces enable-host-legacy-routing in the Helm chart`, evidence: ev(chain.src)})
+  const nf = configText(snapshot, 'enable-netfilter-compatible-mode')
+  if (nf && isTrue(nf.value)) out.push({why: 'netfilter-compatible mode is not supported with BPF host routing', evidence: ev(nf.src)})
+  const nodes = snapshot.cluster.nodes ?? []
+  const old = nodesByKernel(nodes, 5, 10).old
+  if (old.length > 0) out.push({why: `kernel older than 5.10 on ${old.length} node(s) (${old.slice(0, 3).map((n) => `${n.name} ${n.kernel}`).join(', ')})`, evidence: ev(old[0].src)})
+  return out
+}
+
+export function describePrereqs(ps: Prereq[]): string {
+  return ps.map((p) => `${p.label} ${p.verdict === 'unknown' ? 'unknown' : p.verdict === 'not-needed' ? 'not needed' : p.verdict === 'met' ? 'met' : 'NOT met'} (${p.detail})`).join('; ')
+}

@@ -1,0 +1,86 @@
+import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import type {CheckResult, Evidence, HelmSuggestion, Rule} from '../src/rules/types.js'
+import {agentPhrase, configText, distinctEvidence, groupBy, isTrue} from './_health-common.js'
+import {PREREQ, describePrereqs, kprPrereq, legacyBlockers, masqPrereq} from './_health-datapath.js'
+
+export default {
+  meta: {
+    id: 'legacy-host-routing',
+    title: 'Legacy host routing (eBPF host routing not active)',
+    severity: 'medium',
+    versions: '*',
+    needs: [['status']],
+    catalog: ['R-DP-02'],
+    description: 'Status "Routing: … Host: Legacy" (1.16+) or "Host Routing: Legacy" (≤1.15). Lists the prerequisites of eBPF host routing (kube-proxy replacement, BPF masquerading) and whether the evidence says they are met, and the features that force legacy routing (IPsec, CNI chaining, netfilter-compatible mode, kernel < 5.10).',
+    why: 'Legacy host routing sends pod traffic through the host stack (netfilter, conntrack) which costs throughput and latency, and it blocks netkit, BBR and BIG TCP.',
+    fix: 'kubeProxyReplacement: true, bpf.masquerade: true, bpf.hostLegacyRouting unset/false, kernel >= 5.10; agents restart.',
+    prerequisites: 'kube-proxy replacement and BPF masquerading; not possible with IPsec or CNI chaining.',
+    sources: [
+      'daemon/cmd/kube_proxy_replacement.go finishKubeProxyReplacementInit (fallback reasons), https://github.com/cilium/cilium',
+      'Documentation/operations/performance/tuning.rst (eBPF host routing requirements)',
+      'pkg/client/client.go FormatStatusResponse (Routing / Host Routing line)',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.snapshot
+    const agents = agentsWith(s, 'status')
+    const withRouting = agents.filter((a) => a.status.routing)
+    if (withRouting.length === 0) ctx.notEvaluated('status has no Routing / Host Routing line (early exit or unsupported format)')
+    const legacy = withRouting.filter((a) => a.status.routing!.host === 'Legacy')
+    if (legacy.length === 0) return []
+
+    const explicit = configText(s, 'enable-host-legacy-routing')
+    const rows = legacy.map((a) => {
+      const prereqs = [kprPrereq(s, a), masqPrereq(s, a)]
+      const blockers = legacyBlockers(s, a)
+      return {a, prereqs, blockers, sig: `${describePrereqs(prereqs)}|${blockers.map((b) => b.why).join('|')}`}
+    })
+    const out: CheckResult[] = []
+    for (const list of groupBy(rows, (r) => r.sig).values()) {
+      const {prereqs, blockers} = list[0]
+      const names = list.map((r) => r.a.name)
+      const evidence: Evidence[] = [
+        ...list.map((r) => ev(r.a.status.routing!.src)),
+        ...prereqs.flatMap((p) => (p.evidence ? [p.evidence] : [])),
+        ...blockers.flatMap((b) => (b.evidence ? [b.evidence] : [])),
+      ]
+      if (explicit && isTrue(explicit.value)) evidence.push(ev(explicit.src))
+      const base = `Host routing is Legacy on ${agentPhrase(names)}. eBPF host routing prerequisites: ${describePrereqs(prereqs)}`
+      if (blockers.length > 0) {
+        out.push({
+          severity: 'info',
+          message: `${base}. Blocked: ${blockers.map((b) => b.why).join('; ')}`,
+          agents: names,
+          evidence: capEvidence(distinctEvidence(evidence)),
+          helm: [],
+          fix: 'Legacy host routing is forced by the features above; it can only change if they are removed (e.g. WireGuard instead of IPsec, no CNI chaining, newer kernel).',
+        })
+        continue
+      }
+      const unmet = prereqs.filter((p) => p.verdict === 'unmet')
+      const helm: HelmSuggestion[] = [{
+        path: 'bpf.hostLegacyRouting',
+        value: false,
+        reason: 'use eBPF host routing (bypasses the host stack and netfilter for pod traffic)',
+        cost: 'agents restart (rolling); host-netfilter rules no longer see pod traffic',
+        prerequisites: [PREREQ.kpr, PREREQ.bpfMasq],
+      }]
+      if (unmet.some((p) => p.id === PREREQ.kpr)) {
+        helm.push({path: 'kubeProxyReplacement', value: true, reason: 'prerequisite of eBPF host routing', cost: 'needs k8sServiceHost/k8sServicePort; remove kube-proxy and its iptables rules afterwards'})
+      }
+      if (unmet.some((p) => p.id === PREREQ.bpfMasq)) {
+        helm.push({path: 'bpf.masquerade', value: true, reason: 'prerequisite of eBPF host routing when masquerading is enabled', cost: 'agents restart; existing masqueraded connections may reset', prerequisites: [PREREQ.kpr]})
+      }
+      const why = unmet.length > 0
+        ? `. The agent falls back to legacy because ${unmet.map((p) => p.label).join(' and ')} ${unmet.length > 1 ? 'are' : 'is'} not enabled`
+        : explicit && isTrue(explicit.value) ? '. Prerequisites look met: enable-host-legacy-routing is set to true explicitly' : ''
+      out.push({
+        message: `${base}${why}`,
+        agents: names,
+        evidence: capEvidence(distinctEvidence(evidence)),
+        helm,
+      })
+    }
+    return out
+  },
+} satisfies Rule

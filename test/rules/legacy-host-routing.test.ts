@@ -1,0 +1,52 @@
+import rule from '../../rules/legacy-host-routing.js'
+import type {AgentStatus} from '../../src/snapshot/schema.js'
+import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
+import {ruleTester} from './_health-tester.js'
+
+function st(host: 'BPF' | 'Legacy', kpr: string, masq: string, extra: Partial<AgentStatus> = {}): AgentStatus {
+  return status({
+    routing: {network: 'Tunnel', tunnelProtocol: 'vxlan', host, src: at(`Routing:   Network: Tunnel [vxlan]   Host: ${host}`, 30)},
+    kubeProxyReplacement: {mode: kpr, enabled: /true|strict/i.test(kpr), devices: [], src: at(`KubeProxyReplacement:   ${kpr}`, 4)},
+    masquerading: {mode: masq, text: masq, src: at(`Masquerading:   ${masq}`, 33)},
+    ...extra,
+  })
+}
+
+ruleTester(rule, {
+  valid: [
+    {name: 'Host: BPF everywhere', snapshot: snapshot({agents: [agent('cilium-a', {status: st('BPF', 'True', 'BPF')}), agent('cilium-b', {status: st('BPF', 'True', 'BPF')})]})},
+  ],
+  invalid: [
+    {
+      name: 'Legacy with KPR False and IPTables masquerading → both prerequisites suggested',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'False', 'IPTables [IPv4: Enabled, IPv6: Disabled]')}), agent('cilium-b', {status: st('Legacy', 'False', 'IPTables [IPv4: Enabled, IPv6: Disabled]')})]}),
+      expect: [
+        {count: 1, severity: 'medium', agents: ['cilium-a', 'cilium-b'], message: /Legacy on 2 agents.*kube-proxy replacement NOT met \(KubeProxyReplacement: False\); BPF masquerading NOT met/,
+          evidence: {line: 30, text: /Host: Legacy/}, helm: {path: 'bpf.hostLegacyRouting', value: false, prerequisites: ['kube-proxy-replacement', 'bpf-masquerade']}},
+        {helm: {path: 'kubeProxyReplacement', value: true}},
+        {helm: {path: 'bpf.masquerade', value: true}},
+      ],
+    },
+    {
+      name: 'Legacy with KPR True and masquerading Disabled (EKS) → only the routing value',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'True', 'Disabled')})], cluster: {config: config({'enable-host-legacy-routing': 'true'})}}),
+      expect: {count: 1, severity: 'medium', message: /BPF masquerading not needed.*set to true explicitly/, helm: {path: 'bpf.hostLegacyRouting', value: false}, evidence: {text: 'enable-host-legacy-routing: true'}},
+    },
+    {
+      name: '≤1.15 "Host Routing: Legacy" with config-only prerequisites',
+      snapshot: snapshot({
+        agents: [agent('cilium-a', {status: status({routing: {host: 'Legacy', src: at('Host Routing:   Legacy', 20)}})})],
+        cluster: {config: config({'kube-proxy-replacement': 'strict', 'enable-bpf-masquerade': 'false', 'enable-ipv4-masquerade': 'true'})},
+      }),
+      expect: {count: 1, message: /kube-proxy replacement met \(kube-proxy-replacement: strict\); BPF masquerading NOT met/, helm: {path: 'bpf.masquerade', value: true}},
+    },
+    {
+      name: 'IPsec forces legacy → info, no Helm flip',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'True', 'BPF', {encryption: {mode: 'IPsec', text: 'IPsec', src: at('Encryption:   IPsec', 50)}})})]}),
+      expect: {count: 1, severity: 'info', message: /Blocked: IPsec/, noHelm: true, evidence: {line: 50}},
+    },
+  ],
+  notEvaluated: [
+    {name: 'status without a Routing line', snapshot: snapshot({agents: [agent('cilium-a', {status: status({earlyExit: true})})]})},
+  ],
+})
