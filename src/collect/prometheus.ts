@@ -1,0 +1,196 @@
+import type {CollectionError, Snapshot, SourceRef, Trend} from '../snapshot/schema.js'
+import type {PromClient, Series} from './prometheus-client.js'
+import {QueryFailure, createClient} from './prometheus-client.js'
+import type {FamilyQuery} from './prometheus-queries.js'
+import {FAMILIES, exactRegex, familyQuery, presenceQuery, rangeStepSeconds} from './prometheus-queries.js'
+import {forecastText, formatNumber, slopePerHour, withoutResets} from './prometheus-trends.js'
+import type {PrometheusOptions} from './types.js'
+
+/*
+ * Metrics evidence from Prometheus: a probe that also lists which Cilium families exist, one
+ * aggregated instant query per family, then one range query per trended family for its hottest
+ * series. Never throws: an unreachable, refusing, hanging or non-Prometheus server becomes one
+ * error line, and the rules that need metrics report "not evaluated".
+ */
+
+export type PrometheusEvidence = NonNullable<Snapshot['prometheus']>
+
+const CONCURRENCY = 4
+
+function seriesText(name: string, labels: Record<string, string>): string {
+  const keys = Object.keys(labels).sort()
+  return keys.length === 0 ? name : `${name}{${keys.map((k) => `${k}=${JSON.stringify(labels[k])}`).join(',')}}`
+}
+
+/** Agent labels under the names the rules read: pod and node (old annotation configs say kubernetes_*). */
+function normalize(labels: Record<string, string>): Record<string, string> {
+  const out = {...labels}
+  if (out.kubernetes_pod_name !== undefined) {
+    out.pod ??= out.kubernetes_pod_name
+    delete out.kubernetes_pod_name
+  }
+  if (out.kubernetes_node !== undefined) {
+    out.node ??= out.kubernetes_node
+    delete out.kubernetes_node
+  }
+  return out
+}
+
+/** Which raw label names the agent of a series, and its value. */
+function agentOf(raw: Record<string, string>): {label: string, value: string} | undefined {
+  for (const label of ['pod', 'kubernetes_pod_name', 'instance']) if (raw[label]) return {label, value: raw[label]}
+  return undefined
+}
+
+function ownKey(f: FamilyQuery, labels: Record<string, string>): string {
+  return f.by.map((k) => labels[k] ?? '').join('\u0000')
+}
+
+async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({length: Math.min(n, items.length)}, async () => {
+    while (next < items.length) await fn(items[next++])
+  }))
+}
+
+function srcOf(url: string, query: string, text: string): SourceRef {
+  return {file: `${url} query: ${query}`, line: 0, text}
+}
+
+function failure(command: string, error: unknown, url: string): CollectionError & {fatal: boolean} {
+  if (error instanceof QueryFailure) return {command, kind: error.kind, message: error.message, fatal: error.fatal}
+  return {command, kind: 'failed', message: `Prometheus ${url}: ${(error as Error)?.message ?? String(error)}`, fatal: false}
+}
+
+export async function collectPrometheus(opts: PrometheusOptions): Promise<PrometheusEvidence> {
+  const out: PrometheusEvidence = {url: opts.url, samples: [], trends: [], absent: [], errors: []}
+  const addError = (e: CollectionError & {fatal?: boolean}) => out.errors.push({command: e.command, kind: e.kind, message: e.message})
+  try {
+    const u = new URL(opts.url)
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http')
+  } catch {
+    addError({command: 'prometheus', kind: 'failed', message: `--prometheus-url "${opts.url}" is not an http:// or https:// URL`})
+    return out
+  }
+  let client: PromClient
+  try {
+    client = await createClient(opts, CONCURRENCY)
+  } catch (error) {
+    addError(failure('prometheus', error, opts.url))
+    return out
+  }
+  const now = Date.now()
+
+  // The probe: does Prometheus answer at all, and which families does it hold?
+  let present: Set<string> | undefined
+  const probe = presenceQuery()
+  try {
+    present = new Set((await client.instant(probe, now)).map((s) => s.name ?? s.labels.__name__ ?? ''))
+  } catch (error) {
+    const e = failure('prometheus', error, opts.url)
+    addError(e)
+    if (e.fatal) return out
+  }
+  if (present && present.size === 0) {
+    out.absent = FAMILIES.map((f) => f.family)
+    addError({
+      command: 'prometheus',
+      kind: 'missing',
+      message: `Prometheus ${opts.url} holds no Cilium agent metrics (${FAMILIES[0].family}, ${FAMILIES[2].family} …): is the agent scraped? Helm prometheus.enabled=true with prometheus.serviceMonitor.enabled=true, or pod annotations`,
+    })
+    return out
+  }
+
+  const families = present ? FAMILIES.filter((f) => present!.has(f.family)) : FAMILIES
+  if (present) out.absent = FAMILIES.filter((f) => !present!.has(f.family)).map((f) => f.family)
+  const instant = new Map<FamilyQuery, Series[]>()
+  await pool(families, CONCURRENCY, async (f) => {
+    const query = familyQuery(f)
+    try {
+      const series = await client.instant(query, now)
+      instant.set(f, series)
+      for (const s of series) {
+        const p = s.points[s.points.length - 1]
+        if (!p) continue
+        const labels = normalize(s.labels)
+        out.samples.push({name: f.family, labels, value: p.v, src: srcOf(opts.url, query, `${seriesText(f.family, labels)} ${p.v}`)})
+      }
+      // without the probe's list, an unfiltered family with no series is not exported
+      if (!present && series.length === 0 && !f.selector) out.absent.push(f.family)
+    } catch (error) {
+      addError(failure(`prometheus query ${f.family}`, error, opts.url))
+    }
+  })
+
+  const trended = families.filter((f) => f.trend && (instant.get(f)?.length ?? 0) > 0)
+  await pool(trended, CONCURRENCY, async (f) => {
+    const chosen = pickForTrend(f, instant.get(f)!)
+    if (chosen.keys.size === 0) return
+    const query = [...chosen.byLabel].map(([label, values]) => familyQuery(f, `${label}=~"${exactRegex([...values])}"`)).join(' or ')
+    try {
+      const step = rangeStepSeconds(opts.rangeSeconds)
+      const series = await client.range(query, now - opts.rangeSeconds * 1000, now, step)
+      for (const s of series) {
+        const a = agentOf(s.labels)
+        if (!a || !chosen.keys.has(`${a.value}\u0000${ownKey(f, s.labels)}`)) continue
+        const trend = toTrend(f, normalize(s.labels), s.points, opts.url, query)
+        if (trend) out.trends.push(trend)
+      }
+    } catch (error) {
+      addError(failure(`prometheus range ${f.family}`, error, opts.url))
+    }
+  })
+
+  // stable order: the report and saved snapshots must not depend on which answer came first
+  const order = new Map(FAMILIES.map((f, i) => [f.family, i]))
+  const byFamily = (a: {name?: string, metric?: string}, b: {name?: string, metric?: string}) =>
+    (order.get((a.name ?? a.metric)!) ?? 0) - (order.get((b.name ?? b.metric)!) ?? 0)
+  out.samples.sort((a, b) => byFamily(a, b) || a.src.text.localeCompare(b.src.text))
+  out.trends.sort((a, b) => byFamily(a, b) || a.src.text.localeCompare(b.src.text))
+  out.absent.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
+  return out
+}
+
+/** The `top` highest series of each label set (e.g. the 3 fullest agents per map), by agent label. */
+function pickForTrend(f: FamilyQuery, series: Series[]): {keys: Set<string>, byLabel: Map<string, Set<string>>} {
+  const t = f.trend!
+  const groups = new Map<string, Array<{agent: {label: string, value: string}, key: string, v: number}>>()
+  for (const s of series) {
+    const a = agentOf(s.labels)
+    const v = s.points[s.points.length - 1]?.v
+    if (!a || v === undefined) continue
+    if (t.where && !t.where(s.labels)) continue
+    if (t.min !== undefined && v < t.min) continue
+    const own = ownKey(f, s.labels)
+    const list = groups.get(own) ?? []
+    list.push({agent: a, key: `${a.value}\u0000${own}`, v})
+    groups.set(own, list)
+  }
+  const keys = new Set<string>()
+  const byLabel = new Map<string, Set<string>>()
+  for (const list of groups.values()) {
+    list.sort((x, y) => y.v - x.v || x.key.localeCompare(y.key))
+    for (const c of list.slice(0, t.top)) {
+      keys.add(c.key)
+      const set = byLabel.get(c.agent.label) ?? new Set<string>()
+      set.add(c.agent.value)
+      byLabel.set(c.agent.label, set)
+    }
+  }
+  return {keys, byLabel}
+}
+
+function toTrend(f: FamilyQuery, labels: Record<string, string>, points: Series['points'], url: string, query: string): Trend | undefined {
+  if (points.length < 3) return undefined
+  const counter = f.family.endsWith('_total')
+  const slope = slopePerHour(counter ? withoutResets(points) : points)
+  if (slope === undefined) return undefined
+  const first = points[0]
+  const last = points[points.length - 1]
+  const windowSeconds = Math.round((last.t - first.t) / 1000)
+  const forecast = f.family === 'cilium_bpf_map_pressure' ? forecastText(last.v, slope) : undefined
+  const text = `${seriesText(f.family, labels)} ${formatNumber(first.v)} → ${formatNumber(last.v)} over ${Math.round(windowSeconds / 60)} min` +
+    ` (${slope >= 0 ? '+' : ''}${formatNumber(slope)}/h${forecast ? `, ${forecast}` : ''})`
+  return {metric: f.family, labels, current: last.v, slopePerHour: slope, windowSeconds, src: srcOf(url, query, text)}
+}
+
