@@ -109,20 +109,27 @@ export function objectsOfKind(doc: K8sDoc, kind: string): {obj: Record<string, u
   return out
 }
 
-const KIND_LINE = /^\s*(?:- )?kind:\s*["']?(\w+)["']?\s*$|"kind"\s*:\s*"(\w+)"/gm
+const YAML_TOP_KIND = /^kind:\s*["']?(\w+)["']?\s*$/m
+const YAML_ITEM_KIND = /^(?:- |  )kind:\s*["']?(\w+)["']?\s*$/m
+const JSON_KIND = /"kind"\s*:\s*"(\w+)"/g
 
 /**
- * The kind of the first object in the head of a text: the item kind for lists. kubectl prints keys
- * alphabetically (apiVersion, kind, metadata...), so an item's own kind comes before any kind
- * nested in its metadata (ownerReferences of mirror pods name a Node).
+ * The kind of the object a text holds, or of its items for a list (`NodeList` and a `List` of
+ * Nodes both give `Node`). YAML: the column-0 `kind:`, else the first item-level one (indent 2);
+ * kinds nested deeper (ownerReferences of mirror pods name a Node) are ignored. JSON: kubectl
+ * prints keys alphabetically (apiVersion, kind, metadata...), so the first non-List `"kind"`
+ * is the object's own or its first item's; kinds inside string values are escaped and never match.
  */
-export function headKind(text: string, limit = 8192): string | undefined {
+export function objectKind(text: string, limit = 262144): string | undefined {
   const head = text.slice(0, limit)
-  KIND_LINE.lastIndex = 0
-  for (let m = KIND_LINE.exec(head); m; m = KIND_LINE.exec(head)) {
-    const kind = m[1] ?? m[2]
-    if (kind === 'List') continue
-    return kind.endsWith('List') ? kind.slice(0, -4) : kind
+  const unlist = (k: string) => (k !== 'List' && k.endsWith('List') ? k.slice(0, -4) : k)
+  if (/^\s*[{[]/.test(head)) {
+    JSON_KIND.lastIndex = 0
+    for (let m = JSON_KIND.exec(head); m; m = JSON_KIND.exec(head)) if (m[1] !== 'List') return unlist(m[1])
+    return undefined
   }
-  return undefined
+  const top = YAML_TOP_KIND.exec(head)?.[1]
+  if (top && top !== 'List') return unlist(top)
+  const item = YAML_ITEM_KIND.exec(head)?.[1]
+  return item && item !== 'List' ? unlist(item) : undefined
 }
