@@ -27,8 +27,8 @@ export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' |
   let snapshot: Snapshot
   if (opts.from) {
     if (isSysdump(opts.from)) {
-      const {collectFromSysdump} = await import('../sysdump/read.js')
-      snapshot = buildSnapshot(await collectFromSysdump(opts.from))
+      const {snapshotFromSysdump} = await import('../sysdump/read.js')
+      snapshot = await snapshotFromSysdump(opts.from, statSync(opts.from).isDirectory())
     } else if (statSync(opts.from, {throwIfNoEntry: false})?.isFile() && /^\s*\{/.test(readFileSync(opts.from, 'utf8').slice(0, 64)) &&
       classify(readFileSync(opts.from, 'utf8')) === 'snapshot') {
       snapshot = readSnapshotFile(opts.from, readFileSync(opts.from, 'utf8'))

@@ -1,7 +1,186 @@
-import type {Collected} from '../ingest/evidence.js'
-import {InputError} from '../util/errors.js'
+import {createReadStream, readdirSync} from 'node:fs'
+import {join, relative, sep} from 'node:path'
+import type {Readable} from 'node:stream'
+import {createGunzip} from 'node:zlib'
+import {SnapshotBuilder} from '../ingest/build.js'
+import type {Snapshot} from '../snapshot/schema.js'
+import {emptyAgent} from '../snapshot/schema.js'
+import {errorMessage, InputError} from '../util/errors.js'
+import {cmdRole, EXPECTED_AGENT_COMMANDS, type Role, roleOf} from './layout.js'
+import {readCapped} from './stream.js'
 
-// Replaced by the sysdump reader (issue 6); until then a sysdump is reported, not misread.
-export async function collectFromSysdump(path: string): Promise<Collected> {
-  throw new InputError(`--from ${path}: reading cilium sysdump archives is not available in this build`)
+const CMD_CAP = 64 * 1024 * 1024
+const LOG_CAP = 32 * 1024 * 1024
+const CLUSTER_CAP = 256 * 1024 * 1024
+const AGENT_POD = /^cilium-[a-z0-9]{5}$/
+const BUGTOOL_ERROR = /^> Error while running '([^']+)':\s*(.*)$/m
+
+interface State {
+  b: SnapshotBuilder
+  bugtoolAgents: Set<string>
+  seen: Map<string, Set<string>>
+  recognized: number
+  ignored: number
+}
+
+function stripSysdumpTop(name: string): string {
+  return name.replace(/^\.?\/?cilium-sysdump-[^/]+\//, '')
+}
+
+async function handleCmd(st: State, role: Extract<Role, {role: 'agent-cmd'}>, shown: string, stream: Readable): Promise<void> {
+  const {text, truncated} = await readCapped(stream, CMD_CAP, 'head')
+  st.recognized++
+  const failed = BUGTOOL_ERROR.exec(text)
+  if (failed) st.b.agentError(role.agent, {command: role.command, kind: 'failed', message: `${shown}: ${failed[1]} failed: ${failed[2].trim()}`})
+  if (truncated) st.b.agentError(role.agent, {command: role.command, kind: 'unparsable', message: `${shown}: larger than ${CMD_CAP >> 20} MiB, read in part`})
+  const body = failed ? text.slice(0, failed.index) : text
+  if (body.trim() === '') return
+  ;(st.seen.get(role.agent) ?? st.seen.set(role.agent, new Set()).get(role.agent)!).add(role.kind)
+  st.b.add({path: shown, text: body, agent: role.agent, kind: role.kind})
+}
+
+/** A per-node `cilium-bugtool-<pod>-<ts>.tar.gz` inside the zip: streamed through gunzip and tar, never unpacked to disk. */
+async function handleBugtoolArchive(st: State, agent: string, shown: string, stream: Readable): Promise<void> {
+  const {extract} = await import('tar-stream')
+  st.bugtoolAgents.add(agent)
+  const ex = extract()
+  const gunzip = createGunzip()
+  stream.on('error', (e) => gunzip.destroy(e))
+  gunzip.on('error', (e) => ex.destroy(e))
+  stream.pipe(gunzip).pipe(ex)
+  try {
+    for await (const entry of ex) {
+      const inner = entry.header.name.split('/').filter((p) => p !== '' && p !== '.')
+      const role = entry.header.type === 'file' ? cmdRole(agent, inner) : undefined
+      if (role?.role === 'agent-cmd') await handleCmd(st, role, `${shown}/${inner.slice(inner.lastIndexOf('cmd')).join('/')}`, entry as unknown as Readable)
+      else entry.resume()
+    }
+  } catch (error) {
+    st.b.agentError(agent, {command: 'cilium-bugtool', kind: 'unparsable', message: `${shown}: bugtool archive corrupt or truncated (${errorMessage(error)}); read what came before`})
+  }
+}
+
+async function handle(st: State, role: Role, shown: string, open: () => Promise<Readable>): Promise<void> {
+  switch (role.role) {
+    case 'bugtool-archive': return handleBugtoolArchive(st, role.agent, shown, await open())
+    case 'agent-cmd':
+      st.bugtoolAgents.add(role.agent)
+      return handleCmd(st, role, shown, await open())
+    case 'agent-log': {
+      const {text, truncated} = await readCapped(await open(), LOG_CAP, 'tail')
+      st.recognized++
+      st.b.agent(role.agent)
+      if (truncated) st.b.skip(shown, `only the last ${LOG_CAP >> 20} MiB of this log were read`)
+      st.b.add({path: shown, text, agent: role.agent, kind: 'agent-log', previous: role.previous})
+      return
+    }
+    case 'cluster': {
+      const {text, truncated} = await readCapped(await open(), CLUSTER_CAP, 'head')
+      st.recognized++
+      if (truncated) st.b.clusterError({command: shown, kind: 'unparsable', message: `${shown}: larger than ${CLUSTER_CAP >> 20} MiB, not read`})
+      else st.b.add({path: shown, text, kind: role.kind})
+      return
+    }
+    case 'sysdump-log': {
+      const {text} = await readCapped(await open(), 4 * 1024 * 1024, 'head')
+      // The collector's own warnings name what it failed to collect (tasks, nodes).
+      const warnings = text.split('\n').filter((l) => l.includes('⚠️') || /\b(failed|error)\b/i.test(l)).slice(0, 50)
+      for (const w of warnings) st.b.clusterError({command: 'cilium sysdump', kind: 'failed', message: `${shown}: ${w.trim()}`})
+    }
+  }
+}
+
+async function readZip(st: State, path: string): Promise<void> {
+  const yauzl = await import('yauzl')
+  let zip
+  try {
+    zip = await yauzl.openPromise(path, {lazyEntries: true, autoClose: false, validateEntrySizes: true})
+  } catch (error) {
+    throw new InputError(`--from ${path}: not a readable zip archive (${errorMessage(error)})`)
+  }
+  let entries = 0
+  try {
+    for await (const entry of zip.eachEntry()) {
+      entries++
+      if (entry.fileName.endsWith('/')) continue
+      const shown = stripSysdumpTop(entry.fileName)
+      const role = roleOf(shown)
+      if (!role) {
+        st.ignored++
+        continue
+      }
+      try {
+        await handle(st, role, shown, () => zip.openReadStreamPromise(entry))
+      } catch (error) {
+        st.b.clusterError({command: shown, kind: 'unparsable', message: `${shown}: unreadable in the archive (${errorMessage(error)})`})
+      }
+    }
+  } catch (error) {
+    st.b.clusterError({command: path, kind: 'unparsable', message: `${path}: archive corrupt after ${entries} entries (${errorMessage(error)}); later entries not evaluated`})
+  } finally {
+    zip.close()
+  }
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const e of readdirSync(dir, {withFileTypes: true})) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) walk(p, out)
+    else if (e.isFile()) out.push(p)
+  }
+}
+
+async function readDir(st: State, root: string): Promise<void> {
+  const files: string[] = []
+  walk(root, files)
+  files.sort()
+  for (const f of files) {
+    const shown = stripSysdumpTop(relative(root, f).split(sep).join('/'))
+    const role = roleOf(shown)
+    if (!role) {
+      st.ignored++
+      continue
+    }
+    try {
+      await handle(st, role, shown, async () => createReadStream(f))
+    } catch (error) {
+      st.b.clusterError({command: shown, kind: 'unparsable', message: `${shown}: ${errorMessage(error)}`})
+    }
+  }
+}
+
+/** Say what the sysdump lacked, so missing evidence is "not evaluated", never healthy. */
+function recordGaps(st: State, snap: Snapshot): void {
+  for (const agent of st.bugtoolAgents) {
+    const seen = st.seen.get(agent) ?? new Set()
+    const a = snap.agents.find((x) => x.name === agent)
+    for (const [kind, command] of EXPECTED_AGENT_COMMANDS) {
+      if (!seen.has(kind) && a && !a.errors.some((e) => e.command === command)) {
+        a.errors.push({command, kind: 'missing', message: `${command}: not in the bugtool output of ${agent}`})
+      }
+    }
+  }
+  const known = new Set(snap.agents.map((a) => a.name))
+  for (const pod of snap.cluster.pods ?? []) {
+    if (!AGENT_POD.test(pod.name) || st.bugtoolAgents.has(pod.name)) continue
+    const a = known.has(pod.name) ? snap.agents.find((x) => x.name === pod.name)! : emptyAgent(pod.name)
+    a.pod = pod
+    a.node ??= pod.node
+    a.errors.push({command: 'cilium-bugtool', kind: 'missing', message: `no bugtool output for ${pod.name} in the sysdump (node skipped by --node-list, or bugtool failed)`})
+    if (!known.has(pod.name)) snap.agents.push(a)
+  }
+  snap.agents.sort((x, y) => x.name.localeCompare(y.name))
+}
+
+/** `doctor --from cilium-sysdump-*.zip` (or its unzipped directory): the same snapshot a live run would give. */
+export async function snapshotFromSysdump(path: string, isDir: boolean): Promise<Snapshot> {
+  const st: State = {b: new SnapshotBuilder({kind: 'sysdump', path}), bugtoolAgents: new Set(), seen: new Map(), recognized: 0, ignored: 0}
+  if (isDir) await readDir(st, path)
+  else await readZip(st, path)
+  if (st.recognized === 0 && st.bugtoolAgents.size === 0) {
+    throw new InputError(`--from ${path}: no cilium sysdump content found (expected cilium-bugtool-*/cmd/*.md, cilium-configmap-*.yaml, agent logs)`)
+  }
+  const snap = st.b.finish()
+  recordGaps(st, snap)
+  return snap
 }
