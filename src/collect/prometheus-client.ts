@@ -156,8 +156,10 @@ export async function createClient(opts: PrometheusOptions, concurrency = 4): Pr
   }
 }
 
+/** The query as quoted in an error line: long label regexes (the probe's family list) shortened. */
 function q(query: string): string {
-  return `query "${query.length > 140 ? `${query.slice(0, 140)}…` : query}"`
+  const short = query.replace(/"([^"]{40,})"/g, (_m, inner: string) => `"${inner.slice(0, 30)}…"`)
+  return `query \`${short.length > 160 ? `${short.slice(0, 160)}…` : short}\``
 }
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL/

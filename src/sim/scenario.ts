@@ -17,6 +17,7 @@ export interface AgentFiles {
   metricsProm?: string // Prometheus exposition (metrics.prom)
   metricsList?: string // `metrics list` output as saved (metrics-list.txt), served verbatim
   log?: string
+  previousLog?: string // log of the previous container (a restarted agent)
 }
 
 export interface ScenarioAgent {
@@ -44,6 +45,7 @@ const AGENT_FILES: Record<string, keyof AgentFiles> = {
   'metrics.prom': 'metricsProm',
   'metrics-list.txt': 'metricsList',
   'cilium-agent.log': 'log',
+  'cilium-agent-previous.log': 'previousLog',
 }
 
 function readOpt(path: string): string | undefined {

@@ -133,7 +133,9 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
     if (fault) return faultResponse(fault, `pods "${podName}" ${r.sub}`)
     const agent = agentsByPod.get(podName)
     if (r.sub === 'log') {
-      const log = agent?.files.log
+      const previous = u.searchParams.get('previous') === 'true'
+      const log = previous ? agent?.files.previousLog : agent?.files.log
+      if (previous && log === undefined) return {code: 400, body: statusBody(400, 'BadRequest', `previous terminated container "cilium-agent" in pod "${podName}" not found`)}
       if (log === undefined) return {code: 200, body: '', type: 'text/plain'}
       const tail = Number(u.searchParams.get('tailLines') ?? 0)
       const lines = log.split('\n')

@@ -1,0 +1,72 @@
+import type {EvidenceFile} from '../ingest/evidence.js'
+import type {CollectionError} from '../snapshot/schema.js'
+import {AGENT_COMMANDS, AGENT_CONTAINER, BINARIES, isAllowed} from './allowlist.js'
+import {withRetry} from './fanout.js'
+import type {ExecOutput, Kube} from './kube-client.js'
+import {asKubeFailure, KubeFailure} from './kube-errors.js'
+
+/*
+ * Everything ciltune reads from one agent: the allowlisted commands in its cilium-agent container,
+ * then its log. A timeout, refusal or lost connection ends the visit (more waiting would not help);
+ * a command that merely fails is recorded and the next one still runs.
+ */
+
+export interface AgentVisit {
+  files: EvidenceFile[]
+  errors: CollectionError[]
+}
+
+const NOT_FOUND = /executable file not found|no such file or directory: unknown|not found in \$PATH/i
+const HARD: ReadonlySet<CollectionError['kind']> = new Set(['timeout', 'forbidden', 'unreachable'])
+const LOG_TAIL_LINES = 20000
+const LOG_LIMIT_BYTES = 16 * 1024 * 1024
+
+async function run(kube: Kube, ns: string, pod: string, argv: string[], timeoutMs: number): Promise<ExecOutput> {
+  if (!isAllowed(argv)) throw new Error(`refusing to run a command outside the read-only allowlist: ${argv.join(' ')}`)
+  return withRetry(() => kube.exec(ns, pod, AGENT_CONTAINER, argv, timeoutMs))
+}
+
+export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs: number, opts: {logs: boolean, previousLog: boolean}): Promise<AgentVisit> {
+  const files: EvidenceFile[] = []
+  const errors: CollectionError[] = []
+  let binary: string = BINARIES[0]
+  for (const cmd of AGENT_COMMANDS) {
+    let argv = [binary, ...cmd.args]
+    try {
+      let out = await run(kube, ns, pod, argv, timeoutMs)
+      if (out.startError && NOT_FOUND.test(out.startError) && binary === BINARIES[0]) {
+        binary = BINARIES[1] // agents before 1.15 only have `cilium`
+        argv = [binary, ...cmd.args]
+        out = await run(kube, ns, pod, argv, timeoutMs)
+      }
+      if (out.exitCode !== 0 || out.startError) {
+        const why = (out.startError ?? out.stderr.trim().split('\n').pop() ?? '') || `exit code ${out.exitCode}`
+        errors.push({command: argv.join(' '), kind: 'failed', message: `exit code ${out.exitCode}: ${why}`.slice(0, 400)})
+        continue
+      }
+      files.push({path: `pod/${pod}: ${argv.join(' ')}`, text: out.stdout, agent: pod, kind: cmd.kind})
+    } catch (error) {
+      const f = asKubeFailure(error, argv.join(' '))
+      errors.push({command: argv.join(' '), kind: f.kind === 'missing' ? 'unreachable' : f.kind, message: f.message})
+      if (HARD.has(f.kind)) return {files, errors}
+    }
+  }
+  if (opts.logs) await readLog(kube, ns, pod, timeoutMs, false, files, errors)
+  if (opts.logs && opts.previousLog) await readLog(kube, ns, pod, timeoutMs, true, files, errors)
+  return {files, errors}
+}
+
+async function readLog(kube: Kube, ns: string, pod: string, timeoutMs: number, previous: boolean, files: EvidenceFile[], errors: CollectionError[]): Promise<void> {
+  const q = new URLSearchParams({container: AGENT_CONTAINER, tailLines: String(LOG_TAIL_LINES), limitBytes: String(LOG_LIMIT_BYTES)})
+  if (previous) q.set('previous', 'true')
+  const command = `logs ${AGENT_CONTAINER}${previous ? ' --previous' : ''}`
+  try {
+    const text = await withRetry(() => kube.get(`/api/v1/namespaces/${ns}/pods/${pod}/log?${q}`, timeoutMs))
+    if (text.trim() !== '') files.push({path: `pod/${pod}: ${command}`, text, agent: pod, kind: 'agent-log', previous})
+  } catch (error) {
+    const f = error instanceof KubeFailure ? error : asKubeFailure(error, command)
+    // no previous container is the normal case, not a gap in evidence
+    if (previous && (f.httpStatus === 400 || f.httpStatus === 404)) return
+    errors.push({command, kind: 'missing', message: f.message}) // a log is supporting evidence: its absence is a gap, not an unreachable agent
+  }
+}

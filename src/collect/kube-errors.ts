@@ -1,0 +1,35 @@
+import type {CollectionError} from '../snapshot/schema.js'
+
+/** A request that failed, classified the way findings report it; `transient` ones are retried once. */
+export class KubeFailure extends Error {
+  constructor(readonly kind: CollectionError['kind'], message: string, readonly transient = false, readonly httpStatus?: number) {
+    super(message)
+    this.name = 'KubeFailure'
+  }
+}
+
+const NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|closed before the connection|Opening handshake has timed out/i
+
+/** An HTTP status from the API server (REST or a refused exec upgrade) as a failure. */
+export function httpFailure(status: number, body: string, what: string): KubeFailure {
+  let message = body.trim().slice(0, 300)
+  try {
+    const s = JSON.parse(body) as {message?: string}
+    if (s.message) message = s.message
+  } catch { /* not a Status object */ }
+  const text = `${what}: HTTP ${status}${message ? `: ${message}` : ''}`
+  if (status === 401 || status === 403) return new KubeFailure('forbidden', text, false, status)
+  if (status === 404) return new KubeFailure('missing', text, false, status)
+  if (status === 429 || status >= 500) return new KubeFailure('failed', text, true, status)
+  return new KubeFailure('failed', text, false, status)
+}
+
+export function asKubeFailure(error: unknown, what: string): KubeFailure {
+  if (error instanceof KubeFailure) return error
+  const msg = error instanceof Error ? error.message : String(error)
+  const upgrade = /Unexpected server response: (\d{3})/.exec(msg)
+  if (upgrade) return httpFailure(Number(upgrade[1]), '', what)
+  const code = (error as {code?: string} | undefined)?.code ?? ''
+  if (NETWORK.test(msg) || NETWORK.test(code)) return new KubeFailure('unreachable', `${what}: ${msg.split('\n')[0]}`, true)
+  return new KubeFailure('failed', `${what}: ${msg.split('\n')[0]}`)
+}
