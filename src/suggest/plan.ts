@@ -1,0 +1,162 @@
+/*
+ * From findings to a checked set of Helm changes: merge the rules' suggestions per path, refine the
+ * sizing numbers node by node, translate paths for the running chart, check prerequisites, state impact.
+ */
+import type {Snapshot} from '../snapshot/schema.js'
+import type {Evidence, Finding} from '../rules/types.js'
+import {percent} from '../rules/helpers.js'
+import type {DynamicFamily} from '../sizing/formula.js'
+import {DYNAMIC_FAMILIES, FAMILY_KEYS} from '../sizing/formula.js'
+import {formatBytes} from '../sizing/memory.js'
+import type {Recommendation} from '../sizing/recommend.js'
+import {recommendFixedMax, recommendMax, recommendRatio} from '../sizing/recommend.js'
+import type {CurrentValues} from './current-values.js'
+import {impactOf} from './impact.js'
+import {currentRatio, distributedLru, explicitSizes, nodeObservations, observe} from './observe.js'
+import {deepMerge, getPath, helmPathFor, pathAvailable} from './paths.js'
+import type {ConditionId, PrerequisiteState} from './prerequisites.js'
+import {builtInPrerequisites, isConditionId, resolvePrerequisites} from './prerequisites.js'
+
+export type HelmScalar = string | number | boolean | null
+
+export interface SuggestionItem {
+  path: string // as the rules name it
+  writePath: string // for the running chart version
+  value: HelmScalar
+  current: unknown // effective current value (undefined = unknown / default)
+  findings: Array<{id: string, title: string, evidence?: Evidence}>
+  reason: string
+  cost?: string
+  notes: string[] // free-text prerequisites from the rules
+  conditions: ConditionId[]
+  prerequisites: PrerequisiteState[]
+  blockedBy: string[]
+  impact: string[]
+  sizing?: {recommendation: Recommendation, lines: string[]}
+}
+
+export interface SuggestionPlan {
+  version?: string
+  current: CurrentValues
+  items: SuggestionItem[] // to write
+  blocked: SuggestionItem[]
+  alreadySet: SuggestionItem[]
+  notes: string[]
+}
+
+export interface PlanOptions {
+  target: number // pressure to size for, default 0.5
+}
+
+const nodeLine = (rec: Recommendation, families: DynamicFamily[]): string[] => rec.nodes.map((n) => {
+  const fams = families.filter((f) => n.pressureBefore[f] !== undefined)
+  const p = fams.map((f) => `${f} ${percent(n.pressureBefore[f]!)} → ${percent(n.pressureAfter[f]!)}`).join(', ')
+  const sizes = `CT TCP ${n.before.sizes['ct-tcp'].entries} → ${n.after.sizes['ct-tcp'].entries}`
+  const mem = `kernel memory ${formatBytes(n.memoryBefore.kernelTotal)} → ${formatBytes(n.memoryAfter.kernelTotal)}`
+  const m = `${formatBytes(n.memoryBytes)}${n.memorySource === 'inferred' ? ' (inferred from status sizes)' : ''}`
+  return `node ${n.node} (${m}): ${sizes}${p ? `; ${p}` : ''}; ${mem}`
+})
+
+function refine(item: SuggestionItem, snapshot: Snapshot, current: CurrentValues, opts: PlanOptions, notes: string[]): void {
+  const values = current.user
+  const ratio = currentRatio(snapshot, getPath(values, 'bpf.mapDynamicSizeRatio'))
+  const policy = {ratio, distributedLru: distributedLru(snapshot, getPath(values, 'bpf.distributedLRU.enabled')), overrides: explicitSizes(snapshot), target: opts.target}
+  const observed = observe(snapshot)
+  if (item.path === 'bpf.mapDynamicSizeRatio') {
+    const {nodes, unknown} = nodeObservations(snapshot, observed, ratio)
+    if (unknown.length > 0) notes.push(`node memory unknown for ${unknown.join(', ')}: the ratio was sized without them`)
+    const rec = recommendRatio(nodes, policy)
+    if (rec.kind === 'ratio') {
+      item.value = rec.ratio
+      item.reason = `smallest ratio (step 0.0005) keeping every node's dynamic maps ≤ ${percent(opts.target)} with the agent formula (was ${ratio ?? 'off'}); ${item.reason}`
+      const before = Math.max(...rec.nodes.map((n) => n.memoryBefore.kernelTotal))
+      const after = Math.max(...rec.nodes.map((n) => n.memoryAfter.kernelTotal))
+      item.cost = `kernel memory of CT/NAT/neighbor/sock-rev-NAT maps, largest node: ${formatBytes(before)} → ${formatBytes(after)} (preallocated LRU maps, charged to the agent cgroup)`
+      item.sizing = {recommendation: rec, lines: nodeLine(rec, [...DYNAMIC_FAMILIES])}
+    } else {
+      item.sizing = {recommendation: rec, lines: [`not refined: ${rec.kind === 'none' ? rec.reason : 'no ratio applies'}; value from the rule`]}
+    }
+    return
+  }
+  const fam = DYNAMIC_FAMILIES.find((f) => FAMILY_KEYS[f].helm === item.path || (f === 'sock-revnat' && item.path === 'extraConfig.bpf-sock-rev-map-max'))
+  if (fam) {
+    const {nodes} = nodeObservations(snapshot, observed, ratio)
+    const rec = recommendMax(nodes, policy, [fam])
+    if (rec.kind === 'max' && rec.sizes[fam] !== undefined) {
+      const v = Math.max(rec.sizes[fam]!, Number(item.value) || 0)
+      item.value = fam === 'sock-revnat' ? String(v) : v
+      item.sizing = {recommendation: rec, lines: nodeLine(rec, [fam])}
+    }
+    return
+  }
+  if (item.path === 'bpf.lbMapMax') {
+    const cur = Number(getPath(values, 'bpf.lbMapMax')) || 65536
+    let used = 0
+    for (const o of observed) {
+      for (const f of ['lb-services', 'lb-backends', 'lb-revnat'] as const) {
+        const p = o.pressure[f]
+        if (p) used = Math.max(used, Math.ceil(p.value * (p.size ?? cur)))
+      }
+    }
+    const rec = used > 0 ? recommendFixedMax(used, cur, opts.target) : undefined
+    if (rec !== undefined && rec > (Number(item.value) || 0)) item.value = rec
+    if (used > 0) item.reason = `${used} entries in the busiest LB map; ${item.value} keeps it at ${percent(used / Number(item.value))}; ${item.reason}`
+  }
+}
+
+/** Same path from several findings: the larger number wins (it satisfies both), otherwise the first. */
+function mergeValue(a: HelmScalar, b: HelmScalar): HelmScalar {
+  if (typeof a === 'number' && typeof b === 'number') return Math.max(a, b)
+  if (typeof a === 'string' && typeof b === 'string' && /^\d+$/.test(a) && /^\d+$/.test(b)) return String(Math.max(Number(a), Number(b)))
+  return a
+}
+
+export function buildPlan(snapshot: Snapshot, findings: Finding[], current: CurrentValues, opts: PlanOptions): SuggestionPlan {
+  const version = current.version
+  const byPath = new Map<string, SuggestionItem>()
+  const notes: string[] = []
+  for (const f of findings) {
+    for (const h of f.helm) {
+      const path = helmPathFor(h.path, version)
+      const existing = byPath.get(path)
+      const ref = {id: f.id, title: f.title, evidence: f.evidence[0]}
+      const free = (h.prerequisites ?? []).filter((p) => !isConditionId(p))
+      const ids = (h.prerequisites ?? []).filter(isConditionId)
+      if (existing) {
+        existing.value = mergeValue(existing.value, h.value)
+        existing.findings.push(ref)
+        for (const n of free) if (!existing.notes.includes(n)) existing.notes.push(n)
+        for (const id of ids) if (!existing.conditions.includes(id)) existing.conditions.push(id)
+        continue
+      }
+      byPath.set(path, {
+        path: h.path, writePath: path, value: h.value, current: undefined, findings: [ref],
+        reason: h.reason, cost: h.cost, notes: free, conditions: ids, prerequisites: [], blockedBy: [], impact: [],
+      })
+    }
+  }
+  const effective = deepMerge(current.chartDefaults ?? {}, current.user) as Record<string, unknown>
+  const items = [...byPath.values()]
+  for (const item of items) {
+    refine(item, snapshot, current, opts, notes)
+    for (const id of builtInPrerequisites(item.writePath, item.value)) if (!item.conditions.includes(id)) item.conditions.push(id)
+    item.impact = impactOf(item.writePath, item.value)
+    item.current = getPath(effective, item.writePath)
+  }
+  const states = resolvePrerequisites(items, {snapshot, values: effective, version})
+  const write: SuggestionItem[] = []
+  const blocked: SuggestionItem[] = []
+  const alreadySet: SuggestionItem[] = []
+  for (const item of items) {
+    const s = states.get(item)!
+    item.prerequisites = s.states
+    item.blockedBy = [...s.blockedBy]
+    const avail = pathAvailable(item.writePath, version)
+    if (!avail.ok) item.blockedBy.push(avail.reason)
+    if (item.blockedBy.length > 0) blocked.push(item)
+    else if (item.current !== undefined && String(item.current) === String(item.value)) alreadySet.push(item)
+    else write.push(item)
+  }
+  // A suggestion kept only because it fixed a now-blocked one's prerequisite stays: it fixes its own finding too.
+  return {version, current, items: write, blocked, alreadySet, notes}
+}
