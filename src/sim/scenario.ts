@@ -87,7 +87,9 @@ export function loadScenario(dir: string): Scenario {
   const namespace = String((cmDoc as K8sObject | undefined)?.metadata?.namespace ?? pods.find((p) => p.metadata?.namespace)?.metadata?.namespace ?? 'kube-system')
   const nodes = itemsOf(yamlOpt(join(dir, 'nodes.yaml'))).filter((n) => n.kind === undefined || n.kind === 'Node')
   const operatorDoc = yamlOpt(join(dir, 'operator.yaml')) as K8sObject | undefined
-  const helmDoc = yamlOpt(join(dir, 'helm-values.yaml'))
+  // `helm get values` prints a "USER-SUPPLIED VALUES:" header line before the YAML
+  const helmText = readOpt(join(dir, 'helm-values.yaml'))?.replace(/^USER-SUPPLIED VALUES:[^\n]*\n/, '')
+  const helmDoc = helmText === undefined ? undefined : parseYaml(helmText, {maxAliasCount: -1})
   const agentDirs = readdirSync(dir).filter((d) => statSync(join(dir, d)).isDirectory() && isAgentDir(join(dir, d))).sort()
   const agents = agentDirs.map((pod, i): ScenarioAgent => {
     const files: AgentFiles = {}
