@@ -81,6 +81,6 @@ export function exactRegex(values: string[]): string {
 }
 
 export function rangeStepSeconds(rangeSeconds: number): number {
-  // about 60 points whatever the window: 1 h → 60 s
-  return Math.max(15, Math.round(rangeSeconds / 60))
+  // about 60 points whatever the window: 1 h → 60 s, 6 h → 6 min
+  return Math.max(1, Math.round(rangeSeconds / 60))
 }

@@ -32,6 +32,8 @@ export interface SimAgent {
   hiveDegraded?: number
   /** metric families this agent does not export (disabled by `prometheus.metrics: -x` or by version) */
   omit?: string[]
+  /** the agent restarted this many hours into the simulation: counters start again from 0 */
+  restartAt?: number
 }
 
 export interface Sample {name: string, labels: Record<string, string>, value: number}
@@ -62,8 +64,15 @@ function at(v: Value, hours: number): number {
 /** The agent's series `hours` after the start of the simulation. */
 export function agentSamples(a: SimAgent, hours: number): Sample[] {
   const out: Sample[] = []
+  const restarted = a.restartAt !== undefined && hours >= a.restartAt
   const add = (name: string, labels: Record<string, string>, value: number) => {
-    if (!a.omit?.includes(name)) out.push({name, labels, value})
+    if (a.omit?.includes(name)) return
+    if (restarted && name.endsWith('_total')) {
+      // the value the counter had reached at the restart is lost; it counts again from 0
+      const before = agentSamples({...a, restartAt: undefined}, a.restartAt!).find((s) => s.name === name && seriesText(name, s.labels) === seriesText(name, labels))
+      value = Math.max(0, value - (before?.value ?? 0))
+    }
+    out.push({name, labels, value})
   }
   for (const [map, v] of Object.entries(a.mapPressure ?? {ct4_global: 0.12, ct_any4_global: 0.03, lb4_services_v2: 0.0004})) {
     add('cilium_bpf_map_pressure', {map_name: map}, at(v, hours))
@@ -123,8 +132,12 @@ export interface HistoryOptions {
   endMs?: number // default: now
   hours?: number // default 1
   stepSeconds?: number // default 60
-  /** label the series like a kube-prometheus ServiceMonitor (pod, node, instance) or like a static config (instance only) */
-  labelStyle?: 'pod' | 'instance'
+  /**
+   * Target labels as Prometheus would add them: a kube-prometheus ServiceMonitor (pod, node,
+   * instance), an old annotation-based config (kubernetes_pod_name, kubernetes_node) or a static
+   * config (instance only).
+   */
+  labelStyle?: 'pod' | 'annotations' | 'instance'
 }
 
 export function instanceOf(a: SimAgent, index: number): string {
@@ -144,7 +157,9 @@ export function openMetricsHistory(agents: SimAgent[], opts: HistoryOptions = {}
   const families = new Map<string, string[]>()
   agents.forEach((a, i) => {
     const target: Record<string, string> = {job: 'cilium-agent', instance: instanceOf(a, i)}
-    if ((opts.labelStyle ?? 'pod') === 'pod') Object.assign(target, {pod: a.pod, node: a.node, namespace: 'kube-system'})
+    const style = opts.labelStyle ?? 'pod'
+    if (style === 'pod') Object.assign(target, {pod: a.pod, node: a.node, namespace: 'kube-system'})
+    if (style === 'annotations') Object.assign(target, {kubernetes_pod_name: a.pod, kubernetes_node: a.node, kubernetes_namespace: 'kube-system'})
     const perSeries = new Map<string, {name: string, lines: string[]}>()
     for (let p = 0; p <= points; p++) {
       const t = end - (points - p) * step
