@@ -1,0 +1,116 @@
+import {ev, parseVersion} from '../src/rules/helpers.js'
+import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import {configText, helmEvidence, helmValue, isTrue, nodeCount} from './_health-common.js'
+
+// Heuristic thresholds (no Cilium-published number for CES): the brief's 100 nodes / 5000 CEPs; high above 1000 nodes.
+const NODES = 100
+const CEPS = 5000
+const NODES_HIGH = 1000
+
+function helmBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v
+  if (typeof v === 'string') return isTrue(v)
+  return undefined
+}
+
+export default {
+  meta: {
+    id: 'endpoint-slice-off',
+    title: 'CiliumEndpointSlice off at scale (or conflicting with egress gateway)',
+    severity: 'high',
+    versions: '>=1.11',
+    needs: [['config'], ['helm']],
+    catalog: ['R-SCL-01', 'R-SCL-02', 'R-SCL-03'],
+    description: 'CES disabled (enable-cilium-endpoint-slice != true) while the cluster has > 100 nodes or > 5000 CiliumEndpoints (heuristic); CES enabled together with egress gateway (documented incompatibility); Helm values still using enableCiliumEndpointSlice / ciliumEndpointSlice.sliceMode (removed in 1.18).',
+    why: 'Without CES every agent watches every CiliumEndpoint: each pod create/update fans out to all nodes (1k nodes x 30 pods/s ≈ 90k watch events/s, cilium/cilium#15153), loading the API server and delaying identity propagation.',
+    fix: 'ciliumEndpointSlice.enabled: true (operator first, wait until cilium_operator_ces_sync_total settles, then agents). Keep it off when egress gateway is used.',
+    prerequisites: 'disableEndpointCRD=false; not compatible with egress gateway.',
+    sources: [
+      'Documentation/network/kubernetes/ciliumendpointslice.rst, https://github.com/cilium/cilium',
+      'Documentation/network/egress-gateway/egress-gateway.rst (incompatible with CES)',
+      'Documentation/operations/performance/scalability/report.rst',
+      'install/kubernetes/cilium/templates/validate.yaml 1.18 (enableCiliumEndpointSlice removed)',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.snapshot
+    const out: CheckResult[] = []
+    const cesCfg = configText(s, 'enable-cilium-endpoint-slice')
+    const cesHelm = helmBool(helmValue(s, 'ciliumEndpointSlice.enabled')) ?? helmBool(helmValue(s, 'enableCiliumEndpointSlice'))
+    const cesOn = cesCfg ? isTrue(cesCfg.value) : cesHelm === true
+    const cesEvidence: Evidence[] = cesCfg ? [ev(cesCfg.src)] : cesHelm !== undefined ? [helmEvidence(s, helmValue(s, 'ciliumEndpointSlice.enabled') !== undefined ? 'ciliumEndpointSlice.enabled' : 'enableCiliumEndpointSlice')] : []
+    const egwCfg = configText(s, 'enable-egress-gateway') ?? configText(s, 'enable-ipv4-egress-gateway')
+    const egwOn = egwCfg ? isTrue(egwCfg.value) : helmBool(helmValue(s, 'egressGateway.enabled')) === true
+    const egwEvidence: Evidence[] = egwCfg ? [ev(egwCfg.src)] : egwOn ? [helmEvidence(s, 'egressGateway.enabled')] : []
+    const v = parseVersion(ctx.ciliumVersion)
+    const modernKey = !v || v[0] > 1 || v[1] >= 16
+    const path = modernKey ? 'ciliumEndpointSlice.enabled' : 'enableCiliumEndpointSlice'
+
+    // R-SCL-02
+    if (cesOn && egwOn) {
+      out.push({
+        severity: 'high',
+        message: 'CiliumEndpointSlice and egress gateway are both enabled; the Cilium docs state egress gateway is not compatible with CES (cilium/cilium#24833)',
+        agents: [],
+        evidence: [...cesEvidence, ...egwEvidence],
+        helm: [],
+        fix: 'Choose one: if egress gateway is required, set ciliumEndpointSlice.enabled: false (agents first, then operator).',
+      })
+    }
+
+    // R-SCL-03
+    const legacyKey = helmValue(s, 'enableCiliumEndpointSlice')
+    const sliceMode = helmValue(s, 'ciliumEndpointSlice.sliceMode')
+    if (legacyKey !== undefined || sliceMode !== undefined) {
+      const keys = [legacyKey !== undefined ? 'enableCiliumEndpointSlice' : '', sliceMode !== undefined ? 'ciliumEndpointSlice.sliceMode' : ''].filter(Boolean)
+      out.push({
+        severity: 'medium',
+        message: `Helm values use ${keys.join(' and ')}, removed in 1.18: helm upgrade to 1.18+ fails ("enableCiliumEndpointSlice was deprecated in v1.16 and has been removed in v1.18")`,
+        agents: [],
+        evidence: keys.map((k) => helmEvidence(s, k)),
+        helm: legacyKey !== undefined && modernKey
+          ? [{path: 'ciliumEndpointSlice.enabled', value: helmBool(legacyKey) ?? false, reason: 'replacement of the removed enableCiliumEndpointSlice key (delete the old key)'}]
+          : [],
+      })
+    }
+
+    // R-SCL-01
+    if (!cesOn) {
+      const nodes = nodeCount(s)
+      const ceps = s.cluster.counts?.ciliumEndpoints
+      if (!nodes && ceps === undefined) {
+        if (out.length === 0) ctx.notEvaluated('CES is off but there is no node or CiliumEndpoint count to judge scale')
+        return out
+      }
+      const big = (nodes !== undefined && nodes.count > NODES) || (ceps !== undefined && ceps > CEPS)
+      if (!big) return out
+      const facts = [nodes ? `${nodes.count} nodes (${nodes.from})` : '', ceps !== undefined ? `${ceps} CiliumEndpoints` : ''].filter(Boolean).join(', ')
+      const evidence = [...cesEvidence, ...(nodes?.src ? [ev(nodes.src)] : []), ...(s.cluster.counts?.src ? [ev(s.cluster.counts.src)] : [])]
+      if (egwOn) {
+        out.push({
+          severity: 'info',
+          message: `CiliumEndpointSlice is off with ${facts}, but enabling it is blocked: egress gateway is enabled and is not compatible with CES`,
+          agents: [],
+          evidence: [...evidence, ...egwEvidence],
+          helm: [],
+          fix: 'Keep CES off while egress gateway is used; watch API-server load and cilium_k8s_client_rate_limiter_duration_seconds instead.',
+        })
+      } else {
+        out.push({
+          severity: nodes !== undefined && nodes.count > NODES_HIGH ? 'high' : 'medium',
+          message: `CiliumEndpointSlice is off with ${facts} (heuristic threshold: > ${NODES} nodes or > ${CEPS} CiliumEndpoints); every agent watches every CiliumEndpoint`,
+          agents: [],
+          evidence,
+          helm: [{
+            path,
+            value: true,
+            reason: 'agents watch batched CiliumEndpointSlices instead of every CiliumEndpoint',
+            cost: 'enable on the operator first and wait for cilium_operator_ces_sync_total to settle, then restart agents; identities of new endpoints may be recognised slightly later (beta feature)',
+            prerequisites: ['endpoint-crd-enabled', 'no-egress-gateway'],
+          }],
+        })
+      }
+    }
+    return out
+  },
+} satisfies Rule
