@@ -25,7 +25,7 @@ const LABELS = new Set([
   'IPAM', 'Allocated addresses', 'ClusterMesh', 'IPv4 BIG TCP', 'IPv6 BIG TCP', 'BandwidthManager',
   'Host Routing', 'Routing', 'Attach Mode', 'Device Mode', 'Masquerading', 'Clock Source for BPF',
   'Controller Status', 'Proxy Status', 'Global Identity Range', 'Hubble', 'KubeProxyReplacement Details',
-  'BPF Maps', 'Encryption', 'Cluster health', 'Modules Health', 'Auth', 'Auth certificate provider',
+  'BPF Maps', 'Encryption', 'Cluster health', 'Modules Health',
 ])
 const LABEL_LINE = /^([A-Za-z][A-Za-z0-9 ./()-]*?):(?:\s+(.*))?$/
 
@@ -143,8 +143,9 @@ function parseInto(out: AgentStatus, text: string, file: string): void {
         return Boolean(k)
       }
       case 'Stale status':
+        if (!value) return false
         out.staleStatus = {text: value, src: s}
-        return value !== ''
+        return true
       case 'NodeMonitor': {
         if (!value) return false
         out.nodeMonitor = {text: value, src: s}

@@ -390,6 +390,14 @@ describe('parseStatusText: synthetic cases', function () {
     expect(r.verbose).to.equal(true) // idle controller rows are only listed with --verbose
   })
 
+  it('CI log prefixes ("\\t " or "[timestamp] \\t ") are removed before reading labels', function () {
+    const r = parse('[2026-01-01T00:00:00Z] \t KVStore:   Ok   Disabled\n[2026-01-01T00:00:00Z] \t Cilium:   Ok   1.16.1 (v1.16.1-1)\n')
+    expect(r.kvstore!.state).to.equal('Ok')
+    expect(r.cilium!.version).to.equal('1.16.1')
+    expect(r.unrecognized).to.deep.equal([])
+    expect(parse('\t Cilium:   Ok   1.15.3 (v1.15.3-x)\n').cilium!.version).to.equal('1.15.3')
+  })
+
   it('cluster health header variants: Probe disabled, Warning, Client error', function () {
     const probe = parse('Cluster health:                          Probe disabled\n').clusterHealth!
     expect(probe).to.deep.include({text: 'Probe disabled', nodes: []})
