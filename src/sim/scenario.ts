@@ -98,7 +98,8 @@ export function loadScenario(dir: string): Scenario {
       if (text !== undefined) files[key] = text
     }
     const fromPods = pods.find((p) => p.metadata?.name === pod)?.spec?.nodeName as string | undefined
-    const node = fromPods ?? nodes[i % Math.max(nodes.length, 1)]?.metadata?.name ?? `node-${i}`
+    // one agent per node, as a DaemonSet runs: agents beyond the listed nodes get nodes of their own
+    const node = fromPods ?? nodes[i]?.metadata?.name ?? `node-${i}`
     return {pod, node, files}
   })
   const name = dir.replace(/\/+$/, '').split('/').pop() ?? dir
