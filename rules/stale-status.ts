@@ -1,0 +1,42 @@
+import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import type {Rule} from '../src/rules/types.js'
+import {agentPhrase, distinctEvidence, groupBy} from './_health-common.js'
+
+/** `"kvstore" since 2026-…, "cluster" since …` → ["kvstore", "cluster"]. */
+export function staleProbes(text: string): string[] {
+  const quoted = [...text.matchAll(/"([^"]+)"/g)].map((m) => m[1])
+  return quoted.length > 0 ? quoted : [text.trim()]
+}
+
+export default {
+  meta: {
+    id: 'stale-status',
+    title: 'Stale status probes',
+    severity: 'high',
+    versions: '*',
+    needs: [['status']],
+    catalog: ['R-AGT-04'],
+    description: 'A "Stale status:" line in cilium-dbg status: some status probes (kvstore, kubernetes, ipam, cluster, cilium-health, controllers …) have not completed recently.',
+    why: 'A probe that does not return means the agent subsystem behind it is hung or starved (API server slow, kvstore stuck, lock contention); the values printed for it are old.',
+    fix: 'Check the named subsystems in the agent log and API-server latency; if the probe stays stale for minutes, collect a sysdump (gops stack) and restart the agent.',
+    sources: [
+      'daemon/cmd/status.go getProbes, https://github.com/cilium/cilium',
+      'pkg/client/client.go FormatStatusResponse (Stale status line)',
+    ],
+  },
+  check(ctx) {
+    const agents = agentsWith(ctx.snapshot, 'status')
+    const stale = agents.filter((a) => a.status.staleStatus)
+    if (stale.length === 0) return []
+    return [...groupBy(stale, (a) => staleProbes(a.status.staleStatus!.text).sort().join(',')).values()].map((list) => {
+      const probes = staleProbes(list[0].status.staleStatus!.text)
+      const names = list.map((a) => a.name)
+      return {
+        message: `Status probe${probes.length === 1 ? '' : 's'} ${probes.map((p) => `"${p}"`).join(', ')} stale on ${agentPhrase(names)}: ${list[0].status.staleStatus!.text}`,
+        agents: names,
+        evidence: capEvidence(distinctEvidence(list.map((a) => ev(a.status.staleStatus!.src)))),
+        helm: [],
+      }
+    })
+  },
+} satisfies Rule
