@@ -125,18 +125,6 @@ export function dynamicSizingOff(snapshot: Snapshot): boolean {
   return withMaps.length > 0 && withMaps.every((a) => !a.status!.bpfMaps!.dynamicSizing)
 }
 
-// ---------- the dynamic sizing formula (map-sizing.md §2) ----------
-
-const DEFAULT_BUDGET = 149_422_080 // bytes the default sizes cost with the 94/94/24/52 B element sizes
-
-export function dynamicEntries(fam: FamilyId, memTotal: number, ratio: number): number | undefined {
-  const f = FAMILIES[fam]
-  if (!f.dynamic || !f.defaultSize || !f.floor || !f.max) return undefined
-  const available = Math.floor(memTotal * ratio)
-  const e = Math.floor((f.defaultSize * available) / DEFAULT_BUDGET)
-  return Math.min(Math.max(e, f.floor), f.max)
-}
-
 // ---------- rounding ----------
 
 /** Round up to 4 significant digits (0.00514 → 0.00514, 0.012345 → 0.01235). */

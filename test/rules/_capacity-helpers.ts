@@ -25,7 +25,7 @@ const ROW_NAMES: Partial<Record<BpfMapId, string>> = {
 }
 
 /** A status "BPF Maps" section; sizes default to the dynamic-sizing floor (small nodes at ratio 0.0025). */
-export function bpfMaps(sizes: Partial<Record<BpfMapId, number>> = {}, ratio: number | undefined = 0.0025, file = 'status.txt'): AgentStatus['bpfMaps'] {
+export function bpfMaps(sizes: Partial<Record<BpfMapId, number>> = {}, ratio: number | null = 0.0025, file = 'status.txt'): AgentStatus['bpfMaps'] {
   const all: Partial<Record<BpfMapId, number>> = {
     'ct-tcp': 131072, 'ct-any': 65536, 'nat': 131072, 'neigh': 131072, 'sock-revnat': 65536,
     'lb4-services': 65536, 'lb4-backends': 65536, 'lb4-revnat': 65536, 'policy': 16384, 'ipcache': 512000, 'endpoints': 65535,
@@ -33,9 +33,9 @@ export function bpfMaps(sizes: Partial<Record<BpfMapId, number>> = {}, ratio: nu
   }
   let line = 40
   return {
-    dynamicSizing: ratio !== undefined,
-    ...(ratio !== undefined ? {ratio} : {}),
-    src: at(`BPF Maps:   dynamic sizing: ${ratio !== undefined ? `on (ratio: ${ratio.toFixed(6)})` : 'off'}`, line, file),
+    dynamicSizing: ratio !== null,
+    ...(ratio !== null ? {ratio} : {}),
+    src: at(`BPF Maps:   dynamic sizing: ${ratio !== null ? `on (ratio: ${ratio.toFixed(6)})` : 'off'}`, line, file),
     maps: Object.entries(all).map(([id, size]) => {
       const name = ROW_NAMES[id as BpfMapId] ?? id
       return {name, id: id as BpfMapId, size: size!, src: at(`${name}   ${size}`, ++line, file)}
