@@ -54,6 +54,17 @@ export async function prometheusAvailable(): Promise<boolean> {
   return (await ok(prometheusBinary())) && (await ok('promtool'))
 }
 
+/**
+ * In a mocha before(): skip when the binaries are missing on a dev box, fail in CI
+ * (which installs them: apt-get install -y --no-install-recommends prometheus).
+ */
+export async function requirePrometheus(ctx: Mocha.Context): Promise<void> {
+  if (await prometheusAvailable()) return
+  if (process.env.CI) throw new Error('prometheus/promtool not on PATH: apt-get install -y --no-install-recommends prometheus')
+  console.warn('    (skipped: prometheus/promtool not installed; apt-get install -y --no-install-recommends prometheus)')
+  ctx.skip()
+}
+
 export async function freePort(): Promise<number> {
   const srv = http.createServer()
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))

@@ -8,7 +8,7 @@ import {Snapshot as SnapshotSchema} from '../../src/snapshot/schema.js'
 import type {SimAgent} from '../helpers/metrics-endpoints.js'
 import {agentSamples, instanceOf, openMetricsHistory, seedIncidentAgents} from '../helpers/metrics-endpoints.js'
 import type {PrometheusServer} from '../helpers/prometheus-server.js'
-import {countingProxy, prometheusAvailable, startPrometheus} from '../helpers/prometheus-server.js'
+import {countingProxy, requirePrometheus, startPrometheus} from '../helpers/prometheus-server.js'
 import {snapshot} from '../helpers/snapshot.js'
 
 /*
@@ -17,13 +17,6 @@ import {snapshot} from '../helpers/snapshot.js'
  */
 
 const opts = (url: string) => ({url, timeoutMs: 10_000, rangeSeconds: 3600})
-
-export async function requirePrometheus(ctx: Mocha.Context): Promise<void> {
-  if (await prometheusAvailable()) return
-  // CI installs it (apt-get install --no-install-recommends prometheus); a dev box may not have it
-  if (process.env.CI) throw new Error('prometheus/promtool not on PATH: apt-get install -y --no-install-recommends prometheus')
-  ctx.skip()
-}
 
 describe('collectPrometheus against a real Prometheus (promtool blocks, 1 h history)', function () {
   this.timeout(60_000)
