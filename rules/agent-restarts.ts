@@ -1,0 +1,101 @@
+import {capEvidence, ev} from '../src/rules/helpers.js'
+import type {CheckResult, Rule} from '../src/rules/types.js'
+import type {LogEntry, PodInfo} from '../src/snapshot/schema.js'
+import {agentPhrase, distinctEvidence, groupBy, nameList} from './_health-common.js'
+
+// Agent DaemonSet pods: "cilium-" + 5-char suffix; the operator and envoy pods are not agents.
+const AGENT_POD = /^cilium-(?!operator|envoy)[a-z0-9]{5}$/
+
+// Known start-up fatals and what to change (R-AGT-06 list).
+const HINTS: Array<[RegExp, string]> = [
+  [/netkit devices need kernel/i, 'netkit on a kernel < 6.7 or without CONFIG_NETKIT: set bpf.datapathMode: veth or upgrade the kernel'],
+  [/BBR setup requires BPF host routing/i, 'bandwidthManager.bbr needs eBPF host routing: fix legacy host routing or set bandwidthManager.bbr: false'],
+  [/enable-bbr, needs kernel 5\.18/i, 'bandwidthManager.bbr needs kernel >= 5.18'],
+  [/distributed LRU is only valid with a specified dynamic map size ratio/i, 'bpf.distributedLRU.enabled needs bpf.mapDynamicSizeRatio'],
+  [/dynamic map size ratio/i, 'bpf.mapDynamicSizeRatio must be in (0, 1]'],
+  [/max entries|must not exceed maximum/i, 'a bpf.*Max map size is out of range'],
+]
+
+function hintFor(msg: string): string | undefined {
+  return HINTS.find(([re]) => re.test(msg))?.[1]
+}
+
+export default {
+  meta: {
+    id: 'agent-restarts',
+    title: 'Agent restarts, OOM kills and fatal errors',
+    severity: 'critical',
+    versions: '*',
+    needs: [['pods'], ['logs']],
+    catalog: ['R-AGT-06'],
+    description: 'Cilium agent pods with restartCount > 0 (critical when not Ready: crash loop), last termination OOMKilled, and fatal/panic lines in agent logs (current or --previous), with hints for the known start-up fatals.',
+    why: 'While the agent is down no new pod on that node gets networking and policy/service changes are not applied; an OOM-killed agent often means BPF map memory is charged to its cgroup.',
+    fix: 'Read the previous container log (kubectl logs --previous) for the fatal line; for OOMKilled compare the agent memory limit with BPF map memory (bpf.mapDynamicSizeRatio).',
+    sources: [
+      'Documentation/operations/troubleshooting.rst (agent logs), https://github.com/cilium/cilium',
+      'rules-catalog R-AGT-06 (known fatal strings from pkg/option/config.go, bandwidth manager, netkit probe PR #35551)',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.snapshot
+    const out: CheckResult[] = []
+    const byName = new Map<string, PodInfo>()
+    for (const a of s.agents) if (a.pod) byName.set(a.pod.name, a.pod)
+    const agentNames = new Set(s.agents.map((a) => a.name))
+    for (const p of s.cluster.pods ?? []) if (!byName.has(p.name) && (agentNames.has(p.name) || AGENT_POD.test(p.name))) byName.set(p.name, p)
+    const pods = [...byName.values()]
+
+    const restarted = pods.filter((p) => p.restarts > 0)
+    if (restarted.length > 0) {
+      const looping = restarted.filter((p) => p.ready === false || /crashloop/i.test(p.phase ?? ''))
+      const sorted = [...restarted].sort((x, y) => y.restarts - x.restarts)
+      out.push({
+        severity: looping.length > 0 ? 'critical' : 'high',
+        message: `${restarted.length} agent pod(s) restarted (restartCount is cumulative since pod creation): ${nameList(sorted.map((p) => `${p.name} x${p.restarts}`))}` +
+          (looping.length > 0 ? `; not Ready now: ${nameList(looping.map((p) => p.name))} (crash loop: no networking for new pods on those nodes)` : ''),
+        agents: sorted.map((p) => p.name),
+        evidence: capEvidence(sorted.map((p) => ev(p.src))),
+        helm: [],
+        fix: 'kubectl -n kube-system logs --previous <pod> -c cilium-agent shows why the last container died.',
+      })
+    }
+    const oom = pods.filter((p) => /oomkilled/i.test(p.lastTerminationReason ?? ''))
+    if (oom.length > 0) {
+      const limits = [...new Set(oom.map((p) => (p.memoryLimitBytes ? `${Math.round(p.memoryLimitBytes / 2 ** 20)} MiB` : 'no limit known')))]
+      out.push({
+        severity: 'high',
+        message: `Agent container OOMKilled on ${agentPhrase(oom.map((p) => p.name))} (memory limit ${limits.join(', ')}); BPF map memory is charged to the agent cgroup`,
+        agents: oom.map((p) => p.name),
+        evidence: capEvidence(oom.map((p) => ev(p.src))),
+        helm: [],
+        fix: 'Raise or remove the agent memory limit (resources.limits.memory), or lower bpf.mapDynamicSizeRatio to what map pressure justifies.',
+      })
+    }
+
+    const fatals: Array<{agent: string, e: LogEntry, previous: boolean}> = []
+    for (const a of s.agents) {
+      for (const l of a.logs) {
+        for (const e of l.entries) {
+          if (/^(fatal|panic)$/i.test(e.level) || e.kind === 'fatal') fatals.push({agent: a.name, e, previous: l.previous})
+        }
+      }
+    }
+    for (const list of groupBy(fatals, (f) => f.e.msg.replace(/\d+/g, 'N')).values()) {
+      const names = [...new Set(list.map((f) => f.agent))]
+      const hint = hintFor(list[0].e.msg)
+      const crashing = names.some((n) => {
+        const p = byName.get(n) ?? s.agents.find((a) => a.name === n)?.pod
+        return p !== undefined && (p.ready === false || p.restarts > 0)
+      })
+      out.push({
+        severity: crashing || list.some((f) => f.previous) ? 'critical' : 'high',
+        message: `Fatal agent log line on ${agentPhrase(names)}${list.some((f) => f.previous) ? ' (previous container)' : ''}: ${list[0].e.msg}${hint ? ` — ${hint}` : ''}`,
+        agents: names,
+        evidence: capEvidence(distinctEvidence(list.map((f) => ev(f.e.src)))),
+        helm: [],
+        ...(hint ? {fix: hint} : {}),
+      })
+    }
+    return out
+  },
+} satisfies Rule
