@@ -1,0 +1,91 @@
+import {capEvidence, ev, metricSamples, parseVersion} from '../src/rules/helpers.js'
+import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import {nameList} from './_health-common.js'
+
+/** "quay.io/cilium/cilium:v1.18.7@sha256:…" → "1.18.7"; registry hosts and ports are ignored. */
+export function imageVersion(image: string | undefined): string | undefined {
+  if (!image) return undefined
+  const noDigest = image.split('@')[0]
+  const slash = noDigest.lastIndexOf('/')
+  const colon = noDigest.lastIndexOf(':')
+  if (colon <= slash) return undefined
+  const v = parseVersion(noDigest.slice(colon + 1))
+  return v ? v.join('.') : undefined
+}
+
+const AGENT_POD = /^cilium-(?!operator|envoy)[a-z0-9]{5}$/
+
+export default {
+  meta: {
+    id: 'version-skew',
+    title: 'Cilium version skew',
+    severity: 'high',
+    versions: '*',
+    needs: [['status'], ['pods'], ['metrics'], ['operator']],
+    catalog: ['R-AGT-07'],
+    description: 'Agents running different Cilium versions (status Cilium line, agent pod images, cilium_version metric) and an operator whose minor version differs from the agents. Medium (normal during a rollout); high when more than one minor apart.',
+    why: '"The only tested rollback and upgrade path is between consecutive minor releases" (upgrade guide); a rollout stuck half-way leaves nodes with different datapath behaviour and an operator that may not match the agents\' CRD expectations.',
+    fix: 'Finish (or roll back) the rollout: kubectl -n kube-system rollout status ds/cilium and deploy/cilium-operator; upgrade one minor at a time, to the latest patch first.',
+    sources: [
+      'Documentation/operations/upgrade.rst (consecutive minor releases), https://docs.cilium.io/en/stable/operations/upgrade/',
+      'pkg/metrics (cilium_version)',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.snapshot
+    const seen = new Map<string, {version: string, src: Evidence}>() // per agent
+    for (const a of s.agents) {
+      const v = a.status?.cilium?.version
+      if (v && parseVersion(v)) seen.set(a.name, {version: parseVersion(v)!.join('.'), src: ev(a.status!.cilium!.src)})
+    }
+    const pods = [...s.agents.flatMap((a) => (a.pod ? [a.pod] : [])), ...(s.cluster.pods ?? []).filter((p) => AGENT_POD.test(p.name) || s.agents.some((a) => a.name === p.name))]
+    for (const p of pods) {
+      const v = imageVersion(p.image)
+      if (v && !seen.has(p.name)) seen.set(p.name, {version: v, src: ev(p.src)})
+    }
+    for (const m of metricSamples(s, 'cilium_version')) {
+      const v = parseVersion(m.labels.version)
+      if (v && m.agent && !seen.has(m.agent)) seen.set(m.agent, {version: v.join('.'), src: ev(m.src)})
+    }
+    const op = s.cluster.operator
+    const opVersion = imageVersion(op?.image)
+    if (seen.size === 0) ctx.notEvaluated('no agent version found (status Cilium line, pod images or cilium_version)')
+
+    const byVersion = new Map<string, string[]>()
+    for (const [agent, {version}] of seen) byVersion.set(version, [...(byVersion.get(version) ?? []), agent])
+    const versions = [...byVersion.keys()].sort((x, y) => x.localeCompare(y, undefined, {numeric: true}))
+    const minor = (v: string) => parseVersion(v)!
+    const out: CheckResult[] = []
+    if (versions.length > 1) {
+      const lo = minor(versions[0])
+      const hi = minor(versions[versions.length - 1])
+      const gap = (hi[0] - lo[0]) * 100 + hi[1] - lo[1]
+      const ranked = [...byVersion.entries()].sort((x, y) => y[1].length - x[1].length)
+      const minority = ranked.slice(1).flatMap(([, names]) => names)
+      out.push({
+        severity: gap > 1 ? 'high' : 'medium',
+        message: `Agents run ${versions.length} Cilium versions: ${ranked.map(([v, names]) => `${v} (${names.length === 1 ? names[0] : `${names.length} agents${names.length <= 3 ? `: ${names.join(', ')}` : ''}`})`).join(', ')}` +
+          (gap > 1 ? `; ${gap} minor versions apart (only consecutive minors are tested)` : '; normal only while a rollout is in progress'),
+        agents: minority,
+        evidence: capEvidence(ranked.flatMap(([, names]) => names.slice(0, 2).map((n) => seen.get(n)!.src))),
+        helm: [],
+      })
+    }
+    if (opVersion && op) {
+      const majority = [...byVersion.entries()].sort((x, y) => y[1].length - x[1].length)[0][0]
+      const o = minor(opVersion)
+      const a = minor(majority)
+      const gap = Math.abs((o[0] - a[0]) * 100 + o[1] - a[1])
+      if (gap > 0) {
+        out.push({
+          severity: gap > 1 ? 'high' : 'medium',
+          message: `cilium-operator runs ${opVersion} while most agents run ${majority} (${byVersion.get(majority)!.length === 1 ? byVersion.get(majority)![0] : `${byVersion.get(majority)!.length} agents: ${nameList(byVersion.get(majority)!, 3)}`})`,
+          agents: [],
+          evidence: [ev(op.src), seen.get(byVersion.get(majority)![0])!.src],
+          helm: [],
+        })
+      }
+    }
+    return out
+  },
+} satisfies Rule
