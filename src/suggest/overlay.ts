@@ -6,6 +6,7 @@ import {Document, isMap, isScalar, type Pair, type YAMLMap} from 'yaml'
 import {splitPath} from './paths.js'
 import type {SuggestionItem, SuggestionPlan} from './plan.js'
 import {redactText} from './redact.js'
+import {helmUpgradeCommand} from './set-flags.js'
 
 export function prerequisiteLines(item: SuggestionItem): string[] {
   return item.prerequisites.map((p) => {
@@ -61,7 +62,7 @@ export function renderOverlay(plan: SuggestionPlan): string {
   const header = [
     ` ciltune suggest: Helm values overlay (only the keys to change)`,
     ` chart/agent version: ${plan.version ?? 'unknown'}; current values: ${plan.current.description}`,
-    ` apply: helm upgrade cilium cilium/cilium -n kube-system --reuse-values -f <this file>`,
+    ` apply: ${helmUpgradeCommand({version: plan.current.source === 'helm-release' ? plan.version : undefined})} -f <this file>`,
   ]
   if (plan.items.length === 0) header.push(' nothing to change: no finding has a Helm value that applies')
   doc.commentBefore = header.join('\n')
