@@ -94,15 +94,33 @@ const CILIUM_KEYS = [
   'ipv4', 'ipv6', 'prometheus', 'cluster', 'bgpControlPlane', 'gatewayAPI', 'ingressController', 'nodeIPAM', 'MTU',
 ]
 const YAML_KEY = new RegExp(`^(?:${CILIUM_KEYS.join('|')}):(?:\\s|$)`, 'm')
-const JSON_KEY = new RegExp(`"(?:${CILIUM_KEYS.join('|')})"\\s*:`)
 
 export function looksLikeHelmValues(text: string): boolean {
   const head = text.slice(0, 262144)
   if (HEADING.test(head.split('\n', 1)[0].trim())) return true
   if (looksLikeHelmRelease(text)) return false
-  if (/^\s*[{[]/.test(head)) return /^\s*\{/.test(head) && !/"apiVersion"\s*:/.test(head.slice(0, 4096)) && JSON_KEY.test(head) && !/"kind"\s*:/.test(head.slice(0, 4096))
+  if (/^\s*[{[]/.test(head)) return looksLikeHelmJson(text)
   if (/^(apiVersion|kind|data|items):/m.test(head)) return false
   return YAML_KEY.test(head)
+}
+
+/**
+ * Helm values in JSON: camelCase top-level keys including a Cilium one. `cilium status -o json`
+ * shares names like hubble/ipam/encryption but has kebab-case keys (kube-proxy-replacement, bpf-maps).
+ */
+function looksLikeHelmJson(text: string): boolean {
+  if (!/^\s*\{/.test(text)) return false
+  let keys: string[] | undefined
+  try {
+    const v = JSON.parse(text) as unknown
+    keys = isRecord(v) ? Object.keys(v) : []
+  } catch {
+    // cut-off capture: judge by the keys written at the first indentation level
+    const indent = /^\{\s*\n(\s*)"/.exec(text.trimStart())?.[1] ?? ''
+    keys = [...text.slice(0, 65536).matchAll(new RegExp(`^${indent}"([^"]+)"\\s*:`, 'gm'))].map((m) => m[1])
+  }
+  if (keys.includes('apiVersion') || keys.includes('kind') || keys.some((k) => k.includes('-'))) return false
+  return keys.some((k) => CILIUM_KEYS.includes(k))
 }
 
 /** A Helm release Secret (or a list of them), recognized by Helm's own markers. */

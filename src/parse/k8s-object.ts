@@ -111,25 +111,44 @@ export function objectsOfKind(doc: K8sDoc, kind: string): {obj: Record<string, u
 
 const YAML_TOP_KIND = /^kind:\s*["']?(\w+)["']?\s*$/m
 const YAML_ITEM_KIND = /^(?:- |  )kind:\s*["']?(\w+)["']?\s*$/m
-const JSON_KIND = /"kind"\s*:\s*"(\w+)"/g
+const JSON_KIND = /"kind"\s*:\s*"(\w+)"/
+const MAX_JSON_SNIFF = 32 * 1024 * 1024
+
+let memo: {text: string, kind: string | undefined} | undefined
 
 /**
  * The kind of the object a text holds, or of its items for a list (`NodeList` and a `List` of
  * Nodes both give `Node`). YAML: the column-0 `kind:`, else the first item-level one (indent 2);
- * kinds nested deeper (ownerReferences of mirror pods name a Node) are ignored. JSON: kubectl
- * prints keys alphabetically (apiVersion, kind, metadata...), so the first non-List `"kind"`
- * is the object's own or its first item's; kinds inside string values are escaped and never match.
+ * kinds nested deeper (an Event's involvedObject, a mirror pod's ownerReferences) never count.
+ * JSON is parsed (the classifier asks several detectors about one text, so the answer is memoized);
+ * a cut-off JSON capture falls back to its first `"kind"`.
  */
-export function objectKind(text: string, limit = 262144): string | undefined {
-  const head = text.slice(0, limit)
-  const unlist = (k: string) => (k !== 'List' && k.endsWith('List') ? k.slice(0, -4) : k)
-  if (/^\s*[{[]/.test(head)) {
-    JSON_KIND.lastIndex = 0
-    for (let m = JSON_KIND.exec(head); m; m = JSON_KIND.exec(head)) if (m[1] !== 'List') return unlist(m[1])
-    return undefined
+export function objectKind(text: string): string | undefined {
+  if (memo && memo.text === text) return memo.kind
+  const kind = sniffKind(text)
+  memo = {text, kind}
+  return kind
+}
+
+function sniffKind(text: string): string | undefined {
+  const unlist = (k: unknown) => {
+    if (typeof k !== 'string' || k === 'List') return undefined
+    return k.endsWith('List') ? k.slice(0, -4) : k
   }
-  const top = YAML_TOP_KIND.exec(head)?.[1]
-  if (top && top !== 'List') return unlist(top)
-  const item = YAML_ITEM_KIND.exec(head)?.[1]
-  return item && item !== 'List' ? unlist(item) : undefined
+  if (/^\s*[{[]/.test(text)) {
+    if (text.length <= MAX_JSON_SNIFF) {
+      try {
+        const v = JSON.parse(text) as unknown
+        if (!isRecord(v)) return undefined
+        const own = unlist(v.kind)
+        if (own) return own
+        return Array.isArray(v.items) ? unlist(get(v.items[0], 'kind')) : undefined
+      } catch {
+        // truncated capture: below
+      }
+    }
+    return unlist(JSON_KIND.exec(text.slice(0, 262144))?.[1])
+  }
+  const head = text.slice(0, 262144)
+  return unlist(YAML_TOP_KIND.exec(head)?.[1]) ?? unlist(YAML_ITEM_KIND.exec(head)?.[1])
 }
