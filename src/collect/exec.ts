@@ -14,6 +14,14 @@ import {asKubeFailure, KubeFailure} from './kube-errors.js'
 export interface AgentVisit {
   files: EvidenceFile[]
   errors: CollectionError[]
+  skipped: Array<{path: string, reason: string}>
+}
+
+export interface VisitOptions {
+  logs: boolean
+  previousLog: boolean
+  /** why the cilium-agent container cannot run commands (not running), if so: no exec is tried */
+  notRunning?: string
 }
 
 const NOT_FOUND = /executable file not found|no such file or directory: unknown|not found in \$PATH/i
@@ -26,11 +34,15 @@ async function run(kube: Kube, ns: string, pod: string, argv: string[], timeoutM
   return withRetry(() => kube.exec(ns, pod, AGENT_CONTAINER, argv, timeoutMs))
 }
 
-export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs: number, opts: {logs: boolean, previousLog: boolean}): Promise<AgentVisit> {
+export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs: number, opts: VisitOptions): Promise<AgentVisit> {
   const files: EvidenceFile[] = []
   const errors: CollectionError[] = []
+  const skipped: AgentVisit['skipped'] = []
   let binary: string = BINARIES[0]
-  for (const cmd of AGENT_COMMANDS) {
+  if (opts.notRunning) {
+    errors.push({command: [binary, ...AGENT_COMMANDS[0].args].join(' '), kind: 'unreachable', message: `container ${AGENT_CONTAINER} is not running (${opts.notRunning}): its commands were not run`})
+  }
+  for (const cmd of opts.notRunning ? [] : AGENT_COMMANDS) {
     let argv = [binary, ...cmd.args]
     try {
       let out = await run(kube, ns, pod, argv, timeoutMs)
@@ -44,16 +56,18 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
         errors.push({command: argv.join(' '), kind: 'failed', message: `exit code ${out.exitCode}: ${why}`.slice(0, 400)})
         continue
       }
-      files.push({path: `pod/${pod}: ${argv.join(' ')}`, text: out.stdout, agent: pod, kind: cmd.kind})
+      const path = `pod/${pod}: ${argv.join(' ')}`
+      if (out.stdout.trim() === '') skipped.push({path, reason: 'the command printed nothing'})
+      else files.push({path, text: out.stdout, agent: pod, kind: cmd.kind})
     } catch (error) {
       const f = asKubeFailure(error, argv.join(' '))
       errors.push({command: argv.join(' '), kind: f.kind === 'missing' ? 'unreachable' : f.kind, message: f.message})
-      if (HARD.has(f.kind)) return {files, errors}
+      if (HARD.has(f.kind)) return {files, errors, skipped}
     }
   }
   if (opts.logs) await readLog(kube, ns, pod, timeoutMs, false, files, errors)
   if (opts.logs && opts.previousLog) await readLog(kube, ns, pod, timeoutMs, true, files, errors)
-  return {files, errors}
+  return {files, errors, skipped}
 }
 
 async function readLog(kube: Kube, ns: string, pod: string, timeoutMs: number, previous: boolean, files: EvidenceFile[], errors: CollectionError[]): Promise<void> {

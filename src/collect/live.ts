@@ -1,11 +1,23 @@
 import type {Collected} from '../ingest/evidence.js'
 import {emptyCollected} from '../ingest/evidence.js'
 import {InputError} from '../util/errors.js'
+import {AGENT_CONTAINER} from './allowlist.js'
 import {visitAgent} from './exec.js'
 import {mapLimit} from './fanout.js'
 import {connectKube} from './kube-client.js'
-import {agentPods, discoverNamespace, readCluster} from './kube-cluster.js'
+import {agentPods, discoverNamespace, readCluster, type K8sObject} from './kube-cluster.js'
 import type {LiveOptions} from './types.js'
+
+/** The cilium-agent container as the pod reports it: restarts, and why it cannot run commands now. */
+function containerState(pod: K8sObject): {restarts: number, notRunning?: string} {
+  const s = (pod.status?.containerStatuses ?? []).find((x: K8sObject) => x.name === AGENT_CONTAINER) as K8sObject | undefined
+  const restarts = Number(s?.restartCount ?? 0)
+  const waiting = s?.state?.waiting?.reason as string | undefined
+  const terminated = s?.state?.terminated ? `terminated: ${s.state.terminated.reason ?? 'exited'}` : undefined
+  const phase = pod.status?.phase as string | undefined
+  const why = waiting ?? terminated ?? (phase && phase !== 'Running' ? `pod ${phase}` : undefined)
+  return {restarts, notRunning: why ? `${why}${restarts > 0 ? `, ${restarts} restarts` : ''}` : undefined}
+}
 
 /*
  * Live collection: find Cilium, list its agents, visit them with bounded concurrency while the
@@ -36,8 +48,8 @@ export async function collectLive(opts: LiveOptions): Promise<Collected> {
   const cluster = readCluster(kube, c, ns, timeoutMs)
   const visits = await mapLimit(pods, opts.concurrency, async (p) => {
     const name = String(p.metadata?.name)
-    const restarted = (p.status?.containerStatuses ?? []).some((s: {name?: string, restartCount?: number}) => s.name === 'cilium-agent' && (s.restartCount ?? 0) > 0)
-    const visit = await visitAgent(kube, ns, name, timeoutMs, {logs: true, previousLog: restarted})
+    const cs = containerState(p)
+    const visit = await visitAgent(kube, ns, name, timeoutMs, {logs: true, previousLog: cs.restarts > 0, notRunning: cs.notRunning})
     done++
     if (visit.errors.some((e) => e.kind !== 'missing')) failed++
     opts.progress?.(done, pods.length, failed)
@@ -46,6 +58,7 @@ export async function collectLive(opts: LiveOptions): Promise<Collected> {
   await cluster
   for (const {name, visit} of visits) {
     c.files.push(...visit.files)
+    c.skipped.push(...visit.skipped)
     if (visit.errors.length > 0) c.agentErrors[name] = visit.errors
   }
   return c

@@ -1,0 +1,38 @@
+import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {FIXTURES_DIR} from '../helpers/reference.js'
+import type {LiveOptions} from '../../src/collect/types.js'
+import {startSimCluster, type SimCluster, type SimOptions} from '../../src/sim/server.js'
+
+export const MINI = join(import.meta.dirname, '..', 'sim', 'scenario-mini')
+
+/** Every scenario under fixtures/ (synthetic-*): the live path must agree with --from on each. */
+export function scenarios(): string[] {
+  return readdirSync(FIXTURES_DIR, {withFileTypes: true})
+    .filter((d) => d.isDirectory() && d.name.startsWith('synthetic-'))
+    .map((d) => d.name)
+    .sort()
+}
+
+export interface Running {
+  sim: SimCluster
+  kubeconfig: string
+  live(extra?: Partial<LiveOptions>): LiveOptions
+  stop(): Promise<void>
+}
+
+export async function runSim(opts: SimOptions): Promise<Running> {
+  const sim = await startSimCluster(opts)
+  const dir = mkdtempSync(join(tmpdir(), 'ciltune-live-'))
+  const kubeconfig = sim.writeKubeconfig(dir)
+  return {
+    sim,
+    kubeconfig,
+    live: (extra = {}) => ({kubeconfig, concurrency: 10, timeoutMs: 10_000, ...extra}),
+    stop: async () => {
+      await sim.stop()
+      rmSync(dir, {recursive: true, force: true})
+    },
+  }
+}
