@@ -57,8 +57,8 @@ type Section = 'none' | 'containers' | 'images' | 'errors' | 'warnings' | 'other
 
 function component(name: string, value: string, src: SourceRef): z.infer<typeof CliComponent> {
   const v = value.trim()
-  const errors = safeInt(/(\d+)\s+errors?/.exec(v)?.[1]) ?? 0
-  const warnings = safeInt(/(\d+)\s+warnings?/.exec(v)?.[1]) ?? 0
+  const errors = safeInt(/(?<!\d)(\d+)\s+errors?/.exec(v)?.[1]) ?? 0
+  const warnings = safeInt(/(?<!\d)(\d+)\s+warnings?/.exec(v)?.[1]) ?? 0
   const state = /^ok$/i.test(v) ? 'ok' : /^disabled$/i.test(v) ? 'disabled' : errors + warnings > 0 ? 'degraded' : 'unknown'
   return {name, state, errors, warnings, text: v, src}
 }

@@ -47,10 +47,14 @@ export function isBpfMapsTableHeader(raw: string): boolean {
 
 /** "  IPv4 service backend   65536"; the id is provisional until resolveBpfMapIds sees the whole table. */
 export function bpfMapRow(raw: string, src: SourceRef): BpfMapRow | undefined {
-  const m = /^\s+(\S.*?)\s+(\d+)$/.exec(raw.trimEnd())
-  const size = safeInt(m?.[2])
-  if (!m || size === undefined) return undefined
-  return {name: m[1], id: IDS[m[1]] ?? 'other', size, src}
+  if (!/^\s/.test(raw)) return undefined
+  // split on the last blank by hand: a lazy-name regex is quadratic on long blank runs
+  const t = raw.trim()
+  const j = Math.max(t.lastIndexOf(' '), t.lastIndexOf('\t'))
+  const name = t.slice(0, Math.max(j, 0)).trim()
+  const size = safeInt(t.slice(j + 1))
+  if (j < 0 || !name || size === undefined) return undefined
+  return {name, id: IDS[name] ?? 'other', size, src}
 }
 
 /**

@@ -18,9 +18,17 @@ const STATUS = String.raw`(?:reachable|unreachable|true|false|\d+\/\d+(?:\s+\(\d
 // "  node[ (localhost)]   IP[,IP2]   host   endpoints": words (≤1.16), x/y counts (1.17+), true/false (≤1.8).
 const ROW = new RegExp(String.raw`^\s+(\S+)(\s+\(localhost\))?(?:\s+(\S+))?\s+(${STATUS})(?:\s+(${STATUS}))?\s*$`)
 const TABLE_HEADER = /^\s*Name\s+IP\s+(?:Node\s+Endpoints|Reachable\s+Endpoints reachable)\s*$/
-const NODE_BLOCK = /^ {2}(\S.*?)(\s+\(localhost\))?:$/
 const PATH_BLOCK = /^ {4}(?:Secondary\s+)?(Host|Endpoint)\s+connectivity\s+to\s+(\S+?):?$/i
 const PROBE = /^ {6}\S[^:]*:\s+(.*)$/
+
+/** "  node[ (localhost)]:" opening a --verbose per-node block (exactly 2 spaces of indent). */
+function nodeBlock(raw: string): {name: string, localhost: boolean} | undefined {
+  if (!raw.startsWith('  ') || /^\s/.test(raw.slice(2)) || !raw.endsWith(':')) return undefined
+  let name = raw.slice(2, -1).trim()
+  const localhost = name.endsWith('(localhost)')
+  if (localhost) name = name.slice(0, -'(localhost)'.length).trim()
+  return name ? {name, localhost} : undefined
+}
 
 /** ok when every path is reachable: "reachable"/"true", or x/y with x = y. */
 export function pathOk(s: string): boolean {
@@ -66,12 +74,12 @@ export class ClusterHealthParser {
       })
       return true
     }
-    const nb = NODE_BLOCK.exec(raw)
+    const nb = nodeBlock(raw)
     if (nb) {
       this.closeBlock()
       this.verboseSeen = true
       this.block = {
-        node: {name: nb[1], localhost: Boolean(nb[2]), ips: [], host: '', endpoints: '', hostOk: false, endpointsOk: false, src},
+        node: {name: nb.name, localhost: nb.localhost, ips: [], host: '', endpoints: '', hostOk: false, endpointsOk: false, src},
         host: {ok: 0, total: 0},
         endpoints: {ok: 0, total: 0},
       }

@@ -332,7 +332,7 @@ function goDuration(s: string | undefined): number | undefined {
   const units: Record<string, number> = {h: 3600, m: 60, s: 1, ms: 1e-3, 'µs': 1e-6, 'us': 1e-6, ns: 1e-9}
   let total = 0
   let matched = false
-  for (const m of s.matchAll(/([\d.]+)(h|ms|m|s|µs|us|ns)/g)) {
+  for (const m of s.matchAll(/(?<![\d.])([\d.]+)(h|ms|m|s|µs|us|ns)/g)) {
     total += Number(m[1]) * units[m[2]]
     matched = true
   }

@@ -35,9 +35,14 @@ export function kprDevices(list: string): Device[] {
 
 /** Header line value: "True   [enp0s4  10.4.1.6 (Direct Routing)]", "Strict   […]", "False". */
 export function kprHeader(value: string, src: SourceRef): AgentStatus['kubeProxyReplacement'] {
-  const m = /^([A-Za-z]+)\s*(?:\[(.*?)\]?)?\s*$/.exec(value.trim())
+  const v = value.trim()
+  const m = /^[A-Za-z]+/.exec(v)
   if (!m) return undefined
-  return {mode: m[1], enabled: kprEnabled(m[1]), devices: m[2] ? kprDevices(m[2]) : [], src}
+  const rest = v.slice(m[0].length).trim()
+  if (rest !== '' && !rest.startsWith('[')) return undefined
+  // a cut capture can lose the closing bracket
+  const list = rest.endsWith(']') ? rest.slice(1, -1) : rest.slice(1)
+  return {mode: m[0], enabled: kprEnabled(m[0]), devices: kprDevices(list), src}
 }
 
 /**
@@ -54,7 +59,8 @@ export class KprDetailsParser {
   /** false when the line does not belong to the table (it ends the section). */
   line(raw: string, no: number, src: (line: number, text: string) => SourceRef): boolean {
     if (!/^\s/.test(raw)) return false
-    const kv = /^(\s+)(-\s+)?([^:]+?):(?:\s+(.*))?$/.exec(raw)
+    // (?=\S) pins the indent so a colon-less line fails in linear time
+    const kv = /^(\s+)(?=\S)(-\s+)?([^:]+?):(?:\s+(.*))?$/.exec(raw)
     if (kv) {
       const dash = Boolean(kv[2])
       const label = kv[3].trim()

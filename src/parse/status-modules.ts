@@ -14,8 +14,18 @@ export function modulesSummary(value: string): {stopped: number, degraded: numbe
 }
 
 const CONNECTOR = /[├└]──/
-const LEVEL = /^(.*?)\s*\[(OK|DEGRADED|STOPPED)\]\s?(.*)$/
-const AGE_COUNT = /^(.*?)\s*\(([^,()]+),\s*x(\d+)\)\s*$/
+// unanchored searches and lastIndexOf instead of lazy groups: linear on long padding
+const LEVEL = /\[(OK|DEGRADED|STOPPED)\]/
+const AGE_COUNT = /^\(([^,()]+),\s*x(\d+)\)$/
+
+/** "msg (2m59s, x3)" → message, age, count; the last parenthesis group is the age/count one. */
+function ageCount(rest: string): {message: string, age: string, count: number} {
+  const t = rest.trimEnd()
+  const i = t.lastIndexOf('(')
+  const m = i >= 0 ? AGE_COUNT.exec(t.slice(i)) : null
+  if (!m) return {message: t.trim(), age: '', count: 0}
+  return {message: t.slice(0, i).trim(), age: m[1].trim(), count: safeInt(m[2]) ?? 0}
+}
 
 /**
  * The verbose Modules Health tree. Its left margin differs per version: column 0 (1.15),
@@ -63,18 +73,15 @@ export class ModulesTreeParser {
       this.stack[depth] = content
       return true
     }
-    const name = lv[1].trim()
-    const rest = lv[3]
-    const ac = AGE_COUNT.exec(rest)
+    const name = content.slice(0, lv.index).trim()
+    const ac = ageCount(content.slice(lv.index + lv[0].length))
     const path = [...this.stack.slice(0, depth), name].filter((p) => p !== undefined && p !== '').join('.')
     this.stack[depth] = name
     this.modules.push({
       path,
       name,
-      level: lv[2] as ModuleHealth['level'],
-      message: (ac ? ac[1] : rest).trim(),
-      age: ac ? ac[2].trim() : '',
-      count: ac ? safeInt(ac[3]) ?? 0 : 0,
+      level: lv[1] as ModuleHealth['level'],
+      ...ac,
       src,
     })
     return true

@@ -55,7 +55,8 @@ export function ipamPools(value: string): Pool[] {
 
 /** ≤1.15 "N/M clusters ready, K global-services"; 1.16+ "N/M remote clusters ready[, …]". */
 export function clusterMeshCounts(value: string): {ready: number, total: number} | undefined {
-  const m = /(\d+)\/(\d+)\s+(?:remote\s+)?clusters?\s+ready/.exec(value)
+  // (?<!\d): start only at the first digit of a run, so long digit runs stay linear
+  const m = /(?<!\d)(\d+)\/(\d+)\s+(?:remote\s+)?clusters?\s+ready/.exec(value)
   const ready = safeInt(m?.[1])
   const total = safeInt(m?.[2])
   return ready === undefined || total === undefined ? undefined : {ready, total}
@@ -84,9 +85,11 @@ function normHost(s: string): 'BPF' | 'Legacy' {
 
 /** "netkit [Configured: auto]" → value netkit, configured auto. */
 export function deviceMode(value: string): {value: string, configured?: string} {
-  const m = /^(.*?)\s*\[Configured:\s*([^\]]*)\]?\s*$/.exec(value.trim())
-  if (m) return {value: m[1].trim(), configured: m[2].trim()}
-  return {value: value.trim()}
+  const v = value.trim()
+  const i = v.indexOf('[Configured:')
+  if (i < 0) return {value: v}
+  const configured = v.slice(i + '[Configured:'.length)
+  return {value: v.slice(0, i).trim(), configured: (configured.endsWith(']') ? configured.slice(0, -1) : configured).trim()}
 }
 
 /** Disabled | IPTables | BPF | BPF (ip-masq-agent), followed by devices/CIDRs we keep as text. */
@@ -115,6 +118,6 @@ export function hubble(value: string): Omit<NonNullable<AgentStatus['hubble']>, 
 
 /** "Listening for events on 8 CPUs …" or the tab-indented second line "N events lost, M unknown notifications". */
 export function lostEvents(text: string): number | undefined {
-  const m = /(\d+)\s+events?\s+lost/.exec(text)
+  const m = /(?<!\d)(\d+)\s+events?\s+lost/.exec(text)
   return safeInt(m?.[1])
 }

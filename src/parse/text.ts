@@ -12,7 +12,8 @@ const DEFAULTED = /^Defaulted container "[^"]*" out of: /
 export function splitLines(text: string): string[] {
   const lines = text.replace(ANSI, '').split(/\r?\n|\r/)
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
-  return lines.map((l) => (DEFAULTED.test(l) ? '' : l.replace(/\s+$/, '')))
+  // trimEnd, not /\s+$/: the regex is quadratic on long blank runs (tabwriter padding, garbage input)
+  return lines.map((l) => (DEFAULTED.test(l) ? '' : l.trimEnd()))
 }
 
 export function src(file: string, line: number, text: string): SourceRef {

@@ -90,6 +90,7 @@ function checkSources(input: string, result: unknown): void {
 const noCatchAll = (u: Array<{text: string}>) => expect(u.filter((x) => x.text.startsWith('parser error')), 'internal parser error').to.deep.equal([])
 
 describe('status parsers: properties over mutated samples', function () {
+  this.timeout(120_000) // generous for loaded CI machines; nothing here asserts on time
   const text = samples(/^(status(-verbose)?_|synthetic-.*\.txt$)/)
   const json = samples(/^(status-json_|synthetic-.*\.json$)/)
   const cli = samples(/^cilium-cli-status_/)
@@ -133,6 +134,27 @@ describe('status parsers: properties over mutated samples', function () {
       expect(AgentStatus.safeParse(r).success).to.equal(true)
       noCatchAll(r.unrecognized)
     }), {numRuns: 300})
+  })
+
+  // Regression for quadratic regexes (a lazy group before \s+ takes seconds on one 40k-blank line):
+  // these inputs finish within mocha's timeout only if every line pattern is linear.
+  it('pathological 100k blank and digit runs in every section are parsed, not hung on', function () {
+    const B = ' '.repeat(100_000)
+    const D = '9'.repeat(100_000)
+    const text = [
+      `KVStore:${B}Ok${B}x`, `KubeProxyReplacement:   True   [${B}x`, `Device Mode:  a${B}b`, `ClusterMesh:   ${D}x`,
+      `NodeMonitor:   ${D} x`, `IPAM:   IPv4: ${D}/${D} x`, 'Controller Status:   1/2 healthy', `  a${B}b${B}5s ago${B}x`,
+      'KubeProxyReplacement Details:', `  ${B}x`, `  a${B}b`, 'BPF Maps:   dynamic sizing: on', `  a${B}b`, `  a${B}${D}`,
+      'Cluster health:   1/2 reachable', `  a${B}b`, `  a${B}(localhost)${B}c`, 'Modules Health:', '  agent',
+      `  ├── a${B}[OK]${B}(${B}x`, `  ├── a${B}b${B}(1s,${B}`, `Hubble:   Ok   Current/Max Flows: ${D}/${D}`,
+    ].join('\n')
+    const r = parseStatusText(text, 'p.txt')
+    expect(AgentStatus.safeParse(r).success).to.equal(true)
+    expect(r.modulesHealth!.modules.map((m) => m.level)).to.deep.equal(['OK'])
+    const j = parseStatusJson(JSON.stringify({hubble: {state: 'Ok', observer: {uptime: `${D}s${D}`}}, ipam: {status: text}}), 'p.json')
+    expect(AgentStatus.safeParse(j).success).to.equal(true)
+    const c = parseCliStatus(` /¯¯\\   Cilium: ${D} errors${D}\nErrors:${B}a${B}b${B}c\nImage versions${B}a${B}b:${B}1`, 'p.txt')
+    expect(c.errors).to.have.length(1)
   })
 
   it('parseCliStatus: never throws, schema-valid on mutated samples', function () {
