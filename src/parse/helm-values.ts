@@ -34,7 +34,7 @@ export function decodeHelmRelease(secretOrData: string, file: string): HelmValue
   const version = str(get(release, 'chart', 'metadata', 'version'))
   if (version) out.chartVersion = version
   const revision = get(release, 'version')
-  if (typeof revision === 'number' && Number.isInteger(revision)) out.revision = revision
+  if (typeof revision === 'number' && Number.isSafeInteger(revision)) out.revision = revision
   return out
 }
 

@@ -10,7 +10,7 @@ import {splitLines, src} from './text.js'
  */
 
 const HEADER = /^Name\s+Num entries\s+Num errors\s+Cache enabled\s*$/
-const ROW = /^(\S+)\s+(\d+|unknown)\s+(\d+|unknown)\s+(true|false)$/
+const ROW = /^(\S+)\s+(\d{1,15}|unknown)\s+(\d{1,15}|unknown)\s+(true|false)$/
 const SECTION = /^## Map:\s*(\S+)/
 const CACHE_HEADER = /^Key\s+Value\s+State\s+Error$/
 const STATES = new Set(['sync', 'pending', 'error', 'to-be-deleted', 'deleted'])

@@ -34,7 +34,7 @@ export function parseNodes(text: string, file: string): Node[] {
     const cpus = parseQuantity(get(capacity, 'cpu'))
     if (cpus !== undefined) node.cpus = cpus
     const pods = parseQuantity(get(capacity, 'pods'))
-    if (pods !== undefined && Number.isInteger(pods)) node.maxPods = pods
+    if (pods !== undefined && Number.isSafeInteger(pods)) node.maxPods = pods
     const conditions = get(obj, 'status', 'conditions')
     const ready = Array.isArray(conditions) ? conditions.find((c) => get(c, 'type') === 'Ready') : undefined
     if (ready) node.ready = get(ready, 'status') === 'True'

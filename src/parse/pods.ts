@@ -23,7 +23,7 @@ export function parsePods(text: string, file: string): PodInfo[] {
     const status = statuses.find((c) => get(c, 'name') === AGENT) ?? statuses[0]
     const pod: PodInfo = {
       name,
-      restarts: statuses.reduce<number>((n, c) => n + (Number.isInteger(get(c, 'restartCount')) ? (get(c, 'restartCount') as number) : 0), 0),
+      restarts: Math.min(Number.MAX_SAFE_INTEGER, statuses.reduce<number>((n, c) => n + (Number.isSafeInteger(get(c, 'restartCount')) ? (get(c, 'restartCount') as number) : 0), 0)),
       src: src(file, line, doc.lines[line - 1] ?? ''),
     }
     const ns = str(get(obj, 'metadata', 'namespace'))

@@ -10,9 +10,9 @@ import {splitLines, src} from './text.js'
 
 const HEADER = /^\s*(?:ID\s+)?Frontend\s+Service Type\s+Backend\s*$/
 // Frontend: IPv4:port, [IPv6]:port, bare IPv6:port; optional /PROTO and /i (internal scope) suffixes
-const ADDR = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+):(\d+)(?:\/([A-Za-z]+))?(?:\/i)?$/
-const SERVICE_ROW = /^(?:(\d+)\s+)?(\S+:\d+\S*)\s+(.*)$/
-const BACKEND = /(\d+) => (\S+)((?:\s+\([^)]*\))*)/
+const ADDR = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+):(\d{1,5})(?:\/([A-Za-z]+))?(?:\/i)?$/
+const SERVICE_ROW = /^(?:(\d{1,10})\s+)?(\S+:\d+\S*)\s+(.*)$/
+const BACKEND = /(\d{1,10}) => (\S+)((?:\s+\([^)]*\))*)/
 const CONTINUATION = /^\s+(\d+ => .*)$/
 
 export interface ParsedAddr {ip: string, port: number, proto?: string}
@@ -100,7 +100,7 @@ function parseBackend(cell: string, file: string, n: number, raw: string): Servi
 
 /** A cut-off capture can end inside the protocol (`10.244.1.67:80/TC`); keep what is readable. */
 function parseAddrLoose(addr: string): ParsedAddr | undefined {
-  const m = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+):(\d+)(?:\/(\w*))?/.exec(addr)
+  const m = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+):(\d{1,5})(?:\/(\w*))?/.exec(addr)
   if (!m) return undefined
   return {ip: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]), proto: m[3] || undefined}
 }
@@ -120,7 +120,7 @@ function parseServiceJson(text: string, file: string): ServiceList | undefined {
     const feIp = str(get(fe, 'ip'))
     const fePort = Number(get(fe, 'port') ?? 0)
     const feLine = doc.lineOf([i, ...base, 'frontend-address']) || doc.lineOf([i])
-    if (!isRecord(svc) || feIp === undefined || !Number.isInteger(fePort)) {
+    if (!isRecord(svc) || feIp === undefined || !isPort(fePort)) {
       unrecognized.push({line: doc.lineOf([i]), text: lineText(doc.lineOf([i])).trim()})
       return
     }
@@ -137,14 +137,14 @@ function parseServiceJson(text: string, file: string): ServiceList | undefined {
       backends: [],
       src: src(file, feLine, lineText(feLine)),
     }
-    if (typeof id === 'number' && Number.isInteger(id)) s.id = id
+    if (typeof id === 'number' && Number.isSafeInteger(id)) s.id = id
     if (proto && proto !== 'ANY') s.proto = proto
     const bes = get(svc, ...base, 'backend-addresses') ?? get(svc, 'spec', 'backend-addresses')
     if (Array.isArray(bes)) {
       bes.forEach((be, j) => {
         const ip = str(get(be, 'ip'))
         const port = Number(get(be, 'port') ?? 0)
-        if (ip === undefined || !Number.isInteger(port)) return
+        if (ip === undefined || !isPort(port)) return
         const bproto = str(get(be, 'protocol'))
         const line = doc.lineOf([i, ...base, 'backend-addresses', j]) || feLine
         const b: Service['backends'][number] = {
@@ -163,6 +163,10 @@ function parseServiceJson(text: string, file: string): ServiceList | undefined {
     services.push(s)
   })
   return {format: 'json', services, unrecognized}
+}
+
+function isPort(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= 65535
 }
 
 /** Content check for the file classifier: a service-list header, a service row, or the JSON model. */
