@@ -7,8 +7,8 @@ import {asKubeFailure, KubeFailure} from './kube-errors.js'
 
 /*
  * Everything ciltune reads from one agent: the allowlisted commands in its cilium-agent container,
- * then its log. A timeout, refusal or lost connection ends the visit (more waiting would not help);
- * a command that merely fails is recorded and the next one still runs.
+ * then its log. When the exec itself fails (timeout, refusal, 5xx after the retry, lost connection)
+ * the visit ends; a command that merely exits non-zero is recorded and the next one still runs.
  */
 
 export interface AgentVisit {
@@ -25,7 +25,6 @@ export interface VisitOptions {
 }
 
 const NOT_FOUND = /executable file not found|no such file or directory: unknown|not found in \$PATH/i
-const HARD: ReadonlySet<CollectionError['kind']> = new Set(['timeout', 'forbidden', 'unreachable'])
 const LOG_TAIL_LINES = 20000
 const LOG_LIMIT_BYTES = 16 * 1024 * 1024
 
@@ -62,7 +61,7 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
     } catch (error) {
       const f = asKubeFailure(error, argv.join(' '))
       errors.push({command: argv.join(' '), kind: f.kind === 'missing' ? 'unreachable' : f.kind, message: f.message})
-      if (HARD.has(f.kind)) return {files, errors, skipped}
+      return {files, errors, skipped} // the exec itself failed (not the command): the next would fare no better
     }
   }
   if (opts.logs) await readLog(kube, ns, pod, timeoutMs, false, files, errors)

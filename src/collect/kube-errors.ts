@@ -26,7 +26,11 @@ export function httpFailure(status: number, body: string, what: string): KubeFai
 
 export function asKubeFailure(error: unknown, what: string): KubeFailure {
   if (error instanceof KubeFailure) return error
-  const msg = error instanceof Error ? error.message : String(error)
+  // the WebSocket client rejects with an ErrorEvent that wraps the Error
+  const inner = (error as {error?: unknown} | undefined)?.error
+  if (inner instanceof Error) return asKubeFailure(inner, what)
+  const m = (error as {message?: unknown} | undefined)?.message
+  const msg = typeof m === 'string' ? m : String(error)
   const upgrade = /Unexpected server response: (\d{3})/.exec(msg)
   if (upgrade) return httpFailure(Number(upgrade[1]), '', what)
   const code = (error as {code?: string} | undefined)?.code ?? ''
