@@ -1,0 +1,57 @@
+import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import type {CheckResult, Rule} from '../src/rules/types.js'
+import {agentPhrase, distinctEvidence, groupBy} from './_health-common.js'
+
+export default {
+  meta: {
+    id: 'clustermesh-not-ready',
+    title: 'Cluster Mesh remote clusters not ready',
+    severity: 'high',
+    versions: '*',
+    needs: [['status'], ['metrics']],
+    catalog: ['R-CM-01'],
+    description: '"ClusterMesh: X/Y remote clusters ready" with X < Y, and cilium_clustermesh_remote_cluster_readiness_status == 0 per target cluster. Clusters without Cluster Mesh (no line, no metric) pass.',
+    why: 'A not-ready remote cluster stops syncing nodes, identities, services and endpoints: global services lose the remote backends and cross-cluster policy uses stale identities.',
+    fix: 'Check the clustermesh-apiserver pods and their certificates (clustermesh-certificates), the per-cluster lines under ClusterMesh in cilium-dbg status --verbose, and that clustermesh.maxConnectedClusters matches in all clusters.',
+    sources: [
+      'pkg/client/client.go FormatStatusResponseRemoteClusters, https://github.com/cilium/cilium',
+      'Documentation/observability/metrics.rst (cilium_clustermesh_remote_cluster_readiness_status)',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.snapshot
+    const out: CheckResult[] = []
+    const withCm = agentsWith(s, 'status').filter((a) => a.status.clusterMesh)
+    const bad = withCm.filter((a) => a.status.clusterMesh!.ready < a.status.clusterMesh!.total)
+    for (const list of groupBy(bad, (a) => `${a.status.clusterMesh!.ready}/${a.status.clusterMesh!.total}`).values()) {
+      const cm = list[0].status.clusterMesh!
+      out.push({
+        severity: cm.ready === 0 ? 'critical' : 'high',
+        message: `${cm.total - cm.ready}/${cm.total} remote clusters not ready on ${agentPhrase(list.map((a) => a.name))}`,
+        agents: list.map((a) => a.name),
+        evidence: capEvidence(distinctEvidence(list.map((a) => ev(a.status.clusterMesh!.src)))),
+        helm: [],
+      })
+    }
+    const covered = new Set(withCm.map((a) => a.name))
+    const samples = [
+      ...s.agents.flatMap((a) => (a.metrics?.samples ?? []).map((m) => ({agent: a.name, m}))),
+      ...(s.prometheus?.samples ?? []).map((m) => ({agent: m.labels.pod ?? m.labels.source_node_name ?? 'cluster', m})),
+    ].filter((x) => x.m.name === 'cilium_clustermesh_remote_cluster_readiness_status')
+    const notReady = samples.filter((x) => x.m.value === 0 && !covered.has(x.agent))
+    for (const [target, list] of groupBy(notReady, (x) => x.m.labels.target_cluster ?? 'unknown')) {
+      const names = [...new Set(list.map((x) => x.agent))]
+      out.push({
+        message: `Remote cluster ${target} not ready (cilium_clustermesh_remote_cluster_readiness_status 0) on ${agentPhrase(names)}`,
+        agents: names.filter((n) => n !== 'cluster'),
+        evidence: capEvidence(distinctEvidence(list.map((x) => ev(x.m.src)))),
+        helm: [],
+      })
+    }
+    if (withCm.length === 0 && samples.length === 0) {
+      const any = s.agents.some((a) => a.status && !a.status.earlyExit)
+      if (!any) ctx.notEvaluated('status exited early and there is no Cluster Mesh metric')
+    }
+    return out
+  },
+} satisfies Rule
