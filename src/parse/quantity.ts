@@ -5,7 +5,9 @@
  */
 
 const BINARY: Record<string, number> = {Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60}
-const DECIMAL: Record<string, number> = {n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18}
+const DECIMAL: Record<string, number> = {'': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18}
+// sub-unit suffixes divide, which keeps 100n and 500m exact in binary floats
+const FRACTION: Record<string, number> = {n: 1e9, u: 1e6, m: 1e3}
 
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/
 
@@ -20,7 +22,11 @@ export function parseQuantity(input: unknown): number | undefined {
   let v: number
   if (suffix in BINARY) v = n * BINARY[suffix]
   else if (suffix in DECIMAL) v = n * DECIMAL[suffix]
-  else v = n * 10 ** Number(suffix.slice(1))
+  else if (suffix in FRACTION) v = n / FRACTION[suffix]
+  else {
+    const exp = Number(suffix.slice(1))
+    v = exp < 0 ? n / 10 ** -exp : n * 10 ** exp
+  }
   // Millicores and the like give binary-float noise (0.1 * 3); whole results are expected to be whole.
   const rounded = Math.round(v)
   if (Math.abs(v - rounded) < 1e-9 * Math.max(1, Math.abs(v))) v = rounded
