@@ -10,10 +10,23 @@ const DEFAULTED = /^Defaulted container "[^"]*" out of: /
  * A removed notice becomes an empty line so every later line keeps its number.
  */
 export function splitLines(text: string): string[] {
-  const lines = text.replace(ANSI, '').split(/\r?\n|\r/)
+  const clean = text.includes('\x1b') ? text.replace(ANSI, '') : text
+  const lines = clean.split(/\r?\n|\r/)
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
-  // trimEnd, not /\s+$/: the regex is quadratic on long blank runs (tabwriter padding, garbage input)
-  return lines.map((l) => (DEFAULTED.test(l) ? '' : l.trimEnd()))
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]
+    // trimEnd, not /\s+$/: the regex is quadratic on long blank runs (tabwriter padding, garbage input)
+    lines[i] = l.startsWith('Defaulted container') && DEFAULTED.test(l) ? '' : own(l.trimEnd())
+  }
+  return lines
+}
+
+/**
+ * A copy of `s` that does not point into the string it was cut from. V8 keeps substrings as views of
+ * their parent, so one retained evidence line would otherwise keep a whole captured file alive.
+ */
+export function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1)
 }
 
 export function src(file: string, line: number, text: string): SourceRef {
