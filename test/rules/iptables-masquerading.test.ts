@@ -1,0 +1,30 @@
+import rule from '../../rules/iptables-masquerading.js'
+import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
+import {ruleTester} from './_health-tester.js'
+
+const masq = (name: string, mode: string, text: string, legacy = false) => agent(name, {status: status({
+  masquerading: {mode, text, src: at(`Masquerading:   ${text}`, 33)},
+  kubeProxyReplacement: {mode: 'False', enabled: false, devices: [], src: at('KubeProxyReplacement:   False', 5)},
+  routing: {network: 'Tunnel', host: legacy ? 'Legacy' : 'BPF', src: at('Routing: …', 30)},
+})})
+
+ruleTester(rule, {
+  valid: [
+    {name: 'BPF masquerading', snapshot: snapshot({agents: [masq('cilium-a', 'BPF', 'BPF   [eth0]   10.0.0.0/8 [IPv4: Enabled, IPv6: Disabled]')]})},
+    {name: 'masquerading Disabled (EKS native)', snapshot: snapshot({agents: [masq('cilium-a', 'Disabled', 'Disabled')]})},
+    {name: 'config: BPF masquerade on', snapshot: snapshot({cluster: {config: config({'enable-bpf-masquerade': 'true', 'enable-ipv4-masquerade': 'true'})}})},
+  ],
+  invalid: [
+    {
+      name: 'IPTables with legacy host routing → medium',
+      snapshot: snapshot({agents: [masq('cilium-a', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', true), masq('cilium-b', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', true)]}),
+      expect: {count: 1, severity: 'medium', agents: ['cilium-a', 'cilium-b'], message: /iptables on 2 agents.*host routing is Legacy.*NOT enabled/, evidence: {line: 33}, helm: {path: 'bpf.masquerade', value: true, prerequisites: ['kube-proxy-replacement']}},
+    },
+    {
+      name: 'config only, bpf masquerade absent → info',
+      snapshot: snapshot({cluster: {config: config({'enable-ipv4-masquerade': 'true', 'kube-proxy-replacement': 'true'})}}),
+      expect: {count: 1, severity: 'info', message: /\(cilium-config\).*is enabled/, evidence: {text: 'enable-ipv4-masquerade: true'}},
+    },
+  ],
+  notEvaluated: [{name: 'nothing about masquerading', snapshot: snapshot({agents: [agent('cilium-a', {status: status({})})], cluster: {config: config({debug: 'false'})}})}],
+})
