@@ -1,0 +1,23 @@
+import type {LiveOptions} from '../collect/types.js'
+import type {Io} from './doctor-options.js'
+
+export interface CollectOptions {
+  live: LiveOptions
+  output: string
+}
+
+/**
+ * collect: read the cluster as doctor would and write the evidence as a `--from` directory.
+ * Exit 0 when every agent and cluster object was read, 1 when the capture is incomplete.
+ */
+export async function collectAction(opts: CollectOptions, io: Io): Promise<number> {
+  const {collectLive} = await import('../collect/live.js')
+  const {writeCollection} = await import('../collect/write-dir.js')
+  const c = await collectLive(opts.live)
+  const written = writeCollection(opts.output, c)
+  const failedAgents = Object.keys(c.agentErrors).filter((a) => c.agentErrors[a].some((e) => e.kind !== 'missing'))
+  const gaps = Object.values(c.agentErrors).flat().length + c.clusterErrors.length
+  io.stdout(`wrote ${written.length} files for ${c.agents.length} agents to ${opts.output}` +
+    (gaps > 0 ? ` (${failedAgents.length} agents could not be read, ${c.clusterErrors.length} cluster gaps: see collection-errors.json)` : '') + '\n')
+  return gaps > 0 ? 1 : 0
+}

@@ -1,0 +1,93 @@
+import {mkdirSync, readdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {gunzipSync} from 'node:zlib'
+import {stringify} from 'yaml'
+import type {Collected, EvidenceFile} from '../ingest/evidence.js'
+import {InputError} from '../util/errors.js'
+
+/*
+ * A live collection written in the `--from` directory format, to hand to a colleague:
+ * a folder per agent (named after its pod) with a file per command, the cluster files beside them,
+ * and collection-errors.json so `doctor --from DIR` still knows which agents could not be read.
+ */
+
+const AGENT_FILE: Record<string, string> = {
+  'status-text': 'status.txt', 'service-list': 'service-list.txt', 'map-list': 'map-list.txt', 'metrics': 'metrics-list.txt',
+}
+
+function agentFileName(f: EvidenceFile): string | undefined {
+  if (f.kind === 'agent-log') return f.previous ? 'cilium-agent-previous.log' : 'cilium-agent.log'
+  return f.kind ? AGENT_FILE[f.kind] : undefined
+}
+
+function asYaml(jsonText: string): string {
+  return stringify(JSON.parse(jsonText), {lineWidth: 0})
+}
+
+/** Helm's release Secret → the user-supplied values (base64 by the API, base64+gzip by Helm, JSON). */
+export function helmUserValues(secretJson: string): {values: unknown, chartVersion?: string, revision?: number} | undefined {
+  try {
+    const secret = JSON.parse(secretJson) as {data?: {release?: string}}
+    const helmValue = Buffer.from(secret.data?.release ?? '', 'base64').toString()
+    let raw = Buffer.from(helmValue, 'base64')
+    if (raw[0] === 0x1f && raw[1] === 0x8b) raw = gunzipSync(raw)
+    const release = JSON.parse(raw.toString()) as {config?: unknown, version?: number, chart?: {metadata?: {version?: string}}}
+    return {values: release.config ?? {}, chartVersion: release.chart?.metadata?.version, revision: release.version}
+  } catch {
+    return undefined
+  }
+}
+
+function clusterFile(f: EvidenceFile): {name: string, text: string} | undefined {
+  switch (f.kind) {
+    case 'configmap': return {name: 'cilium-config.yaml', text: asYaml(f.text)}
+    case 'nodes': return {name: 'nodes.yaml', text: asYaml(f.text)}
+    case 'pods': return {name: 'pods.yaml', text: asYaml(f.text)}
+    case 'operator': return {name: 'operator.yaml', text: asYaml(f.text)}
+    case 'helm-release': {
+      const h = helmUserValues(f.text)
+      if (!h) return {name: 'helm-release.json', text: f.text} // undecodable: keep it as read
+      const head = `# Helm release of cilium${h.revision ? `, revision ${h.revision}` : ''}${h.chartVersion ? `, chart ${h.chartVersion}` : ''}: user-supplied values\n`
+      return {name: 'helm-values.yaml', text: head + stringify(h.values ?? {}, {lineWidth: 0})}
+    }
+    case 'cilium-resources': {
+      const kind = (JSON.parse(f.text) as {kind?: string}).kind ?? 'CiliumList'
+      return {name: `${kind.replace(/List$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}-count.json`, text: f.text + '\n'}
+    }
+    default: return undefined
+  }
+}
+
+/** Write `c` into `dir` (created; it must be absent or empty). Returns the files written, relative to dir. */
+export function writeCollection(dir: string, c: Collected): string[] {
+  try {
+    if (readdirSync(dir).length > 0) throw new InputError(`--output ${dir}: exists and is not empty; choose a new directory`)
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    // absent: created below
+  }
+  mkdirSync(dir, {recursive: true})
+  const written: string[] = []
+  const put = (rel: string, text: string) => {
+    writeFileSync(join(dir, rel), text)
+    written.push(rel)
+  }
+  for (const agent of c.agents) mkdirSync(join(dir, agent), {recursive: true})
+  for (const f of c.files) {
+    if (f.agent) {
+      const name = agentFileName(f)
+      if (name) put(join(f.agent, name), f.text)
+      continue
+    }
+    const cf = clusterFile(f)
+    if (cf) put(cf.name, cf.text)
+  }
+  put('collection-errors.json', JSON.stringify({
+    ciltuneCollectionErrors: 1,
+    origin: c.origin,
+    agents: c.agentErrors,
+    cluster: c.clusterErrors,
+    skipped: c.skipped,
+  }, null, 2) + '\n')
+  return written
+}
