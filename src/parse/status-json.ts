@@ -193,24 +193,30 @@ function fill(out: AgentStatus, root: Json, loc: Locator): void {
     if (mode === 'BPF' || mode === 'Legacy') out.routing = {host: mode, src: at('host-routing')}
   }
 
+  // the words the text printer uses for these enums
   const attach = str(root['attach-mode'])
-  if (attach) out.attachMode = {value: attach, src: at('attach-mode')}
+  if (attach) out.attachMode = {value: attach === 'tcx' ? 'TCX' : 'Legacy TC', src: at('attach-mode')}
   const dp = str(root['datapath-mode'])
   if (dp) {
-    out.deviceMode = {value: dp, src: at('datapath-mode')}
+    out.deviceMode = {value: ['veth', 'netkit', 'netkit-l2'].includes(dp) ? dp : '?', src: at('datapath-mode')}
     const configured = str(root['configured-datapath-mode'])
     if (configured) out.deviceMode.configured = configured
   }
 
   const masq = obj(root.masquerading)
   if (masq) {
-    const enabled = bool(masq.enabled)
-    const m = str(masq.mode)
-    const mode = !enabled ? 'Disabled' : m?.toLowerCase() === 'iptables' ? 'IPTables' : bool(masq['ip-masq-agent']) ? 'BPF (ip-masq-agent)' : (m ?? 'BPF')
+    // same decision tree as the text printer (pkg/client FormatStatusResponse)
     const protos = obj(masq.enabledProtocols)
-    const cidr = str(masq['snat-exclusion-cidr-v4']) ?? str(masq['snat-exclusion-cidr']) ?? ''
-    const text = !enabled ? 'Disabled'
-      : `${mode}${cidr ? `   ${cidr}` : ''} [IPv4: ${bool(protos?.ipv4) ? 'Enabled' : 'Disabled'}, IPv6: ${bool(protos?.ipv6) ? 'Enabled' : 'Disabled'}]`
+    const m = str(masq.mode)
+    let mode: string
+    let text: string
+    if (!protos) mode = text = bool(masq.enabled) ? 'Enabled' : 'Disabled'
+    else if (!bool(protos.ipv4) && !bool(protos.ipv6)) mode = text = 'Disabled'
+    else {
+      mode = m === 'iptables' ? 'IPTables' : m === 'BPF' ? (bool(masq['ip-masq-agent']) ? 'BPF (ip-masq-agent)' : 'BPF') : (m ?? '')
+      const cidr = mode.startsWith('BPF') ? str(masq['snat-exclusion-cidr-v4']) ?? str(masq['snat-exclusion-cidr']) ?? '' : ''
+      text = `${mode}${cidr ? `   ${cidr}` : ''} [IPv4: ${bool(protos.ipv4) ? 'Enabled' : 'Disabled'}, IPv6: ${bool(protos.ipv6) ? 'Enabled' : 'Disabled'}]`
+    }
     out.masquerading = {mode, text, src: at('masquerading')}
   }
 
@@ -313,7 +319,8 @@ function controllers(out: AgentStatus, root: Json, loc: Locator): void {
       lastSuccess: when(st['last-success-timestamp']),
       lastError: when(st['last-failure-timestamp']),
       failureCount: failures,
-      message: failures > 0 ? (str(st['last-failure-msg']) ?? '') : 'no error',
+      // as printed: a recovered controller still shows its last failure message
+      message: str(st['last-failure-msg']) || 'no error',
       src: loc.src(i, compact('controllers', {name})),
     })
   }
@@ -345,18 +352,20 @@ function hubble(out: AgentStatus, root: Json, at: At): void {
   const state = str(h.state)!
   const o = obj(h.observer)
   const hub: NonNullable<AgentStatus['hubble']> = {state, text: state, src: at('hubble')}
-  const parts: string[] = [state]
+  const parts: string[] = [str(h.msg) ? `${state} ${str(h.msg)}` : state]
   if (o) {
     hub.currentFlows = int(o['current-flows'])
     hub.maxFlows = int(o['max-flows'])
     const secs = goDuration(str(o.uptime))
     const seen = int(o['seen-flows'])
     if (secs && seen !== undefined) hub.flowsPerSecond = Math.round((seen / secs) * 100) / 100
+    const observer: string[] = []
     if (hub.currentFlows !== undefined && hub.maxFlows) {
-      parts.push(`Current/Max Flows: ${hub.currentFlows}/${hub.maxFlows} (${((hub.currentFlows / hub.maxFlows) * 100).toFixed(2)}%)` +
-        (hub.flowsPerSecond === undefined ? '' : `, Flows/s: ${hub.flowsPerSecond.toFixed(2)}`))
+      observer.push(`Current/Max Flows: ${hub.currentFlows}/${hub.maxFlows} (${((hub.currentFlows / hub.maxFlows) * 100).toFixed(2)}%)`)
     }
-  } else if (str(h.msg)) parts.push(str(h.msg)!)
+    if (hub.flowsPerSecond !== undefined) observer.push(`Flows/s: ${hub.flowsPerSecond.toFixed(2)}`)
+    parts.push(observer.join(', '))
+  }
   // hubble.metrics (≤1.18) moved to a top-level hubble-metrics (Jul-2025 main)
   const metrics = obj(root['hubble-metrics']) ?? obj(h.metrics)
   if (metrics && str(metrics.state)) {

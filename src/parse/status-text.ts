@@ -30,7 +30,7 @@ const LABELS = new Set([
 const LABEL_LINE = /^([A-Za-z][A-Za-z0-9 ./()-]*?):(?:\s+(.*))?$/
 
 type Section =
-  | 'none' | 'nodemonitor' | 'allocated' | 'clustermesh' | 'controllers' | 'kpr-details'
+  | 'none' | 'nodemonitor' | 'allocated' | 'clustermesh' | 'controllers' | 'proxy' | 'kpr-details'
   | 'bpf-maps' | 'cluster-health' | 'modules'
 
 // Sections that only --verbose (or --all-*) prints.
@@ -210,6 +210,7 @@ function parseInto(out: AgentStatus, text: string, file: string): void {
       case 'Proxy Status':
         if (!value) return false
         out.proxy = {text: value, src: s}
+        section = 'proxy'
         return true
       case 'Hubble': {
         const h = hubble(value)
@@ -295,6 +296,13 @@ function parseInto(out: AgentStatus, text: string, file: string): void {
         }
         return false
       }
+      case 'proxy':
+        // --all-redirects table: "  Protocol   Redirect   Proxy Port" and "  http   ingress:…   12345"
+        if (/^\s+Protocol\s+Redirect\s+Proxy Port$/.test(raw)) {
+          out.verbose = true
+          return true
+        }
+        return /^\s+\S+\s+\S+\s+\d+$/.test(raw)
       case 'kpr-details':
         return kprDetails.line(raw, no, at)
       case 'bpf-maps': {

@@ -33,7 +33,7 @@ describe('parseStatusJson: real sample', function () {
     const cut = text.lastIndexOf('}')
     const r = parse(`${text.slice(0, cut + 1)}]}}`, 'cut.json')
     expect(r.unrecognized).to.deep.equal([])
-    expect(r.attachMode).to.deep.include({value: 'tcx'})
+    expect(r.attachMode).to.deep.include({value: 'TCX'}) // "tcx" printed the way the text form does
     expect(r.attachMode!.src).to.deep.equal({file: 'cut.json', line: 2, text: '"attach-mode": "tcx",'})
     expect(r.bandwidthManager).to.include({enabled: false, text: 'Disabled'}) // "devices": null
     expect(r.bpfMaps).to.include({dynamicSizing: true, ratio: 0.0025})
@@ -81,7 +81,7 @@ describe('parseStatusJson: synthetic documents', function () {
     expect(r.bigTcp!.ipv6!.enabled).to.equal(true)
     expect(r.bandwidthManager).to.include({enabled: true, text: 'EDT with BPF [BBR] [eth0]'})
     expect(r.routing).to.deep.include({network: 'Tunnel', tunnelProtocol: 'vxlan', host: 'Legacy'})
-    expect(r.attachMode!.value).to.equal('tcx')
+    expect(r.attachMode!.value).to.equal('TCX')
     expect(r.deviceMode).to.include({value: 'veth'})
     expect(r.masquerading).to.include({mode: 'BPF', text: 'BPF   10.244.0.0/16 [IPv4: Enabled, IPv6: Disabled]'})
     expect(r.controllers).to.include({healthy: 2, total: 3})
@@ -122,10 +122,30 @@ describe('parseStatusJson: synthetic documents', function () {
     expect(r.verbose).to.equal(false)
   })
 
-  it('ratio outside (0,1] means dynamic sizing off; ip-masq-agent and iptables modes', function () {
+  it('ratio outside (0,1] means dynamic sizing off; masquerading follows the text printer\'s decisions', function () {
     expect(parse(pretty({'bpf-maps': {'dynamic-size-ratio': 0, 'maps': []}})).bpfMaps!.dynamicSizing).to.equal(false)
-    expect(parse(pretty({masquerading: {'enabled': true, 'ip-masq-agent': true, 'mode': 'BPF'}})).masquerading!.mode).to.equal('BPF (ip-masq-agent)')
-    expect(parse(pretty({masquerading: {enabled: true, mode: 'iptables'}})).masquerading!.mode).to.equal('IPTables')
+    const masq = (m: object) => parse(pretty({masquerading: m})).masquerading!
+    expect(masq({'enabled': true, 'enabledProtocols': {ipv4: true}, 'ip-masq-agent': true, 'mode': 'BPF'}).mode).to.equal('BPF (ip-masq-agent)')
+    expect(masq({enabled: true, enabledProtocols: {ipv4: true, ipv6: true}, mode: 'iptables'})).to.include({
+      mode: 'IPTables', text: 'IPTables [IPv4: Enabled, IPv6: Enabled]',
+    })
+    expect(masq({enabled: true, enabledProtocols: {}, mode: 'BPF'}).mode).to.equal('Disabled') // no family enabled
+    expect(masq({enabled: true}).mode).to.equal('Enabled') // agents without enabledProtocols
+    expect(masq({}).mode).to.equal('Disabled')
+  })
+
+  it('a recovered controller keeps its last failure message; hubble msg and odd enum values as printed', function () {
+    const r = parse(pretty({
+      'attach-mode': 'tc',
+      'controllers': [{name: 'k8s-heartbeat', status: {'consecutive-failure-count': 0, 'last-failure-msg': 'timeout', 'last-success-timestamp': '2026-01-01T00:00:00.000Z'}}],
+      'datapath-mode': 'something-new',
+      'hubble': {msg: 'Server not initialized', state: 'Warning'},
+    }))
+    expect(r.controllers).to.include({healthy: 1, total: 1})
+    expect(r.controllers!.rows[0]).to.include({failureCount: 0, message: 'timeout'})
+    expect(r.hubble).to.include({state: 'Warning', text: 'Warning Server not initialized'})
+    expect(r.attachMode!.value).to.equal('Legacy TC')
+    expect(r.deviceMode!.value).to.equal('?')
   })
 
   it('compact (one-line) JSON still parses; lines are then 1', function () {

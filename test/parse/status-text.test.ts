@@ -398,6 +398,19 @@ describe('parseStatusText: synthetic cases', function () {
     expect(parse('\t Cilium:   Ok   1.15.3 (v1.15.3-x)\n').cilium!.version).to.equal('1.15.3')
   })
 
+  it('--all-redirects proxy table is read as part of Proxy Status', function () {
+    const r = parse([
+      'Proxy Status:            OK, ip 10.0.0.1, 2 redirects active on ports 10000-20000, Envoy: embedded',
+      '  Protocol            Redirect                   Proxy Port',
+      '  http                1234:ingress:TCP:8080:     13402',
+      '  dns                 5678:egress:UDP:53:        13401',
+      'Global Identity Range:   min 256, max 65535',
+    ].join('\n'))
+    expect(r.proxy!.text).to.match(/2 redirects/)
+    expect(r.unrecognized).to.deep.equal([])
+    expect(r.verbose).to.equal(true)
+  })
+
   it('cluster health header variants: Probe disabled, Warning, Client error', function () {
     const probe = parse('Cluster health:                          Probe disabled\n').clusterHealth!
     expect(probe).to.deep.include({text: 'Probe disabled', nodes: []})
