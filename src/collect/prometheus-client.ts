@@ -25,6 +25,8 @@ export class QueryFailure extends Error {
 }
 
 export interface PromClient {
+  /** metric names stored between the two instants (the label-values API: reads the index only) */
+  metricNames(startMs: number, endMs: number): Promise<string[]>
   instant(query: string, timeMs: number): Promise<Series[]>
   range(query: string, startMs: number, endMs: number, stepSeconds: number): Promise<Series[]>
 }
@@ -51,6 +53,7 @@ function looksLikeApiAnswer(data: unknown): boolean {
   const d = data as {status?: unknown, data?: {resultType?: unknown, result?: unknown}}
   if (d.status === 'error') return true
   if (d.status !== 'success' || !d.data || typeof d.data !== 'object') return false
+  if (Array.isArray(d.data)) return d.data.every((x) => typeof x === 'string') // label values
   const {resultType, result} = d.data
   if (resultType === 'vector' || resultType === 'matrix') {
     return Array.isArray(result) && result.every((r) => r && typeof r === 'object' && typeof (r as {metric?: unknown}).metric === 'object')
@@ -150,7 +153,15 @@ export async function createClient(opts: PrometheusOptions, concurrency = 4): Pr
       throw new QueryFailure('unparsable', `Prometheus ${opts.url}: unexpected answer to ${q(query)}: ${(error as Error).message}`, false)
     }
   }
+  const probeQuery = '/api/v1/label/__name__/values'
   return {
+    metricNames: async (startMs, endMs) => {
+      try {
+        return await driver.labelValues('__name__', undefined, startMs, endMs)
+      } catch (error) {
+        throw classify(opts, probeQuery, error)
+      }
+    },
     instant: (query, timeMs) => run(query, () => driver.instantQuery(query, timeMs, `${timeoutS}s`)),
     range: (query, startMs, endMs, stepSeconds) => run(query, () => driver.rangeQuery(query, startMs, endMs, stepSeconds, `${timeoutS}s`)),
   }
@@ -159,7 +170,7 @@ export async function createClient(opts: PrometheusOptions, concurrency = 4): Pr
 /** The query as quoted in an error line: long label regexes (the probe's family list) shortened. */
 function q(query: string): string {
   const short = query.replace(/"([^"]{40,})"/g, (_m, inner: string) => `"${inner.slice(0, 30)}…"`)
-  return `query \`${short.length > 160 ? `${short.slice(0, 160)}…` : short}\``
+  return `${query.startsWith('/') ? 'request' : 'query'} \`${short.length > 160 ? `${short.slice(0, 160)}…` : short}\``
 }
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_OSSL/

@@ -69,11 +69,6 @@ export function familyQuery(f: FamilyQuery, agentMatcher?: string): string {
   return `max by (${keep}) (${sel})`
 }
 
-/** One probe that also tells which families are exported at all (a filtered query may rightly be empty). */
-export function presenceQuery(families: FamilyQuery[] = FAMILIES): string {
-  return `count by (__name__) ({__name__=~"${families.map((f) => f.family).join('|')}"})`
-}
-
 /** A PromQL double-quoted string holding a regular expression that matches exactly `values`. */
 export function exactRegex(values: string[]): string {
   const re = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')

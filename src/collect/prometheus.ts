@@ -2,7 +2,7 @@ import type {CollectionError, Snapshot, SourceRef, Trend} from '../snapshot/sche
 import type {PromClient, Series} from './prometheus-client.js'
 import {QueryFailure, createClient} from './prometheus-client.js'
 import type {FamilyQuery} from './prometheus-queries.js'
-import {FAMILIES, exactRegex, familyQuery, presenceQuery, rangeStepSeconds} from './prometheus-queries.js'
+import {FAMILIES, exactRegex, familyQuery, rangeStepSeconds} from './prometheus-queries.js'
 import {forecastText, formatNumber, slopePerHour, withoutResets} from './prometheus-trends.js'
 import type {PrometheusOptions} from './types.js'
 
@@ -79,13 +79,14 @@ export async function collectPrometheus(opts: PrometheusOptions): Promise<Promet
     addError(failure('prometheus', error, opts.url))
     return out
   }
-  const now = Date.now()
+  const now = opts.atMs ?? Date.now()
 
-  // The probe: does Prometheus answer at all, and which families does it hold?
+  // The probe: does Prometheus answer at all, and which families did it store in the window?
+  // The __name__ index is read without touching series, so this is cheap however big the cluster.
   let present: Set<string> | undefined
-  const probe = presenceQuery()
   try {
-    present = new Set((await client.instant(probe, now)).map((s) => s.name ?? s.labels.__name__ ?? ''))
+    const names = new Set(await client.metricNames(now - opts.rangeSeconds * 1000, now))
+    present = new Set(FAMILIES.map((f) => f.family).filter((f) => names.has(f)))
   } catch (error) {
     const e = failure('prometheus', error, opts.url)
     addError(e)
@@ -145,8 +146,9 @@ export async function collectPrometheus(opts: PrometheusOptions): Promise<Promet
   const order = new Map(FAMILIES.map((f, i) => [f.family, i]))
   const byFamily = (a: {name?: string, metric?: string}, b: {name?: string, metric?: string}) =>
     (order.get((a.name ?? a.metric)!) ?? 0) - (order.get((b.name ?? b.metric)!) ?? 0)
-  out.samples.sort((a, b) => byFamily(a, b) || a.src.text.localeCompare(b.src.text))
-  out.trends.sort((a, b) => byFamily(a, b) || a.src.text.localeCompare(b.src.text))
+  const byText = (a: {src: SourceRef}, b: {src: SourceRef}) => (a.src.text < b.src.text ? -1 : a.src.text > b.src.text ? 1 : 0)
+  out.samples.sort((a, b) => byFamily(a, b) || byText(a, b))
+  out.trends.sort((a, b) => byFamily(a, b) || byText(a, b))
   out.absent.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
   return out
 }

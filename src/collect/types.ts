@@ -20,4 +20,5 @@ export interface PrometheusOptions {
   insecureSkipTlsVerify?: boolean
   timeoutMs: number
   rangeSeconds: number // trend window (default one hour)
+  atMs?: number // evaluate at this instant instead of now (look at an incident after the fact)
 }

@@ -1,5 +1,8 @@
+import {appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 /*
  * Simulated Cilium agents for the Prometheus tests: one model renders either the live
@@ -144,46 +147,88 @@ export function instanceOf(a: SimAgent, index: number): string {
   return `${a.ip ?? `10.0.${Math.floor(index / 250)}.${(index % 250) + 1}`}:9962`
 }
 
+/** Calls `emit(family, line)` for every timestamped sample of one agent, each series' samples in time order. */
+function agentHistory(a: SimAgent, index: number, opts: HistoryOptions, emit: (family: string, line: string) => void): void {
+  const end = Math.floor((opts.endMs ?? Date.now()) / 1000)
+  const step = opts.stepSeconds ?? 60
+  const points = Math.floor(((opts.hours ?? 1) * 3600) / step)
+  const target: Record<string, string> = {job: 'cilium-agent', instance: instanceOf(a, index)}
+  const style = opts.labelStyle ?? 'pod'
+  if (style === 'pod') Object.assign(target, {pod: a.pod, node: a.node, namespace: 'kube-system'})
+  if (style === 'annotations') Object.assign(target, {kubernetes_pod_name: a.pod, kubernetes_node: a.node, kubernetes_namespace: 'kube-system'})
+  const perSeries = new Map<string, {name: string, lines: string[]}>()
+  for (let p = 0; p <= points; p++) {
+    const t = end - (points - p) * step
+    for (const s of agentSamples(a, (p * step) / 3600)) {
+      const key = seriesText(s.name, {...s.labels, ...target})
+      let e = perSeries.get(key)
+      if (!e) perSeries.set(key, (e = {name: s.name, lines: []}))
+      e.lines.push(`${key} ${String(s.value)} ${t}`)
+    }
+  }
+  for (const {name, lines} of perSeries.values()) for (const l of lines) emit(name, l)
+}
+
+function familyHeader(name: string): string {
+  return `# HELP ${name} ${HELP[name]?.[0] ?? name}\n# TYPE ${name} gauge\n`
+}
+
 /**
  * OpenMetrics history of all agents over the last `hours`: what Prometheus would have stored
  * after scraping them, including the target labels it adds. Each family is written once
  * (promtool rejects a family that reappears), each series' samples in time order.
  */
 export function openMetricsHistory(agents: SimAgent[], opts: HistoryOptions = {}): string {
-  const end = Math.floor((opts.endMs ?? Date.now()) / 1000)
-  const hours = opts.hours ?? 1
-  const step = opts.stepSeconds ?? 60
-  const points = Math.floor((hours * 3600) / step)
   const families = new Map<string, string[]>()
-  agents.forEach((a, i) => {
-    const target: Record<string, string> = {job: 'cilium-agent', instance: instanceOf(a, i)}
-    const style = opts.labelStyle ?? 'pod'
-    if (style === 'pod') Object.assign(target, {pod: a.pod, node: a.node, namespace: 'kube-system'})
-    if (style === 'annotations') Object.assign(target, {kubernetes_pod_name: a.pod, kubernetes_node: a.node, kubernetes_namespace: 'kube-system'})
-    const perSeries = new Map<string, {name: string, lines: string[]}>()
-    for (let p = 0; p <= points; p++) {
-      const t = end - (points - p) * step
-      const h = (p * step) / 3600
-      for (const s of agentSamples(a, h)) {
-        const key = seriesText(s.name, {...s.labels, ...target})
-        let e = perSeries.get(key)
-        if (!e) perSeries.set(key, (e = {name: s.name, lines: []}))
-        e.lines.push(`${key} ${String(s.value)} ${t}`)
-      }
-    }
-    for (const {name, lines} of perSeries.values()) {
-      let list = families.get(name)
-      if (!list) families.set(name, (list = []))
-      for (const l of lines) list.push(l)
-    }
-  })
+  agents.forEach((a, i) => agentHistory(a, i, opts, (name, line) => {
+    let list = families.get(name)
+    if (!list) families.set(name, (list = []))
+    list.push(line)
+  }))
   const out: string[] = []
-  for (const [name, lines] of families) {
-    out.push(`# HELP ${name} ${HELP[name]?.[0] ?? name}`, `# TYPE ${name} gauge`)
-    for (const l of lines) out.push(l)
-  }
+  for (const [name, lines] of families) out.push(familyHeader(name) + lines.join('\n'))
   out.push('# EOF')
   return out.join('\n') + '\n'
+}
+
+/**
+ * The same history written to `file` for thousands of agents without holding it in memory:
+ * lines go to one scratch file per family, then the families are concatenated.
+ */
+export function writeOpenMetricsHistory(agents: SimAgent[], file: string, opts: HistoryOptions = {}): {lines: number} {
+  const dir = mkdtempSync(join(tmpdir(), 'ciltune-om-'))
+  try {
+    const parts = new Map<string, string>()
+    let pending = new Map<string, string[]>()
+    let lines = 0
+    const flush = () => {
+      for (const [name, list] of pending) {
+        let f = parts.get(name)
+        if (!f) parts.set(name, (f = join(dir, `${parts.size}.part`)))
+        appendFileSync(f, list.join('\n') + '\n')
+      }
+      pending = new Map()
+    }
+    agents.forEach((a, i) => {
+      agentHistory(a, i, opts, (name, line) => {
+        let list = pending.get(name)
+        if (!list) pending.set(name, (list = []))
+        list.push(line)
+        lines++
+      })
+      if (i % 200 === 199) flush()
+    })
+    flush()
+    writeFileSync(file, '')
+    for (const [name, part] of parts) {
+      appendFileSync(file, familyHeader(name))
+      appendFileSync(file, readFileSync(part))
+    }
+    appendFileSync(file, '# EOF\n')
+    return {lines}
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
 }
 
 export interface AgentEndpoints {

@@ -24,6 +24,7 @@ export interface ScrapeTarget {
 export interface StartOptions {
   targets?: ScrapeTarget[]
   openmetrics?: string // must end with "# EOF"
+  openmetricsFile?: string // the same, already on disk (large histories)
   scrapeIntervalSeconds?: number
 }
 
@@ -120,9 +121,9 @@ export async function startPrometheus(opts: StartOptions = {}): Promise<Promethe
   const dir = mkdtempSync(join(tmpdir(), 'ciltune-prom-'))
   const data = join(dir, 'data')
   try {
-    if (opts.openmetrics !== undefined) {
-      const om = join(dir, 'history.om')
-      writeFileSync(om, opts.openmetrics)
+    if (opts.openmetrics !== undefined || opts.openmetricsFile !== undefined) {
+      const om = opts.openmetricsFile ?? join(dir, 'history.om')
+      if (opts.openmetrics !== undefined) writeFileSync(om, opts.openmetrics)
       const r = await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', om, data])
       if (r.code !== 0) throw new Error(`promtool create-blocks-from openmetrics failed: ${r.out.trim().split('\n').slice(-3).join(' | ')}`)
     }

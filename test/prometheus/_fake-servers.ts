@@ -39,14 +39,19 @@ export async function fakeServer(handler: Handler): Promise<Fake> {
 }
 
 /** A valid, empty-but-present Prometheus answer: the probe sees one family, queries see one series. */
-export function okAnswer(req: http.IncomingMessage, res: http.ServerResponse): void {
-  const q = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? ''
-  const now = Date.now() / 1000
-  const result = q.startsWith('count by (__name__)')
-    ? [{metric: {__name__: 'cilium_bpf_map_pressure'}, value: [now, '3']}]
-    : [{metric: {pod: 'cilium-fake1', map_name: 'ct4_global'}, value: [now, '0.5']}]
+export function okAnswer(req: http.IncomingMessage, res: http.ServerResponse, names = ['up', 'cilium_bpf_map_pressure']): void {
   res.writeHead(200, {'content-type': 'application/json'})
+  if (isProbe(req)) {
+    res.end(JSON.stringify({status: 'success', data: names}))
+    return
+  }
+  const result = [{metric: {pod: 'cilium-fake1', map_name: 'ct4_global'}, value: [Date.now() / 1000, '0.5']}]
   res.end(JSON.stringify({status: 'success', data: {resultType: 'vector', result}}))
+}
+
+/** The first request of a collection: the metric-name list. */
+export function isProbe(req: http.IncomingMessage): boolean {
+  return (req.url ?? '').includes('/api/v1/label/__name__/values')
 }
 
 export interface Tls {

@@ -6,7 +6,7 @@ import {collectPrometheus} from '../../src/collect/prometheus.js'
 import type {PrometheusOptions} from '../../src/collect/types.js'
 import {freePort} from '../helpers/prometheus-server.js'
 import type {Fake, Tls} from './_fake-servers.js'
-import {fakeServer, fakeTlsServer, okAnswer, selfSigned} from './_fake-servers.js'
+import {fakeServer, fakeTlsServer, isProbe, okAnswer, selfSigned} from './_fake-servers.js'
 
 const opts = (url: string, extra: Partial<PrometheusOptions> = {}): PrometheusOptions => ({url, timeoutMs: 2000, rangeSeconds: 3600, ...extra})
 
@@ -47,7 +47,7 @@ describe('collectPrometheus failures (one line, never a throw)', () => {
     const r = await collectPrometheus(opts(f.url))
     expect(r.errors).to.have.length(1)
     expect(r.errors[0].kind).to.equal('forbidden')
-    expect(r.errors[0].message).to.match(new RegExp(`^Prometheus ${f.url} refused query \`count by \\(__name__\\) \\(\\{__name__=~"cilium_bpf_map_pressure\\|cilium…"\\}\\)\` \\(HTTP 401 Unauthorized\\): check --prometheus-bearer-token-file`))
+    expect(r.errors[0].message).to.match(new RegExp(`^Prometheus ${f.url} refused request \`/api/v1/label/__name__/values\` \\(HTTP 401 Unauthorized\\): check --prometheus-bearer-token-file`))
     expect(f.requests).to.have.length(1)
     oneLine(r.errors.map((e) => e.message))
   })
@@ -83,16 +83,14 @@ describe('collectPrometheus failures (one line, never a throw)', () => {
     const r = await collectPrometheus(opts(f.url, {timeoutMs: 300}))
     expect(r.errors).to.have.length(1)
     expect(r.errors[0].kind).to.equal('timeout')
-    expect(r.errors[0].message).to.match(new RegExp(`^Prometheus ${f.url} did not answer query \`count by \\(__name__\\) .*\` within 0\\.3 s$`))
+    expect(r.errors[0].message).to.match(new RegExp(`^Prometheus ${f.url} did not answer request \`/api/v1/label/__name__/values\` within 0\\.3 s$`))
   })
 
   it('a query Prometheus rejects or times out on costs only that family; the other samples are kept', async () => {
     const f = await fake((req, res) => {
       const q = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? ''
-      if (q.startsWith('count by (__name__)')) {
-        const now = Date.now() / 1000
-        res.writeHead(200, {'content-type': 'application/json'})
-        res.end(JSON.stringify({status: 'success', data: {resultType: 'vector', result: ['cilium_bpf_map_pressure', 'cilium_drop_count_total', 'cilium_controllers_failing'].map((n) => ({metric: {__name__: n}, value: [now, '1']}))}}))
+      if (isProbe(req)) {
+        okAnswer(req, res, ['cilium_bpf_map_pressure', 'cilium_drop_count_total', 'cilium_controllers_failing', 'go_goroutines'])
       } else if (q.includes('cilium_drop_count_total')) {
         res.writeHead(422, {'content-type': 'application/json'})
         res.end(JSON.stringify({status: 'error', errorType: 'execution', error: 'query processing would load too many samples into memory in query execution'}))

@@ -120,7 +120,9 @@ describe('collectPrometheus against a real Prometheus (promtool blocks, 1 h hist
       expect(r5.samples.length).to.be.lessThan(r500.samples.length)
       expect(p500.requests.length).to.equal(p5.requests.length)
       expect([...p500.requests].sort()).to.deep.equal([...p5.requests].sort())
-      expect(p5.requests.filter((r) => r === '/api/v1/query')).to.have.length(1 + FAMILIES.length - r5.absent.length)
+      // one metric-name probe, one instant query per exported family, one range query per trended family
+      expect(p5.requests.filter((r) => r === '/api/v1/label/__name__/values')).to.have.length(1)
+      expect(p5.requests.filter((r) => r === '/api/v1/query')).to.have.length(FAMILIES.length - r5.absent.length)
     } finally {
       await p5.close()
       await p500.close()

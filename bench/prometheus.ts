@@ -1,0 +1,115 @@
+/*
+ * Prometheus benchmark: 5000 agents' series (a realistic agent: 12 map pressure gauges, drop
+ * reasons, k8s client codes …, one hour of history) loaded into the real Prometheus with promtool,
+ * then collectPrometheus timed end to end (target ≤ 3 s) and its queries counted on the wire for
+ * 5000 agents and for 5. Measures; asserts nothing.
+ */
+import {mkdtempSync, rmSync, statSync} from 'node:fs'
+import {loadavg, tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {collectPrometheus} from '../src/collect/prometheus.js'
+import type {SimAgent} from '../test/helpers/metrics-endpoints.js'
+import {seedIncidentAgents, writeOpenMetricsHistory} from '../test/helpers/metrics-endpoints.js'
+import type {PrometheusServer} from '../test/helpers/prometheus-server.js'
+import {countingProxy, prometheusAvailable, startPrometheus} from '../test/helpers/prometheus-server.js'
+
+const MAPS = ['ct4_global', 'ct_any4_global', 'snat_v4_external', 'nodeport_neigh4', 'lb4_reverse_sk', 'lb4_services_v2',
+  'lb4_backends_v3', 'lb4_reverse_nat', 'lb_affinity_match', 'ipcache', 'lxc', 'ipv4_frag_datagrams']
+
+/** A busy but healthy agent; the first one carries the seed incident. */
+export function realisticAgents(n: number): SimAgent[] {
+  const seed = seedIncidentAgents(1)[0]
+  const out: SimAgent[] = []
+  for (let i = 0; i < n; i++) {
+    const mapPressure: Record<string, number> = {}
+    MAPS.forEach((m, j) => {
+      mapPressure[m] = ((i * 7 + j * 13) % 60) / 100 + 0.001
+    })
+    out.push({
+      pod: `cilium-${i.toString(36).padStart(5, '0')}`,
+      node: `node-${i}`,
+      mapPressure,
+      drops: [
+        {reason: 'Policy denied', direction: 'INGRESS', count: {start: 100 + i % 97, perHour: 40}},
+        {reason: 'Stale or unroutable IP', direction: 'INGRESS', count: 3 + i % 5},
+      ],
+      k8sCalls: {200: {start: 5000, perHour: 600}, 201: 40, 404: 2},
+    })
+  }
+  if (n > 0) out[0] = {...out[0], mapPressure: {...out[0].mapPressure, ...seed.mapPressure}, drops: seed.drops, mapOpsFail: seed.mapOpsFail, hiveDegraded: 1}
+  return out
+}
+
+async function loaded(agents: number, dir: string): Promise<{server: PrometheusServer, lines: number, mb: number, loadSeconds: number}> {
+  const t0 = Date.now()
+  const file = join(dir, `history-${agents}.om`)
+  // 1 h at 15 min: five points per series, enough for trends, and 5000 agents stay a few hundred MB
+  const {lines} = writeOpenMetricsHistory(realisticAgents(agents), file, {stepSeconds: 900})
+  const mb = statSync(file).size / 1024 / 1024
+  const server = await startPrometheus({openmetricsFile: file})
+  rmSync(file, {force: true})
+  return {server, lines, mb, loadSeconds: (Date.now() - t0) / 1000}
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
+
+export async function benchPrometheus(): Promise<Record<string, string | number>> {
+  if (!(await prometheusAvailable())) return {skipped: 'prometheus/promtool not installed (apt-get install -y --no-install-recommends prometheus)'}
+  const dir = mkdtempSync(join(tmpdir(), 'ciltune-bench-prom-'))
+  const servers: PrometheusServer[] = []
+  try {
+    const small = await loaded(5, dir)
+    servers.push(small.server)
+    const big = await loaded(5000, dir)
+    servers.push(big.server)
+    const opts = (url: string) => ({url, timeoutMs: 30_000, rangeSeconds: 3600})
+
+    const times: number[] = []
+    let result: Awaited<ReturnType<typeof collectPrometheus>> | undefined
+    for (let i = 0; i < 4; i++) {
+      const t0 = process.hrtime.bigint()
+      result = await collectPrometheus(opts(big.server.url))
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6)
+    }
+    const count = async (url: string) => {
+      const proxy = await countingProxy(url)
+      try {
+        await collectPrometheus(opts(proxy.url))
+        return proxy.requests.length
+      } finally {
+        await proxy.close()
+      }
+    }
+    const q5000 = await count(big.server.url)
+    const q5 = await count(small.server.url)
+    const incident = result!.samples.find((s) => s.name === 'cilium_bpf_map_pressure' && s.labels.map_name === 'lb4_services_v2' && s.value > 1)
+    return {
+      'agents': 5000,
+      'OpenMetrics lines loaded (1 h, 15 min step)': big.lines,
+      'OpenMetrics size MB': Number(big.mb.toFixed(0)),
+      'history write + promtool + Prometheus ready (s)': Number(big.loadSeconds.toFixed(1)),
+      'collectPrometheus 5000 agents, first run incl. lazy import (ms)': Math.round(times[0]),
+      'collectPrometheus 5000 agents, median of next 3 (ms)': Math.round(median(times.slice(1))),
+      'target (ms)': 3000,
+      'samples returned': result!.samples.length,
+      'trends returned': result!.trends.length,
+      'errors': result!.errors.length,
+      'seed incident found (lb4_services_v2 > 1 on agent)': incident ? `${incident.labels.pod} ${incident.value}` : 'NOT FOUND',
+      'queries sent, 5000 agents': q5000,
+      'queries sent, 5 agents': q5,
+      'load average (1 min) during the run': Number(loadavg()[0].toFixed(1)),
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()))
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+// `node --import tsx bench/prometheus.ts` runs it alone
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await benchPrometheus()
+  for (const [k, v] of Object.entries(r)) console.log(`${k.padEnd(66)} ${v}`)
+}
