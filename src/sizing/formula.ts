@@ -67,6 +67,8 @@ export interface SizingResult {
   budgetBytes: number
   possibleCpus: number
   sizes: Record<DynamicFamily, MapSize>
+  /** Settings the agent would refuse at start. */
+  errors: string[]
 }
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m
@@ -107,9 +109,15 @@ export function computeMapSizes(input: SizingInput): SizingResult {
   const any = entries('ct-any')
   let nat = entries('nat')
   const ctTotal = tcp.entries + any.entries
+  const errors: string[] = []
   if (nat.entries > ctTotal) {
-    // The agent caps NAT at 2/3 of the CT total (only reachable when CT sizes were set by hand).
-    nat = {...nat, entries: roundDown(Math.floor((ctTotal * 2) / 3), cpus), clamp: 'nat-cap'}
+    if (nat.source === 'override') {
+      // An explicit NAT size above the CT total is a configuration error (checkMapSizeLimits).
+      errors.push(`bpf-nat-global-max ${nat.entries} > CT TCP + CT any (${tcp.entries} + ${any.entries}): the agent refuses to start`)
+    } else {
+      // A computed/default NAT size is capped at 2/3 of the CT total (reachable when CT sizes were set by hand).
+      nat = {...nat, entries: roundDown(Math.floor((ctTotal * 2) / 3), cpus), clamp: 'nat-cap'}
+    }
   }
   const neighOverride = overrides.neigh
   const neigh: MapSize = neighOverride !== undefined
@@ -117,7 +125,7 @@ export function computeMapSizes(input: SizingInput): SizingResult {
     : {family: 'neigh', entries: nat.entries, source: nat.source, clamp: nat.clamp, unclamped: nat.unclamped}
   const sock = entries('sock-revnat')
   return {
-    input, dynamic, budgetBytes, possibleCpus: cpus,
+    input, dynamic, budgetBytes, possibleCpus: cpus, errors,
     sizes: {'ct-tcp': tcp, 'ct-any': any, nat, neigh, 'sock-revnat': sock},
   }
 }

@@ -81,6 +81,11 @@ function plan(o: NodeObservation, p: SizingPolicy, ratio: number | undefined, ov
   }
 }
 
+/** Each node's before/after for a ratio and explicit sizes chosen elsewhere. */
+export function planNodes(nodes: NodeObservation[], p: SizingPolicy, ratio: number | undefined, overrides: Partial<Record<DynamicFamily, number>>): NodePlan[] {
+  return nodes.map((o) => plan(o, p, ratio, overrides))
+}
+
 const satisfied = (pl: NodePlan, target: number) => Object.values(pl.pressureAfter).every((v) => (v as number) <= target)
 
 /**

@@ -9,7 +9,7 @@ import type {DynamicFamily} from '../sizing/formula.js'
 import {DYNAMIC_FAMILIES, FAMILY_KEYS} from '../sizing/formula.js'
 import {formatBytes} from '../sizing/memory.js'
 import type {Recommendation} from '../sizing/recommend.js'
-import {recommendFixedMax, recommendMax, recommendRatio} from '../sizing/recommend.js'
+import {planNodes, recommendFixedMax, recommendMax, recommendRatio} from '../sizing/recommend.js'
 import type {CurrentValues} from './current-values.js'
 import {impactOf} from './impact.js'
 import {currentRatio, distributedLru, explicitSizes, nodeObservations, observe} from './observe.js'
@@ -48,10 +48,10 @@ export interface PlanOptions {
   target: number // pressure to size for, default 0.5
 }
 
-const nodeLine = (rec: Recommendation, families: DynamicFamily[]): string[] => rec.nodes.map((n) => {
+const nodeLine = (rec: Recommendation, families: DynamicFamily[], shown: DynamicFamily = 'ct-tcp'): string[] => rec.nodes.map((n) => {
   const fams = families.filter((f) => n.pressureBefore[f] !== undefined)
   const p = fams.map((f) => `${f} ${percent(n.pressureBefore[f]!)} → ${percent(n.pressureAfter[f]!)}`).join(', ')
-  const sizes = `CT TCP ${n.before.sizes['ct-tcp'].entries} → ${n.after.sizes['ct-tcp'].entries}`
+  const sizes = `${FAMILY_KEYS[shown].label} ${n.before.sizes[shown].entries} → ${n.after.sizes[shown].entries}`
   const mem = `kernel memory ${formatBytes(n.memoryBefore.kernelTotal)} → ${formatBytes(n.memoryAfter.kernelTotal)}`
   const m = `${formatBytes(n.memoryBytes)}${n.memorySource === 'inferred' ? ' (inferred from status sizes)' : ''}`
   return `node ${n.node} (${m}): ${sizes}${p ? `; ${p}` : ''}; ${mem}`
@@ -78,17 +78,6 @@ function refine(item: SuggestionItem, snapshot: Snapshot, current: CurrentValues
     }
     return
   }
-  const fam = DYNAMIC_FAMILIES.find((f) => FAMILY_KEYS[f].helm === item.path || (f === 'sock-revnat' && item.path === 'extraConfig.bpf-sock-rev-map-max'))
-  if (fam) {
-    const {nodes} = nodeObservations(snapshot, observed, ratio)
-    const rec = recommendMax(nodes, policy, [fam])
-    if (rec.kind === 'max' && rec.sizes[fam] !== undefined) {
-      const v = Math.max(rec.sizes[fam]!, Number(item.value) || 0)
-      item.value = fam === 'sock-revnat' ? String(v) : v
-      item.sizing = {recommendation: rec, lines: nodeLine(rec, [fam])}
-    }
-    return
-  }
   if (item.path === 'bpf.lbMapMax') {
     const cur = Number(getPath(values, 'bpf.lbMapMax')) || 65536
     let used = 0
@@ -99,9 +88,47 @@ function refine(item: SuggestionItem, snapshot: Snapshot, current: CurrentValues
       }
     }
     const rec = used > 0 ? recommendFixedMax(used, cur, opts.target) : undefined
-    if (rec !== undefined && rec > (Number(item.value) || 0)) item.value = rec
-    if (used > 0) item.reason = `${used} entries in the busiest LB map; ${item.value} keeps it at ${percent(used / Number(item.value))}; ${item.reason}`
+    if (rec !== undefined && rec > (Number(item.value) || 0)) {
+      item.value = rec
+      item.cost = `LB maps are hash maps allocated on demand unless bpf.preallocateMaps=true: up to ${rec} entries per LB map (services, backends, rev-NAT, affinity, source range, maglev)`
+    }
+    if (used > 0) item.reason = `${used} entries in the busiest LB map (pressure × size, across ${observed.length} agents); ${item.value} is the next power of two keeping it ≤ ${percent(opts.target)} (${percent(used / Number(item.value))}); rule: ${item.reason}`
   }
+}
+
+const familyOfPath = (path: string): DynamicFamily | undefined =>
+  DYNAMIC_FAMILIES.find((f) => FAMILY_KEYS[f].helm === path || (f === 'sock-revnat' && path === 'extraConfig.bpf-sock-rev-map-max'))
+
+/**
+ * Explicit sizes (bpf.ctTcpMax, bpf.natMax …) are refined together: NAT must stay ≤ CT TCP + CT any
+ * with all of them applied, and each node's outcome is computed with the full set.
+ */
+function refineExplicit(items: SuggestionItem[], snapshot: Snapshot, current: CurrentValues, opts: PlanOptions): Map<SuggestionItem, string[]> {
+  const blocked = new Map<SuggestionItem, string[]>()
+  if (items.length === 0) return blocked
+  const ratio = currentRatio(snapshot, getPath(current.user, 'bpf.mapDynamicSizeRatio'))
+  const policy = {ratio, distributedLru: distributedLru(snapshot, getPath(current.user, 'bpf.distributedLRU.enabled')), overrides: explicitSizes(snapshot), target: opts.target}
+  const {nodes} = nodeObservations(snapshot, observe(snapshot), ratio)
+  const fams = items.map((i) => familyOfPath(i.writePath)!)
+  const rec = recommendMax(nodes, policy, fams)
+  const overrides = {...policy.overrides}
+  for (const item of items) {
+    const fam = familyOfPath(item.writePath)!
+    const proposed = rec.kind === 'max' ? rec.sizes[fam] : undefined
+    const v = Math.max(proposed ?? 0, Number(item.value) || 0)
+    if (proposed !== undefined && proposed > (Number(item.value) || 0)) item.reason = `${v} entries keep every node's ${FAMILY_KEYS[fam].label} ≤ ${percent(opts.target)} (busiest node's entries / target, rounded up to 65536); rule: ${item.reason}`
+    item.value = fam === 'sock-revnat' ? String(v) : v
+    overrides[fam] = v
+  }
+  const plans = planNodes(nodes, policy, ratio, overrides)
+  for (const item of items) {
+    const fam = familyOfPath(item.writePath)!
+    const r: Recommendation = {kind: 'max', sizes: {[fam]: overrides[fam]}, nodes: plans}
+    item.sizing = {recommendation: r, lines: nodeLine(r, [fam], fam)}
+    const errors = [...new Set(plans.flatMap((p) => p.after.errors))]
+    if (fam === 'nat' && errors.length > 0) blocked.set(item, errors)
+  }
+  return blocked
 }
 
 /** Same path from several findings: the larger number wins (it satisfies both), otherwise the first. */
@@ -137,8 +164,10 @@ export function buildPlan(snapshot: Snapshot, findings: Finding[], current: Curr
   }
   const effective = deepMerge(current.chartDefaults ?? {}, current.user) as Record<string, unknown>
   const items = [...byPath.values()]
+  const explicit = items.filter((i) => familyOfPath(i.writePath))
+  const preBlocked = refineExplicit(explicit, snapshot, current, opts)
   for (const item of items) {
-    refine(item, snapshot, current, opts, notes)
+    if (!familyOfPath(item.writePath)) refine(item, snapshot, current, opts, notes)
     for (const id of builtInPrerequisites(item.writePath, item.value)) if (!item.conditions.includes(id)) item.conditions.push(id)
     item.impact = impactOf(item.writePath, item.value)
     item.current = getPath(effective, item.writePath)
@@ -150,7 +179,7 @@ export function buildPlan(snapshot: Snapshot, findings: Finding[], current: Curr
   for (const item of items) {
     const s = states.get(item)!
     item.prerequisites = s.states
-    item.blockedBy = [...s.blockedBy]
+    item.blockedBy = [...s.blockedBy, ...(preBlocked.get(item) ?? [])]
     const avail = pathAvailable(item.writePath, version)
     if (!avail.ok) item.blockedBy.push(avail.reason)
     if (item.blockedBy.length > 0) blocked.push(item)

@@ -42,6 +42,12 @@ describe('sizing formula', () => {
     expect(entriesOf(computeMapSizes({memoryBytes: 64 * GiB, ratio: 0.01}))).to.deep.equal([2411209, 1205604, 2411209, 2411209, 1205604])
   })
 
+  it('an explicit NAT size above the CT total is an agent start error, not capped', () => {
+    const r = computeMapSizes({memoryBytes: 4 * GiB, ratio: 0.0025, overrides: {nat: 262144}})
+    expect(r.sizes.nat).to.include({entries: 262144, source: 'override'})
+    expect(r.errors[0]).to.match(/bpf-nat-global-max 262144 > CT TCP \+ CT any \(131072 \+ 65536\)/)
+  })
+
   it('explicit overrides win per map, NAT is capped at 2/3 of the CT total', () => {
     const r = computeMapSizes({memoryBytes: 64 * GiB, ratio: 0.01, overrides: {'ct-tcp': 200000, 'ct-any': 100000}})
     expect(r.sizes['ct-tcp']).to.include({entries: 200000, source: 'override'})
@@ -82,6 +88,7 @@ describe('sizing formula', () => {
         const res = computeMapSizes({memoryBytes: m, ratio: r, cpus: c, distributedLru: lru, overrides: {'ct-tcp': tcpO, 'ct-any': anyO}})
         const s = res.sizes
         if (s.nat.entries > s['ct-tcp'].entries + s['ct-any'].entries) return false
+        if (res.errors.length > 0) return false
         for (const f of DYNAMIC_FAMILIES) {
           const e = s[f]
           if (e.source !== 'dynamic') continue

@@ -1,0 +1,109 @@
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import type {LiveOptions, PrometheusOptions} from '../collect/types.js'
+import {loadRules, runRules} from '../rules/engine.js'
+import type {Finding} from '../rules/types.js'
+import type {ChartFiles} from '../suggest/chart.js'
+import {loadChart, loadSchemaFile} from '../suggest/chart.js'
+import {currentValues} from '../suggest/current-values.js'
+import {textDiff, valuesDiff} from '../suggest/diff.js'
+import {mergeValues} from '../suggest/merge.js'
+import {overlayObject, renderOverlay} from '../suggest/overlay.js'
+import {buildPlan, type SuggestionPlan} from '../suggest/plan.js'
+import {setFlags} from '../suggest/set-flags.js'
+import {validateValues} from '../suggest/validate.js'
+import {applyOverlay} from '../suggest/whatif.js'
+import {InputError} from '../util/errors.js'
+import type {Io} from './doctor-options.js'
+import {gatherSnapshot} from './doctor.js'
+
+export interface SuggestOptions {
+  from?: string
+  live?: LiveOptions
+  prometheus?: PrometheusOptions
+  output?: string // write the overlay here instead of stdout
+  force: boolean
+  merge?: string // update this values file in place
+  values?: string // current values when the Helm release is not readable
+  diff: boolean
+  set: boolean
+  validate: boolean
+  chart?: string
+  schema?: string
+  targetPressure: number
+}
+
+function checkUsage(o: SuggestOptions): void {
+  if (!(o.targetPressure > 0 && o.targetPressure < 1)) throw new InputError(`--target-pressure ${o.targetPressure}: expected a fraction between 0 and 1, e.g. 0.5`)
+  if (o.output && existsSync(o.output) && !o.force) throw new InputError(`--output ${o.output}: file exists; use --force to overwrite or --merge ${o.output} to update it in place`)
+  if (o.output && o.merge) throw new InputError('--output and --merge: give one (--merge writes into the values file itself)')
+  if (o.merge && !existsSync(o.merge)) throw new InputError(`--merge ${o.merge}: no such file (use --output to create a new overlay)`)
+  if (o.validate && !o.chart && !o.schema) throw new InputError('--validate needs the chart schema: --chart DIR|TGZ (helm pull cilium/cilium --version X) or --schema values.schema.json')
+}
+
+/** Re-run the rules with the overlay applied: which of the addressed findings would clear. */
+export function whatIfCheck(plan: SuggestionPlan, findings: Finding[], rules: Awaited<ReturnType<typeof loadRules>>, snapshot: Parameters<typeof applyOverlay>[0]): {cleared: string[], remaining: string[], changes: string[]} {
+  const overlay = overlayObject(plan.items)
+  const addressed = new Set(plan.items.flatMap((i) => i.findings.map((f) => f.id)))
+  if (addressed.size === 0) return {cleared: [], remaining: [], changes: []}
+  const after = applyOverlay(snapshot, overlay)
+  const again = runRules(rules, after.snapshot).findings
+  const key = (f: Finding) => `${f.id}\u0000${f.title}`
+  const still = new Set(again.map(key))
+  const before = findings.filter((f) => addressed.has(f.id) && f.helm.length > 0)
+  const logFiles = new Set(snapshot.agents.flatMap((a) => a.logs.flatMap((l) => l.entries.map((e) => e.src.file))))
+  // Drop counters and log lines are history from before the change: they restart with the agents, not with the values.
+  const historic = (f: Finding) => f.evidence.length > 0 && f.evidence.every((e) => logFiles.has(e.source) || /^\w+_total[{ ]/.test(e.text.trim()))
+  return {
+    cleared: before.filter((f) => !still.has(key(f))).map((f) => `${f.id} (${f.title})`),
+    remaining: before.filter((f) => still.has(key(f))).map((f) => `${f.id} (${f.title})${historic(f) ? ' [evidence is history: counters/log lines from before the change, reset when agents restart]' : ''}`),
+    changes: after.changes,
+  }
+}
+
+export async function runSuggest(o: SuggestOptions, io: Io): Promise<number> {
+  checkUsage(o)
+  const chart: ChartFiles | undefined = o.chart ? await loadChart(o.chart) : undefined
+  const schema = o.schema ? loadSchemaFile(o.schema) : chart?.schema
+  const snapshot = await gatherSnapshot(o)
+  const rules = await loadRules()
+  const {findings} = runRules(rules, snapshot)
+  const current = currentValues(snapshot, {valuesFile: o.values, chartDefaults: chart?.defaults})
+  if (chart?.version && current.version && chart.version.split('.').slice(0, 2).join('.') !== current.version.split('.').slice(0, 2).join('.')) {
+    io.stderr(`ciltune: warning: --chart ${chart.source} is ${chart.version}, the cluster runs ${current.version}\n`)
+  }
+  const plan = buildPlan(snapshot, findings, current, {target: o.targetPressure})
+
+  const check = whatIfCheck(plan, findings, rules, snapshot)
+  if (check.cleared.length > 0) plan.notes.push(`what-if: re-running the rules on the same evidence with these values clears ${check.cleared.join(', ')}`)
+  if (check.remaining.length > 0) plan.notes.push(`what-if: still firing with these values: ${check.remaining.join(', ')}`)
+
+  const overlay = overlayObject(plan.items)
+  const overlayText = renderOverlay(plan)
+  let code = 0
+  if (o.validate) {
+    const v = validateValues({schema, chartDefaults: current.chartDefaults ?? chart?.defaults, user: current.user, overlay, overlayPaths: plan.items.map((i) => i.writePath)})
+    for (const e of v.errors) io.stderr(`ciltune: --validate: ${e}\n`)
+    for (const p of v.unknownPaths) io.stderr(`ciltune: --validate: ${p} is not a value of this chart (Helm would ignore it)\n`)
+    if (v.valid && v.unknownPaths.length === 0) io.stderr(`ciltune: --validate: merged values pass ${o.schema ?? `${chart?.source} values.schema.json`}\n`)
+    if (!v.valid || v.unknownPaths.length > 0) code = 1
+  }
+
+  const edits = plan.items.map((i) => ({path: i.writePath, value: i.value, comment: `${i.findings.map((f) => f.id).join(', ')}: ${i.reason}`.slice(0, 160)}))
+  let mergedDiff: string | undefined
+  if (o.merge) {
+    const before = readFileSync(o.merge, 'utf8')
+    const {text, fallbacks} = mergeValues(before, edits, o.merge)
+    if (text !== before) writeFileSync(o.merge, text)
+    for (const f of fallbacks) io.stderr(`ciltune: --merge: ${f} sits in a flow mapping or list; that part of ${o.merge} was re-serialized\n`)
+    io.stderr(`ciltune: ${o.merge}: ${plan.items.length} value(s) set${plan.blocked.length > 0 ? `, ${plan.blocked.length} blocked (see the overlay comments)` : ''}\n`)
+    mergedDiff = textDiff(o.merge, before, text)
+  } else if (o.output) {
+    writeFileSync(o.output, overlayText, {flag: o.force ? 'w' : 'wx'})
+    io.stderr(`ciltune: wrote ${o.output}: ${plan.items.length} value(s), ${plan.blocked.length} blocked\n`)
+  }
+  if (o.diff) io.stdout(mergedDiff ?? valuesDiff(current.user, overlay, {from: `current values (${current.source})`, to: 'suggested values'}))
+  if (o.set) io.stdout(setFlags(plan.items.map((i) => ({path: i.writePath, value: i.value})), {version: current.source === 'helm-release' ? current.version : undefined}))
+  if (!o.diff && !o.set && !o.merge && !o.output) io.stdout(overlayText)
+  for (const b of plan.blocked) io.stderr(`ciltune: blocked: ${b.writePath}=${JSON.stringify(b.value)}: ${b.blockedBy.join('; ')}\n`)
+  return code
+}
