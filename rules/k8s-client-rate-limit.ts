@@ -7,6 +7,7 @@ const AGENT_NODES = 500
 const AGENT_QPS = 10
 const OPERATOR_NODES = 1000
 const OPERATOR_QPS = 100
+const LOWERED_NODES = 100
 const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-f:]+\]?)$/i
 
 export default {
@@ -17,7 +18,7 @@ export default {
     versions: '*',
     needs: [['config', 'nodes'], ['config', 'counts'], ['helm']],
     catalog: ['R-SCL-04', 'R-SCL-05', 'R-SCL-06'],
-    description: 'Config side of the agent/operator API-server client: agent k8s-client-qps <= 10 with > 500 nodes, operator QPS <= 100 with > 1000 nodes (heuristics); a single API-server IP (k8sServiceHost) without k8s.apiServerURLs on 1.18+ with >= 3 control-plane nodes; 1.18+ exponential backoff switched off.',
+    description: 'Config side of the agent/operator API-server client: agent k8s-client-qps explicitly lowered below the 1.17+ default (10) with > 100 nodes, agent QPS <= 10 with > 500 nodes, operator QPS <= 100 with > 1000 nodes (heuristics); a single API-server IP (k8sServiceHost) without k8s.apiServerURLs on 1.18+ with >= 3 control-plane nodes; 1.18+ exponential backoff switched off.',
     why: 'Client-side throttling delays endpoint, identity and CES updates at scale; a single API-server endpoint makes every agent lose the API when that node fails (with KPR there is no kube-proxy fallback); without backoff thousands of agents retry in lockstep after an outage.',
     fix: 'Enable CiliumEndpointSlice first, then raise k8sClientRateLimit.qps/burst (agent) or k8sClientRateLimit.operator.qps/burst carefully; put a VIP/LB in front of the API servers or list them in k8s.apiServerURLs (1.18+); keep k8sClientExponentialBackoff.enabled: true.',
     sources: [
@@ -39,6 +40,19 @@ export default {
       // Absent key: 1.17+ agents default to 10/20; 1.16 binaries fall back to client-go 5/10.
       const qps = qpsCfg ? Number(qpsCfg.value) : v && !atLeast(17) ? 5 : 10
       const burst = burstCfg ? Number(burstCfg.value) : v && !atLeast(17) ? 10 : 20
+      // Explicitly lowered below the 1.17+ defaults (10/20) on a cluster that is no longer small.
+      const lowered = atLeast(17) && qpsCfg !== undefined && Number.isFinite(qps) && qps < 10 && nodes.count > LOWERED_NODES
+      if (lowered && nodes.count <= AGENT_NODES) {
+        out.push({
+          message: `Agent API-server client explicitly limited to ${qps} QPS / burst ${burst}, below the 1.17+ defaults of 10 / 20, on ${nodes.count} nodes (heuristic: lowered limits above ${LOWERED_NODES} nodes)`,
+          agents: [],
+          evidence: [ev(qpsCfg.src), ...(burstCfg ? [ev(burstCfg.src)] : []), ...(nodes.src ? [ev(nodes.src)] : [])],
+          helm: [
+            {path: 'k8sClientRateLimit.qps', value: 10, reason: 'back to the chart/agent default; lowered limits throttle endpoint and identity updates', cost: `API-server load grows with node count (${nodes.count} agents x QPS)`},
+            {path: 'k8sClientRateLimit.burst', value: 20, reason: 'back to the chart/agent default', cost: 'API-server load during agent rollouts'},
+          ],
+        })
+      }
       if (nodes.count > AGENT_NODES && Number.isFinite(qps) && qps <= AGENT_QPS) {
         const ces = configText(s, 'enable-cilium-endpoint-slice')?.value === 'true'
         const evidence: Evidence[] = [qpsCfg ? ev(qpsCfg.src) : {source: 'cilium-config', line: 0, text: `k8s-client-qps not set (default ${qps})`}, ...(nodes.src ? [ev(nodes.src)] : [])]

@@ -9,6 +9,7 @@ const v118 = agent('cilium-a', {status: status({cilium: {state: 'Ok', message: '
 
 ruleTester(rule, {
   valid: [
+    {name: '1.16 default-rendered qps 5 on 120 nodes is the chart default, not lowered', version: '1.16.6', snapshot: snapshot({cluster: {config: config({'k8s-client-qps': '5', 'k8s-client-burst': '10'}), nodes: nodes(120)}})},
     {name: 'small cluster with defaults', snapshot: snapshot({agents: [v118], cluster: {config: config({debug: 'false'}), nodes: nodes(50)}})},
     {name: 'large cluster with raised QPS', snapshot: snapshot({agents: [v118], cluster: {config: config({'k8s-client-qps': '50', 'k8s-client-burst': '100'}), nodes: nodes(600)}})},
     {name: 'API servers listed', snapshot: snapshot({agents: [v118], cluster: {config: config({'k8s-api-server-urls': 'https://10.0.0.1:6443 https://10.0.0.2:6443 https://10.0.0.3:6443'}), nodes: nodes(10, 3),
@@ -24,6 +25,13 @@ ruleTester(rule, {
       name: '600 nodes with QPS 5 and CES off → enable CES first, no raise',
       snapshot: snapshot({agents: [v118], cluster: {config: config({'k8s-client-qps': '5'}), nodes: nodes(600)}}),
       expect: {count: 1, message: /5 QPS.*enable it before raising/, noHelm: true, evidence: {text: 'k8s-client-qps: 5', line: 2}},
+    },
+    {
+      name: '1.17 with qps 5 / burst 10 set explicitly on 120 nodes → restore defaults',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: status({cilium: {state: 'Ok', message: '1.17.6', version: '1.17.6', src: at('Cilium:   Ok   1.17.6')}})})],
+        cluster: {config: config({'k8s-client-qps': '5', 'k8s-client-burst': '10'}), nodes: nodes(120)}}),
+      expect: [{count: 1, severity: 'medium', message: /explicitly limited to 5 QPS \/ burst 10, below the 1\.17\+ defaults/, evidence: {text: 'k8s-client-qps: 5'}, helm: {path: 'k8sClientRateLimit.qps', value: 10}},
+        {helm: {path: 'k8sClientRateLimit.burst', value: 20}}],
     },
     {
       name: 'single API-server IP with 3 control-plane nodes on 1.18',
