@@ -51,6 +51,11 @@ export function readValuesFile(path: string): Record<string, unknown> {
   return doc
 }
 
+/** A release without .chart.values (or an empty one) says nothing about the defaults. */
+function nonEmpty(v: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return v && Object.keys(v).length > 0 ? v : undefined
+}
+
 export function currentValues(snapshot: Snapshot, opts: {valuesFile?: string, chartDefaults?: Record<string, unknown>} = {}): CurrentValues {
   const helm = snapshot.cluster.helm
   const agentVersion = clusterVersion(snapshot)
@@ -59,7 +64,7 @@ export function currentValues(snapshot: Snapshot, opts: {valuesFile?: string, ch
       source: 'helm-release',
       description: `Helm release ${helm.source}${helm.revision !== undefined ? ` revision ${helm.revision}` : ''}${helm.chartVersion ? ` (chart ${helm.chartVersion})` : ''}`,
       user: helm.values,
-      chartDefaults: helm.chartDefaults ?? opts.chartDefaults,
+      chartDefaults: nonEmpty(helm.chartDefaults) ?? opts.chartDefaults,
       version: helm.chartVersion ?? agentVersion,
     }
   }
@@ -68,7 +73,7 @@ export function currentValues(snapshot: Snapshot, opts: {valuesFile?: string, ch
       source: 'values-file',
       description: `values file ${opts.valuesFile}`,
       user: readValuesFile(opts.valuesFile),
-      chartDefaults: opts.chartDefaults ?? helm?.chartDefaults,
+      chartDefaults: opts.chartDefaults ?? nonEmpty(helm?.chartDefaults),
       version: helm?.chartVersion ?? agentVersion,
     }
   }

@@ -43,7 +43,7 @@ export function validateValues(o: {
     }
   }
   const unknownPaths: string[] = []
-  if (o.chartDefaults) {
+  if (o.chartDefaults && Object.keys(o.chartDefaults).length > 0) {
     for (const p of o.overlayPaths) {
       const keys = splitPath(p)
       const parent = keys.length > 1 ? getPath(o.chartDefaults, keys.slice(0, -1).join('.')) : o.chartDefaults
