@@ -50,7 +50,11 @@ export default {
     }
     if (withCm.length === 0 && samples.length === 0) {
       const any = s.agents.some((a) => a.status && !a.status.earlyExit)
-      if (!any) ctx.notEvaluated('status exited early and there is no Cluster Mesh metric')
+      if (!any) {
+        ctx.notEvaluated(s.agents.some((a) => a.status)
+          ? 'status exited early (no ClusterMesh section) and there is no Cluster Mesh metric'
+          : 'no status output and no cilium_clustermesh_* metric, so Cluster Mesh state is unknown')
+      }
     }
     return out
   },

@@ -71,9 +71,15 @@ export default {
       if (unmet.some((p) => p.id === PREREQ.bpfMasq)) {
         helm.push({path: 'bpf.masquerade', value: true, reason: 'prerequisite of eBPF host routing when masquerading is enabled', cost: 'agents restart; existing masqueraded connections may reset', prerequisites: [PREREQ.kpr]})
       }
+      const endpointRoutes = configText(s, 'enable-endpoint-routes')
       const why = unmet.length > 0
         ? `. The agent falls back to legacy because ${unmet.map((p) => p.label).join(' and ')} ${unmet.length > 1 ? 'are' : 'is'} not enabled`
-        : explicit && isTrue(explicit.value) ? '. Prerequisites look met: enable-host-legacy-routing is set to true explicitly' : ''
+        : explicit && isTrue(explicit.value)
+          ? '. Prerequisites look met: enable-host-legacy-routing is set to true explicitly'
+          : '. The prerequisites visible here look met, so the agent fell back for a reason not in this evidence' +
+            (endpointRoutes && isTrue(endpointRoutes.value) ? ' (enable-endpoint-routes is true, which older agents do not support with BPF host routing)' : ' (e.g. kernel < 5.10)') +
+            ': the agent log line "… Falling back to legacy host routing" names it'
+      if (endpointRoutes && isTrue(endpointRoutes.value)) evidence.push(ev(endpointRoutes.src))
       out.push({
         message: `${base}${why}`,
         agents: names,

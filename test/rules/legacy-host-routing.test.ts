@@ -41,6 +41,11 @@ ruleTester(rule, {
       expect: {count: 1, message: /kube-proxy replacement met \(kube-proxy-replacement: strict\); BPF masquerading NOT met/, helm: {path: 'bpf.masquerade', value: true}},
     },
     {
+      name: 'prerequisites met, nothing explicit (1.10 minikube shape) → says the reason is not in the evidence',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Strict', 'BPF   [eth0]   10.0.0.0/8')})]}),
+      expect: {count: 1, severity: 'medium', message: /look met, so the agent fell back for a reason not in this evidence \(e\.g\. kernel < 5\.10\)/},
+    },
+    {
       name: 'IPsec forces legacy → info, no Helm flip',
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'True', 'BPF', {encryption: {mode: 'IPsec', text: 'IPsec', src: at('Encryption:   IPsec', 50)}})})]}),
       expect: {count: 1, severity: 'info', message: /Blocked: IPsec/, noHelm: true, evidence: {line: 50}},
