@@ -218,8 +218,8 @@ function toSeries(answer: {resultType: string, result: unknown[]}): Series[] {
   if (answer.resultType !== 'vector' && answer.resultType !== 'matrix') throw new Error(`result type ${answer.resultType}, expected a vector or matrix`)
   const out: Series[] = []
   for (const r of answer.result as Array<{metric?: DriverMetric, value?: DriverPoint, values?: DriverPoint[]}>) {
-    const labels: Record<string, string> = {}
-    for (const [k, v] of Object.entries(r.metric?.labels ?? {})) if (k !== '__name__') labels[k] = String(v)
+    // the driver already copied the labels without __name__; JSON label values are strings
+    const labels = (r.metric?.labels ?? {}) as Record<string, string>
     const raw = answer.resultType === 'vector' ? [r.value] : r.values ?? []
     const points: Series['points'] = []
     for (const p of raw) {

@@ -24,6 +24,7 @@ function seriesText(name: string, labels: Record<string, string>): string {
 
 /** Agent labels under the names the rules read: pod and node (old annotation configs say kubernetes_*). */
 function normalize(labels: Record<string, string>): Record<string, string> {
+  if (labels.kubernetes_pod_name === undefined && labels.kubernetes_node === undefined) return labels
   const out = {...labels}
   if (out.kubernetes_pod_name !== undefined) {
     out.pod ??= out.kubernetes_pod_name
@@ -105,17 +106,21 @@ export async function collectPrometheus(opts: PrometheusOptions): Promise<Promet
   const families = present ? FAMILIES.filter((f) => present!.has(f.family)) : FAMILIES
   if (present) out.absent = FAMILIES.filter((f) => !present!.has(f.family)).map((f) => f.family)
   const instant = new Map<FamilyQuery, Series[]>()
+  const samples = new Map<string, PrometheusEvidence['samples']>()
   await pool(families, CONCURRENCY, async (f) => {
     const query = familyQuery(f)
     try {
       const series = await client.instant(query, now)
       instant.set(f, series)
+      const file = `${opts.url} query: ${query}`
+      const list: PrometheusEvidence['samples'] = []
       for (const s of series) {
         const p = s.points[s.points.length - 1]
         if (!p) continue
         const labels = normalize(s.labels)
-        out.samples.push({name: f.family, labels, value: p.v, src: srcOf(opts.url, query, `${seriesText(f.family, labels)} ${p.v}`)})
+        list.push({name: f.family, labels, value: p.v, src: {file, line: 0, text: `${seriesText(f.family, labels)} ${p.v}`}})
       }
+      samples.set(f.family, list)
       // without the probe's list, an unfiltered family with no series is not exported
       if (!present && series.length === 0 && !f.selector) out.absent.push(f.family)
     } catch (error) {
@@ -142,13 +147,12 @@ export async function collectPrometheus(opts: PrometheusOptions): Promise<Promet
     }
   })
 
-  // stable order: the report and saved snapshots must not depend on which answer came first
-  const order = new Map(FAMILIES.map((f, i) => [f.family, i]))
-  const byFamily = (a: {name?: string, metric?: string}, b: {name?: string, metric?: string}) =>
-    (order.get((a.name ?? a.metric)!) ?? 0) - (order.get((b.name ?? b.metric)!) ?? 0)
+  // stable order (catalogue order, then series text): the report and saved snapshots must not
+  // depend on which answer came first, nor on Prometheus' own series order
   const byText = (a: {src: SourceRef}, b: {src: SourceRef}) => (a.src.text < b.src.text ? -1 : a.src.text > b.src.text ? 1 : 0)
-  out.samples.sort((a, b) => byFamily(a, b) || byText(a, b))
-  out.trends.sort((a, b) => byFamily(a, b) || byText(a, b))
+  const order = new Map(FAMILIES.map((f, i) => [f.family, i]))
+  for (const f of FAMILIES) for (const x of (samples.get(f.family) ?? []).sort(byText)) out.samples.push(x)
+  out.trends.sort((a, b) => (order.get(a.metric) ?? 0) - (order.get(b.metric) ?? 0) || byText(a, b))
   out.absent.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
   return out
 }
