@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import type {Snapshot} from '../../src/snapshot/schema.js'
+import type {Agent, Snapshot} from '../../src/snapshot/schema.js'
 import {runRule} from '../../src/rules/engine.js'
 import type {Finding, HelmSuggestion, Rule, Severity} from '../../src/rules/types.js'
 
@@ -89,4 +89,15 @@ export function ruleTester(rule: Rule, cases: {valid: Case[], invalid: InvalidCa
       })
     }
   })
+}
+
+/** An agent whose status (and optionally service list) is parsed from a real sample in ../shared/reference (read in place). */
+export async function referenceAgent(name: string, files: {status?: string, services?: string}): Promise<Agent> {
+  const {readReference} = await import('../helpers/reference.js')
+  const {parseStatusText} = await import('../../src/parse/status-text.js')
+  const {parseServiceList} = await import('../../src/parse/service-list.js')
+  const a: Agent = {name, logs: [], errors: []}
+  if (files.status) a.status = parseStatusText(readReference(files.status), files.status)
+  if (files.services) a.services = parseServiceList(readReference(files.services), files.services)
+  return a
 }

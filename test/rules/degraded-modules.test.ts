@@ -1,7 +1,10 @@
+import {expect} from 'chai'
+import {runRule} from '../../src/rules/engine.js'
+import {requireReference} from '../helpers/reference.js'
 import rule from '../../rules/degraded-modules.js'
 import type {ModuleHealth} from '../../src/snapshot/schema.js'
 import {agent, at, snapshot, status} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {referenceAgent, ruleTester} from './_health-tester.js'
 
 function mod(path: string, level: ModuleHealth['level'], message: string, line: number): ModuleHealth {
   const name = path.split('.').pop()!
@@ -55,4 +58,17 @@ ruleTester(rule, {
     {name: 'status exited early (no Modules Health) and no metrics', snapshot: snapshot({agents: [agent('cilium-a', {status: status({earlyExit: true})})]})},
     {name: 'no evidence at all', snapshot: snapshot({agents: [agent('cilium-a')]})},
   ],
+})
+
+describe('degraded-modules on real samples', () => {
+  before(function () { requireReference(this) })
+  it('1.18.0 tree with [STOPPED] leaves passes', async () => {
+    const a = await referenceAgent('cilium-ref', {status: 'status-verbose_1.18.0_health-endpoint-timeout-vxlan-legacy-TRUNCATED-unattributed.txt'})
+    expect(a.status?.modulesHealth?.modules.some((m) => m.level === 'STOPPED')).to.equal(true)
+    expect(runRule(rule, snapshot({agents: [a]})).outcome.result).to.equal('passed')
+  })
+  it('1.18.7 summary Stopped(12) Degraded(0) passes', async () => {
+    const a = await referenceAgent('cilium-ref', {status: 'status_1.18.7_health-1of3-masq-disabled-eks.txt'})
+    expect(runRule(rule, snapshot({agents: [a]})).outcome.result).to.equal('passed')
+  })
 })

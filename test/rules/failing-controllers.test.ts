@@ -1,8 +1,10 @@
+import {runRule} from '../../src/rules/engine.js'
+import {requireReference} from '../helpers/reference.js'
 import {expect} from 'chai'
 import rule, {controllerGroup} from '../../rules/failing-controllers.js'
 import type {ControllerRow} from '../../src/snapshot/schema.js'
 import {agent, at, snapshot, status} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {referenceAgent, ruleTester} from './_health-tester.js'
 
 function row(name: string, lastSuccess: string, lastError: string, failureCount: number, message: string, line: number): ControllerRow {
   return {name, lastSuccess, lastError, failureCount, message, src: at(`${name}   ${lastSuccess}   ${lastError}   ${failureCount}   ${message}`, line)}
@@ -73,4 +75,13 @@ ruleTester(rule, {
   notEvaluated: [
     {name: 'status without Controller Status (early exit)', snapshot: snapshot({agents: [agent('cilium-a', {status: status({earlyExit: true})})]})},
   ],
+})
+
+describe('failing-controllers on real samples', () => {
+  before(function () { requireReference(this) })
+  it('1.10 baseline with idle "never" controllers passes', async () => {
+    const a = await referenceAgent('cilium-ref', {status: 'status-verbose_1.10.0_baseline-minikube.txt'})
+    expect(a.status?.controllers?.rows.some((r) => r.lastSuccess === 'never')).to.equal(true)
+    expect(runRule(rule, snapshot({agents: [a]})).outcome.result).to.equal('passed')
+  })
 })

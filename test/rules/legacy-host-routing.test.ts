@@ -1,7 +1,10 @@
+import {expect} from 'chai'
+import {runRule} from '../../src/rules/engine.js'
+import {requireReference} from '../helpers/reference.js'
 import rule from '../../rules/legacy-host-routing.js'
 import type {AgentStatus} from '../../src/snapshot/schema.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {referenceAgent, ruleTester} from './_health-tester.js'
 
 function st(host: 'BPF' | 'Legacy', kpr: string, masq: string, extra: Partial<AgentStatus> = {}): AgentStatus {
   return status({
@@ -54,4 +57,20 @@ ruleTester(rule, {
   notEvaluated: [
     {name: 'status without a Routing line', snapshot: snapshot({agents: [agent('cilium-a', {status: status({earlyExit: true})})]})},
   ],
+})
+
+describe('legacy-host-routing on real samples', () => {
+  before(function () { requireReference(this) })
+  it('1.18.0 vxlan + Legacy + IPTables masquerading: BPF masquerade is the unmet prerequisite', async () => {
+    const a = await referenceAgent('cilium-ref', {status: 'status-verbose_1.18.0_health-endpoint-timeout-vxlan-legacy-TRUNCATED-unattributed.txt'})
+    const r = runRule(rule, snapshot({agents: [a]}))
+    expect(r.findings).to.have.length(1)
+    expect(r.findings[0].message).to.match(/kube-proxy replacement met \(KubeProxyReplacement: True\); BPF masquerading NOT met/)
+    expect(r.findings[0].helm.map((h) => [h.path, h.value])).to.deep.equal([['bpf.hostLegacyRouting', false], ['bpf.masquerade', true]])
+    expect(r.findings[0].evidence[0]).to.include({line: 22})
+  })
+  it('1.17.6 native routing with BPF host routing passes', async () => {
+    const a = await referenceAgent('cilium-ref', {status: 'status-verbose_1.17.6-cee.1_isovalent-native-bpf-tcx-TRUNCATED-unattributed.txt'})
+    expect(runRule(rule, snapshot({agents: [a]})).outcome.result).to.equal('passed')
+  })
 })

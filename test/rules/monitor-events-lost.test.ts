@@ -1,6 +1,9 @@
+import {expect} from 'chai'
+import {runRule} from '../../src/rules/engine.js'
+import {requireReference} from '../helpers/reference.js'
 import rule from '../../rules/monitor-events-lost.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {referenceAgent, ruleTester} from './_health-tester.js'
 
 const mon = (name: string, lost?: number) => agent(name, {status: status({
   nodeMonitor: {text: 'Listening for events on 8 CPUs with 64x4096 of shared memory', ...(lost !== undefined ? {lost} : {}),
@@ -29,4 +32,13 @@ ruleTester(rule, {
     },
   ],
   notEvaluated: [{name: 'status without NodeMonitor, no metric', snapshot: snapshot({agents: [agent('cilium-a', {status: status({earlyExit: true})})]})}],
+})
+
+describe('monitor-events-lost on real samples', () => {
+  before(function () { requireReference(this) })
+  it('1.18.0 and 1.17.6 NodeMonitor lines without losses pass', async () => {
+    const a = await referenceAgent('cilium-a', {status: 'status-verbose_1.18.0_health-endpoint-timeout-vxlan-legacy-TRUNCATED-unattributed.txt'})
+    const b = await referenceAgent('cilium-b', {status: 'status-verbose_1.17.6-cee.1_isovalent-native-bpf-tcx-TRUNCATED-unattributed.txt'})
+    expect(runRule(rule, snapshot({agents: [a, b]})).outcome.result).to.equal('passed')
+  })
 })

@@ -1,7 +1,10 @@
+import {expect} from 'chai'
+import {runRule} from '../../src/rules/engine.js'
+import {requireReference} from '../helpers/reference.js'
 import rule from '../../rules/services-without-backends.js'
 import type {Service} from '../../src/snapshot/schema.js'
 import {agent, at, snapshot} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {referenceAgent, ruleTester} from './_health-tester.js'
 
 let line = 1
 function svc(frontend: string, type: string, backends: Array<[string, string]>): Service {
@@ -76,4 +79,14 @@ ruleTester(rule, {
   notEvaluated: [
     {name: 'no service list collected', snapshot: snapshot({agents: [agent('cilium-a')]})},
   ],
+})
+
+describe('services-without-backends on real samples', () => {
+  before(function () { requireReference(this) })
+  for (const file of ['service-list_1.10.0_basic.txt', 'service-list_1.12-dev_pr18814-quarantined.txt', 'service-list_1.18.0_fragment-multibackend.txt']) {
+    it(`${file}: every frontend has an active backend`, async () => {
+      const a = await referenceAgent('cilium-ref', {services: file})
+      expect(runRule(rule, snapshot({agents: [a]})).outcome.result).to.equal('passed')
+    })
+  }
 })

@@ -1,7 +1,10 @@
+import {expect} from 'chai'
+import {runRule} from '../../src/rules/engine.js'
+import {requireReference} from '../helpers/reference.js'
 import rule from '../../rules/unreachable-nodes.js'
 import type {AgentStatus} from '../../src/snapshot/schema.js'
 import {agent, at, snapshot, status} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {referenceAgent, ruleTester} from './_health-tester.js'
 
 type Health = NonNullable<AgentStatus['clusterHealth']>
 type Row = Health['nodes'][number]
@@ -66,4 +69,25 @@ ruleTester(rule, {
     {name: 'Probe disabled everywhere', snapshot: snapshot({agents: [withHealth('cilium-a', health(undefined, undefined, [], 'Probe disabled'))]})},
     {name: 'early exit: no health lines', snapshot: snapshot({agents: [agent('cilium-a', {status: status({earlyExit: true})})]})},
   ],
+})
+
+describe('unreachable-nodes on real samples', () => {
+  before(function () { requireReference(this) })
+  it('EKS 1.18.7 "1/3 reachable": critical, both 0/1 nodes named with their line numbers', async () => {
+    const a = await referenceAgent('cilium-eks', {status: 'status_1.18.7_health-1of3-masq-disabled-eks.txt'})
+    const r = runRule(rule, snapshot({agents: [a]}))
+    expect(r.findings).to.have.length(1)
+    expect(r.findings[0].severity).to.equal('critical')
+    expect(r.findings[0].message).to.match(/^2\/3 nodes unreachable from cilium-eks: ip-10-0-10-244\.ap-southeast-1\.compute\.internal \(host and health endpoint\), ip-10-0-10-72/)
+    expect(r.findings[0].evidence.map((e) => e.line)).to.include.members([25, 27, 28])
+  })
+  it('1.16 "7/8 reachable" with a word row: the endpoint path only', async () => {
+    const a = await referenceAgent('cilium-snap', {status: 'status_1.16_k8s-snap1495-health-endpoint-unreachable-FRAGMENT.txt'})
+    const r = runRule(rule, snapshot({agents: [a]}))
+    expect(r.findings[0].message).to.match(/1\/8 nodes unreachable from cilium-snap: juju-8966e0-1-lxd-3 \(health endpoint\)/)
+  })
+  it('1.10 baseline "1/1 reachable" passes', async () => {
+    const a = await referenceAgent('cilium-mk', {status: 'status-verbose_1.10.0_baseline-minikube.txt'})
+    expect(runRule(rule, snapshot({agents: [a]})).outcome.result).to.equal('passed')
+  })
 })
