@@ -5,6 +5,8 @@ import {agentPhrase, distinctEvidence, groupBy, nameList} from './_health-common
 
 // Agent DaemonSet pods: "cilium-" + 5-char suffix; the operator and envoy pods are not agents.
 const AGENT_POD = /^cilium-(?!operator|envoy)[a-z0-9]{5}$/
+// Restarts of a Ready agent from which on it is "repeated" rather than occasional (heuristic).
+const REPEATED = 3
 
 // Known start-up fatals and what to change (R-AGT-06 list).
 const HINTS: Array<[RegExp, string]> = [
@@ -28,7 +30,7 @@ export default {
     versions: '*',
     needs: [['pods'], ['logs']],
     catalog: ['R-AGT-06'],
-    description: 'Cilium agent pods with restartCount > 0 (critical when not Ready: crash loop), last termination OOMKilled, and fatal/panic lines in agent logs (current or --previous), with hints for the known start-up fatals.',
+    description: 'Cilium agent pods with restartCount > 0 (medium for 1-2 restarts of a Ready agent, high from 3, critical when not Ready: crash loop), last termination OOMKilled, and fatal/panic lines in agent logs (current or --previous), with hints for the known start-up fatals.',
     why: 'While the agent is down no new pod on that node gets networking and policy/service changes are not applied; an OOM-killed agent often means BPF map memory is charged to its cgroup.',
     fix: 'Read the previous container log (kubectl logs --previous) for the fatal line; for OOMKilled compare the agent memory limit with BPF map memory (bpf.mapDynamicSizeRatio).',
     sources: [
@@ -49,8 +51,11 @@ export default {
     if (restarted.length > 0) {
       const looping = restarted.filter((p) => p.ready === false || /crashloop/i.test(p.phase ?? ''))
       const sorted = [...restarted].sort((x, y) => y.restarts - x.restarts)
+      // restartCount has no time window (a node reboot weeks ago counts too): a couple of restarts of a Ready
+      // agent is medium, repeated restarts high, a restarting agent that is not Ready now critical.
+      const many = restarted.some((p) => p.restarts >= REPEATED)
       out.push({
-        severity: looping.length > 0 ? 'critical' : 'high',
+        severity: looping.length > 0 ? 'critical' : many ? 'high' : 'medium',
         message: `${restarted.length} agent pod(s) restarted (restartCount is cumulative since pod creation): ${nameList(sorted.map((p) => `${p.name} x${p.restarts}`))}` +
           (looping.length > 0 ? `; not Ready now: ${nameList(looping.map((p) => p.name))} (crash loop: no networking for new pods on those nodes)` : ''),
         agents: sorted.map((p) => p.name),

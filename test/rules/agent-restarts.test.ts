@@ -25,9 +25,14 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'critical', agents: ['cilium-aaaaa', 'cilium-bbbbb'], message: /2 agent pod\(s\) restarted .*cilium-aaaaa x12, cilium-bbbbb x1; not Ready now: cilium-aaaaa/, evidence: {line: 5}},
     },
     {
-      name: 'occasional restart → high',
+      name: 'one restart of a Ready agent (no time window in restartCount) → medium',
       snapshot: snapshot({agents: [agent('cilium-aaaaa', {pod: pod('cilium-aaaaa', 1)})]}),
-      expect: {count: 1, severity: 'high', agents: ['cilium-aaaaa']},
+      expect: {count: 1, severity: 'medium', agents: ['cilium-aaaaa']},
+    },
+    {
+      name: 'repeated restarts of a Ready agent → high',
+      snapshot: snapshot({agents: [agent('cilium-aaaaa', {pod: pod('cilium-aaaaa', 4)})]}),
+      expect: {count: 1, severity: 'high', message: /cilium-aaaaa x4/},
     },
     {
       name: 'OOMKilled with a limit',
