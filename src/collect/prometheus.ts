@@ -107,7 +107,16 @@ export async function collectPrometheus(opts: PrometheusOptions): Promise<Promet
   if (present) out.absent = FAMILIES.filter((f) => !present!.has(f.family)).map((f) => f.family)
   const instant = new Map<FamilyQuery, Series[]>()
   const samples = new Map<string, PrometheusEvidence['samples']>()
+  // a failure that every other query would repeat (Prometheus went away, auth expired) is said once
+  let broken = false
+  const fail = (command: string, error: unknown) => {
+    const e = failure(command, error, opts.url)
+    if (broken && e.fatal) return
+    broken ||= e.fatal
+    addError(e)
+  }
   await pool(families, CONCURRENCY, async (f) => {
+    if (broken) return
     const query = familyQuery(f)
     try {
       const series = await client.instant(query, now)
@@ -124,14 +133,14 @@ export async function collectPrometheus(opts: PrometheusOptions): Promise<Promet
       // without the probe's list, an unfiltered family with no series is not exported
       if (!present && series.length === 0 && !f.selector) out.absent.push(f.family)
     } catch (error) {
-      addError(failure(`prometheus query ${f.family}`, error, opts.url))
+      fail(`prometheus query ${f.family}`, error)
     }
   })
 
   const trended = families.filter((f) => f.trend && (instant.get(f)?.length ?? 0) > 0)
   await pool(trended, CONCURRENCY, async (f) => {
     const chosen = pickForTrend(f, instant.get(f)!)
-    if (chosen.keys.size === 0) return
+    if (broken || chosen.keys.size === 0) return
     const query = [...chosen.byLabel].map(([label, values]) => familyQuery(f, `${label}=~"${exactRegex([...values])}"`)).join(' or ')
     try {
       const step = rangeStepSeconds(opts.rangeSeconds)
@@ -143,7 +152,7 @@ export async function collectPrometheus(opts: PrometheusOptions): Promise<Promet
         if (trend) out.trends.push(trend)
       }
     } catch (error) {
-      addError(failure(`prometheus range ${f.family}`, error, opts.url))
+      fail(`prometheus range ${f.family}`, error)
     }
   })
 

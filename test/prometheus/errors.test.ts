@@ -114,6 +114,18 @@ describe('collectPrometheus failures (one line, never a throw)', () => {
     oneLine(r.errors.map((e) => e.message))
   })
 
+  it('a server that fails every query after the probe is reported once, not once per family', async () => {
+    const f = await fake((req, res) => {
+      if (isProbe(req)) return okAnswer(req, res, ['cilium_bpf_map_pressure', 'cilium_drop_count_total', 'cilium_controllers_failing', 'cilium_version', 'cilium_hive_status'])
+      res.writeHead(403, {'content-type': 'text/plain'})
+      res.end('token expired')
+    })
+    const r = await collectPrometheus(opts(f.url))
+    expect(r.errors.map((e) => e.kind)).to.deep.equal(['forbidden'])
+    expect(r.errors[0].command).to.match(/^prometheus query cilium_/)
+    expect(r.errors[0].message).to.include('(HTTP 403 Forbidden)')
+  })
+
   it('a URL that is not http(s), or an unreadable token file: one "failed" line, no request', async () => {
     const r1 = await collectPrometheus(opts('prometheus.monitoring:9090'))
     expect(r1.errors.map((e) => e.message)).to.deep.equal(['--prometheus-url "prometheus.monitoring:9090" is not an http:// or https:// URL'])
