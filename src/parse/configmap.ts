@@ -31,7 +31,7 @@ export function parseConfigMap(text: string, file: string): ConfigMap {
     // kubectl always prints strings; a hand-written file may hold numbers or booleans
     const value = raw === null ? '' : str(raw) ?? JSON.stringify(raw)
     const line = doc.lineOf([...path, 'data', key])
-    out.data[key] = {value, src: src(file, line, doc.lines[line - 1] ?? '')}
+    out.data[key] = {value, src: src(file, line, doc.lineText(line))}
   }
   return out
 }

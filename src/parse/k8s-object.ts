@@ -1,10 +1,11 @@
 import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml'
 import type {Node as YamlNode} from 'yaml'
+import {parseJsonWithLines} from './json-lines.js'
 
 /*
  * Kubernetes objects as kubectl prints them (-o yaml or -o json), read once with their line numbers.
- * JSON is read by the YAML parser too (YAML 1.2 is a superset of JSON), so both forms share one
- * position lookup. Nothing here throws: unreadable text gives undefined.
+ * JSON goes through a line-tracking JSON reader (fast on tens of MB); YAML through the `yaml`
+ * CST with a LineCounter. Nothing here throws: unreadable text gives undefined.
  */
 
 export type PathSeg = string | number
@@ -13,27 +14,40 @@ export interface K8sDoc {
   value: unknown
   /** 1-based line of the key (or sequence item) at `path`; 0 when absent. */
   lineOf(path: PathSeg[]): number
-  lines: string[]
+  /** The text of a 1-based line ('' when out of range). */
+  lineText(line: number): string
+}
+
+/** Lines are split on first use only: most callers quote a handful of lines from a large text. */
+function lineReader(text: string): (line: number) => string {
+  let lines: string[] | undefined
+  return (line) => {
+    lines ??= text.split('\n')
+    return (lines[line - 1] ?? '').replace(/\r$/, '')
+  }
 }
 
 export function readK8sDoc(text: string): K8sDoc | undefined {
-  const lines = text.split(/\r?\n|\r/)
+  const lineText = lineReader(text)
+  if (/^\s*[{[]/.test(text)) {
+    try {
+      const json = parseJsonWithLines(text)
+      return {value: json.value, lineText, lineOf: json.lineOf}
+    } catch {
+      // not strict JSON (a flow-style YAML document, a cut-off capture): the YAML reader below
+    }
+  }
   try {
     const counter = new LineCounter()
     const doc = parseDocument(text, {lineCounter: counter, uniqueKeys: false, prettyErrors: false})
     if (doc.errors.length === 0) {
       const value = doc.toJS({maxAliasCount: 100}) as unknown
-      return {value, lines, lineOf: (path) => lineInYaml(doc.contents, path, counter)}
+      return {value, lineText, lineOf: (path) => lineInYaml(doc.contents, path, counter)}
     }
   } catch {
-    // fall through to JSON: some JSON (e.g. tab-indented in block context) is not valid YAML
+    // unreadable: undefined below
   }
-  try {
-    const value = JSON.parse(text) as unknown
-    return {value, lines, lineOf: (path) => lineInJson(lines, path)}
-  } catch {
-    return undefined
-  }
+  return undefined
 }
 
 function lineInYaml(root: unknown, path: PathSeg[], counter: LineCounter): number {
@@ -56,19 +70,6 @@ function lineInYaml(root: unknown, path: PathSeg[], counter: LineCounter): numbe
     }
   }
   return line
-}
-
-/** Fallback for JSON the YAML parser refused: the first `"key":` line after the parent's line. */
-function lineInJson(lines: string[], path: PathSeg[]): number {
-  let from = 0
-  for (const seg of path) {
-    if (typeof seg === 'number') continue
-    const needle = `${JSON.stringify(seg)}:`
-    const idx = lines.findIndex((l, i) => i >= from && l.includes(needle))
-    if (idx < 0) return 0
-    from = idx + 1
-  }
-  return from
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

@@ -109,7 +109,7 @@ function parseMapListJson(text: string, file: string): MapList | undefined {
     const name = path.split('/').pop() ?? path
     const line = doc.lineOf(['maps', i, 'path']) || doc.lineOf(['maps', i])
     const cache = get(m, 'cache')
-    const row: Row = {name, cacheEnabled: Array.isArray(cache), src: src(file, line, doc.lines[line - 1] ?? '')}
+    const row: Row = {name, cacheEnabled: Array.isArray(cache), src: src(file, line, doc.lineText(line))}
     if (Array.isArray(cache)) {
       row.entries = cache.length
       row.errors = 0
@@ -118,7 +118,7 @@ function parseMapListJson(text: string, file: string): MapList | undefined {
         if (err === '') return
         row.errors = (row.errors ?? 0) + 1
         const l = doc.lineOf(['maps', i, 'cache', j, 'last-error'])
-        out.errorEntries.push({map: name, key: str(get(e, 'key')) ?? '', error: err, src: src(file, l, doc.lines[l - 1] ?? '')})
+        out.errorEntries.push({map: name, key: str(get(e, 'key')) ?? '', error: err, src: src(file, l, doc.lineText(l))})
       })
     }
     out.maps.push(row)

@@ -107,7 +107,7 @@ export function parseMetricsListJson(text: string, file: string): Metrics | unde
   const out: Metrics = {format: 'json', samples: [], unrecognized: []}
   doc.value.forEach((m, i) => {
     const line = doc.lineOf([i, 'name']) || doc.lineOf([i])
-    const lineText = doc.lines[line - 1] ?? ''
+    const lineText = doc.lineText(line)
     const name = str(get(m, 'name'))
     const value = get(m, 'value')
     const labelsRaw = get(m, 'labels')

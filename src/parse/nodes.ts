@@ -24,7 +24,7 @@ export function parseNodes(text: string, file: string): Node[] {
     const labels: Record<string, string> = {}
     const rawLabels = get(obj, 'metadata', 'labels')
     if (isRecord(rawLabels)) for (const [k, v] of Object.entries(rawLabels)) labels[k] = str(v) ?? ''
-    const node: Node = {name, podCIDRs, labels, src: src(file, line, doc.lines[line - 1] ?? '')}
+    const node: Node = {name, podCIDRs, labels, src: src(file, line, doc.lineText(line))}
     const kernel = str(get(info, 'kernelVersion'))
     if (kernel) node.kernel = kernel
     const os = str(get(info, 'osImage'))

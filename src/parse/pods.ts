@@ -24,7 +24,7 @@ export function parsePods(text: string, file: string): PodInfo[] {
     const pod: PodInfo = {
       name,
       restarts: Math.min(Number.MAX_SAFE_INTEGER, statuses.reduce<number>((n, c) => n + (Number.isSafeInteger(get(c, 'restartCount')) ? (get(c, 'restartCount') as number) : 0), 0)),
-      src: src(file, line, doc.lines[line - 1] ?? ''),
+      src: src(file, line, doc.lineText(line)),
     }
     const ns = str(get(obj, 'metadata', 'namespace'))
     if (ns) pod.namespace = ns

@@ -112,7 +112,7 @@ function parseServiceJson(text: string, file: string): ServiceList | undefined {
   if (!list) return undefined
   const services: Service[] = []
   const unrecognized: Unrecognized[] = []
-  const lineText = (line: number) => doc.lines[line - 1] ?? ''
+  const lineText = (line: number) => doc.lineText(line)
   list.forEach((svc, i) => {
     // `status.realized` is what the datapath has; `spec` what was requested. Prefer the realized view.
     const base = get(svc, 'status', 'realized') !== undefined ? ['status', 'realized'] : ['spec']
