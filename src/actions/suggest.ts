@@ -48,14 +48,14 @@ export function whatIfCheck(plan: SuggestionPlan, findings: Finding[], rules: Aw
   const after = applyOverlay(snapshot, overlay)
   const again = runRules(rules, after.snapshot).findings
   const key = (f: Finding) => `${f.id}\u0000${f.title}`
-  const still = new Set(again.map(key))
+  const still = new Map(again.map((f) => [key(f), f]))
   const before = findings.filter((f) => addressed.has(f.id) && f.helm.length > 0)
   const logFiles = new Set(snapshot.agents.flatMap((a) => a.logs.flatMap((l) => l.entries.map((e) => e.src.file))))
   // Drop counters and log lines are history from before the change: they restart with the agents, not with the values.
-  const historic = (f: Finding) => f.evidence.length > 0 && f.evidence.every((e) => logFiles.has(e.source) || /^\w+_total[{ ]/.test(e.text.trim()))
+  const historic = (f: Finding) => f.evidence.length > 0 && f.evidence.every((e) => e.source === '…' || logFiles.has(e.source) || /^\w+_total[{ ]/.test(e.text.trim()))
   return {
     cleared: before.filter((f) => !still.has(key(f))).map((f) => `${f.id} (${f.title})`),
-    remaining: before.filter((f) => still.has(key(f))).map((f) => `${f.id} (${f.title})${historic(f) ? ' [evidence is history: counters/log lines from before the change, reset when agents restart]' : ''}`),
+    remaining: before.filter((f) => still.has(key(f))).map((f) => `${f.id} (${f.title})${historic(still.get(key(f))!) ? ' [on history only: counters/log lines from before the change, which restart with the agents]' : ''}`),
     changes: after.changes,
   }
 }

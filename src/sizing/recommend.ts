@@ -86,7 +86,9 @@ export function planNodes(nodes: NodeObservation[], p: SizingPolicy, ratio: numb
   return nodes.map((o) => plan(o, p, ratio, overrides))
 }
 
-const satisfied = (pl: NodePlan, target: number) => Object.values(pl.pressureAfter).every((v) => (v as number) <= target)
+/** Pressure under target on every family the ratio moves (explicitly sized families are recommendMax's job). */
+const satisfied = (pl: NodePlan, target: number, overrides: SizingPolicy['overrides'] = {}) =>
+  Object.entries(pl.pressureAfter).every(([f, v]) => overrides[f as DynamicFamily] !== undefined || (v as number) <= target)
 
 /**
  * The smallest ratio (multiple of RATIO_STEP, never below the current one) under which every node's
@@ -98,25 +100,33 @@ export function recommendRatio(nodes: NodeObservation[], p: SizingPolicy): Recom
   const pressured = nodes.filter((o) => Object.entries(o.pressure).some(([f, v]) => v !== undefined && p.overrides?.[f as DynamicFamily] === undefined))
   if (pressured.length === 0) return {kind: 'none', reason: 'no observed pressure on a dynamically sized map', nodes: nodes.map((o) => plan(o, p, p.ratio))}
   // Analytical lower bound per node/family, then walk up by steps and confirm with the exact formula.
+  if (nodes.every((o) => satisfied(plan(o, p, p.ratio), p.target, p.overrides))) {
+    return {kind: 'none', reason: `the current ratio ${current} already keeps every node under ${p.target}`, nodes: nodes.map((o) => plan(o, p, p.ratio))}
+  }
   let need = 0
   for (const o of pressured) {
     const used = observedEntries(o, p)
+    const now = sizing(o, p, p.ratio)
     for (const f of DYNAMIC_FAMILIES) {
       const u = used[f]
       if (u === undefined || p.overrides?.[f] !== undefined) continue
       const required = Math.ceil(u / p.target)
+      // Already big enough (e.g. held up by the min clamp): this family sets no lower bound.
+      if (required <= now.sizes[f].entries) continue
       if (required > LIMIT_TABLE_MAX) {
         return {kind: 'none', reason: `node ${o.node} needs ${required} ${f} entries, above the 16777216 limit of any map`, nodes: nodes.map((n) => plan(n, p, p.ratio))}
       }
       const def = f === 'neigh' ? DEFAULT_ENTRIES.nat : DEFAULT_ENTRIES[f]
-      need = Math.max(need, (required * TOTAL_DEFAULT_BYTES) / (def * o.memoryBytes))
+      // Rounding up to the CPU count can add up to cpus-1 entries, so the bound is taken that much lower.
+      const cpus = p.distributedLru ? Math.max(1, o.cpus ?? 1) : 1
+      need = Math.max(need, (Math.max(0, required - cpus) * TOTAL_DEFAULT_BYTES) / (def * o.memoryBytes))
     }
   }
-  let ratio = Math.max(RATIO_STEP, Math.ceil(need / RATIO_STEP - 1e-9) * RATIO_STEP)
+  let ratio = Math.max(RATIO_STEP, Math.floor(need / RATIO_STEP) * RATIO_STEP)
   for (let i = 0; i < 10000 && ratio <= 1; i++) {
     const r = Number(ratio.toFixed(4))
     const plans = nodes.map((o) => plan(o, p, r))
-    if (plans.every((pl) => satisfied(pl, p.target))) {
+    if (plans.every((pl) => satisfied(pl, p.target, p.overrides))) {
       if (r <= current) return {kind: 'none', reason: `the current ratio ${current} already keeps every node under ${p.target}`, nodes: nodes.map((o) => plan(o, p, p.ratio))}
       return {kind: 'ratio', ratio: r, previous: p.ratio, nodes: plans}
     }

@@ -53,3 +53,26 @@ describe('sizing recommend', () => {
     expect(recommendFixedMax(1000, 65536, 0.5)).to.equal(undefined)
   })
 })
+
+describe('sizing recommend: properties', () => {
+  it('the proposed ratio keeps every node under the target, and one step less does not', async () => {
+    const fc = (await import('fast-check')).default
+    const nodeArb = fc.record({
+      gib: fc.integer({min: 2, max: 512}),
+      cpus: fc.integer({min: 1, max: 128}),
+      p: fc.double({min: 0.05, max: 1.5, noNaN: true}),
+    })
+    fc.assert(fc.property(fc.array(nodeArb, {minLength: 1, maxLength: 6}), fc.boolean(), (ns, lru) => {
+      const nodes = ns.map((n, i) => node(`n${i}`, n.gib, {'ct-tcp': n.p}, n.cpus))
+      const policy = {ratio: 0.0025, target: 0.5, distributedLru: lru}
+      const rec = recommendRatio(nodes, policy)
+      if (rec.kind === 'none') return ns.every((n) => n.p <= 0.5) || /limit|no ratio/.test(rec.reason) || rec.reason.includes('already')
+      if (rec.kind !== 'ratio') return false
+      if (!rec.nodes.every((pl) => (pl.pressureAfter['ct-tcp'] ?? 0) <= 0.5)) return false
+      const lower = Number((rec.ratio - RATIO_STEP).toFixed(4))
+      if (lower <= policy.ratio) return true
+      const used = nodes.map((o) => Math.ceil(o.pressure['ct-tcp']! * computeMapSizes({memoryBytes: o.memoryBytes, cpus: o.cpus, ratio: 0.0025, distributedLru: lru}).sizes['ct-tcp'].entries))
+      return nodes.some((o, i) => used[i] / computeMapSizes({memoryBytes: o.memoryBytes, cpus: o.cpus, ratio: lower, distributedLru: lru}).sizes['ct-tcp'].entries > 0.5)
+    }), {numRuns: 200})
+  })
+})

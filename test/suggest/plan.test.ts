@@ -94,7 +94,7 @@ describe('suggest: prerequisites and overlay', () => {
     for (const n of item.sizing!.recommendation.nodes) expect(n.pressureAfter['ct-tcp']!).to.be.at.most(0.5)
     const smallAfter = computeMapSizes({memoryBytes: 8 * GiB, ratio: item.value as number}).sizes['ct-tcp'].entries
     const text = renderOverlay(p)
-    expect(text).to.contain(`node small (8.0 GiB): CT TCP ${small} → ${smallAfter}`)
+    expect(text).to.contain(`node small (8.0 GiB): TCP connection tracking ${small} → ${smallAfter}`)
     expect(text).to.match(/cost: kernel memory .* → /)
     expect(parse(text)).to.deep.equal({bpf: {mapDynamicSizeRatio: item.value}})
   })

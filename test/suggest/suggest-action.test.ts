@@ -94,6 +94,27 @@ describe('ciltune suggest (action)', function () {
   })
 })
 
+describe('ciltune suggest on the synthetic incident scenarios', function () {
+  this.timeout(60_000)
+  for (const [scenario, cleared] of [
+    ['synthetic-ct-pressure', ['bpf-map-pressure (CT TCP map nearly full)', 'bpf-map-pressure (NAT map filling up)']],
+    ['synthetic-lb4-pressure', ['bpf-map-pressure (LB service map over capacity)']],
+  ] as const) {
+    it(`${scenario}: the overlay clears the pressure findings when the rules re-run with it`, async function () {
+      const dir = join(FIXTURES_DIR, scenario)
+      if (!existsSync(dir)) this.skip()
+      const io = capture()
+      await runSuggest({...base, from: dir}, io)
+      const note = /# note: what-if: re-running the rules on the same evidence with these values clears (.*)$/m.exec(io.out)
+      expect(note, io.out).to.not.equal(null)
+      for (const c of cleared) expect(note![1]).to.contain(c)
+      // Whatever still fires names only history (counters, log lines), never a current pressure.
+      const still = /# note: what-if: still firing with these values: (.*)$/m.exec(io.out)?.[1] ?? ''
+      expect(still).not.to.contain('bpf-map-pressure')
+    })
+  }
+})
+
 describe('ciltune suggest against the simulated cluster with a Helm release secret', function () {
   this.timeout(120_000)
   let run: Running | undefined
