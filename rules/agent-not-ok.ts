@@ -8,6 +8,11 @@ interface Bad {agent: string, state: string, message: string, src: SourceRef, ea
 // "Disabled" is a healthy state for the kvstore (CRD identity mode) and for the status line itself.
 const FINE = new Set(['ok', 'disabled'])
 
+/** "1.17.4 (v1.17.4-b7c1d0a2)    Stale status data" → "Stale status data": agents on different builds group together. */
+export function reason(message: string): string {
+  return message.replace(/^v?\d+\.\d+\.\d+\S*(\s+\([^)]*\))?\s*/, '').replace(/\s{2,}/g, ' ').trim() || message.trim()
+}
+
 function severityOf(state: string): Severity {
   return state.toLowerCase() === 'failure' ? 'critical' : 'high'
 }
@@ -58,7 +63,7 @@ export default {
     for (const a of usable) {
       const s = a.status
       if (s.cilium && !FINE.has(s.cilium.state.toLowerCase())) {
-        cilium.push({agent: a.name, state: s.cilium.state, message: s.cilium.message, src: s.cilium.src, earlyExit: s.earlyExit})
+        cilium.push({agent: a.name, state: s.cilium.state, message: reason(s.cilium.message), src: s.cilium.src, earlyExit: s.earlyExit})
       }
       if (s.kubernetes && !FINE.has(s.kubernetes.state.toLowerCase())) {
         k8s.push({agent: a.name, state: s.kubernetes.state, message: s.kubernetes.message, src: s.kubernetes.src, earlyExit: false})

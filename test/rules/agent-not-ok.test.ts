@@ -34,6 +34,14 @@ ruleTester(rule, {
         evidence: {text: 'Cilium:   Failure   Kubernetes service is not ready: 403 Forbidden', line: 9}},
     },
     {
+      name: 'versions stripped from the reason so different builds group',
+      snapshot: snapshot({agents: [
+        failing('cilium-a', 'Warning', '1.17.4 (v1.17.4-b7c1d0a2)    Stale status data'),
+        failing('cilium-b', 'Warning', '1.17.6 (v1.17.6-c0a6e9f3)    Stale status data'),
+      ]}),
+      expect: {count: 1, severity: 'high', agents: ['cilium-a', 'cilium-b'], message: /Warning on 2 agents \(cilium-a, cilium-b\): Stale status data \(/},
+    },
+    {
       name: 'Warning → high',
       snapshot: snapshot({agents: [failing('cilium-x', 'Warning', 'Not all probes executed at least once'), ok('cilium-y')]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-x'], message: /Warning on cilium-x: Not all probes/},

@@ -91,3 +91,17 @@ describe('unreachable-nodes on real samples', () => {
     expect(runRule(rule, snapshot({agents: [a]})).outcome.result).to.equal('passed')
   })
 })
+
+describe('unreachable-nodes at 1000 agents', () => {
+  it('one finding naming the node every agent misses, evidence capped', () => {
+    const agents = Array.from({length: 1000}, (_, i) => withHealth(`cilium-${String(i).padStart(5, '0')}`,
+      health(999, 1000, [row('node-dead', false, false, 30)])))
+    const r = runRule(rule, snapshot({agents}))
+    expect(r.findings).to.have.length(1)
+    expect(r.findings[0].agents).to.have.length(1000)
+    expect(r.findings[0].severity).to.equal('high')
+    expect(r.findings[0].message).to.match(/^1000 agents see unreachable nodes .*node-dead \(host and health endpoint, from 1000 agents\)/)
+    expect(r.findings[0].message.length).to.be.lessThan(300)
+    expect(r.findings[0].evidence.length).to.be.at.most(9)
+  })
+})
