@@ -15,6 +15,11 @@ const KLOG = /^([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+\s+\S+\] (.*)$/
 const KLOG_LEVEL: Record<string, string> = {I: 'info', W: 'warning', E: 'error', F: 'fatal'}
 const RANK: Record<string, number> = {trace: 0, debug: 1, info: 2, warning: 3, error: 4, fatal: 5, panic: 6}
 
+// the start of a logfmt/slog line up to its level: [kubectl stamp] [time=…] level=…
+const QUICK = /^\s*(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?(time=\S+\s+)?level=("?)([A-Za-z]+)\2(?=\s|$)/
+// any line that could be a recognized kind; lines without these words skip the detailed checks
+const INTERESTING = /netkit|full|LB bpf map|bpf-lb-map-max|argument list too long|no space left/i
+
 type Kind = LogEntry['kind']
 
 interface Line {level: string, msg: string, time?: string, subsys?: string, style: 'logfmt' | 'slog' | 'other'}
@@ -26,6 +31,16 @@ export function parseAgentLog(text: string, file: string, previous = false): Age
   splitLines(text).forEach((raw, i) => {
     if (raw.trim() === '') return
     out.lines++
+    // fast path for the bulk of a log (info/debug logfmt or slog lines): level only, no field parse
+    const quick = QUICK.exec(raw)
+    const quickLevel = quick ? normalizeLevel(quick[3]) : undefined
+    if (quickLevel && (RANK[quickLevel] ?? 99) < RANK.warning && !INTERESTING.test(raw)) {
+      out.levels[quickLevel] = (out.levels[quickLevel] ?? 0) + 1
+      if (quickLevel === 'debug') out.debugLines++
+      if (quick![1]) slog++
+      else logfmt++
+      return
+    }
     const parsed = parseLine(raw)
     const level = parsed?.level
     if (parsed) {
