@@ -151,5 +151,8 @@ function sniffKind(text: string): string | undefined {
     return unlist(JSON_KIND.exec(text.slice(0, 262144))?.[1])
   }
   const head = text.slice(0, 262144)
-  return unlist(YAML_TOP_KIND.exec(head)?.[1]) ?? unlist(YAML_ITEM_KIND.exec(head)?.[1])
+  const top = unlist(YAML_TOP_KIND.exec(head)?.[1])
+  if (top) return top
+  // an indented kind is an item's only inside a list (a Helm values file may nest a `kind:` too)
+  return /^items:/m.test(head) ? unlist(YAML_ITEM_KIND.exec(head)?.[1]) : undefined
 }

@@ -26,3 +26,11 @@ describe('k8s-object', function () {
     expect(objectKind('bpf:\n  lbMapMax: 1\n')).to.equal(undefined)
   })
 })
+
+describe('k8s-object: indented kinds outside lists', function () {
+  it('a values file with a nested kind: is no Kubernetes object', function () {
+    expect(objectKind('ingressController:\n  kind: Pod\n')).to.equal(undefined)
+    expect(objectKind('apiVersion: v1\nitems:\n  - apiVersion: v1\n    kind: Node\n')).to.equal(undefined) // 4-space item style is not kubectl's
+    expect(objectKind('apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Node\n')).to.equal('Node')
+  })
+})
