@@ -9,7 +9,7 @@ import {InputError} from '../util/errors.js'
 export interface SizingOptions {
   memory: string // Kubernetes quantity or bytes: "16Gi", "5035968Ki"
   cpus?: number
-  ratio?: number
+  ratio?: number | string // as typed on the command line
   distributedLru: boolean
   overrides: Partial<Record<DynamicFamily, number>>
   ipv6: boolean
@@ -27,6 +27,7 @@ export interface SizingReport {
   kernelTotalBytes: number
   ciliumBudgetBytes: number
   ipFamilies: string
+  errors: string[] // settings the agent would refuse at start
 }
 
 export function sizingReport(result: SizingResult, mem: MemoryEstimate, ipv6: boolean): SizingReport {
@@ -47,6 +48,7 @@ export function sizingReport(result: SizingResult, mem: MemoryEstimate, ipv6: bo
     kernelTotalBytes: mem.kernelTotal,
     ciliumBudgetBytes: mem.budgetBytes,
     ipFamilies: ipv6 ? 'IPv4 + IPv6' : 'IPv4',
+    errors: result.errors,
   }
 }
 
@@ -60,7 +62,8 @@ export function renderSizingTable(r: SizingReport): string {
     const how = m.source === 'dynamic' ? (m.clamp ? `${m.clamp} clamp (formula ${m.unclamped})` : `formula ${m.unclamped}${m.unclamped !== m.entries ? ' → rounded' : ''}`) : m.source
     t.push([m.status, String(m.entries), how, formatBytes(m.kernelBytes), m.helm ?? `extraConfig ${m.config}`])
   }
-  return `${head}\n${t.toString()}\nkernel memory of these maps per node (${r.ipFamilies}, preallocated LRU hash): ${formatBytes(r.kernelTotalBytes)}\n`
+  const errors = r.errors.map((e) => `error: ${e}\n`).join('')
+  return `${head}\n${t.toString()}\n${errors}kernel memory of these maps per node (${r.ipFamilies}, preallocated LRU hash): ${formatBytes(r.kernelTotalBytes)}\n`
 }
 
 const positiveInt = (name: string, v: number) => {
@@ -70,13 +73,15 @@ const positiveInt = (name: string, v: number) => {
 export function runSizing(opts: SizingOptions, io: Io): number {
   const memoryBytes = parseQuantity(opts.memory)
   if (memoryBytes === undefined || memoryBytes <= 0) throw new InputError(`--memory ${opts.memory}: expected a memory quantity such as 16Gi or 5035968Ki`)
-  if (opts.ratio !== undefined && !isDynamicRatio(opts.ratio)) throw new InputError(`--ratio ${opts.ratio}: expected a number in (0, 1]`)
+  const ratio = opts.ratio === undefined ? undefined : Number(opts.ratio)
+  if (ratio !== undefined && !isDynamicRatio(ratio)) throw new InputError(`--ratio ${opts.ratio}: expected a number in (0, 1]`)
   if (opts.distributedLru && opts.ratio === undefined) throw new InputError('--distributed-lru needs --ratio (the agent refuses distributed LRU without a dynamic size ratio)')
   if (opts.distributedLru && opts.cpus === undefined) throw new InputError('--distributed-lru needs --cpus (sizes are rounded to a multiple of the possible CPUs)')
   for (const [f, v] of Object.entries(opts.overrides)) if (v !== undefined) positiveInt(FAMILY_KEYS[f as DynamicFamily].config, v)
-  const result = computeMapSizes({memoryBytes, cpus: opts.cpus, ratio: opts.ratio, distributedLru: opts.distributedLru, overrides: opts.overrides})
+  const result = computeMapSizes({memoryBytes, cpus: opts.cpus, ratio, distributedLru: opts.distributedLru, overrides: opts.overrides})
   const mem = estimateMemory(result, {ipv4: true, ipv6: opts.ipv6})
   const report = sizingReport(result, mem, opts.ipv6)
   io.stdout(opts.output === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderSizingTable(report))
-  return 0
+  // Sizes the agent would refuse are a failed check, not a table to copy.
+  return report.errors.length > 0 ? 1 : 0
 }

@@ -31,7 +31,7 @@ export default class Sizing extends BaseCommand {
     process.exitCode = runSizing({
       memory: flags.memory,
       cpus: flags.cpus,
-      ratio: flags.ratio === undefined ? undefined : Number(flags.ratio),
+      ratio: flags.ratio,
       distributedLru: flags['distributed-lru'],
       overrides: {
         'ct-tcp': flags['ct-tcp-max'], 'ct-any': flags['ct-any-max'], nat: flags['nat-max'],

@@ -5,7 +5,7 @@
 import {Document, isMap, isScalar, type Pair, type YAMLMap} from 'yaml'
 import {splitPath} from './paths.js'
 import type {SuggestionItem, SuggestionPlan} from './plan.js'
-import {redactText} from './redact.js'
+import {redactScalar, redactText} from './redact.js'
 import {helmUpgradeCommand} from './set-flags.js'
 
 export function prerequisiteLines(item: SuggestionItem): string[] {
@@ -31,7 +31,7 @@ export function itemComment(item: SuggestionItem): string[] {
   for (const l of prerequisiteLines(item)) lines.push(`requires: ${l}`)
   for (const n of item.notes) lines.push(`note: ${n}`)
   for (const i of item.impact) lines.push(`impact: ${i}`)
-  if (item.current !== undefined) lines.push(`current: ${JSON.stringify(item.current)}`)
+  if (item.current !== undefined) lines.push(`current: ${JSON.stringify(redactScalar(item.writePath, item.current))}`)
   return lines.map((l) => ` ${redactText(l)}`)
 }
 

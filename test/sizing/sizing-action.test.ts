@@ -35,7 +35,14 @@ describe('ciltune sizing (action)', () => {
     expect(r.ipFamilies).to.equal('IPv4 + IPv6')
   })
 
+  it('an explicit NAT size above the CT total is shown as an agent start error', () => {
+    const io = capture()
+    runSizing({...base, memory: '4Gi', ratio: 0.0025, distributedLru: false, overrides: {nat: 262144}, output: 'table'}, io)
+    expect(io.out).to.match(/^error: bpf-nat-global-max 262144 > CT TCP \+ CT any \(131072 \+ 65536\): the agent refuses to start$/m)
+  })
+
   it('bad usage is a one-line InputError', () => {
+    expect(() => runSizing({...base, ratio: 'abc'}, capture())).to.throw(InputError, /^--ratio abc: /)
     expect(() => runSizing({...base, memory: 'lots'}, capture())).to.throw(InputError, /--memory lots/)
     expect(() => runSizing({...base, ratio: 2}, capture())).to.throw(InputError, /\(0, 1\]/)
     expect(() => runSizing({...base, ratio: undefined}, capture())).to.throw(InputError, /needs --ratio/)
