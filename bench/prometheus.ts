@@ -4,7 +4,7 @@
  * then collectPrometheus timed end to end (target ≤ 3 s) and its queries counted on the wire for
  * 5000 agents and for 5. Measures; asserts nothing.
  */
-import {mkdtempSync, rmSync, statSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {collectPrometheus} from '../src/collect/prometheus.js'
@@ -48,11 +48,11 @@ export function realisticAgents(n: number): SimAgent[] {
   return out
 }
 
-async function loaded(agents: number, dir: string): Promise<{server: PrometheusServer, lines: number, mb: number, loadSeconds: number}> {
+async function loaded(agents: number, dir: string, endMs: number): Promise<{server: PrometheusServer, lines: number, mb: number, loadSeconds: number}> {
   const t0 = Date.now()
   const file = join(dir, `history-${agents}.om`)
-  // 1 h at 15 min: five points per series, enough for trends, and 5000 agents stay a few hundred MB
-  const {lines} = writeOpenMetricsHistory(realisticAgents(agents), file, {stepSeconds: 900})
+  // 1 h at 15 min: five points per series, enough for trends, and 5000 agents stay ~140 MB
+  const {lines} = writeOpenMetricsHistory(realisticAgents(agents), file, {stepSeconds: 900, endMs})
   const mb = statSync(file).size / 1024 / 1024
   const server = await startPrometheus({openmetricsFile: file})
   rmSync(file, {force: true})
@@ -64,23 +64,43 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]
 }
 
+/** CPU seconds a process has used (Linux /proc), to separate Prometheus' work from ours on a shared box. */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100
+  } catch {
+    return NaN
+  }
+}
+
 export async function benchPrometheus(): Promise<Record<string, string | number>> {
   if (!(await prometheusAvailable())) return {skipped: 'prometheus/promtool not installed (apt-get install -y --no-install-recommends prometheus)'}
   const dir = mkdtempSync(join(tmpdir(), 'ciltune-bench-prom-'))
   const servers: PrometheusServer[] = []
   try {
-    const small = await loaded(5, dir)
+    // both histories end at the same instant and are queried at it: a slow load must not make the
+    // data older than Prometheus' 5 min lookback
+    const endMs = Date.now()
+    const small = await loaded(5, dir, endMs)
     servers.push(small.server)
-    const big = await loaded(5000, dir)
+    const big = await loaded(5000, dir, endMs)
     servers.push(big.server)
-    const opts = (url: string) => ({url, timeoutMs: 30_000, rangeSeconds: 3600})
+    const opts = (url: string) => ({url, timeoutMs: 120_000, rangeSeconds: 3600, atMs: endMs})
 
     const times: number[] = []
+    const promCpu: number[] = []
+    const nodeCpu: number[] = []
     let result: Awaited<ReturnType<typeof collectPrometheus>> | undefined
     for (let i = 0; i < 4; i++) {
+      const p0 = cpuSeconds(big.server.pid)
+      const c0 = process.cpuUsage()
       const t0 = process.hrtime.bigint()
       result = await collectPrometheus(opts(big.server.url))
       times.push(Number(process.hrtime.bigint() - t0) / 1e6)
+      const c = process.cpuUsage(c0)
+      nodeCpu.push((c.user + c.system) / 1e6)
+      promCpu.push(cpuSeconds(big.server.pid) - p0)
     }
     const count = async (url: string) => {
       const proxy = await countingProxy(url)
@@ -102,6 +122,8 @@ export async function benchPrometheus(): Promise<Record<string, string | number>
       'collectPrometheus 5000 agents, first run incl. lazy import (ms)': Math.round(times[0]),
       'collectPrometheus 5000 agents, median of next 3 (ms)': Math.round(median(times.slice(1))),
       'target (ms)': 3000,
+      'Prometheus CPU per collect, median (s)': Number(median(promCpu.slice(1)).toFixed(2)),
+      'ciltune (node) CPU per collect, median (s)': Number(median(nodeCpu.slice(1)).toFixed(2)),
       'samples returned': result!.samples.length,
       'trends returned': result!.trends.length,
       'errors': result!.errors.length,
