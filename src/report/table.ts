@@ -34,7 +34,10 @@ export function renderTable(r: Report, color: boolean): string {
     out.push(c.green('No findings.'))
   } else {
     // Plain style: cli-table3 colours borders from TERM even when piped (toolchain.md §7), so colour cells ourselves.
-    const t = new Table({head: ['severity', 'rule', 'where', 'finding'], style: {head: [], border: []}, wordWrap: true, colWidths: [10, 28, 18, 60]})
+    const t = new Table({
+      head: ['severity', 'rule', 'where', 'finding'], style: {head: [], border: []}, wordWrap: true, colWidths: [10, 28, 18, 60],
+      chars: {'mid': '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
+    })
     for (const f of r.findings) t.push([sev[f.severity](f.severity.toUpperCase()), f.id, agentsLabel(f, r.agents.length), f.title])
     out.push(t.toString())
     for (const f of r.findings) {
