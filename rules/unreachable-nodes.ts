@@ -19,7 +19,7 @@ export default {
     versions: '*',
     needs: [['status'], ['metrics']],
     catalog: ['R-AGT-05'],
-    description: 'Cluster health "N/M reachable" with N < M, per-node rows with an unreachable host or endpoint path, a cilium-health daemon that is not Ok, and cilium_unreachable_nodes / cilium_unreachable_health_endpoints > 0. "Probe disabled" is not an alarm.',
+    description: 'Cluster health "N/M reachable" with N < M, per-node rows with an unreachable host or endpoint path, a cilium-health daemon that is not Ok, cilium_unreachable_nodes / cilium_unreachable_health_endpoints > 0 and cilium_node_health_connectivity_status{status="unreachable"} > 0 (1.17+). "Probe disabled" is not an alarm.',
     why: 'Node-to-node (host) or pod-network (health endpoint) paths are broken: MTU, firewall (ICMP, TCP 4240, VXLAN 8472/UDP, Geneve 6081/UDP), routes, or IPsec/WireGuard keys. Pods on those nodes cannot talk across them.',
     fix: 'Probe the named nodes from the reporting node (cilium-dbg health status --verbose shows ICMP/HTTP per path); check security groups / firewalls for ICMP, TCP 4240 and the tunnel port, and MTU.',
     sources: [
@@ -34,12 +34,14 @@ export default {
     const withHealth = agents.filter((a) => a.status.clusterHealth || a.status.healthDaemon)
     const unreachNodes = gaugeByAgent(ctx.snapshot, 'cilium_unreachable_nodes')
     const unreachEps = gaugeByAgent(ctx.snapshot, 'cilium_unreachable_health_endpoints')
-    if (withHealth.length === 0 && unreachNodes.size === 0 && unreachEps.size === 0) {
+    // 1.17+ aggregated form: peers per status, by type (node / endpoint).
+    const connUnreach = gaugeByAgent(ctx.snapshot, 'cilium_node_health_connectivity_status', (l) => l.status === 'unreachable')
+    if (withHealth.length === 0 && unreachNodes.size === 0 && unreachEps.size === 0 && connUnreach.size === 0) {
       ctx.notEvaluated('no Cluster health / Cilium health daemon line in status (early exit?) and no cilium_unreachable_* metrics')
     }
     const allDisabled = withHealth.length > 0 && withHealth.every((a) => a.status.clusterHealth && PROBE_DISABLED.test(a.status.clusterHealth.text) &&
       (!a.status.healthDaemon || /^(ok|disabled)$/i.test(a.status.healthDaemon.state)))
-    if (allDisabled && unreachNodes.size === 0 && unreachEps.size === 0) {
+    if (allDisabled && unreachNodes.size === 0 && unreachEps.size === 0 && connUnreach.size === 0) {
       ctx.notEvaluated('health probing is disabled (Cluster health: Probe disabled); node connectivity was not measured')
     }
 
@@ -115,12 +117,15 @@ export default {
 
     // 3. Metrics, for agents whose status did not already say it.
     const metricBad: Array<{agent: string, nodes: number, eps: number, src: Evidence[]}> = []
-    for (const agent of new Set([...unreachNodes.keys(), ...unreachEps.keys()])) {
+    for (const agent of new Set([...unreachNodes.keys(), ...unreachEps.keys(), ...connUnreach.keys()])) {
       if (covered.has(agent)) continue
       const n = unreachNodes.get(agent)
       const e = unreachEps.get(agent)
-      if ((n?.value ?? 0) > 0 || (e?.value ?? 0) > 0) {
-        metricBad.push({agent, nodes: n?.value ?? 0, eps: e?.value ?? 0, src: [...(n?.src ?? []), ...(e?.src ?? [])].map(ev)})
+      const c = connUnreach.get(agent)
+      if ((n?.value ?? 0) > 0 || (e?.value ?? 0) > 0 || (c?.value ?? 0) > 0) {
+        // Without the older gauges, the connectivity-status count stands in for unreachable nodes.
+        const nodes = n ? n.value : c?.value ?? 0
+        metricBad.push({agent, nodes, eps: e?.value ?? 0, src: [...(n?.src ?? []), ...(e?.src ?? []), ...(c?.src ?? [])].map(ev)})
       }
     }
     if (metricBad.length > 0) {
@@ -129,7 +134,7 @@ export default {
       const maxE = Math.max(...metricBad.map((m) => m.eps))
       out.push({
         severity: 'high',
-        message: `cilium_unreachable_nodes up to ${maxN} and cilium_unreachable_health_endpoints up to ${maxE} on ${agentPhrase(names)}`,
+        message: `Health metrics report unreachable peers on ${agentPhrase(names)}: up to ${maxN} node(s) and ${maxE} health endpoint(s) (cilium_unreachable_nodes, cilium_unreachable_health_endpoints, cilium_node_health_connectivity_status)`,
         agents: names.filter((n) => n !== 'cluster'),
         evidence: capEvidence(distinctEvidence(metricBad.flatMap((m) => m.src))),
         helm: [],

@@ -62,7 +62,15 @@ ruleTester(rule, {
     {
       name: 'metrics only',
       snapshot: snapshot({agents: [metrics('cilium-m', 2, 1)]}),
-      expect: {count: 1, severity: 'high', agents: ['cilium-m'], message: /cilium_unreachable_nodes up to 2 and cilium_unreachable_health_endpoints up to 1/, evidence: {line: 3}},
+      expect: {count: 1, severity: 'high', agents: ['cilium-m'], message: /unreachable peers on cilium-m: up to 2 node\(s\) and 1 health endpoint\(s\)/, evidence: {line: 3}},
+    },
+    {
+      name: '1.17+ connectivity-status metric only',
+      snapshot: snapshot({agents: [agent('cilium-c', {metrics: {format: 'exposition', unrecognized: [], samples: [
+        {name: 'cilium_node_health_connectivity_status', labels: {source_cluster: 'default', source_node_name: 'n1', type: 'node', status: 'unreachable'}, value: 3, src: at('cilium_node_health_connectivity_status{status="unreachable",type="node"} 3', 8)},
+        {name: 'cilium_node_health_connectivity_status', labels: {source_cluster: 'default', source_node_name: 'n1', type: 'node', status: 'reachable'}, value: 97, src: at('cilium_node_health_connectivity_status{status="reachable",type="node"} 97', 9)},
+      ]}})]}),
+      expect: {count: 1, severity: 'high', agents: ['cilium-c'], message: /up to 3 node\(s\) and 0 health endpoint/, evidence: {line: 8}},
     },
   ],
   notEvaluated: [
