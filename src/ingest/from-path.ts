@@ -2,7 +2,7 @@ import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {basename, join, relative, sep} from 'node:path'
 import {InputError} from '../util/errors.js'
 import {AGENT_KINDS, classify} from './classify.js'
-import type {Collected} from './evidence.js'
+import type {Collected, EvidenceFile, EvidenceKind} from './evidence.js'
 import {emptyCollected} from './evidence.js'
 
 const MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -24,6 +24,25 @@ function readText(path: string): string | undefined {
 }
 
 /**
+ * A file already classified, whose text is read again when the builder parses it: holding every
+ * file's text until all are parsed would keep a whole capture (100 MB for 1000 agents) in memory.
+ */
+function lazyFile(file: string, path: string, kind: EvidenceKind, agent: string | undefined): EvidenceFile {
+  return {
+    path,
+    get text(): string {
+      try {
+        return readText(file) ?? ''
+      } catch {
+        return '' // removed since it was classified: nothing to parse
+      }
+    },
+    kind,
+    agent,
+  }
+}
+
+/**
  * Saved outputs as evidence: a single file, or a directory walked recursively.
  * Files are grouped per agent by the directory that holds them; a file directly inside PATH
  * forms an agent named after the file. Kinds are recognized by content, not by name.
@@ -40,6 +59,7 @@ export function collectFromPath(path: string): Collected {
   if (st.isDirectory()) walk(path, files)
   else files.push(path)
   files.sort()
+  const agents = new Set<string>()
   for (const f of files) {
     const shown = st.isDirectory() ? join(basename(path), relative(path, f)) : f
     let text: string | undefined
@@ -67,8 +87,11 @@ export function collectFromPath(path: string): Collected {
     const agent = AGENT_KINDS.has(kind)
       ? (parts.length > 1 ? parts[parts.length - 2] : basename(f).replace(/\.[^.]+$/, ''))
       : undefined
-    c.files.push({path: shown, text, kind, agent})
-    if (agent && !c.agents.includes(agent)) c.agents.push(agent)
+    c.files.push(lazyFile(f, shown, kind, agent))
+    if (agent && !agents.has(agent)) {
+      agents.add(agent)
+      c.agents.push(agent)
+    }
   }
   // An agent directory with no readable evidence still names an agent (e.g. a crashing one with only a log).
   return c
