@@ -20,6 +20,20 @@ function severityOf(group: string): Severity {
 
 interface Hit {agent: string, row: ControllerRow}
 
+/** A hint from what the error says, not from the controller's name ("sync-lb-maps" also fails on API timeouts). */
+function fixFor(group: string, message: string): {fix?: string} {
+  if (/map is full|argument list too long|LB bpf map|no space left|bpf map/i.test(message) || /^bpf-map-sync/.test(group)) {
+    return {fix: 'The error points at a BPF map: compare map pressure and sizes (bpf.lbMapMax, bpf.mapDynamicSizeRatio) before restarting the agent.'}
+  }
+  if (/kubernetes|k8s|api ?server|synchroni[sz]ed|forbidden|unauthorized/i.test(message)) {
+    return {fix: 'The controller is waiting on the Kubernetes API: check API-server reachability and latency from this node (KubeProxyReplacement needs k8sServiceHost to be reachable).'}
+  }
+  if (/4240|hello|health/i.test(`${group} ${message}`)) {
+    return {fix: 'The local cilium-health endpoint does not answer: check that its pod IP is routed on this node and that TCP 4240 is not blocked.'}
+  }
+  return {}
+}
+
 export default {
   meta: {
     id: 'failing-controllers',
@@ -65,9 +79,7 @@ export default {
         agents: names,
         evidence: capEvidence(distinctEvidence(list.map((h) => ev(h.row.src)))),
         helm: [],
-        ...(/map|lb4|lb6|full/i.test(`${group} ${worst.row.message}`)
-          ? {fix: 'The error mentions a BPF map: compare map pressure and sizes (bpf.lbMapMax, bpf.mapDynamicSizeRatio) before restarting the agent.'}
-          : {}),
+        ...fixFor(group, worst.row.message),
       })
     }
     for (const list of groupBy(countsOnly, (c) => `${c.failing}/${c.total}`).values()) {

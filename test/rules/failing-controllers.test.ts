@@ -51,7 +51,12 @@ ruleTester(rule, {
     {
       name: 'cilium-health-ep timeout → high',
       snapshot: snapshot({agents: [ctl('cilium-a', [row('cilium-health-ep', '2m11s ago', '11s ago', 5, 'Get "http://10.0.10.64:4240/hello": context deadline exceeded', 44)], 47, 48)]}),
-      expect: {count: 1, severity: 'high', agents: ['cilium-a'], message: /cilium-health-ep failing on cilium-a: 5 consecutive/},
+      expect: {count: 1, severity: 'high', agents: ['cilium-a'], message: /cilium-health-ep failing on cilium-a: 5 consecutive/, fix: /TCP 4240/},
+    },
+    {
+      name: 'sync-lb-maps timing out on Kubernetes → API hint, not a map hint',
+      snapshot: snapshot({agents: [ctl('cilium-a', [row('sync-lb-maps-with-k8s-services', 'never', '9s ago', 14, 'timed out waiting for Kubernetes services and endpoints to be synchronized', 62)], 50, 51)]}),
+      expect: {count: 1, severity: 'critical', fix: /Kubernetes API/},
     },
     {
       name: 'endpoint regeneration controllers on one agent → critical, one finding',
