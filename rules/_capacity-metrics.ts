@@ -92,3 +92,24 @@ export function versionAtLeast(v: string | undefined, major: number, minor: numb
   if (!p) return undefined
   return p[0] > major || (p[0] === major && p[1] >= minor)
 }
+
+/**
+ * Latency of a histogram family per series: p99 where the source gives quantiles
+ * (`metrics list` 1.17+ and summaries carry a `quantile` label), else the mean from _sum/_count.
+ */
+export function latencies(snapshot: Snapshot, base: string): Array<{agent: string, labels: Record<string, string>, value: number, kind: 'p99' | 'mean', src: SourceRef}> {
+  const out: Array<{agent: string, labels: Record<string, string>, value: number, kind: 'p99' | 'mean', src: SourceRef}> = []
+  for (const s of metricSamples(snapshot, base)) {
+    if (s.labels.quantile !== '0.99') continue
+    const {quantile: _q, ...labels} = s.labels
+    out.push({agent: s.agent ?? 'unknown agent', labels, value: s.value, kind: 'p99', src: s.src})
+  }
+  if (out.length > 0) return out
+  const key = (s: Sample) => `${s.agent}\u0000${JSON.stringify(Object.entries(s.labels).sort())}`
+  const counts = new Map(metricSamples(snapshot, `${base}_count`).map((s) => [key(s), s.value]))
+  for (const s of metricSamples(snapshot, `${base}_sum`)) {
+    const c = counts.get(key(s))
+    if (c && c > 0) out.push({agent: s.agent ?? 'unknown agent', labels: s.labels, value: s.value / c, kind: 'mean', src: s.src})
+  }
+  return out
+}
