@@ -29,6 +29,8 @@ export interface PromClient {
   metricNames(startMs: number, endMs: number): Promise<string[]>
   instant(query: string, timeMs: number): Promise<Series[]>
   range(query: string, startMs: number, endMs: number, stepSeconds: number): Promise<Series[]>
+  /** drop the kept-alive connections, so a CLI run can exit at once */
+  close(): void
 }
 
 /** What the axios interceptors throw, so the driver passes it through untouched as `original`. */
@@ -74,6 +76,7 @@ export async function createClient(opts: PrometheusOptions, concurrency = 4): Pr
     } catch (error) {
       throw new QueryFailure('failed', `cannot read --prometheus-bearer-token-file ${opts.bearerTokenFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
     }
+    if (!token) throw new QueryFailure('failed', `--prometheus-bearer-token-file ${opts.bearerTokenFile} is empty`)
     headers.Authorization = `Bearer ${token}`
   }
   let ca: Buffer | undefined
@@ -161,6 +164,10 @@ export async function createClient(opts: PrometheusOptions, concurrency = 4): Pr
       } catch (error) {
         throw classify(opts, probeQuery, error)
       }
+    },
+    close: () => {
+      httpAgent.destroy()
+      httpsAgent.destroy()
     },
     instant: (query, timeMs) => run(query, () => driver.instantQuery(query, timeMs, `${timeoutS}s`)),
     range: (query, startMs, endMs, stepSeconds) => run(query, () => driver.rangeQuery(query, startMs, endMs, stepSeconds, `${timeoutS}s`)),

@@ -15,10 +15,11 @@
  *
  * The answer must not grow with the cluster when nothing is wrong (5000 agents × 12 maps would be
  * 60 000 series of "all is fine"). Families with `only` return the series that matter (a failing
- * controller, a map above 10 %, a degraded module) plus, per label set, the one agent with the
- * highest value: so an exported family is never empty (the rules can tell "healthy" from "not
- * exported") and the worst agent is always named. Per-agent values the rules compare across
- * agents (versions, IPAM use and capacity, drops, map-op failures) are returned in full.
+ * controller, a map above 10 %, a degraded module). When that is nothing, a second query reads the
+ * family for three known agents (`sampleQuery`): a few series, so the rules can still tell
+ * "healthy" from "not exported" without Prometheus reading every series twice. Per-agent values
+ * the rules compare across agents (versions, IPAM use and capacity, drops, map-op failures) are
+ * returned in full.
  */
 
 export const AGENT_LABELS = ['pod', 'kubernetes_pod_name', 'node', 'kubernetes_node', 'instance'] as const
@@ -28,7 +29,7 @@ export interface FamilyQuery {
   by: string[] // the family's labels kept besides the agent labels
   sumOver?: string[] // labels summed away after the per-series max
   selector?: string // label matchers inside {}, e.g. outcome="fail"
-  /** return only these per-agent series (extra matchers, a comparison), plus the top agent per label set */
+  /** return only these per-agent series (extra matchers, a comparison); see sampleQuery */
   only?: {selector?: string, filter?: string}
   /** return only the `top` agents per label set */
   top?: number
@@ -85,9 +86,12 @@ export function familyQuery(f: FamilyQuery, agentMatcher?: string): string {
   if (agentMatcher) return all
   if (f.top) return f.by.length > 0 ? `topk by (${labelList(f.by)}) (${f.top}, ${all})` : `topk(${f.top}, ${all})`
   if (!f.only) return all
-  const interesting = aggregate(f, selectorOf(f, f.only.selector)) + (f.only.filter ? ` ${f.only.filter}` : '')
-  const top = f.by.length > 0 ? `topk by (${labelList(f.by)}) (1, ${all})` : `topk(1, ${all})`
-  return `${interesting} or ${top}`
+  return aggregate(f, selectorOf(f, f.only.selector)) + (f.only.filter ? ` ${f.only.filter}` : '')
+}
+
+/** A family with `only` that returned nothing: all its series, for a few agents named by `agentMatcher`. */
+export function sampleQuery(f: FamilyQuery, agentMatcher: string): string {
+  return aggregate(f, selectorOf(f, agentMatcher))
 }
 
 /** A PromQL double-quoted string holding a regular expression that matches exactly `values`. */

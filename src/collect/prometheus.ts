@@ -2,7 +2,7 @@ import type {CollectionError, Snapshot, SourceRef, Trend} from '../snapshot/sche
 import type {PromClient, Series} from './prometheus-client.js'
 import {QueryFailure, createClient} from './prometheus-client.js'
 import type {FamilyQuery} from './prometheus-queries.js'
-import {FAMILIES, exactRegex, familyQuery, rangeStepSeconds} from './prometheus-queries.js'
+import {FAMILIES, exactRegex, familyQuery, rangeStepSeconds, sampleQuery} from './prometheus-queries.js'
 import {forecastText, formatNumber, slopePerHour, withoutResets} from './prometheus-trends.js'
 import type {PrometheusOptions} from './types.js'
 
@@ -80,6 +80,15 @@ export async function collectPrometheus(opts: PrometheusOptions): Promise<Promet
     addError(failure('prometheus', error, opts.url))
     return out
   }
+  try {
+    return await collectWith(client, opts, out)
+  } finally {
+    client.close()
+  }
+}
+
+async function collectWith(client: PromClient, opts: PrometheusOptions, out: PrometheusEvidence): Promise<PrometheusEvidence> {
+  const addError = (e: CollectionError & {fatal?: boolean}) => out.errors.push({command: e.command, kind: e.kind, message: e.message})
   const now = opts.atMs ?? Date.now()
 
   // The probe: does Prometheus answer at all, and which families did it store in the window?
@@ -107,6 +116,17 @@ export async function collectPrometheus(opts: PrometheusOptions): Promise<Promet
   if (present) out.absent = FAMILIES.filter((f) => !present!.has(f.family)).map((f) => f.family)
   const instant = new Map<FamilyQuery, Series[]>()
   const samples = new Map<string, PrometheusEvidence['samples']>()
+  const keep = (f: FamilyQuery, query: string, series: Series[]) => {
+    const file = `${opts.url} query: ${query}`
+    const list = samples.get(f.family) ?? []
+    for (const s of series) {
+      const p = s.points[s.points.length - 1]
+      if (!p) continue
+      const labels = normalize(s.labels)
+      list.push({name: f.family, labels, value: p.v, src: {file, line: 0, text: `${seriesText(f.family, labels)} ${p.v}`}})
+    }
+    samples.set(f.family, list)
+  }
   // a failure that every other query would repeat (Prometheus went away, auth expired) is said once
   let broken = false
   const fail = (command: string, error: unknown) => {
@@ -121,17 +141,25 @@ export async function collectPrometheus(opts: PrometheusOptions): Promise<Promet
     try {
       const series = await client.instant(query, now)
       instant.set(f, series)
-      const file = `${opts.url} query: ${query}`
-      const list: PrometheusEvidence['samples'] = []
-      for (const s of series) {
-        const p = s.points[s.points.length - 1]
-        if (!p) continue
-        const labels = normalize(s.labels)
-        list.push({name: f.family, labels, value: p.v, src: {file, line: 0, text: `${seriesText(f.family, labels)} ${p.v}`}})
-      }
-      samples.set(f.family, list)
+      keep(f, query, series)
       // without the probe's list, an unfiltered family with no series is not exported
-      if (!present && series.length === 0 && !f.selector) out.absent.push(f.family)
+      if (!present && series.length === 0 && !f.selector && !f.only) out.absent.push(f.family)
+    } catch (error) {
+      fail(`prometheus query ${f.family}`, error)
+    }
+  })
+
+  // Nothing wrong in a filtered family: read it for three agents that answered elsewhere, so the
+  // rules see it is exported and healthy (a few series, whatever the cluster size).
+  const quiet = families.filter((f) => f.only && instant.get(f)?.length === 0)
+  const known = knownAgents(instant, 3)
+  await pool(known ? quiet : [], CONCURRENCY, async (f) => {
+    if (broken) return
+    const query = sampleQuery(f, `${known!.label}=~"${exactRegex(known!.values)}"`)
+    try {
+      const series = await client.instant(query, now)
+      keep(f, query, series)
+      if (!present && series.length === 0) out.absent.push(f.family)
     } catch (error) {
       fail(`prometheus query ${f.family}`, error)
     }
@@ -164,6 +192,25 @@ export async function collectPrometheus(opts: PrometheusOptions): Promise<Promet
   out.trends.sort((a, b) => (order.get(a.metric) ?? 0) - (order.get(b.metric) ?? 0) || byText(a, b))
   out.absent.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
   return out
+}
+
+/** A few agents seen in the answers (cilium_version first: every agent exports it), under one agent label. */
+function knownAgents(instant: Map<FamilyQuery, Series[]>, n: number): {label: string, values: string[]} | undefined {
+  const families = [...instant.keys()].sort((a, b) => Number(b.family === 'cilium_version') - Number(a.family === 'cilium_version'))
+  for (const f of families) {
+    const seen = new Map<string, Set<string>>()
+    for (const s of instant.get(f)!) {
+      const a = agentOf(s.labels)
+      if (!a) continue
+      const set = seen.get(a.label) ?? new Set<string>()
+      set.add(a.value)
+      seen.set(a.label, set)
+      if (set.size >= n) return {label: a.label, values: [...set]}
+    }
+    const best = [...seen].sort((x, y) => y[1].size - x[1].size)[0]
+    if (best) return {label: best[0], values: [...best[1]]}
+  }
+  return undefined
 }
 
 /** The `top` highest series of each label set (e.g. the 3 fullest agents per map), by agent label. */

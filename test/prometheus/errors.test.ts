@@ -126,13 +126,17 @@ describe('collectPrometheus failures (one line, never a throw)', () => {
     expect(r.errors[0].message).to.include('(HTTP 403 Forbidden)')
   })
 
-  it('a URL that is not http(s), or an unreadable token file: one "failed" line, no request', async () => {
+  it('a URL that is not http(s), an unreadable or empty token file: one "failed" line, no request', async () => {
     const r1 = await collectPrometheus(opts('prometheus.monitoring:9090'))
     expect(r1.errors.map((e) => e.message)).to.deep.equal(['--prometheus-url "prometheus.monitoring:9090" is not an http:// or https:// URL'])
     const f = await fake(okAnswer)
     const missing = join(dir, 'no-such-token')
     const r2 = await collectPrometheus(opts(f.url, {bearerTokenFile: missing}))
     expect(r2.errors.map((e) => e.message)).to.deep.equal([`cannot read --prometheus-bearer-token-file ${missing}: ENOENT`])
+    const empty = join(dir, 'empty-token')
+    writeFileSync(empty, '\n')
+    const r3 = await collectPrometheus(opts(f.url, {bearerTokenFile: empty}))
+    expect(r3.errors.map((e) => e.message)).to.deep.equal([`--prometheus-bearer-token-file ${empty} is empty`])
     expect(f.requests).to.have.length(0)
   })
 
