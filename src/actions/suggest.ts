@@ -105,5 +105,9 @@ export async function runSuggest(o: SuggestOptions, io: Io): Promise<number> {
   if (o.set) io.stdout(setFlags(plan.items.map((i) => ({path: i.writePath, value: i.value})), {version: current.source === 'helm-release' ? current.version : undefined}))
   if (!o.diff && !o.set && !o.merge && !o.output) io.stdout(overlayText)
   for (const b of plan.blocked) io.stderr(`ciltune: blocked: ${b.writePath}=${JSON.stringify(b.value)}: ${b.blockedBy.join('; ')}\n`)
+  for (const i of plan.items) {
+    const unknown = i.prerequisites.filter((p) => p.result.status === 'unknown')
+    if (unknown.length > 0) io.stderr(`ciltune: unverified: ${i.writePath}=${JSON.stringify(i.value)} needs ${unknown.map((p) => `${p.describe} (${p.result.detail})`).join('; ')}; check before rolling out\n`)
+  }
   return code
 }

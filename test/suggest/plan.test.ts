@@ -53,6 +53,14 @@ describe('suggest: prerequisites and overlay', () => {
     expect(text).to.contain('also suggested: bpf.hostLegacyRouting')
   })
 
+  it('a prerequisite the evidence cannot show (no kernel versions) is "could not verify", not blocking', () => {
+    const s = cluster([ciliumAgent('a', 'n1', {kpr: true, masq: 'BPF', host: 'BPF'})], [node('n1', {kernel: undefined})])
+    const p = plan(s, [netkit])
+    expect(p.items.map((i) => i.writePath)).to.deep.equal(['bpf.datapathMode'])
+    expect(p.items[0].prerequisites.find((x) => x.id === 'kernel>=6.8')!.result.status).to.equal('unknown')
+    expect(renderOverlay(p)).to.contain('could not verify (node kernel versions not in the evidence)')
+  })
+
   it('a node with an old kernel blocks netkit and is named', () => {
     const s = cluster([ciliumAgent('cilium-a', 'n1', {kpr: true, masq: 'BPF', host: 'BPF'})], [node('n1'), node('old', {kernel: '6.1.0-26-cloud-amd64'})])
     const p = plan(s, [netkit])
