@@ -65,7 +65,18 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string})
   } catch (error) {
     throw new InputError(`cluster ${server}: ${(error as Error).message.split('\n')[0]}`)
   }
-  const exec = new k8s.Exec(kc)
+  const [{WebSocketHandler}, {WebSocket}] = await Promise.all([
+    import('@kubernetes/client-node/dist/web-socket-handler.js'), import('ws'),
+  ])
+  /** client-node's exec, with a socket factory so a timed-out exec can be torn down even mid-handshake. */
+  function execClient(timeoutMs: number, hold: (ws: InstanceType<typeof WebSocket>) => void) {
+    const factory = (uri: string, protocols: string[], o: object) => {
+      const ws = new WebSocket(uri, protocols, {...o, handshakeTimeout: timeoutMs})
+      hold(ws)
+      return ws
+    }
+    return new k8s.Exec(kc, new WebSocketHandler(kc, factory as never))
+  }
 
   function get(path: string, timeoutMs: number): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -95,19 +106,19 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string})
     const out = collector()
     const err = collector()
     let status: V1StatusLike | undefined
-    let socket: {close(): void, terminate?: () => void, on?: (e: string, f: (...a: unknown[]) => void) => void} | undefined
+    let socket: {terminate(): void} | undefined
     let timedOut = false
+    const exec = execClient(timeoutMs, (ws) => (socket = ws))
     return new Promise<ExecOutput>((resolve, reject) => {
       const timer = setTimeout(() => {
         timedOut = true
-        socket?.terminate?.()
+        socket?.terminate() // also aborts a handshake still in progress, so nothing is left open
         reject(new KubeFailure('timeout', `${what}: no answer within ${Math.round(timeoutMs / 1000)}s`))
       }, timeoutMs)
       exec.exec(namespace, pod, container, argv, out.stream, err.stream, null, false, (s) => {
         status = s as V1StatusLike
       }).then((ws) => {
-        socket = ws as unknown as typeof socket
-        if (timedOut) return void socket?.terminate?.()
+        if (timedOut) return void ws.terminate()
         ws.on('close', (code: number) => {
           clearTimeout(timer)
           if (timedOut) return

@@ -1,9 +1,10 @@
 /*
  * Faults the simulator injects for one agent pod: its exec, log and proxy requests
- * never answer (timeout), are refused (403), fail (500) or lose the connection (drop).
+ * never answer (timeout: the exec stream opens and stays silent; stall: not even the
+ * upgrade is answered), are refused (403), fail (500) or lose the connection (drop).
  */
 
-export type FaultKind = 'timeout' | 'forbidden' | 'error500' | 'drop'
+export type FaultKind = 'timeout' | 'stall' | 'forbidden' | 'error500' | 'drop'
 
 export interface SimFaults {
   /** pod name → fault on every exec/log/proxy request for that pod */

@@ -40,6 +40,8 @@ export interface SimCluster {
   namespace: string
   agents: Array<{pod: string, node: string}>
   requests: RecordedRequest[]
+  /** requests held unanswered (timeout/stall faults) whose client has not gone away */
+  heldOpen(): number
   writeKubeconfig(dir: string): string
   stop(): Promise<void>
 }
@@ -128,7 +130,7 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
     if (r.sub === undefined) return json(200, obj)
     if (r.resource !== 'pods') return notFound(r.sub)
     const fault = agentFault(podName)
-    if (fault === 'timeout') return 'hold'
+    if (fault === 'timeout' || fault === 'stall') return 'hold'
     if (fault === 'drop') return 'drop'
     if (fault) return faultResponse(fault, `pods "${podName}" ${r.sub}`)
     const agent = agentsByPod.get(podName)
@@ -157,7 +159,10 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
       if (!authorized(req)) return void res.writeHead(401, {'Content-Type': 'application/json'}).end(statusBody(401, 'Unauthorized', 'Unauthorized'))
       if (req.method !== 'GET') return void res.writeHead(405, {'Content-Type': 'application/json'}).end(statusBody(405, 'MethodNotAllowed', `the simulator is read-only: ${req.method} is not served`))
       const reply = rest(u, String(req.headers.host ?? ''))
-      if (reply === 'hold') return void held.add(res)
+      if (reply === 'hold') {
+        held.add(res)
+        return void res.on('close', () => held.delete(res))
+      }
       if (reply === 'drop') return void req.socket.destroy()
       res.writeHead(reply.code, {'Content-Type': reply.type ?? 'application/json'}).end(reply.body)
     }, latency)
@@ -181,6 +186,13 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
       if (!pod) return refuseUpgrade(socket, 404, 'Not Found', statusBody(404, 'NotFound', `pods "${r.name}" not found`))
       const fault = agentFault(r.name)
       if (fault === 'drop') return void socket.destroy()
+      if (fault === 'stall') {
+        held.add(socket)
+        // http sockets are half-open: the client's FIN shows as 'end', which we answer by closing
+        socket.on('end', () => socket.destroy())
+        socket.on('close', () => held.delete(socket))
+        return void socket.resume()
+      }
       if (fault === 'forbidden' || fault === 'error500') {
         const f = faultResponse(fault, `pods "${r.name}" exec`)
         return refuseUpgrade(socket, f.code, fault === 'forbidden' ? 'Forbidden' : 'Internal Server Error', f.body)
@@ -207,6 +219,7 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
     namespace: world.namespace,
     agents: world.agents.map((a) => ({pod: a.pod, node: a.node})),
     requests,
+    heldOpen: () => held.size,
     writeKubeconfig: (dir: string) => writeKubeconfig(dir, url, opts.token),
     stop: async () => {
       for (const ws of sockets) ws.terminate()

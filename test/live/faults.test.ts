@@ -54,6 +54,18 @@ describe('live collection with faulty agents', function () {
     expect(execs(s.faulty.timeout)).to.equal(1) // nor is a timeout
   })
 
+  it('an exec whose upgrade is never answered times out and leaves no connection open', async () => {
+    const probe = await runSim({scenarioDir: HEALTHY})
+    const victim = probe.sim.agents[0].pod
+    await probe.stop()
+    run = await runSim({scenarioDir: HEALTHY, faults: {agents: {[victim]: 'stall'}}})
+    const c = await collectLive(run.live({timeoutMs: 1000}))
+    expect(c.agentErrors[victim].map((e) => e.kind)).to.deep.equal(['timeout'])
+    expect(Object.keys(c.agentErrors)).to.deep.equal([victim])
+    await new Promise((r) => setTimeout(r, 100))
+    expect(run.sim.heldOpen()).to.equal(0)
+  })
+
   it('doctor still reports, names the unreadable agents, counts their checks not evaluated, and fails the run', async () => {
     const s = await faultySim()
     run = s.run
