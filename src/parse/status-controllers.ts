@@ -1,5 +1,6 @@
 import type {ControllerRow, SourceRef} from '../snapshot/schema.js'
 import {safeInt} from './status-values.js'
+import {intern} from './text.js'
 
 const HEADER = /^\s*Name\s+Last success\s+Last error\s+Count\s+Message\s*$/
 // Names hold spaces, parentheses and slashes ("sync-to-k8s-ciliumendpoint (1178)",
@@ -28,10 +29,10 @@ export function controllerRow(raw: string, src: SourceRef): ControllerRow | unde
   if (!m || !name) return undefined
   return {
     name,
-    lastSuccess: m[1],
-    lastError: m[2],
+    lastSuccess: intern(m[1]),
+    lastError: intern(m[2]),
     failureCount: safeInt(m[3]) ?? 0,
-    message: raw.slice(m.index + m[0].length).trim(),
+    message: intern(raw.slice(m.index + m[0].length).trim()),
     src,
   }
 }

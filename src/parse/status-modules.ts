@@ -1,5 +1,6 @@
 import type {ModuleHealth, SourceRef} from '../snapshot/schema.js'
 import {safeInt} from './status-values.js'
+import {intern} from './text.js'
 
 /** "Stopped(a) Degraded(b) OK(c)" (1.16+) or with " Unknown(d)" (1.15). */
 export function modulesSummary(value: string): {stopped: number, degraded: number, ok: number, unknown?: number} | undefined {
@@ -13,7 +14,8 @@ export function modulesSummary(value: string): {stopped: number, degraded: numbe
   return out
 }
 
-const CONNECTOR = /[├└]──/
+const BRANCH = '├──'
+const LAST = '└──'
 // unanchored searches and lastIndexOf instead of lazy groups: linear on long padding
 const LEVEL = /\[(OK|DEGRADED|STOPPED)\]/
 const AGE_COUNT = /^\(([^,()]+),\s*x(\d+)\)$/
@@ -23,9 +25,27 @@ function ageCount(rest: string): {message: string, age: string, count: number} {
   const t = rest.trimEnd()
   const i = t.lastIndexOf('(')
   const m = i >= 0 ? AGE_COUNT.exec(t.slice(i)) : null
-  if (!m) return {message: t.trim(), age: '', count: 0}
-  return {message: t.slice(0, i).trim(), age: m[1].trim(), count: safeInt(m[2]) ?? 0}
+  if (!m) return {message: intern(t.trim()), age: '', count: 0}
+  return {message: intern(t.slice(0, i).trim()), age: intern(m[1].trim()), count: safeInt(m[2]) ?? 0}
 }
+
+/** Where the first "├──" or "└──" starts, or -1. */
+function connectorAt(raw: string): number {
+  const b = raw.indexOf(BRANCH)
+  const l = raw.indexOf(LAST)
+  return b < 0 ? l : l < 0 ? b : Math.min(b, l)
+}
+
+/** Only "│" and spaces in raw[from, to): the tree's indentation. */
+function isIndent(raw: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = raw.charCodeAt(i)
+    if (c !== 0x20 && c !== 0x2502) return false
+  }
+  return true
+}
+
+const LEVELS = {OK: 'OK', DEGRADED: 'DEGRADED', STOPPED: 'STOPPED'} as const
 
 /**
  * The verbose Modules Health tree. Its left margin differs per version: column 0 (1.15),
@@ -38,16 +58,36 @@ export class ModulesTreeParser {
   treeSeen = false
   private rootCol: number | undefined
   private stack: string[] = []
+  // dots[d]: the path of stack[0..d-1] followed by ".", or "" when empty; shared by siblings, so a leaf's
+  // path is one concatenation instead of a join of its whole ancestry
+  private dots: Array<string | undefined> = []
 
   root(name: string, col: number): void {
     this.rootCol = col
     this.stack = [name.trim()]
+    this.dots = []
     this.treeSeen = true
   }
 
+  private set(depth: number, name: string): void {
+    this.stack[depth] = name
+    if (this.dots.length > depth + 1) this.dots.length = depth + 1
+  }
+
+  private prefix(depth: number): string {
+    if (depth === 0) return ''
+    const known = this.dots[depth]
+    if (known !== undefined) return known
+    const parent = this.prefix(depth - 1)
+    const seg = this.stack[depth - 1]
+    const v = seg === undefined || seg === '' ? parent : parent + seg + '.'
+    this.dots[depth] = v
+    return v
+  }
+
   line(raw: string, src: SourceRef): boolean {
-    const conn = CONNECTOR.exec(raw)
-    if (!conn) {
+    const at = connectorAt(raw)
+    if (at < 0) {
       // a root line: one bare word at the margin, before any connector line
       const t = raw.trim()
       if (this.rootCol === undefined && /^[\w.-]+$/.test(t)) {
@@ -56,31 +96,34 @@ export class ModulesTreeParser {
       }
       return false
     }
-    const at = conn.index
     if (this.rootCol === undefined || this.rootCol > at) {
       // fragment without a root: assume the first tree character sits on the root's column
       this.rootCol = raw.length - raw.trimStart().length
       this.stack = []
+      this.dots = []
     }
-    const prefix = raw.slice(this.rootCol, at)
-    if (!/^[│ ]*$/.test(prefix)) return false
+    if (!isIndent(raw, this.rootCol, at)) return false
     this.treeSeen = true
-    const depth = Math.round(prefix.length / 4) + 1
-    const content = raw.slice(at + conn[0].length).trim()
-    this.stack.length = Math.min(this.stack.length, depth)
+    const depth = Math.round((at - this.rootCol) / 4) + 1
+    const content = raw.slice(at + 3).trim()
+    if (this.stack.length > depth) {
+      this.stack.length = depth
+      if (this.dots.length > depth + 1) this.dots.length = depth + 1
+    }
     const lv = LEVEL.exec(content)
     if (!lv) {
-      this.stack[depth] = content
+      this.set(depth, content)
       return true
     }
     const name = content.slice(0, lv.index).trim()
     const ac = ageCount(content.slice(lv.index + lv[0].length))
-    const path = [...this.stack.slice(0, depth), name].filter((p) => p !== undefined && p !== '').join('.')
-    this.stack[depth] = name
+    const prefix = this.prefix(depth)
+    const path = name === '' ? prefix.slice(0, -1) : prefix + name
+    this.set(depth, name)
     this.modules.push({
       path,
       name,
-      level: lv[1] as ModuleHealth['level'],
+      level: LEVELS[lv[1] as keyof typeof LEVELS],
       ...ac,
       src,
     })

@@ -74,11 +74,14 @@ function parseInto(out: AgentStatus, text: string, file: string): void {
   for (let i = 0; i < lines.length; i++) {
     const no = i + 1
     const raw = prefix ? lines[i].replace(prefix, '') : lines[i]
-    if (raw.trim() === '') continue
+    // splitLines trims line ends (and a CI prefix is only removed before a letter), so blank means empty
+    if (raw === '') continue
     const s = at(no, raw)
 
-    const lm = /^\S/.test(raw) ? LABEL_LINE.exec(raw) : null
-    if (lm && LABELS.has(lm[1])) {
+    // a label ends at the first colon (LABEL_LINE's name cannot hold one): look it up before running the regex
+    const colon = raw.indexOf(':')
+    const lm = colon > 0 && LABELS.has(raw.slice(0, colon)) ? LABEL_LINE.exec(raw) : null
+    if (lm) {
       const label = lm[1]
       const value = (lm[2] ?? '').trim()
       if (VERBOSE_LABELS.has(label)) out.verbose = true

@@ -5,12 +5,15 @@ import type {AgentStatus, SourceRef} from '../snapshot/schema.js'
  * `-o json` (ipam.status, cilium.msg), so status-json.ts reuses them.
  */
 
+const DIGITS = /^\d+$/
+
 /**
  * Integer from digits, clamped to the safe range: IPv6 pools print totals like
  * 18446744073709551614, which a zod `.int()` would reject.
  */
 export function safeInt(s: string | undefined): number | undefined {
   if (s === undefined) return undefined
+  if (s.length < 16 && DIGITS.test(s)) return Number(s) // the common case: a regex group of digits, always safe
   const t = s.trim().replace(/,/g, '')
   if (!/^\d+$/.test(t)) return undefined
   const n = Number(t)
