@@ -1,7 +1,7 @@
 /*
  * The values the cluster runs with now. Preference: the Helm release (exact user values and the chart's
- * defaults), else cilium-config translated back to Helm paths (only the keys the mapping knows),
- * else a values file the operator gives. Which one was used is always stated.
+ * defaults), else a values file the operator gives with --values, else cilium-config translated back to
+ * Helm paths (only the keys the mapping knows). Which one was used is always stated.
  */
 import {readFileSync} from 'node:fs'
 import {parse} from 'yaml'
@@ -59,16 +59,18 @@ function nonEmpty(v: Record<string, unknown> | undefined): Record<string, unknow
 export function currentValues(snapshot: Snapshot, opts: {valuesFile?: string, chartDefaults?: Record<string, unknown>} = {}): CurrentValues {
   const helm = snapshot.cluster.helm
   const agentVersion = clusterVersion(snapshot)
-  if (helm && !opts.valuesFile) {
+  if (helm) {
+    // The release is what Helm will merge with on --reuse-values, so it wins over a values file.
     return {
       source: 'helm-release',
-      description: `Helm release ${helm.source}${helm.revision !== undefined ? ` revision ${helm.revision}` : ''}${helm.chartVersion ? ` (chart ${helm.chartVersion})` : ''}`,
+      description: `Helm release ${helm.source}${helm.revision !== undefined ? ` revision ${helm.revision}` : ''}${helm.chartVersion ? ` (chart ${helm.chartVersion})` : ''}${opts.valuesFile ? `; --values ${opts.valuesFile} not used` : ''}`,
       user: helm.values,
       chartDefaults: nonEmpty(helm.chartDefaults) ?? opts.chartDefaults,
       version: helm.chartVersion ?? agentVersion,
     }
   }
   if (opts.valuesFile) {
+    // A complete values file beats the partial picture cilium-config gives (only keys with a known Helm value).
     return {
       source: 'values-file',
       description: `values file ${opts.valuesFile}`,

@@ -117,3 +117,28 @@ describe('suggest: prerequisites and overlay', () => {
     expect(p.alreadySet.map((a) => a.writePath)).to.deep.equal(['bpf.hostLegacyRouting'])
   })
 })
+
+describe('suggest: current values', () => {
+  it('Helm release first (user values and chart defaults), then --values, then cilium-config', async () => {
+    const {mkdtempSync, rmSync, writeFileSync} = await import('node:fs')
+    const {tmpdir} = await import('node:os')
+    const {join} = await import('node:path')
+    const dir = mkdtempSync(join(tmpdir(), 'ciltune-values-'))
+    try {
+      const file = join(dir, 'values.yaml')
+      writeFileSync(file, '# mine\nbpf:\n  lbMapMax: 131072\n')
+      const helm = {source: 'secret/sh.helm.release.v1.cilium.v4', chartVersion: '1.18.4', revision: 4, values: {bpf: {lbMapMax: 65536}}, chartDefaults: {bpf: {lbMapMax: 65536, masquerade: false}}}
+      const withHelm = cluster([ciliumAgent('a', 'n1')], [node('n1')], {'bpf-lb-map-max': '32768'}, {helm})
+      const a = currentValues(withHelm, {valuesFile: file})
+      expect(a).to.deep.include({source: 'helm-release', version: '1.18.4', user: {bpf: {lbMapMax: 65536}}})
+      expect(a.chartDefaults).to.deep.equal({bpf: {lbMapMax: 65536, masquerade: false}})
+      const noHelm = cluster([ciliumAgent('a', 'n1')], [node('n1')], {'bpf-lb-map-max': '32768', 'enable-ipv4-egress-gateway': 'true'})
+      expect(currentValues(noHelm, {valuesFile: file})).to.deep.include({source: 'values-file', user: {bpf: {lbMapMax: 131072}}})
+      const fromConfig = currentValues(noHelm)
+      expect(fromConfig.user).to.deep.include({bpf: {lbMapMax: 32768}})
+      expect(fromConfig.source).to.equal('cilium-config')
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+})
