@@ -87,7 +87,7 @@ export default {
 
     const order: Record<Severity, number> = {critical: 3, high: 2, medium: 1, info: 0}
     problems.sort((x, y) => order[y.severity] - order[x.severity] || x.seen.key.localeCompare(y.seen.key))
-    if (problems.length <= 10) {
+    if (problems.length <= 3) {
       return problems.map((p): CheckResult => ({
         severity: p.severity,
         message: p.text,
@@ -96,15 +96,20 @@ export default {
         helm: [],
       }))
     }
-    // Many empty frontends: one finding, or the report drowns.
-    const agentsAll = [...new Set(problems.flatMap((p) => p.bad))]
-    const worst = problems[0].severity
-    return [{
-      severity: order[worst] >= order.medium ? 'high' : worst,
-      message: `${problems.length} service frontends have no active backends: ${nameList(problems.map((p) => p.seen.key), 8)}`,
-      agents: agentsAll,
-      evidence: capEvidence(distinctEvidence(problems.flatMap((p) => p.seen.evidence.slice(0, 1)))),
-      helm: [],
-    }]
+    // Several empty frontends: one finding per severity, each frontend named, or the report drowns.
+    const out: CheckResult[] = []
+    for (const severity of ['high', 'medium', 'info'] as const) {
+      const group = problems.filter((p) => p.severity === severity)
+      if (group.length === 0) continue
+      out.push({
+        // ten or more empty frontends on one agent is a systemic problem, not a stray Service
+        severity: severity === 'medium' && group.length >= 10 ? 'high' : severity,
+        message: `${group.length} service frontends have no active backends: ${group.slice(0, 10).map((p) => p.text).join('; ')}${group.length > 10 ? `; and ${group.length - 10} more` : ''}`,
+        agents: [...new Set(group.flatMap((p) => p.bad))],
+        evidence: capEvidence(distinctEvidence(group.flatMap((p) => p.seen.evidence.slice(0, 1))), 10),
+        helm: [],
+      })
+    }
+    return out
   },
 } satisfies Rule
