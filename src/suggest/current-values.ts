@@ -75,8 +75,8 @@ export function currentValues(snapshot: Snapshot, opts: {valuesFile?: string, ch
       source: 'values-file',
       description: `values file ${opts.valuesFile}`,
       user: readValuesFile(opts.valuesFile),
-      chartDefaults: opts.chartDefaults ?? nonEmpty(helm?.chartDefaults),
-      version: helm?.chartVersion ?? agentVersion,
+      chartDefaults: opts.chartDefaults,
+      version: agentVersion,
     }
   }
   if (snapshot.cluster.config) {
