@@ -42,7 +42,8 @@ export function readValuesFile(path: string): Record<string, unknown> {
   }
   let doc: unknown
   try {
-    doc = parse(text)
+    // `helm get values` output starts with a "USER-SUPPLIED VALUES:" line that is not part of the values.
+    doc = parse(text.replace(/^USER-SUPPLIED VALUES:[^\n]*\n/, ''))
   } catch (error) {
     throw new InputError(`--values ${path}: not YAML (${(error as Error).message.split('\n')[0]})`)
   }

@@ -134,6 +134,8 @@ describe('suggest: current values', () => {
       expect(a.chartDefaults).to.deep.equal({bpf: {lbMapMax: 65536, masquerade: false}})
       const noHelm = cluster([ciliumAgent('a', 'n1')], [node('n1')], {'bpf-lb-map-max': '32768', 'enable-ipv4-egress-gateway': 'true'})
       expect(currentValues(noHelm, {valuesFile: file})).to.deep.include({source: 'values-file', user: {bpf: {lbMapMax: 131072}}})
+      writeFileSync(file, 'USER-SUPPLIED VALUES:\nbpf:\n  lbMapMax: 131072\n') // `helm get values` output
+      expect(currentValues(noHelm, {valuesFile: file}).user).to.deep.equal({bpf: {lbMapMax: 131072}})
       const fromConfig = currentValues(noHelm)
       expect(fromConfig.user).to.deep.include({bpf: {lbMapMax: 32768}})
       expect(fromConfig.source).to.equal('cilium-config')
