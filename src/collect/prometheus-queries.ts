@@ -50,7 +50,7 @@ export const FAMILIES: FamilyQuery[] = [
   {family: 'cilium_node_health_connectivity_status', by: ['type', 'status'], only: {selector: 'status!="reachable"', filter: '> 0'}, why: 'peers per reachability status, 1.17+ (R-AGT-05)'},
   {family: 'cilium_endpoint_regenerations_total', by: ['outcome'], only: {selector: 'outcome="fail"', filter: '> 0'}, trend: {top: 3, min: 1, where: (l) => l.outcome === 'fail'}, why: 'endpoint regeneration failures'},
   {family: 'cilium_endpoint_state', by: ['endpoint_state'], only: {selector: 'endpoint_state!="ready"', filter: '> 0'}, why: 'endpoints stuck not-ready / waiting-for-identity'},
-  {family: 'cilium_k8s_client_api_calls_total', by: ['return_code'], sumOver: ['host', 'method'], only: {selector: 'return_code!~"2.."', filter: '> 0'}, trend: {top: 3, min: 1, where: (l) => ERROR_CODE.test(l.return_code ?? '')}, why: 'API server errors and throttling (429, 5xx)'},
+  {family: 'cilium_k8s_client_api_calls_total', by: ['return_code'], sumOver: ['host', 'method'], only: {selector: 'return_code=~"429|5.."', filter: '> 0'}, trend: {top: 3, min: 1, where: (l) => ERROR_CODE.test(l.return_code ?? '')}, why: 'API server errors and throttling (429, 5xx)'},
   {family: 'cilium_identity', by: ['type'], top: 1, why: 'identities allocated, a cluster-wide count: the highest agent is enough'},
   {family: 'cilium_ip_addresses', by: ['family'], why: 'IPAM use per node (with cilium_ipam_capacity)'},
   {family: 'cilium_ipam_capacity', by: ['family'], why: 'IPAM pool size per node'},
