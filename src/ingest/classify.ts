@@ -12,8 +12,12 @@ const HEAD = 16_384
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g
 
-/** Status text: at least two of the labels every `cilium status` prints, at line starts. */
-const STATUS_LABELS = /^(KVStore|Kubernetes|KubeProxyReplacement|Cilium|NodeMonitor|Cilium health daemon|IPAM|Controller Status|Proxy Status|Cluster health|Host Routing|Routing|Masquerading|BPF Maps|Modules Health):\s/gm
+/**
+ * Status text: "Cilium:" and at least one other of the labels every `cilium status` prints, at line starts.
+ * Two searches that stop at their first hit, rather than collecting every label of a 16 KB head.
+ */
+const CILIUM_LABEL = /^Cilium:\s/m
+const OTHER_STATUS_LABEL = /^(KVStore|Kubernetes|KubeProxyReplacement|NodeMonitor|Cilium health daemon|IPAM|Controller Status|Proxy Status|Cluster health|Host Routing|Routing|Masquerading|BPF Maps|Modules Health):\s/m
 
 function jsonKind(head: string, text: string): EvidenceKind | undefined {
   let doc: unknown
@@ -48,14 +52,14 @@ export function kubeKind(text: string): string | undefined {
  * a status dump saved as `x.out` is still a status dump.
  */
 export function classify(text: string): EvidenceKind | undefined {
-  const head = text.slice(0, HEAD).replace(ANSI, '')
+  const cut = text.slice(0, HEAD)
+  const head = cut.includes('\x1b') ? cut.replace(ANSI, '') : cut
   const trimmed = head.trimStart()
   if (trimmed.startsWith('{')) {
     const k = jsonKind(head, text)
     if (k) return k
   }
-  const statusLabels = new Set([...head.matchAll(STATUS_LABELS)].map((m) => m[1]))
-  if (statusLabels.has('Cilium') && statusLabels.size >= 2 && !/^\s*Cluster Pods:/m.test(head)) return 'status-text'
+  if (CILIUM_LABEL.test(head) && OTHER_STATUS_LABEL.test(head) && !/^\s*Cluster Pods:/m.test(head)) return 'status-text'
   if (/^\s*(DaemonSet|Deployment)\s+cilium(-operator)?\s+Desired:/m.test(head) || (/^\s*Cluster Pods:\s/m.test(head) && /Image versions/.test(head))) return 'cli-status'
   if (looksLikeServiceList(head)) return 'service-list'
   if (looksLikeMapList(head)) return 'map-list'
