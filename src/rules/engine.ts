@@ -2,7 +2,7 @@ import {readdirSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import type {Snapshot} from '../snapshot/schema.js'
-import {clusterVersion, has, versionSatisfies} from './helpers.js'
+import {clusterVersion, has, versionSatisfies, withMetricIndex} from './helpers.js'
 import type {Finding, Rule, RuleContext, RuleOutcome} from './types.js'
 import {SEVERITY_ORDER} from './types.js'
 
@@ -84,11 +84,13 @@ export function runRules(rules: Rule[], snapshot: Snapshot): RunResult {
   const version = clusterVersion(snapshot)
   const findings: Finding[] = []
   const outcomes: RuleOutcome[] = []
-  for (const rule of rules) {
-    const r = runRule(rule, snapshot, version)
-    findings.push(...r.findings)
-    outcomes.push(r.outcome)
-  }
+  withMetricIndex(snapshot, () => {
+    for (const rule of rules) {
+      const r = runRule(rule, snapshot, version)
+      findings.push(...r.findings)
+      outcomes.push(r.outcome)
+    }
+  })
   findings.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || a.id.localeCompare(b.id))
   return {findings, outcomes}
 }
