@@ -120,11 +120,14 @@ export class ModulesTreeParser {
     const prefix = this.prefix(depth)
     const path = name === '' ? prefix.slice(0, -1) : prefix + name
     this.set(depth, name)
+    // spelled out rather than spread: a literal with fixed keys keeps its fields inside the object
     this.modules.push({
       path,
       name,
       level: LEVELS[lv[1] as keyof typeof LEVELS],
-      ...ac,
+      message: ac.message,
+      age: ac.age,
+      count: ac.count,
       src,
     })
     return true
