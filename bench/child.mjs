@@ -2,6 +2,7 @@
 import {execute} from '@oclif/core'
 
 process.on('exit', () => {
-  process.stderr.write(`\n__BENCH_MAX_RSS_KB=${process.resourceUsage().maxRSS}\n`)
+  const u = process.resourceUsage()
+  process.stderr.write(`\n__BENCH_MAX_RSS_KB=${u.maxRSS}\n__BENCH_CPU_US=${u.userCPUTime + u.systemCPUTime}\n`)
 })
 await execute({dir: new URL('../bin/run.js', import.meta.url).href, args: process.argv.slice(2)})

@@ -1,7 +1,8 @@
 import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 
-export interface CliRun {ms: number, maxRssMb: number, code: number | null, stdout: string, stderr: string}
+/** cpuMs: user + system CPU of the CLI process; on a busy machine it says more than the wall clock. */
+export interface CliRun {ms: number, cpuMs: number, maxRssMb: number, code: number | null, stdout: string, stderr: string}
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url))
 
@@ -18,7 +19,11 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
     p.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6
       const rss = /__BENCH_MAX_RSS_KB=(\d+)/.exec(stderr)
-      resolve({ms, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, code, stdout, stderr: stderr.replace(/\n__BENCH_MAX_RSS_KB=\d+\n/, '')})
+      const cpu = /__BENCH_CPU_US=(\d+)/.exec(stderr)
+      resolve({
+        ms, cpuMs: cpu ? Number(cpu[1]) / 1000 : NaN, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN, code, stdout,
+        stderr: stderr.replace(/\n__BENCH_MAX_RSS_KB=\d+\n(__BENCH_CPU_US=\d+\n)?/, ''),
+      })
     })
   })
 }

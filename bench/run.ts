@@ -1,6 +1,6 @@
 /* Benchmarks: `npm run bench`. Prints figures; asserts nothing (speed is measured here, never in tests). */
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import os, {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseStatusText} from '../src/parse/status-text.js'
@@ -28,6 +28,7 @@ async function doctorFrom(agents: number): Promise<void> {
     if (r.code !== 0) throw new Error(`doctor exited ${r.code}: ${r.stderr.trim()}`)
     const report = JSON.parse(r.stdout) as {agents: unknown[], findings: unknown[]}
     row(`doctor --from ${agents}-agent capture (wall)`, `${(r.ms / 1000).toFixed(2)} s (${report.agents.length} agents, ${report.findings.length} findings)`, 'target ≤ 3 s')
+    row(`doctor --from ${agents}-agent capture (CPU, user + system)`, `${(r.cpuMs / 1000).toFixed(2)} s`, `${os.loadavg()[0].toFixed(1)} load on ${os.availableParallelism()} cores`)
     row(`doctor --from ${agents}-agent capture (peak RSS)`, `${r.maxRssMb.toFixed(0)} MB`, 'target ≤ 300 MB')
   } finally {
     rmSync(dir, {recursive: true, force: true})
