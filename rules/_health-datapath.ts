@@ -1,5 +1,5 @@
 import type {Agent, Snapshot} from '../src/snapshot/schema.js'
-import {ev} from '../src/rules/helpers.js'
+import {ev, parseVersion} from '../src/rules/helpers.js'
 import type {Evidence} from '../src/rules/types.js'
 import {configText, helmEvidence, helmString, isTrue, nodesByKernel} from './_health-common.js'
 
@@ -75,4 +75,38 @@ export function legacyBlockers(snapshot: Snapshot, a?: Agent): Array<{why: strin
 
 export function describePrereqs(ps: Prereq[]): string {
   return ps.map((p) => `${p.label} ${p.verdict === 'unknown' ? 'unknown' : p.verdict === 'not-needed' ? 'not needed' : p.verdict === 'met' ? 'met' : 'NOT met'} (${p.detail})`).join('; ')
+}
+
+/** How much of kube-proxy replacement a mode word means: Probe/Partial enable part of it, they are not "off". */
+export function kprLevel(mode: string): 'full' | 'partial' | 'off' {
+  const m = mode.trim().toLowerCase()
+  if (m === 'true' || m === 'strict') return 'full'
+  if (m === 'probe' || m === 'partial') return 'partial'
+  return 'off'
+}
+
+/** The agent's version: its own status line first, else the cluster's. */
+export function agentVersion(a: Agent | undefined, fallback: string | undefined): string | undefined {
+  return a?.status?.cilium?.version ?? fallback
+}
+
+/**
+ * The kubeProxyReplacement value that fully enables it and that this agent's chart accepts.
+ * ≤1.13 charts take only strict|probe|partial|disabled. 1.14 and 1.15 accept both, but the old words are
+ * deprecated there (cilium#26577, cilium#27060) and on 1.15 "strict" does not switch on everything "true" does
+ * (cilium#32711), so "true" is the better advice. 1.16+ takes only true/false.
+ * Unknown version: an old mode word (Strict/Probe/Partial/Disabled) is only printed by ≤1.15 agents, where
+ * "strict" is valid; otherwise "true".
+ */
+export function kprEnableValue(version: string | undefined, mode?: string): {value: string | boolean, note: string} {
+  const v = parseVersion(version)
+  if (v) {
+    if (v[0] === 1 && v[1] <= 13) return {value: 'strict', note: `Cilium ${version} accepts strict|probe|partial|disabled, not true/false`}
+    if (v[0] === 1 && v[1] <= 15) return {value: true, note: `on ${version} strict/partial are deprecated in favour of true`}
+    return {value: true, note: `Cilium ${version} accepts only true/false`}
+  }
+  if (mode && /^(strict|probe|partial|disabled)$/i.test(mode.trim())) {
+    return {value: 'strict', note: 'agent version unknown; its mode word is only printed by ≤1.15 agents, which accept strict (use true on 1.16+)'}
+  }
+  return {value: true, note: 'agent version unknown; use strict instead on Cilium ≤1.13'}
 }

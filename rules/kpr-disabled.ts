@@ -1,12 +1,21 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
-import type {Evidence, Rule} from '../src/rules/types.js'
+import type {Agent, SourceRef} from '../src/snapshot/schema.js'
+import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
 import {agentPhrase, configText, distinctEvidence, groupBy, helmString, isTrue} from './_health-common.js'
+import {agentVersion, kprEnableValue, kprLevel} from './_health-datapath.js'
 
-/** Features that need kube-proxy replacement: if one is wanted, KPR off is more than an optimisation. */
-function dependents(snapshot: Parameters<Rule['check']>[0]['snapshot']): Array<{what: string, evidence?: Evidence}> {
-  const out: Array<{what: string, evidence?: Evidence}> = []
-  const legacy = snapshot.agents.find((a) => a.status?.routing?.host === 'Legacy')
-  if (legacy) out.push({what: 'eBPF host routing (host routing is Legacy)', evidence: ev(legacy.status!.routing!.src)})
+type Snap = Parameters<Rule['check']>[0]['snapshot']
+type Dep = {what: string, evidence?: Evidence}
+
+/**
+ * Features that need kube-proxy replacement: if one is wanted, KPR off is more than an optimisation.
+ * Host routing is read from this agent's own status only (a folder of several clusters or a mixed rollout
+ * must not lend one agent's Legacy line to another); cilium-config keys are cluster-wide.
+ */
+function dependents(snapshot: Snap, a?: Agent): Dep[] {
+  const out: Dep[] = []
+  const routing = a?.status?.routing
+  if (routing?.host === 'Legacy') out.push({what: 'eBPF host routing (host routing is Legacy)', evidence: ev(routing.src)})
   for (const [key, what] of [
     ['datapath-mode', 'netkit'],
     ['enable-ipv4-big-tcp', 'IPv4 BIG TCP'],
@@ -23,59 +32,109 @@ function dependents(snapshot: Parameters<Rule['check']>[0]['snapshot']): Array<{
   return out
 }
 
+// 1.14/1.15 agents warn at start-up when the flag still carries an old word (removed in 1.16).
+const DEPRECATED = /Deprecated value for --kube-proxy-replacement:\s*"?([a-z]+)/i
+
+function deprecationFindings(snapshot: Snap): CheckResult[] {
+  const hits: Array<{agent: string, word: string, src: SourceRef}> = []
+  for (const a of snapshot.agents) {
+    for (const l of a.logs) {
+      for (const e of l.entries) {
+        const m = DEPRECATED.exec(e.msg) ?? DEPRECATED.exec(e.src.text)
+        if (m) hits.push({agent: a.name, word: m[1].toLowerCase(), src: e.src})
+      }
+    }
+  }
+  return [...groupBy(hits, (h) => h.word)].map(([word, list]) => {
+    const names = [...new Set(list.map((h) => h.agent))]
+    const strict = word === 'strict'
+    return {
+      severity: 'info' as const,
+      message: `The agent warns that kube-proxy-replacement "${word}" is deprecated on ${agentPhrase(names)}; 1.16+ accepts only true/false and will refuse it after an upgrade`,
+      agents: names,
+      evidence: capEvidence(distinctEvidence(list.map((h) => ev(h.src)))),
+      helm: strict
+        ? [{path: 'kubeProxyReplacement', value: true, reason: '"strict" is deprecated since 1.14 and removed in 1.16; true is its replacement (and on 1.15 enables features strict does not)', cost: 'agents restart'}]
+        : [],
+      fix: strict
+        ? 'Set kubeProxyReplacement: true before upgrading to 1.16.'
+        : `Before upgrading to 1.16 replace "${word}" with true (full replacement) or false plus the individual features you rely on (nodePort.enabled, hostPort.enabled, externalIPs.enabled, socketLB.enabled).`,
+    }
+  })
+}
+
 export default {
   meta: {
     id: 'kpr-disabled',
     title: 'kube-proxy replacement disabled',
     severity: 'medium',
     versions: '*',
-    needs: [['status'], ['config'], ['helm']],
+    needs: [['status'], ['config'], ['helm'], ['logs']],
     catalog: ['R-DP-01'],
-    description: 'KubeProxyReplacement: False/Disabled (or Partial/Probe on old agents) in status, else cilium-config kube-proxy-replacement false/absent, else Helm kubeProxyReplacement. Info by itself; medium when a configured feature needs it (eBPF host routing, netkit, BIG TCP, egress gateway, bandwidth manager).',
+    description: 'KubeProxyReplacement: False/Disabled (or Partial/Probe on old agents) in status, else cilium-config kube-proxy-replacement false/absent, else Helm kubeProxyReplacement. Info by itself; medium when a configured feature needs it (eBPF host routing on that agent, netkit, BIG TCP, egress gateway, bandwidth manager). Probe/Partial are reported as "not fully enabled" (info). The suggested value is the one the agent version accepts (≤1.13 strict, 1.14+ true). Also an info finding for the 1.14/1.15 start-up warning "Deprecated value for --kube-proxy-replacement".',
     why: 'With kube-proxy, service traffic goes through iptables/IPVS; KPR=true does load-balancing in eBPF (socket-LB, NodePort, HostPort) and is the prerequisite for eBPF host routing, netkit, BIG TCP, bandwidth manager and egress gateway.',
-    fix: 'kubeProxyReplacement: true with k8sServiceHost/k8sServicePort (or k8s.apiServerURLs on 1.18+), then remove the kube-proxy DaemonSet and flush its iptables rules.',
+    fix: 'kubeProxyReplacement: true (strict on ≤1.13) with k8sServiceHost/k8sServicePort (or k8s.apiServerURLs on 1.18+), then remove the kube-proxy DaemonSet and flush its iptables rules.',
     sources: [
       'daemon/cmd/kube_proxy_replacement.go, https://github.com/cilium/cilium',
       'Documentation/operations/performance/tuning.rst',
       'Helm chart values (kubeProxyReplacement default "false")',
+      'https://github.com/cilium/cilium/pull/26577 (docs: --kube-proxy-replacement becomes boolean in 1.14, strict/partial deprecated)',
+      'https://github.com/cilium/cilium/issues/27060 (partial and strict deprecated for Helm installs)',
+      'https://github.com/cilium/cilium/issues/32711 (1.15: strict does not enable what true enables)',
     ],
   },
   check(ctx) {
     const s = ctx.snapshot
+    const deprecated = deprecationFindings(s)
     const withKpr = agentsWith(s, 'status').filter((a) => a.status.kubeProxyReplacement)
-    const off: Array<{agents: string[], mode: string, evidence: Evidence[]}> = []
+    const off: Array<{agents: string[], mode: string, evidence: Evidence[], deps: Dep[], version?: string}> = []
     if (withKpr.length > 0) {
-      const bad = withKpr.filter((a) => !/^(true|strict)$/i.test(a.status.kubeProxyReplacement!.mode))
-      for (const [mode, list] of groupBy(bad, (a) => a.status.kubeProxyReplacement!.mode)) {
-        off.push({agents: list.map((a) => a.name), mode, evidence: list.map((a) => ev(a.status.kubeProxyReplacement!.src))})
+      const rows = withKpr.filter((a) => kprLevel(a.status.kubeProxyReplacement!.mode) !== 'full').map((a) => {
+        const mode = a.status.kubeProxyReplacement!.mode
+        const version = agentVersion(a, ctx.ciliumVersion)
+        const deps = dependents(s, a)
+        const fix = kprEnableValue(version, mode)
+        return {a, mode, version, deps, key: `${mode}|${String(fix.value)}|${fix.note}|${deps.map((d) => d.what).join(',')}`}
+      })
+      // Agents with the same facts (mode, the value their version accepts, what depends on KPR) share a finding.
+      for (const list of groupBy(rows, (r) => r.key).values()) {
+        off.push({
+          agents: list.map((r) => r.a.name), mode: list[0].mode, version: list[0].version, deps: list[0].deps,
+          evidence: list.flatMap((r) => [ev(r.a.status.kubeProxyReplacement!.src), ...r.deps.flatMap((d) => (d.evidence ? [d.evidence] : []))]),
+        })
       }
     } else {
       const c = configText(s, 'kube-proxy-replacement')
       const h = helmString(s, 'kubeProxyReplacement')
-      if (c) { if (!/^(true|strict)$/.test(c.value)) off.push({agents: [], mode: c.value, evidence: [ev(c.src)]}) }
-      else if (s.cluster.config) off.push({agents: [], mode: 'unset (default false)', evidence: [{source: s.cluster.config.name, line: 0, text: 'kube-proxy-replacement not set'}]})
-      else if (h !== undefined) { if (!/^(true|strict)$/.test(h)) off.push({agents: [], mode: h, evidence: [{source: s.cluster.helm!.source, line: 0, text: `kubeProxyReplacement: ${h}`}]}) }
-      else ctx.notEvaluated('no KubeProxyReplacement line in status and no kube-proxy-replacement key')
+      const deps = dependents(s)
+      const depEv = deps.flatMap((d) => (d.evidence ? [d.evidence] : []))
+      if (c) { if (kprLevel(c.value) !== 'full') off.push({agents: [], mode: c.value, evidence: [ev(c.src), ...depEv], deps, version: ctx.ciliumVersion}) }
+      else if (s.cluster.config) off.push({agents: [], mode: 'unset (default false)', evidence: [{source: s.cluster.config.name, line: 0, text: 'kube-proxy-replacement not set'}, ...depEv], deps, version: ctx.ciliumVersion})
+      else if (h !== undefined) { if (kprLevel(h) !== 'full') off.push({agents: [], mode: h, evidence: [{source: s.cluster.helm!.source, line: 0, text: `kubeProxyReplacement: ${h}`}, ...depEv], deps, version: ctx.ciliumVersion}) }
+      else if (deprecated.length === 0) ctx.notEvaluated('no KubeProxyReplacement line in status and no kube-proxy-replacement key')
     }
-    if (off.length === 0) return []
-    const deps = dependents(s)
-    return off.map((o) => {
-      const partial = /^(partial|probe)$/i.test(o.mode)
+    return [...off.map((o): CheckResult => {
+      const partial = kprLevel(o.mode) === 'partial'
       const where = o.agents.length > 0 ? ` on ${agentPhrase(o.agents)}` : ''
+      const deps = [...new Set(o.deps.map((d) => d.what))]
+      const value = kprEnableValue(o.version, o.mode)
+      // Probe/Partial already replace part of kube-proxy: never worse than a plain Disabled/False.
       return {
-        severity: deps.length > 0 ? 'medium' as const : 'info' as const,
-        message: `kube-proxy replacement is ${partial ? `only partial (${o.mode})` : o.mode}${where}` +
-          (deps.length > 0 ? `; it is required by ${[...new Set(deps.map((d) => d.what))].join(', ')}` : ''),
+        severity: deps.length > 0 && !partial ? 'medium' : 'info',
+        message: (partial
+          ? `kube-proxy replacement is not fully enabled (${o.mode}: only the features the kernel supports or that were enabled one by one)${where}`
+          : `kube-proxy replacement is ${o.mode}${where}`) +
+          (deps.length > 0 ? `; it is required by ${deps.join(', ')}` : ''),
         agents: o.agents,
-        evidence: capEvidence(distinctEvidence([...o.evidence, ...deps.flatMap((d) => (d.evidence ? [d.evidence] : []))])),
+        evidence: capEvidence(distinctEvidence(o.evidence)),
         helm: [{
           path: 'kubeProxyReplacement',
-          value: true,
-          reason: 'eBPF service load-balancing; prerequisite of eBPF host routing, netkit, BIG TCP, bandwidth manager, egress gateway',
+          value: value.value,
+          reason: `eBPF service load-balancing; prerequisite of eBPF host routing, netkit, BIG TCP, bandwidth manager, egress gateway (${value.note})`,
           cost: 'agents restart; set k8sServiceHost/k8sServicePort first; remove kube-proxy and its iptables rules afterwards',
           prerequisites: ['k8s-service-host'],
         }],
       }
-    })
+    }), ...deprecated]
   },
 } satisfies Rule
