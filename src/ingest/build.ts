@@ -1,5 +1,6 @@
 import {basename} from 'node:path'
 import {parseAgentLog} from '../parse/agent-log.js'
+import {parseCliStatus} from '../parse/cli-status.js'
 import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
 import {parseConfigMap} from '../parse/configmap.js'
 import {decodeHelmRelease, parseHelmValues} from '../parse/helm-values.js'
@@ -169,9 +170,7 @@ function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFil
       break
     }
     case 'collection-errors': mergeCollectionErrors(file.text, file.path, errs); break
-    case 'cli-status':
-      snap.skipped.push({path: file.path, reason: 'cilium-cli status summary: read, but agent-level evidence is needed (cilium-dbg status --verbose in the agent)'})
-      break
+    case 'cli-status': cl.cliStatus = parseCliStatus(file.text, file.path); break
     case 'snapshot':
       snap.skipped.push({path: file.path, reason: 'a saved snapshot inside a directory is not merged; pass it alone to --from'})
       break

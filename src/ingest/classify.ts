@@ -6,11 +6,20 @@ import {looksLikeMetrics} from '../parse/metrics.js'
 import {looksLikeNodeList} from '../parse/nodes.js'
 import {looksLikePodList} from '../parse/pods.js'
 import {looksLikeServiceList} from '../parse/service-list.js'
+import {dedent} from '../parse/text.js'
 import type {EvidenceKind} from './evidence.js'
 
 const HEAD = 16_384
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g
+
+/** cilium-cli `cilium status`: its logo block, workload rows, pod count or per-pod error rows. */
+const CLI_STATUS = [
+  /^\s*(DaemonSet|Deployment)\s+cilium(-operator)?\s+Desired:/m,
+  /^\s*Cluster Pods:\s+\d+\/\d+ managed by Cilium/m,
+  /^[\s/¯\\_]*\s(Cilium|Operator):\s+(OK|disabled|\d+ errors?|\d+ warnings?)(, \d+ warnings?)?\s*$/m,
+  /^Errors:\s+cilium(-operator|-envoy)?\s{2,}cilium-\S+\s{2,}\S/m,
+]
 
 /**
  * Status text: "Cilium:" and at least one other of the labels every `cilium status` prints, at line starts.
@@ -18,6 +27,36 @@ const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g
  */
 const CILIUM_LABEL = /^Cilium:\s/m
 const OTHER_STATUS_LABEL = /^(KVStore|Kubernetes|KubeProxyReplacement|NodeMonitor|Cilium health daemon|IPAM|Controller Status|Proxy Status|Cluster health|Host Routing|Routing|Masquerading|BPF Maps|Modules Health):\s/m
+
+/**
+ * A piece of `cilium status` pasted on its own (`| grep -A5 "Cluster health"`, one section of a ticket):
+ * two or more status labels, or a section header that starts the text, or a Modules Health tree.
+ */
+const FRAGMENT_LABELS = /^\s{0,2}(KVStore|Kubernetes|Kubernetes APIs|KubeProxyReplacement|KubeProxyReplacement Details|Host firewall|CNI Chaining|NodeMonitor|Cilium health daemon|IPAM|ClusterMesh|IPv[46] BIG TCP|BandwidthManager|Host Routing|Routing|Attach Mode|Device Mode|Masquerading|Controller Status|Proxy Status|Global Identity Range|Hubble|BPF Maps|Encryption|Cluster health|Modules Health):\s/gm
+const SECTION_START = /^\s*(Cluster health|BPF Maps|Modules Health|Controller Status|KubeProxyReplacement Details):/
+const TREE_LEAF = /^[\s│]*[├└]── .*\[(OK|DEGRADED|STOPPED)\] /m
+
+export function looksLikeStatusFragment(head: string): boolean {
+  const labels = new Set<string>()
+  for (const m of head.matchAll(FRAGMENT_LABELS)) {
+    labels.add(m[1])
+    if (labels.size >= 2) return true
+  }
+  const first = head.split('\n', 20).filter((l) => l.trim() !== '' && l.trim() !== '...').slice(0, 2)
+  return first.some((l) => SECTION_START.test(l)) || TREE_LEAF.test(head)
+}
+
+/** Keys only the agent's StatusResponse has (alphabetical, so a cut-short dump still shows the first ones). */
+const STATUS_JSON_KEYS = /^ {2}"(attach-mode|auth-certificate-provider|bandwidth-manager|bpf-maps|cilium|client-id|cluster|cluster-mesh|controllers|datapath-mode|encryption|host-firewall|hubble|identity-range|ipam|ipv4-big-tcp|kube-proxy-replacement|kubernetes|kvstore|masquerading|node-monitor|proxy|routing|stale)": /gm
+
+function looksLikeStatusJson(head: string): boolean {
+  const keys = new Set<string>()
+  for (const m of head.matchAll(STATUS_JSON_KEYS)) {
+    keys.add(m[1])
+    if (keys.size >= 3) return true
+  }
+  return false
+}
 
 function jsonKind(head: string, text: string): EvidenceKind | undefined {
   let doc: unknown
@@ -53,14 +92,16 @@ export function kubeKind(text: string): string | undefined {
  */
 export function classify(text: string): EvidenceKind | undefined {
   const cut = text.slice(0, HEAD)
-  const head = cut.includes('\x1b') ? cut.replace(ANSI, '') : cut
+  const head = dedent(cut.includes('\x1b') ? cut.replace(ANSI, '') : cut)
   const trimmed = head.trimStart()
   if (trimmed.startsWith('{')) {
     const k = jsonKind(head, text)
     if (k) return k
   }
   if (CILIUM_LABEL.test(head) && OTHER_STATUS_LABEL.test(head) && !/^\s*Cluster Pods:/m.test(head)) return 'status-text'
-  if (/^\s*(DaemonSet|Deployment)\s+cilium(-operator)?\s+Desired:/m.test(head) || (/^\s*Cluster Pods:\s/m.test(head) && /Image versions/.test(head))) return 'cli-status'
+  if (CLI_STATUS.some((re) => re.test(head))) return 'cli-status'
+  if (trimmed.startsWith('{') && looksLikeStatusJson(head)) return 'status-json' // cut short: not valid JSON
+  if (looksLikeStatusFragment(head)) return 'status-text'
   if (looksLikeServiceList(head)) return 'service-list'
   if (looksLikeMapList(head)) return 'map-list'
   if (looksLikeMetrics(head)) return 'metrics'

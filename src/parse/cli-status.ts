@@ -1,5 +1,6 @@
-import {z} from 'zod'
-import {SourceRef, Unrecognized} from '../snapshot/schema.js'
+import type {z} from 'zod'
+import type {SourceRef} from '../snapshot/schema.js'
+import {CliComponent, CliImage, CliProblem, CliStatus, CliWorkload} from '../snapshot/schema.js'
 import {splitLines, src as mkSrc} from './text.js'
 import {safeInt} from './status-values.js'
 
@@ -9,47 +10,7 @@ import {safeInt} from './status-values.js'
  * ANSI colours are always emitted by the CLI and are removed by splitLines.
  */
 
-export const CliComponent = z.object({
-  name: z.string(), // Cilium, Operator, Envoy DaemonSet, Hubble Relay, ClusterMesh
-  state: z.enum(['ok', 'disabled', 'degraded', 'unknown']),
-  errors: z.number().int(),
-  warnings: z.number().int(),
-  text: z.string(),
-  src: SourceRef,
-})
-
-export const CliWorkload = z.object({
-  kind: z.enum(['DaemonSet', 'Deployment']),
-  name: z.string(),
-  desired: z.number().int().optional(),
-  ready: z.number().int().optional(),
-  available: z.number().int().optional(),
-  unavailable: z.number().int().optional(),
-  src: SourceRef,
-})
-
-export const CliImage = z.object({
-  name: z.string(), // the workload, e.g. cilium-operator
-  image: z.string(), // as printed, with digest
-  version: z.string().optional(), // "1.19.5" from a ":v1.19.5" tag
-  count: z.number().int(),
-  src: SourceRef,
-})
-
-export const CliProblem = z.object({component: z.string(), pod: z.string(), message: z.string(), src: SourceRef})
-
-export const CliStatus = z.object({
-  components: z.array(CliComponent),
-  workloads: z.array(CliWorkload),
-  clusterPods: z.object({managed: z.number().int(), total: z.number().int(), src: SourceRef}).optional(),
-  helmChartVersion: z.object({value: z.string(), src: SourceRef}).optional(), // value "" when printed empty
-  images: z.array(CliImage),
-  errors: z.array(CliProblem),
-  warnings: z.array(CliProblem),
-  checkFailed: z.object({text: z.string(), src: SourceRef}).optional(), // trailing "status check failed: …"
-  unrecognized: z.array(Unrecognized),
-})
-export type CliStatus = z.infer<typeof CliStatus>
+export {CliComponent, CliImage, CliProblem, CliStatus, CliWorkload} from '../snapshot/schema.js'
 
 const COMPONENT = /(Cilium|Operator|Envoy DaemonSet|Hubble Relay|ClusterMesh):\s+(.*)$/
 const LABEL = /^([A-Z][A-Za-z ]*?):(?:\s+(.*))?$/

@@ -17,9 +17,38 @@ export function splitLines(text: string): string[] {
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]
     // trimEnd, not /\s+$/: the regex is quadratic on long blank runs (tabwriter padding, garbage input)
-    lines[i] = l.startsWith('Defaulted container') && DEFAULTED.test(l) ? '' : own(l.trimEnd())
+    lines[i] = l.startsWith('Defaulted container') && DEFAULTED.test(l) ? '' : l.trimEnd()
   }
+  const indent = commonIndent(lines)
+  for (let i = 0; i < lines.length; i++) lines[i] = own(indent > 0 ? lines[i].slice(indent) : lines[i])
   return lines
+}
+
+/**
+ * Whitespace every non-empty line starts with: outputs pasted from CI logs (`\t `) or markdown code blocks
+ * (4 spaces). Real CLI output always has unindented lines (labels, table headers), so this is 0 for it.
+ */
+export function commonIndent(lines: string[]): number {
+  let prefix: string | undefined
+  for (const l of lines) {
+    if (l === '') continue
+    const ws = /^[ \t]*/.exec(l)![0]
+    if (prefix === undefined) prefix = ws
+    else {
+      let n = 0
+      while (n < prefix.length && n < ws.length && prefix[n] === ws[n]) n++
+      prefix = prefix.slice(0, n)
+    }
+    if (prefix === '') return 0
+  }
+  return prefix?.length ?? 0
+}
+
+/** The text with that common indentation removed, for detectors that anchor at line starts. */
+export function dedent(text: string): string {
+  const lines = text.split('\n')
+  const n = commonIndent(lines.map((l) => l.trimEnd()))
+  return n === 0 ? text : lines.map((l) => l.slice(n)).join('\n')
 }
 
 /**

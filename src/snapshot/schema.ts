@@ -306,6 +306,50 @@ export const Operator = z.object({
   src: SourceRef,
 })
 
+// ---------- cilium-cli `cilium status` (operator-side summary) ----------
+
+export const CliComponent = z.object({
+  name: z.string(), // Cilium, Operator, Envoy DaemonSet, Hubble Relay, ClusterMesh
+  state: z.enum(['ok', 'disabled', 'degraded', 'unknown']),
+  errors: z.number().int(),
+  warnings: z.number().int(),
+  text: z.string(),
+  src: SourceRef,
+})
+
+export const CliWorkload = z.object({
+  kind: z.enum(['DaemonSet', 'Deployment']),
+  name: z.string(),
+  desired: z.number().int().optional(),
+  ready: z.number().int().optional(),
+  available: z.number().int().optional(),
+  unavailable: z.number().int().optional(),
+  src: SourceRef,
+})
+
+export const CliImage = z.object({
+  name: z.string(), // the workload, e.g. cilium-operator
+  image: z.string(), // as printed, with digest
+  version: z.string().optional(), // "1.19.5" from a ":v1.19.5" tag
+  count: z.number().int(),
+  src: SourceRef,
+})
+
+export const CliProblem = z.object({component: z.string(), pod: z.string(), message: z.string(), src: SourceRef})
+
+export const CliStatus = z.object({
+  components: z.array(CliComponent),
+  workloads: z.array(CliWorkload),
+  clusterPods: z.object({managed: z.number().int(), total: z.number().int(), src: SourceRef}).optional(),
+  helmChartVersion: z.object({value: z.string(), src: SourceRef}).optional(), // value "" when printed empty
+  images: z.array(CliImage),
+  errors: z.array(CliProblem),
+  warnings: z.array(CliProblem),
+  checkFailed: z.object({text: z.string(), src: SourceRef}).optional(), // trailing "status check failed: …"
+  unrecognized: z.array(Unrecognized),
+})
+export type CliStatus = z.infer<typeof CliStatus>
+
 // ---------- collection gaps ----------
 
 export const CollectionError = z.object({
@@ -354,6 +398,7 @@ export const Snapshot = z.object({
     counts: Counts.optional(),
     operator: Operator.optional(),
     kubernetesVersion: z.string().optional(),
+    cliStatus: CliStatus.optional(), // a pasted cilium-cli `cilium status`
     errors: z.array(CollectionError),
   }),
   agents: z.array(Agent),
