@@ -1,7 +1,7 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
-import type {Evidence, Rule} from '../src/rules/types.js'
-import {agentPhrase, configText, distinctEvidence, isTrue} from './_health-common.js'
-import {PREREQ, kprPrereq} from './_health-datapath.js'
+import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import {agentPhrase, configText, distinctEvidence, groupBy, isTrue} from './_health-common.js'
+import {PREREQ, type Prereq, agentVersion, kprEnableValue, kprPrereq} from './_health-datapath.js'
 
 export default {
   meta: {
@@ -24,13 +24,25 @@ export default {
   check(ctx) {
     const s = ctx.snapshot
     const withMasq = agentsWith(s, 'status').filter((a) => a.status.masquerading)
-    let names: string[] = []
-    const evidence: Evidence[] = []
+    const groups: Array<{names: string[], legacy: boolean, kpr: Prereq, kprValue: ReturnType<typeof kprEnableValue>, evidence: Evidence[]}> = []
     if (withMasq.length > 0) {
       const ipt = withMasq.filter((a) => /^iptables/i.test(a.status.masquerading!.mode))
-      names = ipt.map((a) => a.name)
-      evidence.push(...ipt.map((a) => ev(a.status.masquerading!.src)))
       if (ipt.length === 0) return []
+      // Each agent's own routing and KPR lines: a folder of several clusters or a mixed rollout must not lend
+      // one agent's facts to another. Agents with the same facts share a finding.
+      const rows = ipt.map((a) => {
+        const legacy = a.status.routing?.host === 'Legacy'
+        const kpr = kprPrereq(s, a)
+        const kprValue = kprEnableValue(agentVersion(a, ctx.ciliumVersion), a.status.kubeProxyReplacement?.mode)
+        return {a, legacy, kpr, kprValue, key: `${legacy}|${kpr.verdict}|${kpr.detail}|${String(kprValue.value)}`}
+      })
+      for (const list of groupBy(rows, (r) => r.key).values()) {
+        const {legacy, kpr, kprValue} = list[0]
+        groups.push({
+          names: list.map((r) => r.a.name), legacy, kpr, kprValue,
+          evidence: list.flatMap((r) => [ev(r.a.status.masquerading!.src), ...(r.legacy ? [ev(r.a.status.routing!.src)] : []), ...(r.kpr.evidence ? [r.kpr.evidence] : [])]),
+        })
+      }
     } else {
       const bpf = configText(s, 'enable-bpf-masquerade')
       const v4 = configText(s, 'enable-ipv4-masquerade')
@@ -38,17 +50,19 @@ export default {
       // enable-ipv4-masquerade defaults to true in the agent.
       if (bpf && isTrue(bpf.value)) return []
       if (v4 && !isTrue(v4.value)) return []
-      evidence.push(...[bpf, v4].filter((x) => x !== undefined).map((x) => ev(x.src)))
+      const kpr = kprPrereq(s)
+      groups.push({
+        names: [], legacy: false, kpr, kprValue: kprEnableValue(ctx.ciliumVersion),
+        evidence: [...[bpf, v4].filter((x) => x !== undefined).map((x) => ev(x.src)), ...(kpr.evidence ? [kpr.evidence] : [])],
+      })
     }
-    const legacy = s.agents.some((a) => a.status?.routing?.host === 'Legacy')
-    const kpr = kprPrereq(s, withMasq[0])
-    return [{
-      severity: legacy ? 'medium' : 'info',
-      message: `Masquerading is done by iptables${names.length > 0 ? ` on ${agentPhrase(names)}` : ' (cilium-config)'}` +
-        (legacy ? '; this is one reason host routing is Legacy' : '') +
-        `; kube-proxy replacement ${kpr.verdict === 'met' ? 'is enabled' : kpr.verdict === 'unknown' ? 'state unknown' : 'is NOT enabled (enable it first)'}`,
-      agents: names,
-      evidence: capEvidence(distinctEvidence([...evidence, ...(kpr.evidence ? [kpr.evidence] : [])])),
+    return groups.map((g): CheckResult => ({
+      severity: g.legacy ? 'medium' : 'info',
+      message: `Masquerading is done by iptables${g.names.length > 0 ? ` on ${agentPhrase(g.names)}` : ' (cilium-config)'}` +
+        (g.legacy ? '; this is one reason host routing is Legacy there' : '') +
+        `; kube-proxy replacement ${g.kpr.verdict === 'met' ? 'is enabled' : g.kpr.verdict === 'unknown' ? 'state unknown' : `is NOT enabled (enable it first: kubeProxyReplacement ${JSON.stringify(g.kprValue.value)})`}`,
+      agents: g.names,
+      evidence: capEvidence(distinctEvidence(g.evidence)),
       helm: [{
         path: 'bpf.masquerade',
         value: true,
@@ -56,6 +70,6 @@ export default {
         cost: 'agents restart; masqueraded connections in flight may reset; native routing needs ipv4NativeRoutingCIDR',
         prerequisites: [PREREQ.kpr],
       }],
-    }]
+    }))
   },
 } satisfies Rule

@@ -1,7 +1,25 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, parseVersion} from '../src/rules/helpers.js'
+import type {Agent} from '../src/snapshot/schema.js'
 import type {CheckResult, Evidence, HelmSuggestion, Rule} from '../src/rules/types.js'
 import {agentPhrase, configText, distinctEvidence, groupBy, isTrue} from './_health-common.js'
-import {PREREQ, describePrereqs, kprPrereq, legacyBlockers, masqPrereq} from './_health-datapath.js'
+import {PREREQ, agentVersion, describePrereqs, kprEnableValue, kprPrereq, legacyBlockers, masqPrereq} from './_health-datapath.js'
+
+/*
+ * The Helm key bpf.hostLegacyRouting is what 1.11+ charts read (helm-config-map.md); 1.9/1.10 charts
+ * carried the setting under another key (bpf.hostRouting). The exact release of the rename is not confirmed
+ * here, so the key is only suggested when the agent is known to be 1.11+ (or its version is unknown but it is
+ * not an old agent), and older agents get a fix text instead of a key their chart lacks.
+ */
+type KeyEra = 'has-key' | 'pre-1.11' | 'unknown'
+
+function keyEra(a: Agent, clusterVersion: string | undefined): KeyEra {
+  const v = parseVersion(agentVersion(a, clusterVersion))
+  if (v) return v[0] > 1 || v[1] >= 11 ? 'has-key' : 'pre-1.11'
+  // Agents before 1.10 print "Cilium: Ok OK" with no version at all (seen on 1.2 … 1.9 outputs).
+  const c = a.status?.cilium
+  if (c && /^ok$/i.test(c.message.trim())) return 'pre-1.11'
+  return 'unknown'
+}
 
 export default {
   meta: {
@@ -13,7 +31,7 @@ export default {
     catalog: ['R-DP-02'],
     description: 'Status "Routing: … Host: Legacy" (1.16+) or "Host Routing: Legacy" (≤1.15). Lists the prerequisites of eBPF host routing (kube-proxy replacement, BPF masquerading) and whether the evidence says they are met, and the features that force legacy routing (IPsec, CNI chaining, netfilter-compatible mode, kernel < 5.10).',
     why: 'Legacy host routing sends pod traffic through the host stack (netfilter, conntrack) which costs throughput and latency, and it blocks netkit, BBR and BIG TCP.',
-    fix: 'kubeProxyReplacement: true, bpf.masquerade: true, bpf.hostLegacyRouting unset/false, kernel >= 5.10; agents restart.',
+    fix: 'kubeProxyReplacement: true (strict on ≤1.13), bpf.masquerade: true, bpf.hostLegacyRouting unset/false (1.11+ charts; 1.9/1.10 charts used bpf.hostRouting), kernel >= 5.10; agents restart.',
     prerequisites: 'kube-proxy replacement and BPF masquerading; not possible with IPsec or CNI chaining.',
     sources: [
       'daemon/cmd/kube_proxy_replacement.go finishKubeProxyReplacementInit (fallback reasons), https://github.com/cilium/cilium',
@@ -33,11 +51,13 @@ export default {
     const rows = legacy.map((a) => {
       const prereqs = [kprPrereq(s, a), masqPrereq(s, a)]
       const blockers = legacyBlockers(s, a)
-      return {a, prereqs, blockers, sig: `${describePrereqs(prereqs)}|${blockers.map((b) => b.why).join('|')}`}
+      const era = keyEra(a, ctx.ciliumVersion)
+      const kprValue = kprEnableValue(agentVersion(a, ctx.ciliumVersion), a.status.kubeProxyReplacement?.mode)
+      return {a, prereqs, blockers, era, kprValue, sig: `${describePrereqs(prereqs)}|${blockers.map((b) => b.why).join('|')}|${era}|${String(kprValue.value)}`}
     })
     const out: CheckResult[] = []
     for (const list of groupBy(rows, (r) => r.sig).values()) {
-      const {prereqs, blockers} = list[0]
+      const {prereqs, blockers, era, kprValue} = list[0]
       const names = list.map((r) => r.a.name)
       const evidence: Evidence[] = [
         ...list.map((r) => ev(r.a.status.routing!.src)),
@@ -58,15 +78,15 @@ export default {
         continue
       }
       const unmet = prereqs.filter((p) => p.verdict === 'unmet')
-      const helm: HelmSuggestion[] = [{
+      const helm: HelmSuggestion[] = era === 'pre-1.11' ? [] : [{
         path: 'bpf.hostLegacyRouting',
         value: false,
-        reason: 'use eBPF host routing (bypasses the host stack and netfilter for pod traffic)',
+        reason: 'use eBPF host routing (bypasses the host stack and netfilter for pod traffic)' + (era === 'unknown' ? '; key of 1.11+ charts (agent version unknown)' : ''),
         cost: 'agents restart (rolling); host-netfilter rules no longer see pod traffic',
         prerequisites: [PREREQ.kpr, PREREQ.bpfMasq],
       }]
       if (unmet.some((p) => p.id === PREREQ.kpr)) {
-        helm.push({path: 'kubeProxyReplacement', value: true, reason: 'prerequisite of eBPF host routing', cost: 'needs k8sServiceHost/k8sServicePort; remove kube-proxy and its iptables rules afterwards'})
+        helm.push({path: 'kubeProxyReplacement', value: kprValue.value, reason: `prerequisite of eBPF host routing (${kprValue.note})`, cost: 'needs k8sServiceHost/k8sServicePort; remove kube-proxy and its iptables rules afterwards'})
       }
       if (unmet.some((p) => p.id === PREREQ.bpfMasq)) {
         helm.push({path: 'bpf.masquerade', value: true, reason: 'prerequisite of eBPF host routing when masquerading is enabled', cost: 'agents restart; existing masqueraded connections may reset', prerequisites: [PREREQ.kpr]})
@@ -85,6 +105,9 @@ export default {
         agents: names,
         evidence: capEvidence(distinctEvidence(evidence)),
         helm,
+        ...(era === 'pre-1.11'
+          ? {fix: 'This agent predates 1.11: its chart has no bpf.hostLegacyRouting (1.9/1.10 charts used bpf.hostRouting; check that chart\'s values.yaml before setting it). Once the prerequisites above are met the agent chooses eBPF host routing by itself; the bpf.hostLegacyRouting key applies on 1.11+.'}
+          : {}),
       })
     }
     return out

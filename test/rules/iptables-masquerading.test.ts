@@ -2,9 +2,9 @@ import rule from '../../rules/iptables-masquerading.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
 import {ruleTester} from './_health-tester.js'
 
-const masq = (name: string, mode: string, text: string, legacy = false) => agent(name, {status: status({
+const masq = (name: string, mode: string, text: string, legacy = false, kprMode = 'False') => agent(name, {status: status({
   masquerading: {mode, text, src: at(`Masquerading:   ${text}`, 33)},
-  kubeProxyReplacement: {mode: 'False', enabled: false, devices: [], src: at('KubeProxyReplacement:   False', 5)},
+  kubeProxyReplacement: {mode: kprMode, enabled: /true|strict/i.test(kprMode), devices: [], src: at(`KubeProxyReplacement:   ${kprMode}`, 5)},
   routing: {network: 'Tunnel', host: legacy ? 'Legacy' : 'BPF', src: at('Routing: …', 30)},
 })})
 
@@ -19,6 +19,18 @@ ruleTester(rule, {
       name: 'IPTables with legacy host routing → medium',
       snapshot: snapshot({agents: [masq('cilium-a', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', true), masq('cilium-b', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', true)]}),
       expect: {count: 1, severity: 'medium', agents: ['cilium-a', 'cilium-b'], message: /iptables on 2 agents.*host routing is Legacy.*NOT enabled/, evidence: {line: 33}, helm: {path: 'bpf.masquerade', value: true, prerequisites: ['kube-proxy-replacement']}},
+    },
+    {
+      // field trial: a whole-folder run mixed one cluster's Legacy/KPR lines into another agent's finding
+      name: 'agents with different facts get separate findings, each with its own KPR and routing lines',
+      snapshot: snapshot({agents: [
+        masq('cilium-a', 'IPTables', 'IPTables', true, 'Disabled'),
+        masq('cilium-b', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', false, 'Strict'),
+      ]}),
+      expect: [
+        {count: 2, severity: 'medium', agents: ['cilium-a'], message: /on cilium-a; this is one reason host routing is Legacy there; kube-proxy replacement is NOT enabled \(enable it first: kubeProxyReplacement "strict"\)/},
+        {severity: 'info', agents: ['cilium-b'], message: /^Masquerading is done by iptables on cilium-b; kube-proxy replacement is enabled$/, evidence: {text: 'KubeProxyReplacement:   Strict'}},
+      ],
     },
     {
       name: 'config only, bpf masquerade absent → info',

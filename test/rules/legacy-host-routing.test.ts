@@ -21,6 +21,25 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      // field trial (1.10.3 / ~1.9 "Cilium: Ok OK"): bpf.hostLegacyRouting was suggested to charts that lack it
+      name: '1.10 agent: no bpf.hostLegacyRouting, KPR value strict, fix names the 1.11+ key',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Disabled', 'IPTables', {cilium: {state: 'Ok', message: '1.10.3 (v1.10.3-4145278)', version: '1.10.3', src: at('Cilium:   Ok   1.10.3 (v1.10.3-4145278)', 8)}})})]}),
+      expect: [
+        {count: 1, severity: 'medium', fix: /no bpf\.hostLegacyRouting.*1\.11\+/, helm: {path: 'kubeProxyReplacement', value: 'strict'}},
+        {helm: {path: 'bpf.masquerade', value: true}},
+      ],
+    },
+    {
+      name: 'old agent whose Cilium line has no version ("Ok   OK") is treated as pre-1.11',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Disabled', 'IPTables', {cilium: {state: 'Ok', message: 'OK', src: at('Cilium:   Ok   OK', 8)}})})]}),
+      expect: {count: 1, fix: /1\.9\/1\.10 charts used bpf\.hostRouting/, helm: {path: 'kubeProxyReplacement', value: 'strict'}},
+    },
+    {
+      name: '1.11.2 Strict + IPTables: 1.11+ key suggested',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Strict', 'IPTables [IPv4: Enabled, IPv6: Disabled]', {cilium: {state: 'Ok', message: '1.11.2 (v1.11.2-17b0dbd)', version: '1.11.2', src: at('Cilium:   Ok   1.11.2', 8)}})})]}),
+      expect: [{count: 1, helm: {path: 'bpf.hostLegacyRouting', value: false}}, {helm: {path: 'bpf.masquerade', value: true}}],
+    },
+    {
       name: 'Legacy with KPR False and IPTables masquerading → both prerequisites suggested',
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'False', 'IPTables [IPv4: Enabled, IPv6: Disabled]')}), agent('cilium-b', {status: st('Legacy', 'False', 'IPTables [IPv4: Enabled, IPv6: Disabled]')})]}),
       expect: [
@@ -73,4 +92,17 @@ describe('legacy-host-routing on real samples', () => {
     const a = await referenceAgent('cilium-ref', {status: 'status-verbose_1.17.6-cee.1_isovalent-native-bpf-tcx-TRUNCATED-unattributed.txt'})
     expect(runRule(rule, snapshot({agents: [a]})).outcome.result).to.equal('passed')
   })
+})
+
+describe('legacy-host-routing never suggests a key the running chart lacks', () => {
+  const old = (message: string, version?: string) => snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Disabled', 'IPTables', {
+    cilium: {state: 'Ok', message, ...(version ? {version} : {}), src: at(`Cilium:   Ok   ${message}`, 8)},
+  })})]})
+  for (const [name, s] of [['1.10.3', old('1.10.3 (v1.10.3-4145278)', '1.10.3')], ['1.9 "Ok OK"', old('OK')]] as const) {
+    it(`${name}: no bpf.hostLegacyRouting suggestion`, () => {
+      const r = runRule(rule, s)
+      expect(r.findings).to.have.length(1)
+      expect(r.findings[0].helm.map((h) => h.path)).not.to.include('bpf.hostLegacyRouting')
+    })
+  }
 })
