@@ -46,10 +46,12 @@ function collect(snapshot: Snapshot): Map<string, Hit[]> {
     for (const c of a.status?.controllers?.rows ?? []) {
       if (c.failureCount <= 0 || !/^(bpf-map-sync-|sync-lb-maps)/.test(c.name)) continue
       const full = FULL_TEXT.test(c.message)
-      // a failing sync controller alone may be transient; say "full" only when its error says so
+      // sync-lb-maps also fails when Kubernetes is slow (failing-controllers reports that); only a
+      // per-map sync controller without a "full" error is kept, as unconfirmed
+      if (!full && !c.name.startsWith('bpf-map-sync-')) continue
       add(mapIn(c.name.replace(/^bpf-map-sync-/, '') + ' ' + c.message), {
-        agent: a.name, src: c.src, severity: full ? 'critical' : 'high',
-        what: `controller ${c.name} failing (${c.failureCount}×): ${c.message}`,
+        agent: a.name, src: c.src, severity: full ? 'critical' : 'medium',
+        what: `controller ${c.name} failing (${c.failureCount}×)${full ? '' : ', unconfirmed'}: ${c.message}`,
       })
     }
     for (const m of a.status?.modulesHealth?.modules ?? []) {
@@ -103,7 +105,7 @@ export default {
     const {snapshot} = ctx
     const results: CheckResult[] = []
     for (const [map, hits] of collect(snapshot)) {
-      hits.sort((a, b) => RANK[b.severity] - RANK[a.severity])
+      hits.sort((a, b) => RANK[b.severity] - RANK[a.severity] || Number(/full/i.test(b.what)) - Number(/full/i.test(a.what)))
       const severity = hits[0].severity
       const agents = [...new Set(hits.map((h) => h.agent))]
       const fam = map === LB_UNNAMED ? 'lb-services' : familyOf(map)
@@ -112,13 +114,21 @@ export default {
       const failed = hits.reduce((n, h) => n + (h.count ?? 0), 0)
       const agent = snapshot.agents.find((a) => a.name === agents[0])
       const size = map === 'unknown map' ? undefined : configuredSize(snapshot, agent, map === LB_UNNAMED ? 'lb4_services_v2' : map)
-      // full means at least 100 %; sizing for 100 % doubles the map
-      const sizing = map === 'unknown map' || fam === 'other' ? {helm: []} : sizingFor(snapshot, fam, 1, size?.size)
+      // full means at least 100 %; a measured pressure above that sizes for what is really needed
+      const measured = metricSamples(snapshot, 'cilium_bpf_map_pressure').filter((s) => s.labels.map_name === map).reduce((m, s) => Math.max(m, s.value), 1)
+      const sizing = map === 'unknown map' || fam === 'other' ? {helm: []} : sizingFor(snapshot, fam, measured, size?.size)
       const evidence: Evidence[] = hits.map((h) => ev(h.src))
+      const byKind = new Map<string, number>()
+      for (const h of hits) {
+        const k = h.what.startsWith('log') ? 'map-full log lines' : h.what.startsWith('controller') ? 'failing sync controllers'
+          : h.what.startsWith('module') ? 'DEGRADED modules' : h.what.includes('error state') || h.what.startsWith('entry') ? 'map list error entries' : 'failed-update counters'
+        byKind.set(k, (byKind.get(k) ?? 0) + 1)
+      }
+      const kindText = [...byKind].map(([k, n]) => `${k} ×${n}`).join(', ')
       results.push({
         severity,
         title: `${label} full: insertions failing`,
-        message: `${label}: ${hits[0].what}${hits.length > 1 ? ` (+${hits.length - 1} more signals: ${kinds.join(', ')})` : ''} on ${agents.length} agent${agents.length === 1 ? '' : 's'}${failed > 0 ? `; ${fmtCount(failed)} failed operations/entries in total` : ''}${size ? `; configured size ${size.size}` : ''}.`,
+        message: `${label}: insertions failing on ${agents.length} agent${agents.length === 1 ? '' : 's'} (${kindText})${failed > 0 ? `; ${fmtCount(failed)} failed operations/entries in total` : ''}${size ? `; configured size ${size.size}` : ''}. Worst: ${hits[0].what}`.slice(0, 600),
         agents,
         evidence: capEvidence(evidence),
         helm: sizing.helm,

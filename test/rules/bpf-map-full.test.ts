@@ -26,6 +26,9 @@ ruleTester(rule, {
   valid: [
     {name: 'only successful map ops', snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${OPS}{map_name="lb4_services_v2",operation="update",outcome="success"}`, 16]])})]})},
     {name: 'failed deletes are not capacity problems', snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${OPS}{map_name="ct4_global",operation="delete",outcome="fail"}`, 3]])})]})},
+    {name: 'sync-lb-maps failing because Kubernetes is slow is not a full map (failing-controllers reports it)', snap: () => snapshot({agents: [agent('cilium-a', {
+      status: status({controllers: controllers([{name: 'sync-lb-maps-with-k8s-services', failureCount: 14, message: 'timed out waiting for Kubernetes services and endpoints to be synchronized'}])}),
+    })]})},
     {name: 'unrelated error log and healthy sync controller', snap: () => snapshot({agents: [agent('cilium-a', {
       logs: [log([{msg: 'Unable to contact k8s api-server', kind: 'error'}])],
       status: status({controllers: controllers([{name: 'bpf-map-sync-cilium_lxc', failureCount: 0}])}),
@@ -108,6 +111,26 @@ ruleTester(rule, {
       expect(f) {
         expect(f[0].severity).to.equal('critical')
         expect(f[0].evidence[0].line).to.equal(31)
+      },
+    },
+    {
+      name: 'per-map sync controller failing without a "full" error → medium, unconfirmed',
+      snap: () => snapshot({agents: [agent('cilium-a', {status: status({controllers: controllers([{name: 'bpf-map-sync-cilium_lxc', failureCount: 3, message: 'update failed: invalid argument'}])})})]}),
+      expect(f) {
+        expect(f[0].severity).to.equal('medium')
+        expect(f[0].message).to.contain('unconfirmed').and.contain('lxc')
+      },
+    },
+    {
+      name: 'measured pressure above 1 sizes the suggestion (369 of 256 → 1024)',
+      snap: () => snapshot({agents: [agent('cilium-a', {
+        status: status({bpfMaps: bpfMaps({'lb4-services': 256})}),
+        logs: [log([{msg: 'update map cilium_lb4_services_v2: the map is full, please consider resizing it', kind: 'map-full'}])],
+        metrics: metrics([['cilium_bpf_map_pressure{map_name="lb4_services_v2"}', 1.44140625]]),
+      })]}),
+      expect(f) {
+        expect(f[0].message).to.contain('map-full log lines ×1').and.contain('configured size 256')
+        expect(f[0].helm[0]).to.include({path: 'bpf.lbMapMax', value: 1024})
       },
     },
   ],
