@@ -22,6 +22,13 @@ function readSnapshotFile(path: string, text: string): Snapshot {
   return parsed.data
 }
 
+/** Whether anything was read at all: "No findings" from an unreadable file would read as "healthy". */
+function hasEvidence(s: Snapshot): boolean {
+  const c = s.cluster
+  return s.agents.some((a) => a.status || a.services || a.maps || a.metrics || a.logs.length > 0 || a.errors.length > 0) ||
+    Boolean(c.config || c.helm || c.nodes?.length || c.pods?.length || c.counts || c.operator || c.cliStatus || c.errors.length > 0)
+}
+
 /** Evidence from wherever it is: a saved path, a live cluster, Prometheus, or several of these. */
 export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' | 'prometheus'>): Promise<Snapshot> {
   let snapshot: Snapshot
@@ -42,6 +49,10 @@ export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' |
     snapshot = emptySnapshot('prometheus', opts.prometheus.url)
   } else {
     throw new InputError('no evidence: give --from PATH, a cluster (--kubeconfig/--context), or --prometheus-url URL')
+  }
+  if (opts.from && !hasEvidence(snapshot)) {
+    const first = snapshot.skipped[0]
+    throw new InputError(`--from ${opts.from}: nothing ciltune can read${first ? ` (${snapshot.skipped.length} file(s) skipped; ${first.path}: ${first.reason})` : ''}; expected cilium-dbg status, service list, map list, metrics, agent logs, cilium-config, nodes or a sysdump`)
   }
   if (opts.prometheus) {
     const {collectPrometheus} = await import('../collect/prometheus.js')

@@ -59,6 +59,9 @@ describe('ciltune doctor (the built CLI)', function () {
     const broken = join(tmp, 'broken-snapshot.json')
     writeFileSync(broken, JSON.stringify({schemaVersion: 1, createdAt: 'x', origin: {kind: 'files'}, cluster: {errors: []}, agents: [{name: 1}], skipped: []}))
     cases.push([['doctor', '--from', broken], /broken-snapshot\.json: not a valid ciltune snapshot/])
+    const garbage = join(tmp, 'notes.txt')
+    writeFileSync(garbage, 'we restarted the agents at 03:12, no change\n')
+    cases.push([['doctor', '--from', garbage], /notes\.txt: nothing ciltune can read/])
     for (const [args, re] of cases) {
       const r = await cli(args)
       expect(r.code, args.join(' ')).to.equal(2)
