@@ -2,7 +2,7 @@ import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
 import {agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from './_health-common.js'
 
-interface Target {node: string, host: boolean, endpoints: boolean, from: Set<string>}
+interface Target {node: string, localhost: boolean, host: boolean, endpoints: boolean, from: Set<string>}
 
 const PROBE_DISABLED = /probe disabled/i
 
@@ -60,7 +60,7 @@ export default {
       evidence.push(ev(ch.src))
       for (const n of badRows) {
         const name = n.localhost ? `${n.name} (localhost)` : n.name
-        const t = targets.get(name) ?? {node: name, host: false, endpoints: false, from: new Set<string>()}
+        const t = targets.get(name) ?? {node: name, localhost: n.localhost, host: false, endpoints: false, from: new Set<string>()}
         t.host ||= !n.hostOk
         t.endpoints ||= !n.endpointsOk
         t.from.add(a.name)
@@ -79,16 +79,30 @@ export default {
         ? `${worst.total - worst.reachable}/${worst.total} nodes unreachable from ${worst.agent}`
         : `${reporting.length} agents see unreachable nodes (worst: ${worst.agent} with ${worst.reachable}/${worst.total} reachable)`
       const endpointsOnly = ranked.length > 0 && ranked.every((t) => !t.host)
-      out.push({
-        severity: frac > 0.1 ? 'critical' : 'high',
-        message: `${head}${list.length > 0 ? `: ${list.join(', ')}${more}` : ''}`,
-        agents: names,
-        evidence: capEvidence(distinctEvidence(evidence)),
-        helm: [],
-        fix: endpointsOnly
-          ? 'Only health-endpoint (pod network) paths fail: check the tunnel port (VXLAN 8472/UDP, Geneve 6081/UDP) or native routes, MTU, and encryption keys between these nodes.'
-          : 'Host paths fail: check ICMP and TCP 4240 between nodes (security groups / firewalls), then routes and MTU.',
-      })
+      // Only the reporting node's own health endpoint fails while its host path answers: the health endpoint on
+      // that node is broken (controller, IP, interface), nothing between nodes — tunnel ports are the wrong lead.
+      const localEndpointOnly = ranked.length > 0 && ranked.every((t) => t.localhost && !t.host && t.endpoints)
+      if (localEndpointOnly) {
+        out.push({
+          severity: 'high',
+          message: `the local cilium-health endpoint is unreachable on ${agentPhrase(names)} (${ranked.map((t) => t.node).join(', ')}: host reachable, its own health endpoint not)`,
+          agents: names,
+          evidence: capEvidence(distinctEvidence(evidence)),
+          helm: [],
+          fix: 'Check the health endpoint on that node, not the network between nodes: the cilium-health-ep controller (cilium-dbg status --all-controllers), that the reserved:health endpoint exists with an IP (cilium-dbg endpoint list), and cilium-dbg health status --verbose on that node; restarting the agent pod recreates the health endpoint.',
+        })
+      } else {
+        out.push({
+          severity: frac > 0.1 ? 'critical' : 'high',
+          message: `${head}${list.length > 0 ? `: ${list.join(', ')}${more}` : ''}`,
+          agents: names,
+          evidence: capEvidence(distinctEvidence(evidence)),
+          helm: [],
+          fix: endpointsOnly
+            ? 'Only health-endpoint (pod network) paths fail: check the tunnel port (VXLAN 8472/UDP, Geneve 6081/UDP) or native routes, MTU, and encryption keys between these nodes.'
+            : 'Host paths fail: check ICMP and TCP 4240 between nodes (security groups / firewalls), then routes and MTU.',
+        })
+      }
     }
 
     // 2. The health daemon itself is not answering: connectivity is then unknown, which is itself a problem.
@@ -139,6 +153,12 @@ export default {
         evidence: capEvidence(distinctEvidence(metricBad.flatMap((m) => m.src))),
         helm: [],
       })
+    }
+    // "Cilium health daemon: Ok" alone (a paste cut before "Cluster health") says the daemon runs, not that
+    // nodes are reachable: without a reachable count or metrics nothing was measured.
+    const measured = withHealth.some((a) => a.status.clusterHealth) || unreachNodes.size > 0 || unreachEps.size > 0 || connUnreach.size > 0
+    if (out.length === 0 && !measured) {
+      ctx.notEvaluated('status shows the cilium-health daemon but no Cluster health line (truncated output?) and there are no cilium_unreachable_* metrics: node connectivity was not measured')
     }
     return out
   },

@@ -60,6 +60,19 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'high', message: /cilium-health daemon not Ok on cilium-a: Warning/, evidence: {line: 7}},
     },
     {
+      // field trial (1.7 status): "0/1 reachable" with the localhost row `true false` was reported as nodes
+      // unreachable with a tunnel-port fix; it is the node's own health endpoint
+      name: 'only the localhost row fails, host reachable, endpoint not → local health endpoint, high',
+      snapshot: snapshot({agents: [withHealth('cilium-a', health(0, 1, [row('node-a', true, false, 14, true)]))]}),
+      expect: {count: 1, severity: 'high', agents: ['cilium-a'], message: /^the local cilium-health endpoint is unreachable on cilium-a \(node-a \(localhost\): host reachable/,
+        evidence: {line: 14}, fix: /health endpoint on that node/},
+    },
+    {
+      name: 'localhost endpoint and a remote node fail → still the node-reachability finding',
+      snapshot: snapshot({agents: [withHealth('cilium-a', health(0, 2, [row('node-a', true, false, 14, true), row('node-b', false, false, 15)]))]}),
+      expect: {count: 1, severity: 'critical', message: /^2\/2 nodes unreachable/},
+    },
+    {
       name: 'metrics only',
       snapshot: snapshot({agents: [metrics('cilium-m', 2, 1)]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-m'], message: /unreachable peers on cilium-m: up to 2 node\(s\) and 1 health endpoint\(s\)/, evidence: {line: 3}},
@@ -75,6 +88,8 @@ ruleTester(rule, {
   ],
   notEvaluated: [
     {name: 'Probe disabled everywhere', snapshot: snapshot({agents: [withHealth('cilium-a', health(undefined, undefined, [], 'Probe disabled'))]})},
+    // field trial: truncated pastes that stop after "Cilium health daemon: Ok" were reported as passed
+    {name: 'health daemon Ok but no Cluster health line and no metrics', snapshot: snapshot({agents: [agent('cilium-a', {status: status({healthDaemon: daemonOk})})]})},
     {name: 'early exit: no health lines', snapshot: snapshot({agents: [agent('cilium-a', {status: status({earlyExit: true})})]})},
   ],
 })
