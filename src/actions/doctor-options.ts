@@ -11,6 +11,7 @@ export interface DoctorOptions {
   failOn: Severity | 'none'
   color: boolean
   saveSnapshot?: string
+  discoverPrometheus?: boolean // offer an in-cluster Prometheus on stderr (lists Services; opt-in)
 }
 
 /** Where commands write; injected so tests and `demo` run the same action as the CLI. */

@@ -73,6 +73,11 @@ export function renderReport(report: Report, output: DoctorOptions['output'], co
 /** doctor: evidence → snapshot → rules → report. Returns the exit code (0 clean, 1 findings at/above --fail-on). */
 export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const snapshot = await gatherSnapshot(opts)
+  if (opts.discoverPrometheus && opts.live && !opts.prometheus) {
+    const {discoverPrometheus, discoveryOffer} = await import('../collect/prometheus-discover.js')
+    const found = await discoverPrometheus({kubeconfig: opts.live.kubeconfig, context: opts.live.context})
+    io.stderr(`${found.candidates[0] ? discoveryOffer(found.candidates[0]) : found.error ?? 'No in-cluster Prometheus found.'}\n`)
+  }
   if (opts.saveSnapshot) writeFileSync(opts.saveSnapshot, JSON.stringify(snapshot) + '\n')
   const rules = await loadRules()
   const {findings, outcomes} = runRules(rules, snapshot)

@@ -19,6 +19,8 @@ export const prometheusFlags = {
   'prometheus-password': Flags.string({description: 'basic-auth password for Prometheus (or $CILTUNE_PROMETHEUS_PASSWORD)', env: 'CILTUNE_PROMETHEUS_PASSWORD'}),
   'prometheus-ca-file': Flags.string({description: 'CA bundle for a TLS Prometheus'}),
   'insecure-skip-tls-verify': Flags.boolean({description: 'do not verify the Prometheus TLS certificate', default: false}),
+  'prometheus-range': Flags.integer({description: 'minutes of history for trends and "full in about N h" forecasts', default: 60, min: 5}),
+  'discover-prometheus': Flags.boolean({description: 'look for an in-cluster Prometheus (lists Services cluster-wide) and say how to use it', default: false}),
 }
 
 export const fromFlag = {

@@ -19,6 +19,7 @@ interface PrometheusFlagValues {
   'prometheus-password'?: string
   'prometheus-ca-file'?: string
   'insecure-skip-tls-verify': boolean
+  'prometheus-range': number
 }
 
 /** Progress only where a person watches (stderr is a TTY) and has not asked for quiet. */
@@ -52,7 +53,7 @@ export function prometheusOptions(f: PrometheusFlagValues): PrometheusOptions | 
     caFile: f['prometheus-ca-file'],
     insecureSkipTlsVerify: f['insecure-skip-tls-verify'],
     timeoutMs: 30_000,
-    rangeSeconds: 3600,
+    rangeSeconds: f['prometheus-range'] * 60,
   }
 }
 

@@ -36,6 +36,7 @@ export default class Doctor extends BaseCommand {
       failOn: flags['fail-on'] as 'high',
       color,
       saveSnapshot: flags['save-snapshot'],
+      discoverPrometheus: flags['discover-prometheus'],
     }, processIo)
   }
 }
