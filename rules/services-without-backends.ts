@@ -45,6 +45,13 @@ export default {
   },
   check(ctx) {
     const agents = agentsWith(ctx.snapshot, 'services')
+    // A list whose rows were all unreadable (a format the parser does not know) is not an empty cluster.
+    const parsed = agents.filter((a) => a.services.services.length > 0)
+    const unreadable = agents.filter((a) => a.services.services.length === 0 && a.services.unrecognized.length > 0)
+    if (parsed.length === 0 && unreadable.length > 0) {
+      const u = unreadable[0].services.unrecognized[0]
+      ctx.notEvaluated(`the service list has no parsed services but ${unreadable.reduce((n, a) => n + a.services.unrecognized.length, 0)} unrecognized line(s) (first: line ${u.line} "${u.text.trim().slice(0, 80)}"); backends were not checked`)
+    }
     const byKey = new Map<string, Seen>()
     for (const a of agents) {
       for (const s of a.services.services) {

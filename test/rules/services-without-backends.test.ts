@@ -78,6 +78,11 @@ ruleTester(rule, {
   ],
   notEvaluated: [
     {name: 'no service list collected', snapshot: snapshot({agents: [agent('cilium-a')]})},
+    // field trial: a TAB-prefixed CI paste gave zero parsed services and the rule said "passed"
+    {name: 'zero parsed services but unrecognized lines', snapshot: snapshot({agents: [agent('cilium-a', {services: {format: 'text', services: [], unrecognized: [
+      {line: 1, text: '\t ID   Frontend              Service Type   Backend'},
+      {line: 2, text: '\t 7    10.96.200.9:3000      ClusterIP'},
+    ]}})]})},
   ],
 })
 
