@@ -21,6 +21,8 @@ export default {
     sources: ['ciltune design: a check that could not run is "not evaluated", never "passed"'],
   },
   check(ctx) {
+    // Without agents there is nothing whose readability could pass (a Prometheus-only or cluster-only run).
+    if (ctx.snapshot.agents.length === 0 && ctx.snapshot.cluster.errors.length === 0) ctx.notEvaluated('no agents in the evidence')
     const out = []
     const hard = ctx.snapshot.agents.filter((a) => a.errors.some((e) => HARD.has(e.kind)))
     if (hard.length > 0) {

@@ -6,7 +6,6 @@ import {agent, snapshot, status} from '../helpers/snapshot.js'
 describe('rule agent-unreachable', () => {
   const valid = [
     {name: 'all agents read', s: snapshot({agents: [agent('cilium-a', {status: status()}), agent('cilium-b', {status: status()})]})},
-    {name: 'no agents at all (Prometheus-only run)', s: snapshot({})},
   ]
   for (const c of valid) {
     it(`stays quiet: ${c.name}`, () => {
@@ -14,6 +13,13 @@ describe('rule agent-unreachable', () => {
       expect(r.outcome.result).to.equal('passed')
     })
   }
+
+  // Deliberate change: passing without agents claimed readability that was never checked.
+  it('no agents at all (Prometheus-only run) → not evaluated, never passed', () => {
+    const r = runRule(rule, snapshot({}))
+    expect(r.outcome.result).to.equal('not-evaluated')
+    expect(r.outcome.reason).to.equal('no agents in the evidence')
+  })
 
   it('names timed-out, forbidden and failing agents in one high finding', () => {
     const s = snapshot({agents: [
