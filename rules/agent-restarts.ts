@@ -18,6 +18,17 @@ const HINTS: Array<[RegExp, string]> = [
   [/max entries|must not exceed maximum/i, 'a bpf.*Max map size is out of range'],
 ]
 
+// Start-up failures the agent logs at level=error before it exits (1.14+ hive): the agent cannot start.
+const START_FAILURE = /error while opening\/creating BPF maps|Failed to start hive|Start hook failed|failed to create map/i
+const MAP_MEMORY_FIX = 'BPF map creation failed: raise the memlock / kernel memory available to the agent (RLIMIT_MEMLOCK on kernels < 5.11, ' +
+  'memory cgroup accounting on newer ones) or shrink oversized conntrack/NAT maps — check bpf.mapDynamicSizeRatio and explicit sizes ' +
+  '(bpf.ctTcpMax, bpf.ctAnyMax, bpf.natMax) against the node memory.'
+
+function startHint(text: string): string {
+  if (/cannot allocate memory|ENOMEM|operation not permitted|failed to create map|opening\/creating BPF maps/i.test(text)) return MAP_MEMORY_FIX
+  return 'The agent did not finish start-up: the error= field of this line names the failing component; fix it and restart the agent.'
+}
+
 function hintFor(msg: string): string | undefined {
   return HINTS.find(([re]) => re.test(msg))?.[1]
 }
@@ -30,7 +41,7 @@ export default {
     versions: '*',
     needs: [['pods'], ['logs']],
     catalog: ['R-AGT-06'],
-    description: 'Cilium agent pods with restartCount > 0 (medium for 1-2 restarts of a Ready agent, high from 3, critical when not Ready: crash loop), last termination OOMKilled, and fatal/panic lines in agent logs (current or --previous), with hints for the known start-up fatals.',
+    description: 'Cilium agent pods with restartCount > 0 (medium for 1-2 restarts of a Ready agent, high from 3, critical when not Ready: crash loop), last termination OOMKilled, fatal/panic lines in agent logs (current or --previous), with hints for the known start-up fatals, and start-up failures logged at level=error ("error while opening/creating BPF maps", "Failed to start hive", "Start hook failed", "failed to create map") as critical.',
     why: 'While the agent is down no new pod on that node gets networking and policy/service changes are not applied; an OOM-killed agent often means BPF map memory is charged to its cgroup.',
     fix: 'Read the previous container log (kubectl logs --previous) for the fatal line; for OOMKilled compare the agent memory limit with BPF map memory (bpf.mapDynamicSizeRatio).',
     sources: [
@@ -84,6 +95,29 @@ export default {
           if (/^(fatal|panic)$/i.test(e.level) || e.kind === 'fatal') fatals.push({agent: a.name, e, previous: l.previous})
         }
       }
+    }
+    const starts: Array<{agent: string, e: LogEntry, previous: boolean}> = []
+    for (const a of s.agents) {
+      for (const l of a.logs) {
+        for (const e of l.entries) {
+          if (/^(fatal|panic)$/i.test(e.level) || e.kind === 'fatal') continue
+          if (START_FAILURE.test(e.msg) || START_FAILURE.test(e.src.text)) starts.push({agent: a.name, e, previous: l.previous})
+        }
+      }
+    }
+    for (const list of groupBy(starts, (f) => f.e.msg.replace(/\d+/g, 'N')).values()) {
+      const names = [...new Set(list.map((f) => f.agent))]
+      // The error= detail (e.g. "… cannot allocate memory") lives in the raw line, not in msg.
+      const detail = /error="([^"]*)"/.exec(list[0].e.src.text)?.[1]
+      const hint = startHint(list[0].e.src.text)
+      out.push({
+        severity: 'critical',
+        message: `Agent start-up failure on ${agentPhrase(names)}${list.some((f) => f.previous) ? ' (previous container)' : ''}: ${list[0].e.msg}${detail ? ` (${detail})` : ''}; the agent cannot start, so no networking for new pods on that node`,
+        agents: names,
+        evidence: capEvidence(distinctEvidence(list.map((f) => ev(f.e.src)))),
+        helm: [],
+        fix: hint,
+      })
     }
     for (const list of groupBy(fatals, (f) => f.e.msg.replace(/\d+/g, 'N')).values()) {
       const names = [...new Set(list.map((f) => f.agent))]

@@ -16,9 +16,35 @@ ruleTester(rule, {
     {name: 'no restarts, warnings only in logs', snapshot: snapshot({
       agents: [agent('cilium-abcde', {pod: pod('cilium-abcde', 0), logs: [log('cilium-abcde.log', false, [{level: 'warning', kind: 'warning', msg: 'Unable to update ipcache map entry'}])]})],
     })},
+    {name: 'ordinary level=error lines are not start-up failures', snapshot: snapshot({
+      agents: [agent('cilium-abcde', {logs: [log('cilium-abcde.log', false, [{level: 'error', kind: 'error', msg: 'Unable to contact k8s api-server'}])]})],
+    })},
     {name: 'operator pod restarts are not agent restarts', snapshot: snapshot({cluster: {pods: [pod('cilium-operator-6d8f7c9b4-abcde', 3), pod('cilium-xyz12', 0)]}})},
   ],
   invalid: [
+    {
+      // field trial (1.15 log): a CT map ENOMEM at level=error stopped the agent and the rule passed
+      name: 'level=error "error while opening/creating BPF maps … cannot allocate memory" → critical, memlock / map size fix',
+      snapshot: snapshot({agents: [agent('cilium-aaaaa', {logs: [{
+        file: 'cilium-aaaaa.log', previous: false, format: 'logfmt', lines: 12, levels: {error: 1}, debugLines: 0, truncated: false,
+        entries: [{level: 'error', kind: 'error', msg: 'error while opening/creating BPF maps',
+          src: at('level=error msg="error while opening/creating BPF maps" error="initializing conntrack map cilium_ct_any4_global: creating map: map create: cannot allocate memory" subsys=daemon', 9, 'cilium-aaaaa.log')}],
+      }]})]}),
+      expect: {count: 1, severity: 'critical', agents: ['cilium-aaaaa'], message: /start-up failure .*opening\/creating BPF maps \(.*cannot allocate memory\).*cannot start/,
+        evidence: {line: 9}, fix: /memlock.*bpf\.mapDynamicSizeRatio/},
+    },
+    {
+      name: 'hive start failures at level=error → critical, one finding per message',
+      snapshot: snapshot({agents: [
+        agent('cilium-aaaaa', {logs: [log('cilium-aaaaa.log', false, [{level: 'error', kind: 'error', msg: 'Start hook failed'}, {level: 'error', kind: 'error', msg: 'Failed to start hive'}])]}),
+        agent('cilium-bbbbb', {logs: [log('cilium-bbbbb.log', false, [{level: 'error', kind: 'error', msg: 'failed to create map cilium_lb4_services_v2'}])]}),
+      ]}),
+      expect: [
+        {count: 3, severity: 'critical', agents: ['cilium-aaaaa'], message: /Start hook failed/},
+        {severity: 'critical', agents: ['cilium-aaaaa'], message: /Failed to start hive/},
+        {severity: 'critical', agents: ['cilium-bbbbb'], message: /failed to create map/, fix: /bpf\.mapDynamicSizeRatio/},
+      ],
+    },
     {
       name: 'restarted and not Ready → critical crash loop',
       snapshot: snapshot({cluster: {pods: [pod('cilium-aaaaa', 12, {ready: false}), pod('cilium-bbbbb', 1), pod('cilium-ccccc', 0)]}}),
