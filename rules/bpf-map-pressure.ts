@@ -3,7 +3,7 @@ import {capEvidence, ev, metricSamples, percent} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
 import type {FamilyId} from './_capacity-maps.js'
 import {FAMILIES, configuredSize, familyOf, statusIdOf} from './_capacity-maps.js'
-import {ciliumMetricsPresent, fmtHours, groupBy, hoursUntil, howToEnable, trendFor} from './_capacity-metrics.js'
+import {ciliumMetricsPresent, fmtHours, groupBy, hoursUntil, howToEnable, trendFor, versionAtLeast} from './_capacity-metrics.js'
 import {HIGH, pressureSeverity, pressureWord, sizingFor} from './_capacity-suggest.js'
 
 const METRIC = 'cilium_bpf_map_pressure'
@@ -74,7 +74,7 @@ export default {
     const {snapshot} = ctx
     const {points: pts, metricSeen, mapListUsable} = points(snapshot)
     if (!metricSeen && !mapListUsable) {
-      if (ciliumMetricsPresent(snapshot)) ctx.notEvaluated(howToEnable(snapshot, METRIC, true, '1.16') + '; or collect `cilium-dbg map list` with `status --verbose`')
+      if (ciliumMetricsPresent(snapshot)) ctx.notEvaluated(howToEnable(snapshot, METRIC, versionAtLeast(ctx.ciliumVersion, 1, 16) !== false, '1.16') + '; or collect `cilium-dbg map list` with `status --verbose`')
       ctx.notEvaluated('no map fill evidence: `cilium-dbg map list` shows no cached entry counts (cache disabled or "unknown") and cilium_bpf_map_pressure is absent')
     }
     const results: CheckResult[] = []

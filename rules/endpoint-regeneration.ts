@@ -31,11 +31,13 @@ export default {
     if (regen.length === 0 && states.length === 0 && times.length === 0) ctx.notEvaluated(howToEnable(snapshot, REGEN, true))
     const results: CheckResult[] = []
 
+    const successes = new Map<string, number>()
+    for (const s of regen) if (s.labels.outcome === 'success') successes.set(agentOf(s), (successes.get(agentOf(s)) ?? 0) + s.value)
     const fails = regen.filter((s) => /^fail/.test(s.labels.outcome ?? '') && s.value > 0)
     if (fails.length > 0) {
       const byAgent = [...groupBy(fails, agentOf)].map(([agent, ss]) => {
         const n = ss.reduce((x, s) => x + s.value, 0)
-        const ok = regen.filter((s) => agentOf(s) === agent && s.labels.outcome === 'success').reduce((x, s) => x + s.value, 0)
+        const ok = successes.get(agent) ?? 0
         return {agent, n, ok, src: ss[0].src, trend: trendFor(snapshot, REGEN, {outcome: ss[0].labels.outcome!}, agent)}
       }).sort((a, b) => b.n - a.n)
       const w = byAgent[0]

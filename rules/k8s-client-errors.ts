@@ -45,12 +45,14 @@ export default {
     if (calls.length === 0 && waits.length === 0) ctx.notEvaluated(howToEnable(snapshot, CALLS, true))
     const results: CheckResult[] = []
     const nAgents = new Set(calls.map(agentOf)).size
+    const totals = new Map<string, number>()
+    for (const s of calls) totals.set(agentOf(s), (totals.get(agentOf(s)) ?? 0) + s.value)
     for (const k of KINDS) {
       const bad = calls.filter((s) => k.test(s.labels.return_code ?? s.labels.code ?? '') && s.value > 0)
       if (bad.length === 0) continue
       const perAgent = [...groupBy(bad, agentOf)].map(([agent, ss]) => {
         const n = ss.reduce((x, s) => x + s.value, 0)
-        const all = calls.filter((s) => agentOf(s) === agent).reduce((x, s) => x + s.value, 0)
+        const all = totals.get(agent) ?? 0
         const t = ss.map((s) => trendFor(snapshot, CALLS, {return_code: s.labels.return_code ?? '', method: s.labels.method ?? ''}, agent))
           .filter((x) => x !== undefined).sort((a, b) => b.slopePerHour - a.slopePerHour)[0]
         return {agent, n, all, t, ss}
