@@ -2,6 +2,14 @@ import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
 import type {CheckResult, Rule} from '../src/rules/types.js'
 import {agentPhrase, distinctEvidence, groupBy} from './_health-common.js'
 
+// "   mesh-1: not-ready, 0 nodes, 0 identities, 0 services, 1 failures (last: 2m52s ago)" (status --verbose)
+const CLUSTER_ROW = /^\s*([\w.-]+):\s+(?:not-ready|ready),\s+\d+ nodes/
+
+const FIX = 'Run cilium clustermesh status (and cilium-dbg status --verbose on an agent for the per-cluster lines with the last error); ' +
+  'check that the remote clustermesh-apiserver is reachable from this cluster\'s nodes (its Service: LoadBalancer address or NodePort, ' +
+  'firewall on port 2379), that its pods are Ready, and that the certificates (clustermesh-apiserver-remote-cert, the shared CA) are valid and ' +
+  'from the same CA in both clusters; cluster names and IDs must be unique.'
+
 export default {
   meta: {
     id: 'clustermesh-not-ready',
@@ -25,12 +33,19 @@ export default {
     const bad = withCm.filter((a) => a.status.clusterMesh!.ready < a.status.clusterMesh!.total)
     for (const list of groupBy(bad, (a) => `${a.status.clusterMesh!.ready}/${a.status.clusterMesh!.total}`).values()) {
       const cm = list[0].status.clusterMesh!
+      // AgentStatus keeps only the summary line; per-cluster rows ("mesh-1: not-ready, 0 nodes, …") are quoted
+      // when a status source left them among the unrecognized lines.
+      const rows = list.flatMap((a) => a.status.unrecognized.filter((u) => CLUSTER_ROW.test(u.text))
+        .map((u) => ({source: a.status.clusterMesh!.src.file, line: u.line, text: u.text})))
+      const notReady = rows.filter((r) => /not-ready/.test(r.text)).map((r) => CLUSTER_ROW.exec(r.text)![1])
       out.push({
         severity: cm.ready === 0 ? 'critical' : 'high',
-        message: `${cm.total - cm.ready}/${cm.total} remote clusters not ready on ${agentPhrase(list.map((a) => a.name))}`,
+        message: `${cm.total - cm.ready}/${cm.total} remote clusters not ready on ${agentPhrase(list.map((a) => a.name))}` +
+          (notReady.length > 0 ? `: ${[...new Set(notReady)].join(', ')}` : ''),
         agents: list.map((a) => a.name),
-        evidence: capEvidence(distinctEvidence(list.map((a) => ev(a.status.clusterMesh!.src)))),
+        evidence: capEvidence(distinctEvidence([...list.map((a) => ev(a.status.clusterMesh!.src)), ...rows])),
         helm: [],
+        fix: FIX,
       })
     }
     const covered = new Set(withCm.map((a) => a.name))
@@ -46,6 +61,7 @@ export default {
         agents: names.filter((n) => n !== 'cluster'),
         evidence: capEvidence(distinctEvidence(list.map((x) => ev(x.m.src)))),
         helm: [],
+        fix: FIX,
       })
     }
     if (withCm.length === 0 && samples.length === 0) {
