@@ -1,9 +1,9 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, parseVersion, versionSatisfies} from '../src/rules/helpers.js'
 import type {CheckResult, Rule, Severity} from '../src/rules/types.js'
 import type {SourceRef} from '../src/snapshot/schema.js'
 import {agentPhrase, distinctEvidence, groupBy} from './_health-common.js'
 
-interface Bad {agent: string, state: string, message: string, src: SourceRef, earlyExit: boolean}
+interface Bad {agent: string, state: string, message: string, src: SourceRef, earlyExit: boolean, version?: string}
 
 // "Disabled" is a healthy state for the kvstore (CRD identity mode) and for the status line itself.
 const FINE = new Set(['ok', 'disabled'])
@@ -24,10 +24,17 @@ function grouped(bads: Bad[], what: string, fix: string): CheckResult[] {
     const {state, message} = list[0]
     const names = list.map((b) => b.agent)
     const exited = list.some((b) => b.earlyExit)
+    // Modules Health exists from 1.14 on and older agents never printed it: only a known 1.14+ agent's gap is
+    // certainly the early exit.
+    const modern = list.every((b) => versionSatisfies(b.version, '>=1.14') && parseVersion(b.version) !== undefined)
     out.push({
       severity: severityOf(state),
       message: `${what} is ${state} on ${agentPhrase(names)}${message ? `: ${message}` : ''}` +
-        (exited ? ' (cilium-dbg status exited early, so later sections such as Cluster health and Modules Health are missing)' : ''),
+        (exited
+          ? modern
+            ? ' (cilium-dbg status exits early when the agent is not Ok, so later sections such as Cluster health and Modules Health are not shown)'
+            : ' (later sections such as Cluster health are not shown: older agent or early exit)'
+          : ''),
       agents: names,
       evidence: capEvidence(distinctEvidence(list.map((b) => ev(b.src)))),
       helm: [],
@@ -63,7 +70,7 @@ export default {
     for (const a of usable) {
       const s = a.status
       if (s.cilium && !FINE.has(s.cilium.state.toLowerCase())) {
-        cilium.push({agent: a.name, state: s.cilium.state, message: reason(s.cilium.message), src: s.cilium.src, earlyExit: s.earlyExit})
+        cilium.push({agent: a.name, state: s.cilium.state, message: reason(s.cilium.message), src: s.cilium.src, earlyExit: s.earlyExit, version: s.cilium.version ?? ctx.ciliumVersion})
       }
       if (s.kubernetes && !FINE.has(s.kubernetes.state.toLowerCase())) {
         k8s.push({agent: a.name, state: s.kubernetes.state, message: s.kubernetes.message, src: s.kubernetes.src, earlyExit: false})

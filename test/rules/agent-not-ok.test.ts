@@ -8,10 +8,10 @@ const ok = (name: string) => agent(name, {status: status({
   cilium: {state: 'Ok', message: '1.18.7 (v1.18.7-2adae214)', version: '1.18.7', src: at('Cilium:   Ok   1.18.7 (v1.18.7-2adae214)', 9)},
 })})
 
-const failing = (name: string, state: string, message: string) => agent(name, {status: status({
+const failing = (name: string, state: string, message: string, version?: string) => agent(name, {status: status({
   earlyExit: true,
   kubernetes: {state: 'Ok', message: '1.34', src: at('Kubernetes:   Ok   1.34', 2, `${name}/status.txt`)},
-  cilium: {state, message, src: at(`Cilium:   ${state}   ${message}`, 9, `${name}/status.txt`)},
+  cilium: {state, message, ...(version ? {version} : {}), src: at(`Cilium:   ${state}   ${message}`, 9, `${name}/status.txt`)},
 })})
 
 ruleTester(rule, {
@@ -30,7 +30,7 @@ ruleTester(rule, {
         failing('cilium-b', 'Failure', 'Kubernetes service is not ready: 403 Forbidden'),
         ok('cilium-c'),
       ]}),
-      expect: {count: 1, severity: 'critical', agents: ['cilium-a', 'cilium-b'], message: /Failure on 2 agents.*403 Forbidden.*exited early/,
+      expect: {count: 1, severity: 'critical', agents: ['cilium-a', 'cilium-b'], message: /Failure on 2 agents.*403 Forbidden.*exits early when the agent is not Ok/,
         evidence: {text: 'Cilium:   Failure   Kubernetes service is not ready: 403 Forbidden', line: 9}},
     },
     {
@@ -40,6 +40,17 @@ ruleTester(rule, {
         failing('cilium-b', 'Warning', '1.17.6 (v1.17.6-c0a6e9f3)    Stale status data'),
       ]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-a', 'cilium-b'], message: /Warning on 2 agents \(cilium-a, cilium-b\): Stale status data \(/},
+    },
+    {
+      // field trial (1.2 status): "missing because of early exit" was claimed for sections 1.2 never printed
+      name: 'old agent without a version: sections "not shown (older agent or early exit)", never "missing"',
+      snapshot: snapshot({agents: [failing('cilium-a', 'Warning', 'Stale status data (since 2018-08-24 22:38:50 +0000 UTC)')]}),
+      expect: {count: 1, severity: 'high', message: /^Cilium agent state is Warning on cilium-a: Stale status data .*\(later sections such as Cluster health are not shown: older agent or early exit\)$/},
+    },
+    {
+      name: 'known 1.16 agent: the early exit is named as the reason',
+      snapshot: snapshot({agents: [failing('cilium-a', 'Failure', '1.16.4 (v1.16.4-abc)   Kubernetes service is not ready', '1.16.4')]}),
+      expect: {count: 1, severity: 'critical', message: /exits early when the agent is not Ok, so later sections such as Cluster health and Modules Health are not shown/},
     },
     {
       name: 'Warning → high',
