@@ -33,7 +33,7 @@ function grouped(bads: Bad[], what: string, fix: string): CheckResult[] {
         (exited
           ? modern
             ? ' (cilium-dbg status exits early when the agent is not Ok, so later sections such as Cluster health and Modules Health are not shown)'
-            : ' (later sections such as Cluster health are not shown: older agent or early exit)'
+            : '; later sections such as Cluster health are not shown (older agent or early exit)'
           : ''),
       agents: names,
       evidence: capEvidence(distinctEvidence(list.map((b) => ev(b.src)))),
