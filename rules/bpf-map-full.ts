@@ -128,7 +128,7 @@ export default {
       results.push({
         severity,
         title: `${label} full: insertions failing`,
-        message: `${label}: insertions failing on ${agents.length} agent${agents.length === 1 ? '' : 's'} (${kindText})${failed > 0 ? `; ${fmtCount(failed)} failed operations/entries in total` : ''}${size ? `; configured size ${size.size}` : ''}. Worst: ${hits[0].what}`.slice(0, 600),
+        message: `${label}: insertions failing on ${agents.length} agent${agents.length === 1 ? '' : 's'} (${kindText})${failed > 0 ? `; ${fmtCount(failed)} failed operations/entries in total` : ''}${size ? `; ${size.from === 'default' ? 'default size' : 'configured size'} ${size.size}${size.from === 'default' ? ' (assumed; no status BPF Maps)' : ''}` : ''}. Worst: ${hits[0].what}`.slice(0, 600),
         agents,
         evidence: capEvidence(evidence),
         helm: sizing.helm,
