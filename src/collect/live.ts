@@ -1,4 +1,5 @@
-import type {Collected} from '../ingest/evidence.js'
+import type {Collected, EvidenceFile} from '../ingest/evidence.js'
+import type {CollectionError} from '../snapshot/schema.js'
 import {emptyCollected} from '../ingest/evidence.js'
 import {InputError} from '../util/errors.js'
 import {AGENT_CONTAINER} from './allowlist.js'
@@ -24,7 +25,14 @@ function containerState(pod: K8sObject): {restarts: number, notRunning?: string}
  * cluster objects are read, and return everything as raw evidence for buildSnapshot.
  * An agent that cannot be read becomes agentErrors; the collection itself still completes.
  */
-export async function collectLive(opts: LiveOptions): Promise<Collected> {
+/** Where agent evidence goes as each agent finishes (the SnapshotBuilder), so raw outputs are not all held at once. */
+export interface EvidenceSink {
+  add(file: EvidenceFile): void
+  agentError(agent: string, error: CollectionError): void
+  skip(path: string, reason: string): void
+}
+
+export async function collectLive(opts: LiveOptions, sink?: EvidenceSink): Promise<Collected> {
   const kube = await connectKube({kubeconfig: opts.kubeconfig, context: opts.context})
   const c: Collected = emptyCollected('live', kube.server)
   if (kube.context) c.origin.context = kube.context
@@ -53,6 +61,12 @@ export async function collectLive(opts: LiveOptions): Promise<Collected> {
     done++
     if (visit.errors.some((e) => e.kind !== 'missing')) failed++
     opts.progress?.(done, pods.length, failed)
+    if (sink) {
+      for (const f of visit.files) sink.add(f)
+      for (const sk of visit.skipped) sink.skip(sk.path, sk.reason)
+      for (const e of visit.errors) sink.agentError(name, e)
+      return {name, visit: {files: [], skipped: [], errors: []}}
+    }
     return {name, visit}
   })
   await cluster

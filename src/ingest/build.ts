@@ -67,6 +67,10 @@ export class SnapshotBuilder {
     if (origin.context) this.snap.origin.context = origin.context
   }
 
+  setOrigin(origin: Collected['origin']): void {
+    this.snap.origin = {kind: origin.kind, ...(origin.path ? {path: origin.path} : {}), ...(origin.context ? {context: origin.context} : {})}
+  }
+
   agent(name: string, node?: string): Agent {
     let a = this.agents.get(name)
     if (!a) this.agents.set(name, a = emptyAgent(name))
@@ -122,8 +126,10 @@ export class SnapshotBuilder {
   }
 }
 
-export function buildSnapshot(c: Collected): Snapshot {
-  const b = new SnapshotBuilder(c.origin)
+/** The snapshot of a collection; `into` is a builder that already received part of it (streamed agent outputs). */
+export function buildSnapshot(c: Collected, into?: SnapshotBuilder): Snapshot {
+  const b = into ?? new SnapshotBuilder(c.origin)
+  if (into) into.setOrigin(c.origin)
   for (const s of c.skipped) b.skip(s.path, s.reason)
   for (const name of c.agents) b.agent(name, c.agentNodes[name])
   for (const [name, errors] of Object.entries(c.agentErrors)) for (const e of errors) b.agentError(name, e)

@@ -153,3 +153,11 @@ export function metricExported(snapshot: Snapshot, name: string): boolean {
 export function percent(x: number): string {
   return `${(x * 100).toFixed(x >= 0.1 ? 0 : 1)} %`
 }
+
+/** Whether anything was read at all: "no findings" from unreadable input must not look like "healthy". */
+export function hasAnyEvidence(s: Snapshot): boolean {
+  const c = s.cluster
+  return s.agents.some((a) => a.status || a.services || a.maps || a.metrics || a.logs.length > 0 || a.errors.length > 0) ||
+    Boolean(c.config || c.helm || c.nodes?.length || c.pods?.length || c.counts || c.operator || c.cliStatus || c.errors.length > 0) ||
+    Boolean(s.prometheus)
+}

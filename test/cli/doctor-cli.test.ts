@@ -59,15 +59,23 @@ describe('ciltune doctor (the built CLI)', function () {
     const broken = join(tmp, 'broken-snapshot.json')
     writeFileSync(broken, JSON.stringify({schemaVersion: 1, createdAt: 'x', origin: {kind: 'files'}, cluster: {errors: []}, agents: [{name: 1}], skipped: []}))
     cases.push([['doctor', '--from', broken], /broken-snapshot\.json: not a valid ciltune snapshot/])
-    const garbage = join(tmp, 'notes.txt')
-    writeFileSync(garbage, 'we restarted the agents at 03:12, no change\n')
-    cases.push([['doctor', '--from', garbage], /notes\.txt: nothing ciltune can read/])
+
     for (const [args, re] of cases) {
       const r = await cli(args)
       expect(r.code, args.join(' ')).to.equal(2)
       expect(r.stderr, args.join(' ')).to.match(re)
       expect(r.stderr).to.not.match(/^\s+at /m)
     }
+  })
+
+  it('input with nothing recognizable is a high finding (exit 1), never an empty healthy report', async () => {
+    const garbage = join(tmp, 'notes.txt')
+    writeFileSync(garbage, 'we restarted the agents at 03:12, no change\n')
+    const r = await cli(['doctor', '--from', garbage, '--output', 'json'])
+    expect(r.code).to.equal(1)
+    const report = Report.parse(JSON.parse(r.stdout))
+    expect(report.findings.map((f) => [f.id, f.severity])).to.deep.equal([['no-evidence', 'high']])
+    expect(report.findings[0].message).to.contain('notes.txt')
   })
 
   it('saves a snapshot and reads it back to the same findings', async () => {
