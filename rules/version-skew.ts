@@ -2,6 +2,30 @@ import {capEvidence, ev, metricSamples, parseVersion} from '../src/rules/helpers
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
 import {nameList} from './_health-common.js'
 
+// Pre-release builds are different builds: "1.15.0-pre.2" is not "1.15.0". A git hash suffix
+// ("v1.18.7-2adae214") is not a pre-release and is dropped.
+const FULL_VERSION = /v?(\d+)\.(\d+)(?:\.(\d+))?(-(?:pre|rc|snapshot|beta|alpha|dev)[.\w]*)?/i
+
+/** "v1.15.0-pre.2-91bc81c9" → "1.15.0-pre.2", "1.18.7" → "1.18.7"; undefined when not a version. */
+export function fullVersion(text: string | undefined): string | undefined {
+  const m = text ? FULL_VERSION.exec(text) : null
+  if (!m) return undefined
+  const pre = m[4]?.replace(/-[0-9a-f]{7,}$/i, '') ?? ''
+  return `${m[1]}.${m[2]}.${m[3] ?? 0}${pre.toLowerCase()}`
+}
+
+/** Release order: numbers first, a pre-release before its release. */
+export function compareFull(a: string, b: string): number {
+  const pa = parseVersion(a)!
+  const pb = parseVersion(b)!
+  const d = pa[0] - pb[0] || pa[1] - pb[1] || pa[2] - pb[2]
+  if (d !== 0) return d
+  const sa = a.includes('-')
+  const sb = b.includes('-')
+  if (sa !== sb) return sa ? -1 : 1
+  return a.localeCompare(b, undefined, {numeric: true})
+}
+
 /** "quay.io/cilium/cilium:v1.18.7@sha256:…" → "1.18.7"; registry hosts and ports are ignored. */
 export function imageVersion(image: string | undefined): string | undefined {
   if (!image) return undefined
@@ -9,8 +33,15 @@ export function imageVersion(image: string | undefined): string | undefined {
   const slash = noDigest.lastIndexOf('/')
   const colon = noDigest.lastIndexOf(':')
   if (colon <= slash) return undefined
-  const v = parseVersion(noDigest.slice(colon + 1))
-  return v ? v.join('.') : undefined
+  return fullVersion(noDigest.slice(colon + 1))
+}
+
+/** The agent's version from its status: the parsed field, or the raw message when the field lost the suffix. */
+function statusVersion(c: {version?: string, message: string}): string | undefined {
+  const parsed = fullVersion(c.version)
+  const raw = fullVersion(c.message)
+  if (raw && parsed && raw.startsWith(parsed) && raw.length > parsed.length) return raw
+  return parsed ?? raw
 }
 
 const AGENT_POD = /^cilium-(?!operator|envoy)[a-z0-9]{5}$/
@@ -23,7 +54,7 @@ export default {
     versions: '*',
     needs: [['status'], ['pods'], ['metrics'], ['operator']],
     catalog: ['R-AGT-07'],
-    description: 'Agents running different Cilium versions (status Cilium line, agent pod images, cilium_version metric) and an operator whose minor version differs from the agents. Medium (normal during a rollout); high when more than one minor apart.',
+    description: 'Agents running different Cilium versions (status Cilium line, agent pod images, cilium_version metric; pre-release suffixes such as 1.15.0-pre.2 are kept, so a pre-release and its release differ) and an operator whose minor version differs from the agents (or that is a pre-release of the same minor). Medium (normal during a rollout); high when more than one minor apart.',
     why: '"The only tested rollback and upgrade path is between consecutive minor releases" (upgrade guide); a rollout stuck half-way leaves nodes with different datapath behaviour and an operator that may not match the agents\' CRD expectations.',
     fix: 'Finish (or roll back) the rollout: kubectl -n kube-system rollout status ds/cilium and deploy/cilium-operator; upgrade one minor at a time, to the latest patch first.',
     sources: [
@@ -35,8 +66,9 @@ export default {
     const s = ctx.snapshot
     const seen = new Map<string, {version: string, src: Evidence}>() // per agent
     for (const a of s.agents) {
-      const v = a.status?.cilium?.version
-      if (v && parseVersion(v)) seen.set(a.name, {version: parseVersion(v)!.join('.'), src: ev(a.status!.cilium!.src)})
+      const c = a.status?.cilium
+      const v = c?.version ? statusVersion(c) : undefined
+      if (v) seen.set(a.name, {version: v, src: ev(c!.src)})
     }
     const pods = [...s.agents.flatMap((a) => (a.pod ? [a.pod] : [])), ...(s.cluster.pods ?? []).filter((p) => AGENT_POD.test(p.name) || s.agents.some((a) => a.name === p.name))]
     for (const p of pods) {
@@ -44,8 +76,8 @@ export default {
       if (v && !seen.has(p.name)) seen.set(p.name, {version: v, src: ev(p.src)})
     }
     for (const m of metricSamples(s, 'cilium_version')) {
-      const v = parseVersion(m.labels.version)
-      if (v && m.agent && !seen.has(m.agent)) seen.set(m.agent, {version: v.join('.'), src: ev(m.src)})
+      const v = fullVersion(m.labels.version)
+      if (v && m.agent && !seen.has(m.agent)) seen.set(m.agent, {version: v, src: ev(m.src)})
     }
     const op = s.cluster.operator
     const opVersion = imageVersion(op?.image)
@@ -53,7 +85,7 @@ export default {
 
     const byVersion = new Map<string, string[]>()
     for (const [agent, {version}] of seen) byVersion.set(version, [...(byVersion.get(version) ?? []), agent])
-    const versions = [...byVersion.keys()].sort((x, y) => x.localeCompare(y, undefined, {numeric: true}))
+    const versions = [...byVersion.keys()].sort(compareFull)
     const minor = (v: string) => parseVersion(v)!
     const out: CheckResult[] = []
     if (versions.length > 1) {
@@ -65,7 +97,8 @@ export default {
       out.push({
         severity: gap > 1 ? 'high' : 'medium',
         message: `Agents run ${versions.length} Cilium versions: ${ranked.map(([v, names]) => `${v} (${names.length === 1 ? names[0] : `${names.length} agents${names.length <= 3 ? `: ${names.join(', ')}` : ''}`})`).join(', ')}` +
-          (gap > 1 ? `; ${gap} minor versions apart (only consecutive minors are tested)` : '; normal only while a rollout is in progress'),
+          (gap > 1 ? `; ${gap} minor versions apart (only consecutive minors are tested)` : '; normal only while a rollout is in progress') +
+          (versions.some((v) => v.includes('-')) ? '; a pre-release build is not supported for production' : ''),
         agents: minority,
         evidence: capEvidence(ranked.flatMap(([, names]) => names.slice(0, 2).map((n) => seen.get(n)!.src))),
         helm: [],
@@ -76,7 +109,9 @@ export default {
       const o = minor(opVersion)
       const a = minor(majority)
       const gap = Math.abs((o[0] - a[0]) * 100 + o[1] - a[1])
-      if (gap > 0) {
+      // Same minor but one side a pre-release of it: a different build, worth a medium note.
+      const preSkew = gap === 0 && opVersion !== majority && (opVersion.includes('-') || majority.includes('-'))
+      if (gap > 0 || preSkew) {
         out.push({
           severity: gap > 1 ? 'high' : 'medium',
           message: `cilium-operator runs ${opVersion} while most agents run ${majority} (${byVersion.get(majority)!.length === 1 ? byVersion.get(majority)![0] : `${byVersion.get(majority)!.length} agents: ${nameList(byVersion.get(majority)!, 3)}`})`,

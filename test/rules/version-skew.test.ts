@@ -12,13 +12,36 @@ describe('imageVersion', () => {
     expect(imageVersion('123456789012.dkr.ecr.us-east-1.amazonaws.com/cilium/operator-aws:v1.17.4')).to.equal('1.17.4')
     expect(imageVersion('registry.local:5000/cilium/cilium')).to.equal(undefined)
   })
+  it('keeps a pre-release suffix and drops a git hash', () => {
+    expect(imageVersion('quay.io/cilium/cilium:v1.15.0-pre.2')).to.equal('1.15.0-pre.2')
+    expect(imageVersion('quay.io/cilium/cilium:v1.16.0-rc.1@sha256:abc')).to.equal('1.16.0-rc.1')
+  })
 })
+
+// Status field that lost the suffix: the raw Cilium message still carries it.
+const agRaw = (name: string, parsed: string, message: string) => agent(name, {status: status({cilium: {state: 'Ok', message, version: parsed, src: at(`Cilium:   Ok   ${message}`, 7, `${name}/status`)}})})
 
 ruleTester(rule, {
   valid: [
     {name: 'same version everywhere, operator same minor', snapshot: snapshot({agents: [ag('cilium-a', '1.18.7'), ag('cilium-b', '1.18.7')], cluster: {operator: operator('quay.io/cilium/operator-generic:v1.18.7')}})},
   ],
   invalid: [
+    {
+      // field trial: 1.15.0-pre.2 was printed and compared as 1.15.0
+      name: 'pre-release vs release of the same patch → two versions, suffix kept',
+      snapshot: snapshot({agents: [ag('cilium-a', '1.15.0'), ag('cilium-b', '1.15.0'), ag('cilium-c', '1.15.0-pre.2')]}),
+      expect: {count: 1, severity: 'medium', agents: ['cilium-c'], message: /2 Cilium versions: 1\.15\.0 \(2 agents: cilium-a, cilium-b\), 1\.15\.0-pre\.2 \(cilium-c\).*pre-release/},
+    },
+    {
+      name: 'parsed version without the suffix: the raw message is used',
+      snapshot: snapshot({agents: [ag('cilium-a', '1.15.0'), agRaw('cilium-b', '1.15.0', '1.15.0-pre.2 (v1.15.0-pre.2-91bc81c9)')]}),
+      expect: {count: 1, message: /1\.15\.0-pre\.2 \(cilium-b\)/},
+    },
+    {
+      name: 'operator is a pre-release of the agents\' minor → medium',
+      snapshot: snapshot({agents: [ag('cilium-a', '1.15.0')], cluster: {operator: operator('quay.io/cilium/operator-generic:v1.15.0-pre.2')}}),
+      expect: {count: 1, severity: 'medium', message: /cilium-operator runs 1\.15\.0-pre\.2 while most agents run 1\.15\.0/},
+    },
     {
       name: 'patch rollout in progress → medium, minority named',
       snapshot: snapshot({agents: [ag('cilium-a', '1.18.7'), ag('cilium-b', '1.18.7'), ag('cilium-c', '1.18.6')]}),
