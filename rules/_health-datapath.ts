@@ -85,9 +85,16 @@ export function kprLevel(mode: string): 'full' | 'partial' | 'off' {
   return 'off'
 }
 
-/** The agent's version: its own status line first, else the cluster's. */
+/**
+ * The agent's version: its own status line first, else the cluster's. A Cilium line without a version
+ * ("Ok   OK", agents before 1.10) says the agent is old: the cluster's majority version (a folder may hold
+ * several clusters) must not stand in for it, so the answer is undefined.
+ */
 export function agentVersion(a: Agent | undefined, fallback: string | undefined): string | undefined {
-  return a?.status?.cilium?.version ?? fallback
+  const c = a?.status?.cilium
+  if (c?.version) return c.version
+  if (c && /^ok$/i.test(c.message.trim())) return undefined
+  return fallback
 }
 
 /**

@@ -13,11 +13,11 @@ import {PREREQ, agentVersion, describePrereqs, kprEnableValue, kprPrereq, legacy
 type KeyEra = 'has-key' | 'pre-1.11' | 'unknown'
 
 function keyEra(a: Agent, clusterVersion: string | undefined): KeyEra {
-  const v = parseVersion(agentVersion(a, clusterVersion))
-  if (v) return v[0] > 1 || v[1] >= 11 ? 'has-key' : 'pre-1.11'
-  // Agents before 1.10 print "Cilium: Ok OK" with no version at all (seen on 1.2 … 1.9 outputs).
   const c = a.status?.cilium
-  if (c && /^ok$/i.test(c.message.trim())) return 'pre-1.11'
+  // The agent's own line wins over the cluster's majority version (a folder can hold several clusters).
+  // Agents before 1.10 print "Cilium: Ok OK" with no version at all (seen on 1.2 … 1.9 outputs).
+  const v = parseVersion(c?.version) ?? (c && /^ok$/i.test(c.message.trim()) ? [1, 9, 0] : parseVersion(clusterVersion))
+  if (v) return v[0] > 1 || v[1] >= 11 ? 'has-key' : 'pre-1.11'
   return 'unknown'
 }
 

@@ -61,6 +61,15 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'medium', helm: {path: 'kubeProxyReplacement', value: 'strict'}},
     },
     {
+      name: 'folder of clusters: an "Ok OK" agent is not given the 1.16 majority\'s value',
+      version: '1.16.3',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: status({
+        kubeProxyReplacement: {mode: 'Disabled', enabled: false, devices: [], src: at('KubeProxyReplacement:   Disabled', 5)},
+        cilium: {state: 'Ok', message: 'OK', src: at('Cilium:   Ok   OK', 8)},
+      })})]}),
+      expect: {count: 1, helm: {path: 'kubeProxyReplacement', value: 'strict'}},
+    },
+    {
       name: '1.15 False → true',
       snapshot: snapshot({agents: [kpr('cilium-a', 'False', false, '1.15.0')]}),
       expect: {count: 1, helm: {path: 'kubeProxyReplacement', value: true}},

@@ -35,6 +35,12 @@ ruleTester(rule, {
       expect: {count: 1, fix: /1\.9\/1\.10 charts used bpf\.hostRouting/, helm: {path: 'kubeProxyReplacement', value: 'strict'}},
     },
     {
+      name: 'folder of clusters: the "Ok OK" agent stays pre-1.11 even when the majority version is 1.12',
+      version: '1.12.0',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Disabled', 'IPTables', {cilium: {state: 'Ok', message: 'OK', src: at('Cilium:   Ok   OK', 8)}})})]}),
+      expect: {count: 1, fix: /predates 1\.11/},
+    },
+    {
       name: '1.11.2 Strict + IPTables: 1.11+ key suggested',
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Strict', 'IPTables [IPv4: Enabled, IPv6: Disabled]', {cilium: {state: 'Ok', message: '1.11.2 (v1.11.2-17b0dbd)', version: '1.11.2', src: at('Cilium:   Ok   1.11.2', 8)}})})]}),
       expect: [{count: 1, helm: {path: 'bpf.hostLegacyRouting', value: false}}, {helm: {path: 'bpf.masquerade', value: true}}],
