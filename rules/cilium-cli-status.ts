@@ -21,7 +21,11 @@ export default {
   },
   check(ctx) {
     const cli = ctx.snapshot.cluster.cliStatus
-    if (!cli) return ctx.notEvaluated('no cilium-cli `cilium status` output in the evidence')
+    if (!cli) {
+      // Agents read directly make the cilium-cli summary redundant; without either, nothing was checked.
+      if (ctx.snapshot.agents.some((a) => a.status)) return ctx.notApplicable('agents were read directly; no cilium-cli summary needed')
+      return ctx.notEvaluated('no cilium-cli `cilium status` output in the evidence')
+    }
     const out: CheckResult[] = []
     const unavailable = cli.workloads.filter((w) => (w.unavailable ?? 0) > 0 || (w.desired !== undefined && w.ready !== undefined && w.ready < w.desired))
     const allDown = unavailable.filter((w) => w.desired !== undefined && w.desired > 0 && ((w.unavailable ?? 0) >= w.desired || w.ready === 0))

@@ -7,6 +7,7 @@ import type {Finding, Rule, RuleContext, RuleOutcome} from './types.js'
 import {SEVERITY_ORDER} from './types.js'
 
 class NotEvaluated extends Error {}
+class NotApplicable extends Error {}
 
 /** rules/ sits next to src/ both in the source tree (tsx) and in dist/. */
 export function rulesDir(): string {
@@ -59,6 +60,9 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
     notEvaluated(reason: string): never {
       throw new NotEvaluated(reason)
     },
+    notApplicable(reason: string): never {
+      throw new NotApplicable(reason)
+    },
   }
   try {
     const results = rule.check(ctx)
@@ -74,6 +78,7 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
     }))
     return {findings, outcome: {id: meta.id, result: findings.length > 0 ? 'fired' : 'passed'}}
   } catch (error) {
+    if (error instanceof NotApplicable) return {findings: [], outcome: {id: meta.id, result: 'not-applicable', reason: error.message}}
     if (error instanceof NotEvaluated) return {findings: [], outcome: {id: meta.id, result: 'not-evaluated', reason: error.message}}
     // A rule bug must not take the whole report down at 3 a.m.; it is reported as not evaluated.
     return {findings: [], outcome: {id: meta.id, result: 'not-evaluated', reason: `rule error: ${(error as Error).message}`}}

@@ -61,6 +61,8 @@ export interface RuleContext {
   ciliumVersion?: string
   /** Mark the rule not evaluated from inside the check (evidence present but unusable). */
   notEvaluated(reason: string): never
+  /** The rule does not apply to this evidence (e.g. a pasted cilium-cli summary when agents were read directly). */
+  notApplicable(reason: string): never
 }
 
 export interface Rule {
