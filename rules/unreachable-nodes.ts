@@ -2,7 +2,7 @@ import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
 import {agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from './_health-common.js'
 
-interface Target {node: string, localhost: boolean, host: boolean, endpoints: boolean, from: Set<string>}
+interface Target {node: string, host: boolean, endpoints: boolean, from: Set<string>}
 
 const PROBE_DISABLED = /probe disabled/i
 
@@ -50,17 +50,25 @@ export default {
     const targets = new Map<string, Target>()
     const evidence: Evidence[] = []
     const covered = new Set<string>()
+    const localOnly: Array<{agent: string, nodes: string[], evidence: Evidence[]}> = []
     for (const a of withHealth) {
       const ch = a.status.clusterHealth
       if (!ch || ch.reachable === undefined || ch.total === undefined) continue
       covered.add(a.name)
       const badRows = ch.nodes.filter((n) => !n.hostOk || !n.endpointsOk)
       if (ch.reachable >= ch.total && badRows.length === 0) continue
+      // Only this node's own health endpoint fails while its host path answers: the health endpoint on that
+      // node is broken (controller, IP, interface), nothing between nodes — tunnel ports are the wrong lead.
+      // Judged per agent, so another agent's (or another cluster's) rows never change the diagnosis.
+      if (badRows.length > 0 && badRows.every((n) => n.localhost && n.hostOk && !n.endpointsOk)) {
+        localOnly.push({agent: a.name, nodes: badRows.map((n) => `${n.name} (localhost)`), evidence: [ev(ch.src), ...badRows.map((n) => ev(n.src))]})
+        continue
+      }
       reporting.push({agent: a.name, reachable: ch.reachable, total: ch.total})
       evidence.push(ev(ch.src))
       for (const n of badRows) {
         const name = n.localhost ? `${n.name} (localhost)` : n.name
-        const t = targets.get(name) ?? {node: name, localhost: n.localhost, host: false, endpoints: false, from: new Set<string>()}
+        const t = targets.get(name) ?? {node: name, host: false, endpoints: false, from: new Set<string>()}
         t.host ||= !n.hostOk
         t.endpoints ||= !n.endpointsOk
         t.from.add(a.name)
@@ -79,30 +87,28 @@ export default {
         ? `${worst.total - worst.reachable}/${worst.total} nodes unreachable from ${worst.agent}`
         : `${reporting.length} agents see unreachable nodes (worst: ${worst.agent} with ${worst.reachable}/${worst.total} reachable)`
       const endpointsOnly = ranked.length > 0 && ranked.every((t) => !t.host)
-      // Only the reporting node's own health endpoint fails while its host path answers: the health endpoint on
-      // that node is broken (controller, IP, interface), nothing between nodes — tunnel ports are the wrong lead.
-      const localEndpointOnly = ranked.length > 0 && ranked.every((t) => t.localhost && !t.host && t.endpoints)
-      if (localEndpointOnly) {
-        out.push({
-          severity: 'high',
-          message: `the local cilium-health endpoint is unreachable on ${agentPhrase(names)} (${ranked.map((t) => t.node).join(', ')}: host reachable, its own health endpoint not)`,
-          agents: names,
-          evidence: capEvidence(distinctEvidence(evidence)),
-          helm: [],
-          fix: 'Check the health endpoint on that node, not the network between nodes: the cilium-health-ep controller (cilium-dbg status --all-controllers), that the reserved:health endpoint exists with an IP (cilium-dbg endpoint list), and cilium-dbg health status --verbose on that node; restarting the agent pod recreates the health endpoint.',
-        })
-      } else {
-        out.push({
-          severity: frac > 0.1 ? 'critical' : 'high',
-          message: `${head}${list.length > 0 ? `: ${list.join(', ')}${more}` : ''}`,
-          agents: names,
-          evidence: capEvidence(distinctEvidence(evidence)),
-          helm: [],
-          fix: endpointsOnly
-            ? 'Only health-endpoint (pod network) paths fail: check the tunnel port (VXLAN 8472/UDP, Geneve 6081/UDP) or native routes, MTU, and encryption keys between these nodes.'
-            : 'Host paths fail: check ICMP and TCP 4240 between nodes (security groups / firewalls), then routes and MTU.',
-        })
-      }
+      out.push({
+        severity: frac > 0.1 ? 'critical' : 'high',
+        message: `${head}${list.length > 0 ? `: ${list.join(', ')}${more}` : ''}`,
+        agents: names,
+        evidence: capEvidence(distinctEvidence(evidence)),
+        helm: [],
+        fix: endpointsOnly
+          ? 'Only health-endpoint (pod network) paths fail: check the tunnel port (VXLAN 8472/UDP, Geneve 6081/UDP) or native routes, MTU, and encryption keys between these nodes.'
+          : 'Host paths fail: check ICMP and TCP 4240 between nodes (security groups / firewalls), then routes and MTU.',
+      })
+    }
+
+    if (localOnly.length > 0) {
+      const names = localOnly.map((l) => l.agent)
+      out.push({
+        severity: 'high',
+        message: `the local cilium-health endpoint is unreachable on ${agentPhrase(names)} (${[...new Set(localOnly.flatMap((l) => l.nodes))].slice(0, 5).join(', ')}: host reachable, its own health endpoint not)`,
+        agents: names,
+        evidence: capEvidence(distinctEvidence(localOnly.flatMap((l) => l.evidence))),
+        helm: [],
+        fix: 'Check the health endpoint on that node, not the network between nodes: the cilium-health-ep controller (cilium-dbg status --all-controllers), that the reserved:health endpoint exists with an IP (cilium-dbg endpoint list), and cilium-dbg health status --verbose on that node; restarting the agent pod recreates the health endpoint.',
+      })
     }
 
     // 2. The health daemon itself is not answering: connectivity is then unknown, which is itself a problem.

@@ -73,6 +73,18 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'critical', message: /^2\/2 nodes unreachable/},
     },
     {
+      // whole-folder run: another agent's failing rows must not turn this agent's local-endpoint problem into a tunnel one
+      name: 'one agent with only its local endpoint down, another with a remote node down → two findings',
+      snapshot: snapshot({agents: [
+        withHealth('cilium-a', health(0, 1, [row('node-a', true, false, 14, true)])),
+        withHealth('cilium-b', health(1, 2, [row('node-c', false, false, 15)])),
+      ]}),
+      expect: [
+        {count: 2, severity: 'high', agents: ['cilium-a'], message: /^the local cilium-health endpoint is unreachable on cilium-a/},
+        {severity: 'critical', agents: ['cilium-b'], message: /^1\/2 nodes unreachable from cilium-b: node-c/},
+      ],
+    },
+    {
       name: 'metrics only',
       snapshot: snapshot({agents: [metrics('cilium-m', 2, 1)]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-m'], message: /unreachable peers on cilium-m: up to 2 node\(s\) and 1 health endpoint\(s\)/, evidence: {line: 3}},
