@@ -22,7 +22,10 @@ interface Hit {
 function mapIn(text: string): string {
   const m = MAP_NAME.exec(text)
   if (m) return m[0].toLowerCase().replace(/^cilium_/, '')
-  return /lb-map-max|LB bpf map|lb[46]?[ _-]?(service|backend)/i.test(text) ? LB_UNNAMED : 'unknown map'
+  if (/lb-map-max|LB bpf map|\bLB map\b|lb[46]?[ _-]?(service|backend)/i.test(text)) return LB_UNNAMED
+  // older agents name the policy map only by its Go type ("Failed to add PolicyMap key")
+  if (/PolicyMap|policy ?map/i.test(text)) return 'policy'
+  return 'unknown map'
 }
 
 function collect(snapshot: Snapshot): Map<string, Hit[]> {

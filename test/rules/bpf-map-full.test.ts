@@ -60,6 +60,22 @@ ruleTester(rule, {
       },
     },
     {
+      name: '1.9 "Error while inserting service in LB map" with only a file descriptor → LB maps',
+      snap: () => snapshot({agents: [agent('cilium-a', {logs: [log([{msg: 'Error while inserting service in LB map: Unable to update element for map with file descriptor 15: argument list too long', kind: 'map-full'}])]})]}),
+      expect(f) {
+        expect(f[0].message).to.contain('LB maps')
+        expect(f[0].helm[0]).to.include({path: 'bpf.lbMapMax'})
+      },
+    },
+    {
+      name: 'old "Failed to add PolicyMap key" E2BIG → the policy map, sized with bpf.policyMapMax',
+      snap: () => snapshot({agents: [agent('cilium-a', {logs: [log([{msg: 'Failed to add PolicyMap key Egress: 95078 0 0 0: argument list too long', kind: 'map-full'}])]})]}),
+      expect(f) {
+        expect(f[0].message).to.not.contain('unknown map')
+        expect(f[0].helm[0]).to.include({path: 'bpf.policyMapMax'})
+      },
+    },
+    {
       name: 'LB map full without a map name (--bpf-lb-map-max hint)',
       snap: () => snapshot({agents: [agent('cilium-a', {logs: [log([{msg: 'Unable to update element for LB bpf map: You can resize it with the flag "--bpf-lb-map-max"', kind: 'map-full'}])]})]}),
       expect(f) {
