@@ -7,7 +7,7 @@ export async function listRules(output: 'table' | 'json'): Promise<string> {
   if (output === 'json') {
     return JSON.stringify(rules.map((r) => ({id: r.meta.id, severity: r.meta.severity, title: r.meta.title, versions: r.meta.versions, catalog: r.meta.catalog})), null, 2) + '\n'
   }
-  const t = new Table({head: ['id', 'severity', 'title'], style: {head: [], border: []}})
+  const t = new Table({head: ['id', 'severity', 'title'], style: {head: [], border: []}, chars: {'mid': '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''}})
   for (const r of rules) t.push([r.meta.id, r.meta.severity, r.meta.title])
   return t.toString() + `\n${rules.length} rules. \`ciltune explain ID\` documents one.\n`
 }
