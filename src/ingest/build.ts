@@ -19,8 +19,12 @@ import {AGENT_KINDS, classify} from './classify.js'
 import type {Collected, EvidenceFile, EvidenceKind} from './evidence.js'
 
 /** A status that printed nothing we understood is not evidence of health. */
+const STATUS_META = new Set(['format', 'verbose', 'earlyExit', 'unrecognized'])
+
+/** No section parsed at all (a fragment with only "Cluster health:" still counts as evidence). */
 function statusIsEmpty(s: AgentStatus): boolean {
-  return !s.cilium && !s.kubernetes && !s.kvstore && !s.controllers && !s.bpfMaps && !s.routing
+  for (const [k, v] of Object.entries(s)) if (!STATUS_META.has(k) && v !== undefined) return false
+  return true
 }
 
 /** Prefer the richer of two status captures of one agent (a sysdump holds plain and --verbose). */
