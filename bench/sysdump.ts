@@ -1,0 +1,35 @@
+import {mkdtempSync, rmSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {sysdumpEntries, writeZip} from '../test/helpers/sysdump-builder.js'
+import {multiplyScenario} from './capture.js'
+import {runCli} from './measure.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** A 200-node sysdump in the newer layout (nested bugtool tarballs), each agent with a ~1 MB log. */
+export async function benchSysdump(nodes = 200): Promise<Record<string, string | number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'ciltune-bench-sysdump-'))
+  try {
+    multiplyScenario(join(ROOT, 'fixtures', 'synthetic-lb4-pressure'), join(dir, 'capture'), nodes)
+    const entries = await sysdumpEntries(join(dir, 'capture'))
+    // Realistic agent logs are large and mostly info lines; pad them so the archive is hundreds of MB unpacked.
+    const filler = 'time=2026-01-01T00:00:00.000000000Z level=info msg="Policy regenerated" module=agent.controlplane.endpoint-manager endpointID=1234 identity=5678\n'.repeat(8000)
+    for (const e of entries) if (e.name.includes('/logs-')) e.content = Buffer.concat([Buffer.from(filler), e.content])
+    const unpacked = entries.reduce((n, e) => n + e.content.length, 0)
+    const zip = join(dir, 'cilium-sysdump-20260101-120000.zip')
+    await writeZip(entries, zip)
+    const r = await runCli(['doctor', '--from', zip, '--output', 'json', '--fail-on', 'none'])
+    if (r.code !== 0) throw new Error(`doctor exited ${r.code}: ${r.stderr.trim()}`)
+    const report = JSON.parse(r.stdout) as {agents: unknown[], findings: unknown[]}
+    return {
+      archive: `${(statSync(zip).size / 1e6).toFixed(1)} MB zipped, ${(unpacked / 1e6).toFixed(0)} MB unpacked, ${nodes} nodes`,
+      'doctor --from wall': `${(r.ms / 1000).toFixed(2)} s (target ≤ 10 s)`,
+      'doctor --from peak RSS': `${r.maxRssMb.toFixed(0)} MB (target ≤ 300 MB)`,
+      result: `${report.agents.length} agents, ${report.findings.length} findings`,
+    }
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}
