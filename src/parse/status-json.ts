@@ -241,7 +241,7 @@ function fill(out: AgentStatus, root: Json, loc: Locator): void {
   }
 
   // what the verbose text would show (all controllers, BPF maps, KPR details) is always in the JSON
-  out.verbose = Boolean(out.bpfMaps || (out.controllers && out.controllers.rows.length > 0) || out.kprDetails)
+  out.verbose = Boolean(out.bpfMaps || (out.controllers && out.controllers.total > 0) || out.kprDetails)
 }
 
 type At = (key: string, sub?: string) => SourceRef
@@ -325,11 +325,12 @@ function controllers(out: AgentStatus, root: Json, loc: Locator): void {
     })
   }
   const total = rows.length
+  const failing = rows.filter((r) => r.failureCount > 0)
   out.controllers = {
-    healthy: rows.filter((r) => r.failureCount === 0).length,
+    healthy: total - failing.length,
     total,
     src: loc.src(region[0], compact('controllers', `${total} controllers`)),
-    rows,
+    rows: failing, // healthy rows are counted, not kept (as in the text parser)
   }
 }
 

@@ -54,7 +54,12 @@ const LEVELS = {OK: 'OK', DEGRADED: 'DEGRADED', STOPPED: 'STOPPED'} as const
  * measured from the root's column, in steps of 4 ("│   " or "    ").
  */
 export class ModulesTreeParser {
+  /** Non-OK leaves only: a 1000-agent capture holds ~50 OK leaves per agent that no rule reads. */
   readonly modules: ModuleHealth[] = []
+  /** Every leaf, by level, for when no summary line was printed (1.16–1.19 verbose). */
+  readonly counts = {ok: 0, degraded: 0, stopped: 0}
+  /** The first leaf's line, whatever its level: where a summary-less section is quoted from. */
+  firstLeaf: SourceRef | undefined
   treeSeen = false
   private rootCol: number | undefined
   private stack: string[] = []
@@ -116,6 +121,14 @@ export class ModulesTreeParser {
       return true
     }
     const name = content.slice(0, lv.index).trim()
+    this.firstLeaf ??= src
+    if (lv[1] === 'OK') {
+      this.counts.ok++
+      this.set(depth, name)
+      return true
+    }
+    if (lv[1] === 'DEGRADED') this.counts.degraded++
+    else this.counts.stopped++
     const ac = ageCount(content.slice(lv.index + lv[0].length))
     const prefix = this.prefix(depth)
     const path = name === '' ? prefix.slice(0, -1) : prefix + name

@@ -105,8 +105,13 @@ function parseInto(out: AgentStatus, text: string, file: string): void {
   }
   if (out.clusterHealth) out.clusterHealth.nodes = health.finish()
   if (health.verboseSeen || modules.treeSeen) out.verbose = true
-  if (out.modulesHealth) out.modulesHealth.modules = modules.modules
-  else if (modules.modules.length > 0) out.modulesHealth = {src: modules.modules[0].src, modules: modules.modules}
+  const leaves = modules.counts.ok + modules.counts.degraded + modules.counts.stopped
+  if (!out.modulesHealth && leaves > 0) out.modulesHealth = {src: modules.firstLeaf!, modules: []}
+  if (out.modulesHealth) {
+    out.modulesHealth.modules = modules.modules
+    // no summary line (1.16–1.19 verbose, fragments): the tree's own counts stand in for it
+    if (out.modulesHealth.ok === undefined && leaves > 0) Object.assign(out.modulesHealth, modules.counts)
+  }
   if (kprDetailsSeen) {
     out.kprDetails = kprDetails.rows
     // fragments can lack the header line but carry the same facts in the details table
@@ -285,7 +290,9 @@ function parseInto(out: AgentStatus, text: string, file: string): void {
         if (!controllerRows) return false
         const row = controllerRow(raw, s)
         if (row) {
-          controllerRows.push(row)
+          // only failing rows are kept (healthy ones are counted in the header and read by no rule);
+          // a healthy row is still tracked so its multi-line message is not left unrecognized
+          if (row.failureCount > 0) controllerRows.push(row)
           lastController = row
           // plain mode lists failing controllers only; an idle row means --verbose/--all-controllers
           if (row.failureCount === 0) out.verbose = true

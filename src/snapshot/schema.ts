@@ -113,6 +113,8 @@ export const AgentStatus = z.object({
   deviceMode: z.object({value: z.string(), configured: z.string().optional(), src: SourceRef}).optional(),
   masquerading: z.object({mode: z.string(), text: z.string(), src: SourceRef}).optional(), // mode: Disabled | IPTables | BPF | BPF (ip-masq-agent)
   controllers: z.object({
+    // rows: failing controllers only (failureCount > 0); healthy ones are counted in healthy/total but
+    // not kept, as they would be ~40 rows per agent on a 1000-agent capture that no rule reads
     healthy: z.number().int(), total: z.number().int(), src: SourceRef, rows: z.array(ControllerRow),
   }).optional(),
   proxy: z.object({text: z.string(), src: SourceRef}).optional(),
@@ -146,7 +148,9 @@ export const AgentStatus = z.object({
     ok: z.number().int().optional(),
     unknown: z.number().int().optional(),
     src: SourceRef,
-    modules: z.array(ModuleHealth), // verbose tree leaves (empty when only the summary was printed)
+    // Non-OK verbose tree leaves only (DEGRADED, STOPPED); OK leaves are counted in `ok` (from the tree
+    // when no summary line was printed) but not kept. Empty when only the summary was printed.
+    modules: z.array(ModuleHealth),
   }).optional(),
   // Cilium state not Ok: the CLI exits early and trailing sections are missing by design.
   earlyExit: z.boolean(),

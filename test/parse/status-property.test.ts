@@ -150,7 +150,7 @@ describe('status parsers: properties over mutated samples', function () {
     ].join('\n')
     const r = parseStatusText(text, 'p.txt')
     expect(AgentStatus.safeParse(r).success).to.equal(true)
-    expect(r.modulesHealth!.modules.map((m) => m.level)).to.deep.equal(['OK'])
+    expect(r.modulesHealth!).to.deep.include({ok: 1, modules: []})
     const j = parseStatusJson(JSON.stringify({hubble: {state: 'Ok', observer: {uptime: `${D}s${D}`}}, ipam: {status: text}}), 'p.json')
     expect(AgentStatus.safeParse(j).success).to.equal(true)
     const c = parseCliStatus(` /¯¯\\   Cilium: ${D} errors${D}\nErrors:${B}a${B}b${B}c\nImage versions${B}a${B}b:${B}1`, 'p.txt')
