@@ -1,5 +1,5 @@
 import type {AgentLog, LogEntry} from '../snapshot/schema.js'
-import {splitLines, src} from './text.js'
+import {headLines, splitLines, src} from './text.js'
 
 /*
  * cilium-agent logs (FORMAT-NOTES §12): logrus/logfmt `level=warning msg="…" subsys=…` (≤1.17,
@@ -141,9 +141,12 @@ export function normalizeLevel(level: string | undefined): string | undefined {
 }
 
 /** key=value pairs; values are bare words or Go-quoted strings with \" and \\ escapes. */
+const LOGFMT_FIELD = /([A-Za-z_][\w.\-]*)=("(?:[^"\\]|\\.)*"?|\S*)/g
+
 export function logfmtFields(line: string): Record<string, string> {
   const fields: Record<string, string> = {}
-  const re = /([A-Za-z_][\w.\-]*)=("(?:[^"\\]|\\.)*"?|\S*)/g
+  const re = LOGFMT_FIELD
+  re.lastIndex = 0
   for (let m = re.exec(line); m; m = re.exec(line)) {
     let v = m[2]
     if (v.startsWith('"')) v = v.slice(1, v.endsWith('"') && v.length > 1 ? -1 : undefined).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c))
@@ -157,7 +160,7 @@ export function levelAtLeast(level: string, min: string): boolean {
 }
 
 export function looksLikeAgentLog(text: string): boolean {
-  const lines = splitLines(text.slice(0, 8192)).filter((l) => l.trim() !== '').slice(0, 20)
+  const lines = headLines(text.slice(0, 8192)).slice(0, 20)
   if (lines.length === 0) return false
   const hits = lines.filter((l) => {
     const p = parseLine(l)

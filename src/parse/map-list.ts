@@ -1,6 +1,6 @@
 import type {MapList, Unrecognized} from '../snapshot/schema.js'
 import {get, readK8sDoc, str} from './k8s-object.js'
-import {splitLines, src} from './text.js'
+import {headLines, splitLines, src} from './text.js'
 
 /*
  * `cilium-dbg map list` (FORMAT-NOTES §10). Plain: `Name  Num entries  Num errors  Cache enabled`
@@ -41,8 +41,8 @@ export function parseMapList(text: string, file: string): MapList {
       if (/^Cache is disabled/.test(raw)) {
         // no cache: the CLI cannot know the map's content, so the counts are unknown, not zero
         section.cacheEnabled = false
-        delete section.entries
-        delete section.errors
+        section.entries = undefined
+        section.errors = undefined
         return
       }
       if (/^Cache is empty/.test(raw)) {
@@ -129,7 +129,7 @@ function parseMapListJson(text: string, file: string): MapList | undefined {
 export function looksLikeMapList(text: string): boolean {
   const head = text.slice(0, 4096)
   if (/^\s*\{/.test(head)) return /"maps"\s*:/.test(head) && /"path"\s*:\s*"[^"]*cilium_/.test(head)
-  const lines = splitLines(head).filter((l) => l.trim() !== '').slice(0, 10)
+  const lines = headLines(head).slice(0, 10)
   if (lines.length === 0) return false
   if (HEADER.test(lines[0]) || SECTION.test(lines[0])) return true
   return ROW.test(lines[0].trim()) && lines[0].startsWith('cilium_')

@@ -1,5 +1,5 @@
 import type {Metrics} from '../snapshot/schema.js'
-import {splitLines, src} from './text.js'
+import {intern, splitLines, src} from './text.js'
 
 /*
  * Prometheus text exposition (the agent's :9962/metrics): `# HELP`/`# TYPE` comments, then
@@ -41,40 +41,42 @@ export function parseSampleLine(line: string): {name: string, labels: Record<str
   if (rest.length < 1 || rest.length > 2 || rest[0] === '') return undefined
   const value = parseGoFloat(rest[0])
   if (value === undefined) return undefined
-  return {name: nm[0], labels, value}
+  return {name: intern(nm[0]), labels, value}
 }
 
-/** Labels from just after `{` to the matching `}`; returns the index after `}`. */
+const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y
+
+/**
+ * Labels from just after `{` to the matching `}`; returns the index after `}`. Names and values are
+ * interned: a 1000-agent capture repeats the same few hundred of them on every agent.
+ */
 function parseLabelBlock(line: string, start: number): {labels: Record<string, string>, end: number} | undefined {
   const labels: Record<string, string> = {}
   let pos = start
   for (;;) {
     while (line[pos] === ' ' || line[pos] === ',') pos++
     if (line[pos] === '}') return {labels, end: pos + 1}
-    const key = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(line.slice(pos))
+    LABEL_NAME.lastIndex = pos
+    const key = LABEL_NAME.exec(line)
     if (!key) return undefined
-    pos += key[0].length
+    pos = LABEL_NAME.lastIndex
     while (line[pos] === ' ') pos++
     if (line[pos] !== '=' || line[pos + 1] !== '"') return undefined
     pos += 2
-    let value = ''
-    for (;;) {
-      if (pos >= line.length) return undefined
-      const c = line[pos]
-      if (c === '\\') {
-        const e = line[pos + 1]
-        value += e === 'n' ? '\n' : e ?? ''
-        pos += 2
-        continue
-      }
-      if (c === '"') {
-        pos++
-        break
-      }
-      value += c
-      pos++
+    // the closing quote is the first one not escaped; the value is one slice, unescaped only when needed
+    let end = pos
+    let escaped = false
+    while (end < line.length && line.charCodeAt(end) !== 0x22) {
+      if (line.charCodeAt(end) === 0x5c) {
+        escaped = true
+        end += 2
+      } else end++
     }
-    labels[key[0]] = value
+    if (end >= line.length) return undefined
+    const raw = line.slice(pos, end)
+    const value = escaped ? raw.replace(/\\([\s\S])/g, (_, c: string) => (c === 'n' ? '\n' : c)) : raw
+    pos = end + 1
+    labels[intern(key[0])] = intern(value)
   }
 }
 

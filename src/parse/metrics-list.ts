@@ -1,7 +1,7 @@
 import type {Metrics, MetricSample} from '../snapshot/schema.js'
 import {get, isRecord, readK8sDoc, str} from './k8s-object.js'
 import {parseGoFloat} from './metrics-exposition.js'
-import {splitLines, src} from './text.js'
+import {intern, splitLines, src} from './text.js'
 
 /*
  * `cilium-dbg metrics list` (FORMAT-NOTES §11; printer pkg/metrics/cmd.go):
@@ -74,7 +74,7 @@ function parseLabels(text: string): {labels: Record<string, string>, style: 'quo
     QUOTED_LABEL.lastIndex = 0
     let consumed = ''
     for (const m of text.matchAll(QUOTED_LABEL)) {
-      labels[m[1]] = m[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c))
+      labels[intern(m[1])] = intern(m[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)))
       consumed += m[0]
     }
     // every non-space character must belong to a pair, or the cell was something else
@@ -87,7 +87,7 @@ function parseLabels(text: string): {labels: Record<string, string>, style: 'quo
   for (const p of parts) {
     const eq = p.indexOf('=')
     if (eq <= 0 || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(p.slice(0, eq))) return undefined
-    labels[p.slice(0, eq)] = p.slice(eq + 1)
+    labels[intern(p.slice(0, eq))] = intern(p.slice(eq + 1))
   }
   return {labels, style: 'shell'}
 }
@@ -116,7 +116,7 @@ export function parseMetricsListJson(text: string, file: string): Metrics | unde
       return
     }
     const labels: Record<string, string> = {}
-    if (isRecord(labelsRaw)) for (const [k, v] of Object.entries(labelsRaw)) labels[k] = str(v) ?? ''
+    if (isRecord(labelsRaw)) for (const [k, v] of Object.entries(labelsRaw)) labels[intern(k)] = intern(str(v) ?? '')
     out.samples.push({name, labels, value, src: src(file, line, lineText)})
   })
   return out

@@ -1,7 +1,7 @@
 import type {Metrics} from '../snapshot/schema.js'
 import {parseExposition} from './metrics-exposition.js'
 import {parseMetricsListJson, parseMetricsListText} from './metrics-list.js'
-import {splitLines} from './text.js'
+import {headLines} from './text.js'
 
 /*
  * Any of the agent's metric outputs: raw exposition, `metrics list` (old tabular or new shell
@@ -25,7 +25,7 @@ function isExposition(text: string): boolean {
   const head = text.slice(0, 8192)
   if (EXPOSITION_COMMENT.test(head)) return true
   if (LIST_HEADER.test(head)) return false
-  const lines = splitLines(head).filter((l) => l.trim() !== '').slice(0, 20)
+  const lines = headLines(head).slice(0, 20)
   // a grep'd exposition keeps `{` right after the name; list rows separate name and labels by spaces
   return lines.filter((l) => EXPOSITION_SAMPLE.test(l.trim())).length > lines.length / 2
 }
@@ -34,7 +34,7 @@ export function looksLikeMetrics(text: string): boolean {
   const head = text.slice(0, 8192)
   if (/^\s*\[/.test(head)) return /"name"\s*:/.test(head) && /"value"\s*:/.test(head) && /"labels"\s*:/.test(head)
   if (EXPOSITION_COMMENT.test(head) || LIST_HEADER.test(head)) return true
-  const lines = splitLines(head).filter((l) => l.trim() !== '').slice(0, 20)
+  const lines = headLines(head).slice(0, 20)
   if (lines.length === 0) return false
   const hits = lines.filter((l) => EXPOSITION_SAMPLE.test(l.trim()) || LIST_ROW.test(l.trim())).length
   // a cut-off capture may end mid-line, so allow one miss

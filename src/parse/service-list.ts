@@ -1,6 +1,6 @@
 import type {ServiceList, Service, Unrecognized} from '../snapshot/schema.js'
 import {get, isRecord, readK8sDoc, str} from './k8s-object.js'
-import {splitLines, src} from './text.js'
+import {headLines, intern, splitLines, src} from './text.js'
 
 /*
  * `cilium-dbg service list` / `service get` (same printer since 1.14), text or `-o json`.
@@ -14,6 +14,9 @@ const ADDR = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+):(\d{1,5})(?:\/([A-Za-z]+))?(?
 const SERVICE_ROW = /^(?:(\d{1,10})\s+)?(\S+:\d+\S*)\s+(.*)$/
 const BACKEND = /(\d{1,10}) => (\S+)((?:\s+\([^)]*\))*)/
 const CONTINUATION = /^\s+(\d+ => .*)$/
+const NOTE = /\(([^)]*)\)/g
+const REMOTE = /\s*\(Remote\)/
+const BACKEND_START = /\d+ => /
 
 export interface ParsedAddr {ip: string, port: number, proto?: string}
 
@@ -37,15 +40,16 @@ function parseServiceText(text: string, file: string): ServiceList {
   const unrecognized: Unrecognized[] = []
   const lines = splitLines(text)
   let current: Service | undefined
-  lines.forEach((raw, i) => {
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]
     const n = i + 1
-    if (raw.trim() === '' || HEADER.test(raw)) return
+    if (raw.trim() === '' || HEADER.test(raw)) continue
     const cont = CONTINUATION.exec(raw)
     if (cont && current) {
-      const b = parseBackend(cont[1], file, n, raw)
+      const b = parseBackend(cont[1], src(file, n, raw))
       if (b) {
         current.backends.push(b)
-        return
+        continue
       }
     }
     const row = /^\s/.test(raw) ? null : SERVICE_ROW.exec(raw)
@@ -53,48 +57,54 @@ function parseServiceText(text: string, file: string): ServiceList {
     if (!row || !addr) {
       unrecognized.push({line: n, text: raw})
       current = undefined
-      return
+      continue
     }
     const rest = row[3]
-    const bIdx = rest.search(/\d+ => /)
+    const bIdx = rest.search(BACKEND_START)
     const typeText = (bIdx >= 0 ? rest.slice(0, bIdx) : rest).trim()
-    const remote = /\(Remote\)/.test(typeText)
+    const remote = typeText.includes('(Remote)')
+    // one SourceRef for the row and its first backend: they quote the same line
+    const at = src(file, n, raw)
+    let first: Service['backends'][number] | undefined
+    if (bIdx >= 0) {
+      first = parseBackend(rest.slice(bIdx), at)
+      if (!first) unrecognized.push({line: n, text: raw})
+    }
+    // optional keys are added, never deleted: `delete` turns an object into a slow dictionary
     const svc: Service = {
-      id: row[1] !== undefined ? Number(row[1]) : undefined,
       frontend: row[2],
       ip: addr.ip,
       port: addr.port,
-      proto: addr.proto,
-      type: typeText.replace(/\s*\(Remote\)/, '').trim(),
+      type: intern(remote ? typeText.replace(REMOTE, '').trim() : typeText),
       remote,
-      backends: [],
-      src: src(file, n, raw),
+      backends: first ? [first] : [],
+      src: at,
     }
-    if (svc.id === undefined) delete svc.id
-    if (svc.proto === undefined) delete svc.proto
-    if (bIdx >= 0) {
-      const b = parseBackend(rest.slice(bIdx), file, n, raw)
-      if (b) svc.backends.push(b)
-      else unrecognized.push({line: n, text: raw})
-    }
+    if (row[1] !== undefined) svc.id = Number(row[1])
+    if (addr.proto !== undefined) svc.proto = intern(addr.proto)
     services.push(svc)
     current = svc
-  })
+  }
   return {format: 'text', services, unrecognized}
 }
 
-function parseBackend(cell: string, file: string, n: number, raw: string): Service['backends'][number] | undefined {
+function parseBackend(cell: string, at: Service['src']): Service['backends'][number] | undefined {
   const m = BACKEND.exec(cell.trim())
   if (!m) return undefined
   const addr = parseAddr(m[2]) ?? parseAddrLoose(m[2])
   if (!addr) return undefined
-  const notes = [...m[3].matchAll(/\(([^)]*)\)/g)].map((x) => x[1])
-  const preferred = notes.includes('preferred')
+  let preferred = false
+  let state: string | undefined
+  NOTE.lastIndex = 0
+  for (let x = NOTE.exec(m[3]); x !== null; x = NOTE.exec(m[3])) {
+    if (x[1] === 'preferred') preferred = true
+    else state ??= x[1]
+  }
   // Before 1.12 (PR #18814) backends had no state suffix; every listed backend was in service.
   // A 1.18+ address (with /PROTO) always has a state, so a missing one there means a cut-off line.
-  const state = notes.find((x) => x !== 'preferred') ?? (addr.proto ? 'unknown' : 'active')
-  const b = {index: Number(m[1]), address: m[2], ip: addr.ip, port: addr.port, proto: addr.proto, state, preferred, src: src(file, n, raw)}
-  if (b.proto === undefined) delete b.proto
+  state ??= addr.proto ? 'unknown' : 'active'
+  const b: Service['backends'][number] = {index: Number(m[1]), address: m[2], ip: addr.ip, port: addr.port, state: intern(state), preferred, src: at}
+  if (addr.proto !== undefined) b.proto = intern(addr.proto)
   return b
 }
 
@@ -173,7 +183,7 @@ function isPort(n: number): boolean {
 export function looksLikeServiceList(text: string): boolean {
   const head = text.slice(0, 4096)
   if (/^\s*\[/.test(head)) return /"frontend-address"\s*:/.test(head)
-  const lines = splitLines(head).filter((l) => l.trim() !== '').slice(0, 10)
+  const lines = headLines(head).slice(0, 10)
   if (lines.some((l) => HEADER.test(l))) return true
   // a header-less fragment: the first line must be a service row with its first backend
   return lines.length > 0 && /^(?:\d+\s+)?\S+:\d+\S*\s+[A-Za-z][\w ()]*?\s+\d+ => \S+:\d+/.test(lines[0])

@@ -25,6 +25,23 @@ export function splitLines(text: string): string[] {
 }
 
 /**
+ * The first non-empty lines of a head of text, cleaned like splitLines (ANSI, CR, kubectl notice, common
+ * indentation) but without copying each line: content detectors run on every captured file and only
+ * look at a few lines.
+ */
+export function headLines(text: string, max = 30): string[] {
+  const out: string[] = []
+  for (let l of text.split('\n', max)) {
+    if (l.includes('\x1b')) l = l.replace(ANSI, '')
+    l = l.trimEnd()
+    if (l === '' || (l.startsWith('Defaulted container') && DEFAULTED.test(l))) continue
+    out.push(l)
+  }
+  const indent = commonIndent(out)
+  return indent > 0 ? out.map((l) => l.slice(indent)) : out
+}
+
+/**
  * Whitespace every non-empty line starts with: outputs pasted from CI logs (`\t `) or markdown code blocks
  * (4 spaces). Real CLI output always has unindented lines (labels, table headers), so this is 0 for it.
  */
