@@ -45,8 +45,21 @@ export const FAMILIES: Record<FamilyId, Family> = {
 
 export const DYNAMIC_FAMILIES: FamilyId[] = ['ct-tcp', 'ct-any', 'nat', 'neigh', 'sock-revnat']
 
+// map names repeat on every agent (a 1000-agent capture asks for the same few dozen ~100k times)
+const familyCache = new Map<string, FamilyId>()
+
 /** Family of a map from its metric label (`ct4_global`) or pinned name (`cilium_ct4_global`). */
 export function familyOf(mapName: string): FamilyId {
+  let f = familyCache.get(mapName)
+  if (f === undefined) {
+    if (familyCache.size >= 4096) familyCache.clear() // bounded: per-endpoint policy map names never repeat
+    f = familyFromName(mapName)
+    familyCache.set(mapName, f)
+  }
+  return f
+}
+
+function familyFromName(mapName: string): FamilyId {
   const n = mapName.replace(/^cilium_/, '')
   if (/^ct[46]_global$/.test(n)) return 'ct-tcp'
   if (/^ct_any[46]_global$/.test(n)) return 'ct-any'
@@ -87,14 +100,40 @@ export function statusIdOf(mapName: string): BpfMapId | undefined {
   }
 }
 
+type StatusMapRow = NonNullable<NonNullable<Agent['status']>['bpfMaps']>['maps'][number]
+// each agent's status rows by id, built once per table instead of a linear find per map per agent
+const rowsById = new WeakMap<StatusMapRow[], Map<BpfMapId, StatusMapRow>>()
+
+function statusRow(agent: Agent | undefined, id: BpfMapId): StatusMapRow | undefined {
+  const rows = agent?.status?.bpfMaps?.maps
+  if (!rows) return undefined
+  let index = rowsById.get(rows)
+  if (!index) {
+    index = new Map()
+    for (const r of rows) if (!index.has(r.id)) index.set(r.id, r) // first row wins, as find() did
+    rowsById.set(rows, index)
+  }
+  return index.get(id)
+}
+
+// explicit sizes come from the cluster config: read once per snapshot and family
+const explicitBySnapshot = new WeakMap<Snapshot, Map<FamilyId, number | undefined>>()
+
+function explicitSizeOnce(snapshot: Snapshot, fam: FamilyId): number | undefined {
+  let perFam = explicitBySnapshot.get(snapshot)
+  if (!perFam) explicitBySnapshot.set(snapshot, (perFam = new Map()))
+  if (!perFam.has(fam)) perFam.set(fam, explicitSize(snapshot, fam))
+  return perFam.get(fam)
+}
+
 /** Configured size of a map on one agent: status row first, else an explicit ConfigMap key. */
 export function configuredSize(snapshot: Snapshot, agent: Agent | undefined, mapName: string):
   {size: number, from: 'status' | 'config' | 'default'} | undefined {
   const id = statusIdOf(mapName)
-  const row = id ? agent?.status?.bpfMaps?.maps.find((m) => m.id === id) : undefined
+  const row = id ? statusRow(agent, id) : undefined
   if (row && row.size > 0) return {size: row.size, from: 'status'}
   const fam = FAMILIES[familyOf(mapName)]
-  const explicit = explicitSize(snapshot, fam.id)
+  const explicit = explicitSizeOnce(snapshot, fam.id)
   if (explicit !== undefined) return {size: explicit, from: 'config'}
   if (!fam.dynamic && fam.defaultSize) return {size: fam.defaultSize, from: 'default'}
   return undefined
