@@ -23,7 +23,8 @@ export interface ParsedAddr {ip: string, port: number, proto?: string}
 export function parseAddr(addr: string): ParsedAddr | undefined {
   const m = ADDR.exec(addr)
   if (!m) return undefined
-  return {ip: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]), proto: m[3]}
+  // frontends and backends repeat on every agent of a cluster: one shared copy of each
+  return {ip: intern(m[1].charCodeAt(0) === 0x5b ? m[1].slice(1, -1) : m[1]), port: Number(m[2]), proto: m[3]}
 }
 
 export function parseServiceList(text: string, file: string): ServiceList {
@@ -43,7 +44,8 @@ function parseServiceText(text: string, file: string): ServiceList {
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]
     const n = i + 1
-    if (raw.trim() === '' || HEADER.test(raw)) continue
+    // splitLines trims line ends, so a blank line is empty
+    if (raw === '' || HEADER.test(raw)) continue
     const cont = CONTINUATION.exec(raw)
     if (cont && current) {
       const b = parseBackend(cont[1], src(file, n, raw))
@@ -72,7 +74,7 @@ function parseServiceText(text: string, file: string): ServiceList {
     }
     // optional keys are added, never deleted: `delete` turns an object into a slow dictionary
     const svc: Service = {
-      frontend: row[2],
+      frontend: intern(row[2]),
       ip: addr.ip,
       port: addr.port,
       type: intern(remote ? typeText.replace(REMOTE, '').trim() : typeText),
@@ -103,7 +105,7 @@ function parseBackend(cell: string, at: Service['src']): Service['backends'][num
   // Before 1.12 (PR #18814) backends had no state suffix; every listed backend was in service.
   // A 1.18+ address (with /PROTO) always has a state, so a missing one there means a cut-off line.
   state ??= addr.proto ? 'unknown' : 'active'
-  const b: Service['backends'][number] = {index: Number(m[1]), address: m[2], ip: addr.ip, port: addr.port, state: intern(state), preferred, src: at}
+  const b: Service['backends'][number] = {index: Number(m[1]), address: intern(m[2]), ip: addr.ip, port: addr.port, state: intern(state), preferred, src: at}
   if (addr.proto !== undefined) b.proto = intern(addr.proto)
   return b
 }
