@@ -1,6 +1,6 @@
 import type {ServiceList, Service, Unrecognized} from '../snapshot/schema.js'
 import {get, isRecord, readK8sDoc, str} from './k8s-object.js'
-import {headLines, intern, splitLines, src} from './text.js'
+import {headLines, intern, internLine, splitLines, src} from './text.js'
 
 /*
  * `cilium-dbg service list` / `service get` (same printer since 1.14), text or `-o json`.
@@ -48,7 +48,7 @@ function parseServiceText(text: string, file: string): ServiceList {
     if (raw === '' || HEADER.test(raw)) continue
     const cont = CONTINUATION.exec(raw)
     if (cont && current) {
-      const b = parseBackend(cont[1], src(file, n, raw))
+      const b = parseBackend(cont[1], src(file, n, internLine(raw.trim())))
       if (b) {
         current.backends.push(b)
         continue
@@ -66,7 +66,7 @@ function parseServiceText(text: string, file: string): ServiceList {
     const typeText = (bIdx >= 0 ? rest.slice(0, bIdx) : rest).trim()
     const remote = typeText.includes('(Remote)')
     // one SourceRef for the row and its first backend: they quote the same line
-    const at = src(file, n, raw)
+    const at = src(file, n, internLine(raw.trim()))
     let first: Service['backends'][number] | undefined
     if (bIdx >= 0) {
       first = parseBackend(rest.slice(bIdx), at)

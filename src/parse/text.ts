@@ -103,6 +103,21 @@ export function intern(s: string): string {
   return copy
 }
 
+const sharedLines = new Map<string, string>()
+
+/**
+ * One shared copy of a whole line that repeats verbatim across agents: every agent of a cluster programs
+ * the same services, so its service list rows are the same text 1000 times. Bounded like intern().
+ */
+export function internLine(s: string): string {
+  const hit = sharedLines.get(s)
+  if (hit !== undefined) return hit
+  if (sharedLines.size >= 262_144) sharedLines.clear()
+  const copy = own(s)
+  sharedLines.set(copy, copy)
+  return copy
+}
+
 export function src(file: string, line: number, text: string): SourceRef {
   return {file, line, text: text.trim()}
 }
