@@ -63,6 +63,9 @@ export function commonIndent(lines: string[]): number {
 
 /** The text with that common indentation removed, for detectors that anchor at line starts. */
 export function dedent(text: string): string {
+  // an unindented first line makes the common indentation 0: skip splitting the whole head
+  const c = text.charCodeAt(0)
+  if (text.length > 0 && c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return text
   const lines = text.split('\n')
   const n = commonIndent(lines.map((l) => l.trimEnd()))
   return n === 0 ? text : lines.map((l) => l.slice(n)).join('\n')
