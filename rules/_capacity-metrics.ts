@@ -71,17 +71,7 @@ export function agentOf(s: Sample): string {
   return s.agent ?? 'unknown agent'
 }
 
-/** Group samples by a key; keeps insertion order. */
-export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>()
-  for (const it of items) {
-    const k = key(it)
-    const list = out.get(k)
-    if (list) list.push(it)
-    else out.set(k, [it])
-  }
-  return out
-}
+export {groupBy} from '../src/rules/helpers.js'
 
 export function srcOf(s: {src: SourceRef}): SourceRef {
   return s.src

@@ -21,17 +21,7 @@ export function agentPhrase(names: string[], max = 5): string {
   return `${uniq.length} agents (${nameList(uniq, max)})`
 }
 
-/** Group items by a key, keeping first-seen order. */
-export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>()
-  for (const it of items) {
-    const k = key(it)
-    const list = out.get(k)
-    if (list) list.push(it)
-    else out.set(k, [it])
-  }
-  return out
-}
+export {groupBy} from '../src/rules/helpers.js'
 
 /** Evidence lines, one per distinct source line (many agents often print the same line). */
 export function distinctEvidence(items: Evidence[]): Evidence[] {

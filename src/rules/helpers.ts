@@ -161,3 +161,15 @@ export function hasAnyEvidence(s: Snapshot): boolean {
     Boolean(c.config || c.helm || c.nodes?.length || c.pods?.length || c.counts || c.operator || c.cliStatus || c.errors.length > 0) ||
     Boolean(s.prometheus)
 }
+
+/** Group items by a key, keeping first-seen order. */
+export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const it of items) {
+    const k = key(it)
+    const list = out.get(k)
+    if (list) list.push(it)
+    else out.set(k, [it])
+  }
+  return out
+}
