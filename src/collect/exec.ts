@@ -26,6 +26,7 @@ export interface VisitOptions {
 
 const NOT_FOUND = /executable file not found|no such file or directory: unknown|not found in \$PATH/i
 const LOG_TAIL_LINES = 20000
+const AGENT_METRICS_PORT = 9962
 const LOG_LIMIT_BYTES = 16 * 1024 * 1024
 
 async function run(kube: Kube, ns: string, pod: string, argv: string[], timeoutMs: number): Promise<ExecOutput> {
@@ -61,12 +62,24 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
     } catch (error) {
       const f = asKubeFailure(error, argv.join(' '))
       errors.push({command: argv.join(' '), kind: f.kind === 'missing' ? 'unreachable' : f.kind, message: f.message})
+      // RBAC without pods/exec may still allow the API server's pod proxy to the agent's metrics port
+      if (f.kind === 'forbidden') await readMetricsProxy(kube, ns, pod, timeoutMs, files)
       return {files, errors, skipped} // the exec itself failed (not the command): the next would fare no better
     }
   }
   if (opts.logs) await readLog(kube, ns, pod, timeoutMs, false, files, errors)
   if (opts.logs && opts.previousLog) await readLog(kube, ns, pod, timeoutMs, true, files, errors)
   return {files, errors, skipped}
+}
+
+/** The agent's :9962/metrics through the API server's pod proxy; silent when that is refused too. */
+async function readMetricsProxy(kube: Kube, ns: string, pod: string, timeoutMs: number, files: EvidenceFile[]): Promise<void> {
+  try {
+    const text = await kube.get(`/api/v1/namespaces/${ns}/pods/${pod}:${AGENT_METRICS_PORT}/proxy/metrics`, timeoutMs)
+    if (text.trim() !== '') files.push({path: `pod/${pod}: proxy :${AGENT_METRICS_PORT}/metrics`, text, agent: pod, kind: 'metrics'})
+  } catch {
+    // the exec error already names this agent; a refused proxy adds nothing
+  }
 }
 
 async function readLog(kube: Kube, ns: string, pod: string, timeoutMs: number, previous: boolean, files: EvidenceFile[], errors: CollectionError[]): Promise<void> {

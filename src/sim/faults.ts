@@ -4,7 +4,8 @@
  * upgrade is answered), are refused (403), fail (500) or lose the connection (drop).
  */
 
-export type FaultKind = 'timeout' | 'stall' | 'forbidden' | 'error500' | 'drop'
+// forbidden-exec: RBAC without pods/exec; logs and the pod proxy still answer
+export type FaultKind = 'timeout' | 'stall' | 'forbidden' | 'forbidden-exec' | 'error500' | 'drop'
 
 export interface SimFaults {
   /** pod name → fault on every exec/log/proxy request for that pod */

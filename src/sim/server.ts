@@ -129,7 +129,8 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
     if (!obj) return notFound(`${r.resource} "${podName}"`)
     if (r.sub === undefined) return json(200, obj)
     if (r.resource !== 'pods') return notFound(r.sub)
-    const fault = agentFault(podName)
+    const faultAny = agentFault(podName)
+    const fault = faultAny === 'forbidden-exec' ? undefined : faultAny // logs and proxy still answer
     if (fault === 'timeout' || fault === 'stall') return 'hold'
     if (fault === 'drop') return 'drop'
     if (fault) return faultResponse(fault, `pods "${podName}" ${r.sub}`)
@@ -193,9 +194,9 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
         socket.on('close', () => held.delete(socket))
         return void socket.resume()
       }
-      if (fault === 'forbidden' || fault === 'error500') {
-        const f = faultResponse(fault, `pods "${r.name}" exec`)
-        return refuseUpgrade(socket, f.code, fault === 'forbidden' ? 'Forbidden' : 'Internal Server Error', f.body)
+      if (fault === 'forbidden' || fault === 'forbidden-exec' || fault === 'error500') {
+        const f = faultResponse(fault === 'error500' ? fault : 'forbidden', `pods "${r.name}" exec`)
+        return refuseUpgrade(socket, f.code, fault === 'error500' ? 'Internal Server Error' : 'Forbidden', f.body)
       }
       if (!pickProtocol(req)) return refuseUpgrade(socket, 400, 'Bad Request', statusBody(400, 'BadRequest', 'no supported stream protocol (want v5.channel.k8s.io or v4.channel.k8s.io)'))
       const container = u.searchParams.get('container')
