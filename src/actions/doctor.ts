@@ -22,6 +22,13 @@ function readSnapshotFile(path: string, text: string): Snapshot {
   return parsed.data
 }
 
+/** A `--save-snapshot` file read back, or undefined when the path is anything else. The file is read once. */
+function savedSnapshot(path: string): Snapshot | undefined {
+  if (!statSync(path, {throwIfNoEntry: false})?.isFile()) return undefined
+  const text = readFileSync(path, 'utf8')
+  return /^\s*\{/.test(text.slice(0, 64)) && classify(text) === 'snapshot' ? readSnapshotFile(path, text) : undefined
+}
+
 /** Evidence from wherever it is: a saved path, a live cluster, Prometheus, or several of these. */
 export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' | 'prometheus'>): Promise<Snapshot> {
   let snapshot: Snapshot
@@ -29,11 +36,8 @@ export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' |
     if (isSysdump(opts.from)) {
       const {snapshotFromSysdump} = await import('../sysdump/read.js')
       snapshot = await snapshotFromSysdump(opts.from, statSync(opts.from).isDirectory())
-    } else if (statSync(opts.from, {throwIfNoEntry: false})?.isFile() && /^\s*\{/.test(readFileSync(opts.from, 'utf8').slice(0, 64)) &&
-      classify(readFileSync(opts.from, 'utf8')) === 'snapshot') {
-      snapshot = readSnapshotFile(opts.from, readFileSync(opts.from, 'utf8'))
     } else {
-      snapshot = buildSnapshot(collectFromPath(opts.from))
+      snapshot = savedSnapshot(opts.from) ?? buildSnapshot(collectFromPath(opts.from))
     }
   } else if (opts.live) {
     const {collectLive} = await import('../collect/live.js')

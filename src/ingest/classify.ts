@@ -58,7 +58,7 @@ function looksLikeStatusJson(head: string): boolean {
   return false
 }
 
-function jsonKind(head: string, text: string): EvidenceKind | undefined {
+function jsonKind(text: string): EvidenceKind | undefined {
   let doc: unknown
   try {
     doc = JSON.parse(text)
@@ -70,7 +70,6 @@ function jsonKind(head: string, text: string): EvidenceKind | undefined {
   if (o.schemaVersion === 1 && Array.isArray(o.agents) && typeof o.cluster === 'object') return 'snapshot'
   if (o.ciltuneCollectionErrors === 1 || (typeof o.agents === 'object' && !Array.isArray(o.agents) && Array.isArray(o.cluster))) return 'collection-errors'
   if ('cilium' in o && ('controllers' in o || 'kubernetes' in o || 'ipam' in o || 'kvstore' in o)) return 'status-json'
-  void head
   return undefined
 }
 
@@ -95,7 +94,7 @@ export function classify(text: string): EvidenceKind | undefined {
   const head = dedent(cut.includes('\x1b') ? cut.replace(ANSI, '') : cut)
   const trimmed = head.trimStart()
   if (trimmed.startsWith('{')) {
-    const k = jsonKind(head, text)
+    const k = jsonKind(text)
     if (k) return k
   }
   if (CILIUM_LABEL.test(head) && OTHER_STATUS_LABEL.test(head) && !/^\s*Cluster Pods:/m.test(head)) return 'status-text'
