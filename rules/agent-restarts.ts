@@ -1,5 +1,8 @@
 import {capEvidence, ev} from '../src/rules/helpers.js'
 import type {CheckResult, Rule} from '../src/rules/types.js'
+import {causeOf} from '../src/logs/causes.js'
+import {isFatal, isStartFailure} from '../src/logs/claimed.js'
+import {logfmtFields} from '../src/parse/agent-log.js'
 import type {LogEntry, PodInfo} from '../src/snapshot/schema.js'
 import {agentPhrase, distinctEvidence, groupBy, nameList} from './_health-common.js'
 
@@ -17,17 +20,6 @@ const HINTS: Array<[RegExp, string]> = [
   [/dynamic map size ratio/i, 'bpf.mapDynamicSizeRatio must be in (0, 1]'],
   [/max entries|must not exceed maximum/i, 'a bpf.*Max map size is out of range'],
 ]
-
-// Start-up failures the agent logs at level=error before it exits (1.14+ hive): the agent cannot start.
-const START_FAILURE = /error while opening\/creating BPF maps|Failed to start hive|Start hook failed|failed to create map/i
-const MAP_MEMORY_FIX = 'BPF map creation failed: raise the memlock / kernel memory available to the agent (RLIMIT_MEMLOCK on kernels < 5.11, ' +
-  'memory cgroup accounting on newer ones) or shrink oversized conntrack/NAT maps — check bpf.mapDynamicSizeRatio and explicit sizes ' +
-  '(bpf.ctTcpMax, bpf.ctAnyMax, bpf.natMax) against the node memory.'
-
-function startHint(text: string): string {
-  if (/cannot allocate memory|ENOMEM|operation not permitted|failed to create map|opening\/creating BPF maps/i.test(text)) return MAP_MEMORY_FIX
-  return 'The agent did not finish start-up: the error= field of this line names the failing component; fix it and restart the agent.'
-}
 
 function hintFor(msg: string): string | undefined {
   return HINTS.find(([re]) => re.test(msg))?.[1]
@@ -89,50 +81,50 @@ export default {
     }
 
     const fatals: Array<{agent: string, e: LogEntry, previous: boolean}> = []
-    for (const a of s.agents) {
-      for (const l of a.logs) {
-        for (const e of l.entries) {
-          if (/^(fatal|panic)$/i.test(e.level) || e.kind === 'fatal') fatals.push({agent: a.name, e, previous: l.previous})
-        }
-      }
-    }
     const starts: Array<{agent: string, e: LogEntry, previous: boolean}> = []
     for (const a of s.agents) {
       for (const l of a.logs) {
         for (const e of l.entries) {
-          if (/^(fatal|panic)$/i.test(e.level) || e.kind === 'fatal') continue
-          if (START_FAILURE.test(e.msg) || START_FAILURE.test(e.src.text)) starts.push({agent: a.name, e, previous: l.previous})
+          if (isFatal(e)) fatals.push({agent: a.name, e, previous: l.previous})
+          else if (isStartFailure(e)) starts.push({agent: a.name, e, previous: l.previous})
         }
       }
     }
-    for (const list of groupBy(starts, (f) => f.e.msg.replace(/\d+/g, 'N')).values()) {
+    // "Start hook failed", "Failed to start hive" and cobra's "Error: …" are one incident: grouped by cause
+    for (const list of groupBy(starts, (f) => causeOf(f.e.src.text).id).values()) {
       const names = [...new Set(list.map((f) => f.agent))]
-      // The error= detail (e.g. "… cannot allocate memory") lives in the raw line, not in msg.
-      const detail = /error="([^"]*)"/.exec(list[0].e.src.text)?.[1]
-      const hint = startHint(list[0].e.src.text)
+      const cause = causeOf(list[0].e.src.text)
+      const detail = logfmtFields(list[0].e.src.text).error
       out.push({
         severity: 'critical',
-        message: `Agent start-up failure on ${agentPhrase(names)}${list.some((f) => f.previous) ? ' (previous container)' : ''}: ${list[0].e.msg}${detail ? ` (${detail})` : ''}; the agent cannot start, so no networking for new pods on that node`,
+        messageId: `start-failure-${cause.id}`,
+        message: `Agent start-up failure on ${agentPhrase(names)}${list.some((f) => f.previous) ? ' (previous container)' : ''}: ${list[0].e.msg}` +
+          `${detail ? ` (${detail})` : ''}${cause.id === 'unknown' ? '' : ` — ${cause.summary}`}; the agent cannot start, so no networking for new pods on that node`,
         agents: names,
         evidence: capEvidence(distinctEvidence(list.map((f) => ev(f.e.src)))),
         helm: [],
-        fix: hint,
+        fix: cause.fix,
       })
     }
     for (const list of groupBy(fatals, (f) => f.e.msg.replace(/\d+/g, 'N')).values()) {
       const names = [...new Set(list.map((f) => f.agent))]
-      const hint = hintFor(list[0].e.msg)
-      const crashing = names.some((n) => {
+      const cause = causeOf(list[0].e.src.text)
+      const fix = hintFor(list[0].e.msg) ?? cause.fix
+      const detail = logfmtFields(list[0].e.src.text).error
+      // A fatal line means the agent exited; only a pod seen Ready without restarts says it has recovered since.
+      const recovered = names.every((n) => {
         const p = byName.get(n) ?? s.agents.find((a) => a.name === n)?.pod
-        return p !== undefined && (p.ready === false || p.restarts > 0)
+        return p !== undefined && p.ready === true && p.restarts === 0
       })
       out.push({
-        severity: crashing || list.some((f) => f.previous) ? 'critical' : 'high',
-        message: `Fatal agent log line on ${agentPhrase(names)}${list.some((f) => f.previous) ? ' (previous container)' : ''}: ${list[0].e.msg}${hint ? ` — ${hint}` : ''}`,
+        severity: recovered && !list.some((f) => f.previous) ? 'high' : 'critical',
+        messageId: `fatal-${cause.id}`,
+        message: `Fatal agent log line on ${agentPhrase(names)}${list.some((f) => f.previous) ? ' (previous container)' : ''}: ${list[0].e.msg}` +
+          `${detail ? ` (${detail})` : ''}${cause.id === 'unknown' ? '' : ` — ${cause.summary}`}; the agent exits on a fatal error`,
         agents: names,
         evidence: capEvidence(distinctEvidence(list.map((f) => ev(f.e.src)))),
         helm: [],
-        ...(hint ? {fix: hint} : {}),
+        fix,
       })
     }
     return out

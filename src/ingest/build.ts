@@ -8,6 +8,7 @@ import {parseMapList} from '../parse/map-list.js'
 import {parseMetrics} from '../parse/metrics.js'
 import {parseNodes} from '../parse/nodes.js'
 import {parseOperator} from '../parse/operator.js'
+import {parseKubectlPodsTable} from '../parse/kubectl-pods-table.js'
 import {parsePods} from '../parse/pods.js'
 import {parseServiceList} from '../parse/service-list.js'
 import {parseStatusJson} from '../parse/status-json.js'
@@ -168,6 +169,7 @@ function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFil
     case 'helm-release': cl.helm = decodeHelmRelease(file.text, file.path); break
     case 'nodes': cl.nodes = [...(cl.nodes ?? []), ...parseNodes(file.text, file.path)]; break
     case 'pods': cl.pods = [...(cl.pods ?? []), ...parsePods(file.text, file.path)]; break
+    case 'pods-table': cl.pods = [...(cl.pods ?? []), ...parseKubectlPodsTable(file.text, file.path)]; break
     case 'operator': {
       const op = parseOperator(file.text, file.path)
       if (op) cl.operator = op

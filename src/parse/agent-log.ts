@@ -18,7 +18,7 @@ const RANK: Record<string, number> = {trace: 0, debug: 1, info: 2, warning: 3, e
 // the start of a logfmt/slog line up to its level: [kubectl stamp] [time=…] level=…
 const QUICK = /^\s*(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+)?(time=\S+\s+)?level=("?)([A-Za-z]+)\2(?=\s|$)/
 // any line that could be a recognized kind; lines without these words skip the detailed checks
-const INTERESTING = /netkit|full|LB bpf map|bpf-lb-map-max|argument list too long|no space left/i
+const INTERESTING = /netkit|full|LB bpf map|bpf-lb-map-max|argument list too long|no space left|Falling back|could not be enabled/i
 
 type Kind = LogEntry['kind']
 
@@ -71,6 +71,8 @@ function classify(raw: string, level: string | undefined): Kind | undefined {
   if (level === 'fatal' || level === 'panic') return 'fatal'
   if (level === 'error') return 'error'
   if (level === 'warning') return 'warning'
+  // fallbacks are logged at info: the feature asked for is not in effect
+  if (/Falling back to|could not be enabled/i.test(raw)) return 'other'
   return undefined
 }
 

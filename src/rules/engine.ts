@@ -75,6 +75,7 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
       evidence: r.evidence,
       helm: r.helm,
       ...(r.fix ? {fix: r.fix} : {}),
+      ...(r.messageId ? {messageId: r.messageId} : {}),
     }))
     return {findings, outcome: {id: meta.id, result: findings.length > 0 ? 'fired' : 'passed'}}
   } catch (error) {

@@ -30,6 +30,7 @@ export const Finding = z.object({
   evidence: z.array(Evidence),
   helm: z.array(HelmSuggestion),
   fix: z.string().optional(), // when not a Helm value (restart, upgrade, delete a service ...)
+  messageId: z.string().optional(), // stable id of the distinct message within the rule
 })
 export type Finding = z.infer<typeof Finding>
 

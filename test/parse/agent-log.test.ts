@@ -50,15 +50,16 @@ describe('parseAgentLog: real samples', function () {
     expect(r.entries[3].src.line).to.equal(9)
   })
 
-  it('1.10 sysdump agent log (previous): 43 warnings kept, the option dump of --bpf-lb-map-max is not map-full', async function () {
+  it('1.10 sysdump agent log (previous): 43 warnings and the host-routing fallback kept, the option dump of --bpf-lb-map-max is not map-full', async function () {
     const e = await readSysdumpEntry('cilium-agent-20210525-174558-previous.log')
     const r = parse(e.text, e.name, true)
     expect(r.previous).to.equal(true)
     expect(r.format).to.equal('logfmt')
     expect(r.lines).to.equal(603)
     expect(r.levels).to.deep.equal({info: 559, warning: 43})
-    expect(r.entries).to.have.length(43)
-    expect(r.entries.every((x) => x.kind === 'warning')).to.equal(true)
+    expect(r.entries).to.have.length(44)
+    // the one info line kept is the fallback the agent logs when BPF host routing cannot be used
+    expect(r.entries.filter((x) => x.kind !== 'warning').map((x) => x.msg)).to.deep.equal(['BPF host routing requires kernel 5.10 or newer. Falling back to legacy host routing (enable-host-legacy-routing=true).'])
     expect(r.entries[0]).to.include({subsys: 'probes', time: '2021-05-24T15:13:26.427210858Z'})
     expect(e.text).to.include("--bpf-lb-map-max='65536'")
   })

@@ -34,14 +34,14 @@ ruleTester(rule, {
         evidence: {line: 9}, fix: /memlock.*bpf\.mapDynamicSizeRatio/},
     },
     {
-      name: 'hive start failures at level=error → critical, one finding per message',
+      // one incident logs "Start hook failed" then "Failed to start hive": grouped by cause, not by message
+      name: 'hive start failures at level=error → critical, one finding per cause',
       snapshot: snapshot({agents: [
         agent('cilium-aaaaa', {logs: [log('cilium-aaaaa.log', false, [{level: 'error', kind: 'error', msg: 'Start hook failed'}, {level: 'error', kind: 'error', msg: 'Failed to start hive'}])]}),
         agent('cilium-bbbbb', {logs: [log('cilium-bbbbb.log', false, [{level: 'error', kind: 'error', msg: 'failed to create map cilium_lb4_services_v2'}])]}),
       ]}),
       expect: [
-        {count: 3, severity: 'critical', agents: ['cilium-aaaaa'], message: /Start hook failed/},
-        {severity: 'critical', agents: ['cilium-aaaaa'], message: /Failed to start hive/},
+        {count: 2, severity: 'critical', agents: ['cilium-aaaaa'], message: /Start hook failed/},
         {severity: 'critical', agents: ['cilium-bbbbb'], message: /failed to create map/, fix: /bpf\.mapDynamicSizeRatio/},
       ],
     },

@@ -1,0 +1,41 @@
+import {isClaimed} from '../src/logs/claimed.js'
+import {logEntries, messageTemplate} from '../src/logs/entries.js'
+import {ev, groupBy} from '../src/rules/helpers.js'
+import type {Rule} from '../src/rules/types.js'
+import {agentPhrase} from './_health-common.js'
+
+const SHOWN = 5
+
+export default {
+  meta: {
+    id: 'log-errors',
+    title: 'Agent log errors no rule explains',
+    severity: 'medium',
+    versions: '*',
+    needs: [['logs']],
+    catalog: [],
+    description: 'Error lines in agent logs that no other rule recognizes, grouped by message template with counts and the first example of each, so a log full of errors never reads as healthy.',
+    why: 'An error ciltune does not understand is still an error: it is shown, not counted as passed.',
+    fix: 'Read the first example of each template; the error= field usually names the failing component.',
+    sources: ['https://docs.cilium.io/en/stable/operations/troubleshooting/#agent-logs'],
+  },
+  check(ctx) {
+    const all = logEntries(ctx.snapshot).filter((l) => l.entry.level === 'error')
+    const unclaimed = all.filter((l) => !isClaimed(l.entry))
+    if (unclaimed.length === 0) return []
+    const groups = [...groupBy(unclaimed, (l) => messageTemplate(l.entry.msg || l.entry.src.text)).values()]
+      .sort((a, b) => b.length - a.length)
+    const agents = [...new Set(unclaimed.map((l) => l.agent))]
+    const lines = ctx.snapshot.agents.reduce((n, a) => n + a.logs.reduce((m, l) => m + l.lines, 0), 0)
+    const top = groups.slice(0, SHOWN).map((g) => `"${g[0].entry.msg || messageTemplate(g[0].entry.src.text)}" ×${g.length}`)
+    return [{
+      messageId: 'unrecognized-errors',
+      message: `${unclaimed.length} error line(s) in ${groups.length} message template(s) on ${agentPhrase(agents)} that no rule explains ` +
+        `(of ${lines} log lines read, ${all.length - unclaimed.length} error lines were recognized): ${top.join('; ')}` +
+        (groups.length > SHOWN ? `; ${groups.length - SHOWN} more template(s)` : '') + '.',
+      agents,
+      evidence: groups.slice(0, 8).map((g) => ev(g[0].entry.src)),
+      helm: [],
+    }]
+  },
+} satisfies Rule

@@ -1,0 +1,129 @@
+import type {HelmSuggestion, Severity} from '../rules/types.js'
+import {causeOf} from './causes.js'
+
+/*
+ * Log messages an experienced Cilium engineer recognizes, each with what it means and what to change.
+ * Templates are Cilium's own log messages (the `msg` of the agent's logrus/slog calls) as they appear in
+ * public issues; `url` is where the message and its fix are discussed.
+ */
+
+export interface LogCondition {
+  id: string // the finding's messageId
+  title: string
+  severity: Severity
+  msg: RegExp // tested against the message (msg=…)
+  line?: RegExp // and, when set, against the whole raw line (error=… and other fields)
+  reading: string // what it means, for one line of the finding
+  fix: (line: string) => string
+  helm?: HelmSuggestion[]
+  url: string
+  // A fallback is an incident only when the feature was asked for explicitly; otherwise it is an info note
+  // (1.10–1.13 agents try BPF host routing by default and log the fallback on every old kernel).
+  askedFor?: {configKey: string, value: string, helmPath: string, helmValue: unknown}
+}
+
+/** The reason a fallback message gives: the sentence before "Falling back". */
+function reasonBefore(line: string, marker: RegExp): string {
+  const msg = /msg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? line
+  const cut = msg.search(marker)
+  return cut > 0 ? msg.slice(0, cut).trim().replace(/\.$/, '') : 'no reason given'
+}
+
+function hostRoutingFix(line: string): string {
+  const reason = reasonBefore(line, /Falling back/i)
+  if (/bpf-masquerade/i.test(reason)) return 'BPF host routing needs BPF masquerading: set bpf.masquerade: true (with kubeProxyReplacement) and restart the agents.'
+  if (/kube-proxy-replacement/i.test(reason)) return 'BPF host routing needs kube-proxy replacement: enable kubeProxyReplacement (with k8sServiceHost/k8sServicePort) before asking for BPF host routing.'
+  if (/kernel/i.test(reason)) return `The node kernel is too old for BPF host routing (${reason}): upgrade the kernel; asking for the feature again changes nothing.`
+  return `The agent gave this reason: "${reason}". Remove it, then BPF host routing takes effect at the next agent restart.`
+}
+
+export const LOG_CONDITIONS: LogCondition[] = [
+  {
+    id: 'identity-exhausted',
+    title: 'Security identities exhausted',
+    severity: 'critical',
+    msg: /Key allocation attempt failed/,
+    line: /no more available IDs in configured space/,
+    reading: 'the cluster-wide identity space is full, so new pods get no security identity and no network policy or connectivity',
+    fix: (line) => (/controller-uid|job-name/.test(line)
+      ? 'Job pods carry unique controller-uid/job-name labels, so every Job run allocates a new identity: exclude them from identity-relevant labels (Helm `labels`, e.g. "k8s:!controller-uid k8s:!job-name k8s:!batch.kubernetes.io/controller-uid k8s:!batch.kubernetes.io/job-name"; default since 1.16 via cilium#31964), then let identity GC free the old ones.'
+      : 'Find the labels that make identities unique per pod (kubectl get ciliumidentities, look for UIDs, hashes, timestamps) and exclude them with Helm `labels` (identity-relevant labels); check that identity GC runs in cilium-operator.'),
+    url: 'https://docs.cilium.io/en/stable/operations/performance/scalability/identity-relevant-labels/',
+  },
+  {
+    id: 'apiserver-unreachable',
+    title: 'Agent cannot reach the Kubernetes API server',
+    severity: 'high',
+    msg: /^Unable to contact k8s api-server/,
+    reading: 'the agent cannot talk to the API server, so it cannot start or learn about pods, services and policies',
+    fix: (line) => causeOf(line).fix,
+    url: 'https://docs.cilium.io/en/stable/operations/troubleshooting/',
+  },
+  {
+    id: 'k8s-list-failing',
+    title: 'Kubernetes watches failing',
+    severity: 'high',
+    msg: /^k8sError$/,
+    line: /failed to (list|watch)/,
+    reading: 'the agent\'s Kubernetes informers cannot list or watch objects, so its view of services, endpoints and policies is stale',
+    fix: (line) => causeOf(line).fix,
+    url: 'https://docs.cilium.io/en/stable/operations/troubleshooting/',
+  },
+  {
+    id: 'host-routing-fallback',
+    title: 'BPF host routing fell back to legacy',
+    severity: 'medium',
+    msg: /Falling back to legacy host routing/i,
+    reading: 'BPF host routing was asked for but the agent runs legacy (iptables) host routing',
+    fix: hostRoutingFix,
+    askedFor: {configKey: 'enable-host-legacy-routing', value: 'false', helmPath: 'bpf.hostLegacyRouting', helmValue: false},
+    url: 'https://docs.cilium.io/en/stable/operations/performance/tuning/#ebpf-host-routing',
+  },
+  {
+    id: 'bpf-masquerade-fallback',
+    title: 'BPF masquerading could not be enabled',
+    severity: 'medium',
+    msg: /BPF masquerade could not be enabled/i,
+    reading: 'BPF masquerading was asked for but the agent uses iptables masquerading',
+    fix: () => 'BPF masquerading needs kube-proxy replacement (or BPF NodePort) and a supported kernel: enable kubeProxyReplacement, then bpf.masquerade: true.',
+    askedFor: {configKey: 'enable-bpf-masquerade', value: 'true', helmPath: 'bpf.masquerade', helmValue: true},
+    url: 'https://docs.cilium.io/en/stable/network/concepts/masquerading/',
+  },
+  {
+    id: 'hubble-queue-full',
+    title: 'Hubble event queue overflowing',
+    severity: 'medium',
+    msg: /hubble events queue is full/i,
+    reading: 'Hubble drops flow events because its queue is full: flow logs and Hubble metrics miss traffic (the datapath is not affected)',
+    fix: () => 'Raise hubble.eventQueueSize (a power of two) or give the agent more CPU; a full flow ring buffer alone is normal, a full event queue is not.',
+    helm: [],
+    url: 'https://docs.cilium.io/en/stable/observability/hubble/configuration/',
+  },
+  {
+    id: 'endpoint-regeneration-failed',
+    title: 'Endpoint regeneration failing',
+    severity: 'high',
+    msg: /^Regeneration of endpoint failed/,
+    reading: 'pods on this node keep their old BPF programs or policy: changes to policy or identity are not applied to them',
+    fix: (line) => {
+      const cause = causeOf(line)
+      return cause.id === 'unknown'
+        ? 'The error= field names the failing step (identity allocation, policy map, compilation); cilium-dbg endpoint get <id> shows the endpoint\'s status log.'
+        : cause.fix
+    },
+    url: 'https://docs.cilium.io/en/stable/operations/troubleshooting/',
+  },
+  {
+    id: 'node-ids-exhausted',
+    title: 'Node IDs exhausted',
+    severity: 'high',
+    msg: /No more IDs available for nodes/i,
+    reading: 'the agent cannot allocate a node ID for a remote node, so traffic to pods on that node cannot be encapsulated or encrypted correctly',
+    fix: () => 'Node IDs are allocated per remote node IP and released when nodes go away: check `cilium-dbg bpf nodeid list` for stale entries and upgrade to a release with the node-ID leak fixes (cilium#42787).',
+    url: 'https://github.com/cilium/cilium/issues/42787',
+  },
+]
+
+export function conditionOf(msg: string, line: string): LogCondition | undefined {
+  return LOG_CONDITIONS.find((c) => c.msg.test(msg) && (!c.line || c.line.test(line)))
+}

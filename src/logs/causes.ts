@@ -1,0 +1,87 @@
+/*
+ * Why a Cilium start-up or API call failed, read from the error text the agent logs (error="…").
+ * The same errno means different things depending on what failed: "operation not permitted" on a
+ * TCP connect is a blocked connection, on a BPF map or program it is memlock or a missing capability.
+ */
+
+export interface Cause {
+  id: 'apiserver-dial-blocked' | 'apiserver-timeout' | 'apiserver-refused' | 'apiserver-x509' | 'apiserver-forbidden' |
+    'map-memory' | 'bpf-permission' | 'capability' | 'ipsec-keys' | 'netkit-kernel' | 'kernel-feature' | 'crd-missing' | 'unknown'
+  summary: string
+  fix: string
+}
+
+const KPR_DOC = 'https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/'
+
+const CAUSES: Array<{test: RegExp, cause: Cause}> = [
+  {test: /ipsec key|IPSec key|ipsec.*keys?.*(no such file|invalid format)/i, cause: {
+    id: 'ipsec-keys',
+    summary: 'the IPsec key secret is missing or not in the expected format',
+    fix: 'Create the cilium-ipsec-keys Secret in kube-system in the documented "<spi>+ <algo> <psk-hex> <bits>" format before the agents start (https://docs.cilium.io/en/stable/security/network/encryption-ipsec/).',
+  }},
+  {test: /dial tcp [^"]*: connect: operation not permitted/i, cause: {
+    id: 'apiserver-dial-blocked',
+    summary: 'the connection to the API server was refused by the node itself (connect: operation not permitted), not by the network',
+    fix: 'Something on the node rejects connect() to the API server: a BPF cgroup/socket program left by a previous CNI or Cilium install (bpftool cgroup tree), a host firewall reject rule, or an LSM policy. Remove it; this is not a memlock problem, so raising memlock will not help.',
+  }},
+  {test: /dial tcp [^"]*: i\/o timeout|context deadline exceeded.*(apiserver|api-server|:6443|:443)/i, cause: {
+    id: 'apiserver-timeout',
+    summary: 'the API server address did not answer from this node (i/o timeout)',
+    fix: `With kube-proxy replacement there is no kube-proxy to serve the kubernetes ClusterIP before Cilium runs: set k8sServiceHost/k8sServicePort to an address reachable from the node (control-plane IP or load balancer), and check routes and firewalls to it (${KPR_DOC}).`,
+  }},
+  {test: /dial tcp [^"]*: connect: connection refused/i, cause: {
+    id: 'apiserver-refused',
+    summary: 'nothing listens at the API server address the agent uses (connection refused)',
+    fix: 'Check k8sServiceHost/k8sServicePort (or the kubernetes Service endpoints) against where the API server actually listens.',
+  }},
+  {test: /x509: |certificate signed by unknown authority|tls: failed to verify/i, cause: {
+    id: 'apiserver-x509',
+    summary: 'the API server certificate was not accepted',
+    fix: 'The service-account CA does not match the API server certificate (or k8sServiceHost names a host not in the certificate): use an address covered by the certificate.',
+  }},
+  {test: /is forbidden: User "system:serviceaccount:[^"]*" cannot/i, cause: {
+    id: 'apiserver-forbidden',
+    summary: 'the agent\'s service account lacks an RBAC permission',
+    fix: 'The ClusterRole does not match the running Cilium version (often after an upgrade with a stale ClusterRole): re-apply the chart of the running version.',
+  }},
+  {test: /the server could not find the requested resource|no matches for kind "Cilium|CRD.*not found|waiting for CRD/i, cause: {
+    id: 'crd-missing',
+    summary: 'a Cilium CRD is missing from the API server',
+    fix: 'The operator registers Cilium CRDs: check that cilium-operator runs and can create CRDs, or apply the CRDs of this version.',
+  }},
+  {test: /netkit devices need kernel/i, cause: {
+    id: 'netkit-kernel',
+    summary: 'netkit needs kernel 6.7 or newer with CONFIG_NETKIT',
+    fix: 'Set bpf.datapathMode: veth, or upgrade the node kernel to 6.7+ before enabling netkit.',
+  }},
+  {test: /cannot allocate memory|ENOMEM/i, cause: {
+    id: 'map-memory',
+    summary: 'the kernel refused memory for a BPF map (ENOMEM)',
+    fix: 'Raise the memlock limit for the agent on kernels < 5.11 (RLIMIT_MEMLOCK; newer kernels charge BPF memory to the agent cgroup), or shrink the BPF maps to what the node can hold: bpf.mapDynamicSizeRatio and explicit bpf.ctTcpMax/ctAnyMax/natMax against the node memory.',
+  }},
+  {test: /operation not permitted/i, cause: {
+    id: 'bpf-permission',
+    summary: 'a BPF operation was not permitted (memlock on kernels < 5.11, or a missing CAP_BPF/CAP_SYS_ADMIN)',
+    fix: 'On kernels < 5.11 raise RLIMIT_MEMLOCK for the agent; otherwise check the agent securityContext capabilities (securityContext.capabilities.ciliumAgent) and seccomp/AppArmor profiles.',
+  }},
+  {test: /requires kernel|kernel version .* (required|not supported)|not supported by (the )?kernel/i, cause: {
+    id: 'kernel-feature',
+    summary: 'the node kernel lacks a feature this configuration needs',
+    fix: 'Upgrade the node kernel to what the feature requires (https://docs.cilium.io/en/stable/operations/system_requirements/), or turn the feature off.',
+  }},
+]
+
+const MAP_CREATE = /failed to create map|opening\/creating BPF maps|map create/i
+const MAP_MEMORY = CAUSES.find((c) => c.cause.id === 'map-memory')!.cause
+
+/** Only the parts of a BPF error that say what failed, so "operation not permitted" is read in context. */
+export function causeOf(text: string): Cause {
+  for (const {test, cause} of CAUSES) {
+    if (!test.test(text)) continue
+    if (cause.id === 'bpf-permission' && !/\b(bpf|map|prog|program|memlock|mount|capabilit|seccomp)\b/i.test(text)) continue
+    return cause
+  }
+  // a map that could not be created with no errno given: almost always memory (memlock or map size)
+  if (MAP_CREATE.test(text)) return MAP_MEMORY
+  return {id: 'unknown', summary: 'the log line names no cause ciltune knows', fix: 'The error= field of the line names the failing component; fix it and restart the agent.'}
+}

@@ -1,0 +1,76 @@
+import type {PodInfo} from '../snapshot/schema.js'
+import {splitLines, src} from './text.js'
+
+/*
+ * `kubectl get pods` as people paste it: plain, `-o wide`, `-A` (NAMESPACE first) and the pod block of
+ * `kubectl get all` (names as `pod/NAME`). kubectl aligns columns with tabwriter (padding 3), so column
+ * starts come from the header: header words inside one column ("NOMINATED NODE") are one space apart.
+ */
+
+const HEADER = /^(NAMESPACE\s{2,})?NAME\s{2,}READY\s{2,}STATUS\s{2,}RESTARTS\s{2,}AGE\b/
+
+interface Column {name: string, start: number}
+
+function columnsOf(header: string): Column[] {
+  const cols: Column[] = []
+  for (const m of header.matchAll(/\S+(?: \S+)*/g)) cols.push({name: m[0], start: m.index})
+  return cols
+}
+
+/** Cells by header name; a cell runs from its column start to the next column start. */
+function cells(line: string, cols: Column[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (let i = 0; i < cols.length; i++) {
+    const end = i + 1 < cols.length ? cols[i + 1].start : line.length
+    out[cols[i].name] = line.slice(cols[i].start, end).trim()
+  }
+  return out
+}
+
+/** READY "0/1": ready only when every container is. */
+function readyOf(cell: string): boolean | undefined {
+  const m = /^(\d+)\/(\d+)$/.exec(cell)
+  return m ? Number(m[1]) === Number(m[2]) && Number(m[2]) > 0 : undefined
+}
+
+function podFrom(c: Record<string, string>, file: string, line: number, text: string): PodInfo | undefined {
+  const name = c.NAME?.replace(/^pod\//, '')
+  if (!name || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) return undefined
+  const restarts = /^(\d+)/.exec(c.RESTARTS ?? '')
+  const pod: PodInfo = {name, restarts: restarts ? Math.min(Number(restarts[1]), Number.MAX_SAFE_INTEGER) : 0, src: src(file, line, text)}
+  if (c.NAMESPACE) pod.namespace = c.NAMESPACE
+  if (c.STATUS) pod.phase = c.STATUS
+  const ready = readyOf(c.READY ?? '')
+  if (ready !== undefined) pod.ready = ready
+  if (c.NODE && c.NODE !== '<none>') pod.node = c.NODE
+  // the STATUS column shows the last termination reason while the container waits to restart
+  if (/^(OOMKilled|Error|Completed|ContainerCannotRun)$/.test(c.STATUS ?? '')) pod.lastTerminationReason = c.STATUS
+  return pod
+}
+
+export function parseKubectlPodsTable(text: string, file: string): PodInfo[] {
+  const lines = splitLines(text)
+  const pods: PodInfo[] = []
+  let cols: Column[] | undefined
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]
+    if (HEADER.test(l)) {
+      cols = columnsOf(l)
+      continue
+    }
+    // a blank line or another table's header (`kubectl get all`) ends the pod table
+    if (l.trim() === '' || /^NAME\s{2,}/.test(l)) {
+      cols = undefined
+      continue
+    }
+    if (!cols) continue
+    const pod = podFrom(cells(l, cols), file, i + 1, l)
+    if (pod) pods.push(pod)
+  }
+  return pods
+}
+
+/** A pod table header in the first lines (after a prompt line or kubectl's notices). */
+export function looksLikeKubectlPodsTable(head: string): boolean {
+  return head.split('\n', 40).some((l) => HEADER.test(l.trimStart()))
+}
