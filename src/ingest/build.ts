@@ -1,5 +1,6 @@
 import {basename} from 'node:path'
 import {parseAgentLog} from '../parse/agent-log.js'
+import {parseCiliumHealth} from '../parse/cilium-health.js'
 import {parseCliStatus} from '../parse/cli-status.js'
 import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
 import {parseConfigMap} from '../parse/configmap.js'
@@ -33,6 +34,13 @@ function richer(a: AgentStatus | undefined, b: AgentStatus): AgentStatus {
   if (!a) return b
   if (statusIsEmpty(a)) return b
   if (b.verbose && !a.verbose) return b
+  return a
+}
+
+/** cilium-health output fills the cluster-health part of an agent's status, never replaces a status that has one. */
+function mergeHealth(a: AgentStatus | undefined, h: AgentStatus): AgentStatus {
+  if (!a) return h
+  if (!a.clusterHealth || a.clusterHealth.nodes.length === 0) return {...a, clusterHealth: h.clusterHealth}
   return a
 }
 
@@ -147,6 +155,7 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile): void
   switch (kind) {
     case 'status-text': a.status = richer(a.status, parseStatusText(file.text, file.path)); break
     case 'status-json': a.status = richer(a.status, parseStatusJson(file.text, file.path)); break
+    case 'cilium-health': a.status = mergeHealth(a.status, parseCiliumHealth(file.text, file.path)); break
     case 'service-list': a.services = parseServiceList(file.text, file.path); break
     case 'map-list': a.maps = parseMapList(file.text, file.path); break
     case 'metrics': {

@@ -1,4 +1,5 @@
 import {looksLikeAgentLog} from '../parse/agent-log.js'
+import {looksLikeCiliumHealth} from '../parse/cilium-health.js'
 import {looksLikeConfigMap} from '../parse/configmap.js'
 import {looksLikeHelmValues} from '../parse/helm-values.js'
 import {looksLikeMapList} from '../parse/map-list.js'
@@ -34,7 +35,7 @@ const OTHER_STATUS_LABEL = /^(KVStore|Kubernetes|KubeProxyReplacement|NodeMonito
  * two or more status labels, or a section header that starts the text, or a Modules Health tree.
  */
 const FRAGMENT_LABELS = /^\s{0,2}(KVStore|Kubernetes|Kubernetes APIs|KubeProxyReplacement|KubeProxyReplacement Details|Host firewall|CNI Chaining|NodeMonitor|Cilium health daemon|IPAM|ClusterMesh|IPv[46] BIG TCP|BandwidthManager|Host Routing|Routing|Attach Mode|Device Mode|Masquerading|Controller Status|Proxy Status|Global Identity Range|Hubble|BPF Maps|Encryption|Cluster health|Modules Health):\s/gm
-const SECTION_START = /^\s*(Cluster health|BPF Maps|Modules Health|Controller Status|KubeProxyReplacement Details):/
+const SECTION_START = /^\s*(Cluster health|BPF Maps|Modules Health|Controller Status|KubeProxyReplacement Details|ClusterMesh):/
 const TREE_LEAF = /^[\s│]*[├└]── .*\[(OK|DEGRADED|STOPPED)\] /m
 
 export function looksLikeStatusFragment(head: string): boolean {
@@ -106,6 +107,7 @@ export function classify(text: string): EvidenceKind | undefined {
   if (looksLikeMapList(head)) return 'map-list'
   if (looksLikeMetrics(head)) return 'metrics'
   if (looksLikeKubectlPodsTable(head)) return 'pods-table'
+  if (looksLikeCiliumHealth(head)) return 'cilium-health'
   const kind = kubeKind(text)
   if (kind === 'Secret' && /sh\.helm\.release\.v1/.test(head)) return 'helm-release'
   if (kind === 'Deployment' && /cilium-operator/.test(head)) return 'operator'
@@ -119,4 +121,4 @@ export function classify(text: string): EvidenceKind | undefined {
 }
 
 /** Kinds that describe one agent; the rest describe the cluster. */
-export const AGENT_KINDS: ReadonlySet<EvidenceKind> = new Set(['status-text', 'status-json', 'service-list', 'map-list', 'metrics', 'agent-log'])
+export const AGENT_KINDS: ReadonlySet<EvidenceKind> = new Set(['status-text', 'status-json', 'service-list', 'map-list', 'metrics', 'agent-log', 'cilium-health'])

@@ -5,7 +5,7 @@ import {CollectionError} from '../snapshot/schema.js'
 export const EvidenceKind = z.enum([
   'status-text', 'status-json', 'cli-status', 'service-list', 'map-list', 'metrics',
   'configmap', 'helm-values', 'helm-release', 'nodes', 'pods', 'agent-log', 'snapshot',
-  'cilium-resources', 'operator', 'collection-errors', 'pods-table',
+  'cilium-resources', 'operator', 'collection-errors', 'pods-table', 'cilium-health',
 ])
 export type EvidenceKind = z.infer<typeof EvidenceKind>
 
