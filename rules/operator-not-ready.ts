@@ -1,7 +1,38 @@
 import {ev} from '../src/rules/helpers.js'
 import type {CheckResult, Rule} from '../src/rules/types.js'
+import type {PodInfo, Snapshot} from '../src/snapshot/schema.js'
 
 const OPERATOR_POD = /^cilium-operator-/
+const AGENT_POD = /^cilium-(?!operator|envoy)[a-z0-9]{5}$/
+// a Ready operator that restarted a couple of times (leader election lost at start-up) is normal
+const RESTARTS = 3
+
+function isPending(p: PodInfo): boolean {
+  return p.ready !== true && /^Pending$/i.test(p.phase ?? '')
+}
+
+/**
+ * The chart runs 2 operator replicas with a host port (9963), so on a one-node cluster the second stays
+ * Pending forever: harmless (the first runs) and fixed by operator.replicas: 1, not an outage.
+ */
+function standbyPending(pods: PodInfo[], s: Snapshot): CheckResult | undefined {
+  const pending = pods.filter(isPending)
+  if (pending.length === 0 || !pods.some((p) => p.ready === true)) return undefined
+  const agents = (s.cluster.pods ?? []).filter((p) => AGENT_POD.test(p.name)).length
+  const nodes = s.cluster.nodes?.length ?? (agents > 0 ? agents : undefined)
+  const single = nodes === 1
+  return {
+    severity: single ? 'info' : 'medium',
+    messageId: single ? 'standby-pending-single-node' : 'standby-pending',
+    message: single
+      ? `${pending.length} cilium-operator replica(s) Pending on a one-node cluster while another replica runs: operator pods use a host port, so a second replica needs a second node`
+      : `${pending.length} cilium-operator replica(s) Pending while another runs: the operator keeps working but has no standby for failover`,
+    agents: [],
+    evidence: pending.map((p) => ev(p.src)),
+    helm: single ? [{path: 'operator.replicas', value: 1, reason: 'one node can hold only one operator replica (host port 9963)'}] : [],
+    fix: single ? 'Set operator.replicas: 1 on a single-node cluster.' : 'kubectl -n kube-system describe pod of the Pending replica shows why it cannot be scheduled (host port, node selector, taints).',
+  }
+}
 
 export default {
   meta: {
@@ -38,11 +69,15 @@ export default {
       }
     }
     const pods = (s.cluster.pods ?? []).filter((p) => OPERATOR_POD.test(p.name))
-    const bad = pods.filter((p) => p.ready === false || p.restarts > 0 || /oomkilled/i.test(p.lastTerminationReason ?? ''))
+    const standby = standbyPending(pods, s)
+    if (standby) out.push(standby)
+    const bad = pods.filter((p) => !(standby && isPending(p)) &&
+      (p.ready === false || p.restarts >= RESTARTS || /oomkilled/i.test(p.lastTerminationReason ?? '')))
     if (bad.length > 0 && !(op && out.length > 0 && bad.every((p) => p.restarts === 0))) {
       out.push({
-        severity: 'high',
-        message: `cilium-operator pod(s) unhealthy: ${bad.map((p) => `${p.name} (${[p.ready === false ? 'not Ready' : '', p.restarts > 0 ? `${p.restarts} restarts` : '', p.lastTerminationReason ?? ''].filter(Boolean).join(', ')})`).join('; ')}`,
+        severity: bad.some((p) => p.ready === false || /oomkilled/i.test(p.lastTerminationReason ?? '')) ? 'high' : 'medium',
+        messageId: 'pods-unhealthy',
+        message: `cilium-operator pod(s) unhealthy: ${bad.map((p) => `${p.name} (${[p.ready === false ? `not Ready${p.phase ? `, ${p.phase}` : ''}` : '', p.restarts > 0 ? `${p.restarts} restarts` : '', p.lastTerminationReason ?? ''].filter(Boolean).join(', ')})`).join('; ')}`,
         agents: [],
         evidence: bad.map((p) => ev(p.src)),
         helm: [],

@@ -114,6 +114,16 @@ export const LOG_CONDITIONS: LogCondition[] = [
     url: 'https://docs.cilium.io/en/stable/operations/troubleshooting/',
   },
   {
+    id: 'podcidr-unavailable',
+    title: 'Agent waiting for a pod CIDR',
+    severity: 'critical',
+    msg: /^Waiting for k8s node information/,
+    line: /PodCIDR not available/,
+    reading: 'the agent cannot start because its node has no pod CIDR: no pod on this node gets networking',
+    fix: () => 'With cluster-pool IPAM the operator hands each node a /clusterPoolIPv4MaskSize block from ipam.operator.clusterPoolIPv4PodCIDRList: the pool has fewer blocks than nodes. Add a CIDR to the list or use a longer mask size (fewer addresses per node); with kubernetes IPAM, give the node a spec.podCIDR (kube-controller-manager --allocate-node-cidrs).',
+    url: 'https://docs.cilium.io/en/stable/network/concepts/ipam/cluster-pool/',
+  },
+  {
     id: 'node-ids-exhausted',
     title: 'Node IDs exhausted',
     severity: 'high',
