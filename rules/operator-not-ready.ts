@@ -75,7 +75,7 @@ export default {
       (p.ready === false || p.restarts >= RESTARTS || /oomkilled/i.test(p.lastTerminationReason ?? '')))
     if (bad.length > 0 && !(op && out.length > 0 && bad.every((p) => p.restarts === 0))) {
       out.push({
-        severity: bad.some((p) => p.ready === false || /oomkilled/i.test(p.lastTerminationReason ?? '')) ? 'high' : 'medium',
+        severity: 'high',
         messageId: 'pods-unhealthy',
         message: `cilium-operator pod(s) unhealthy: ${bad.map((p) => `${p.name} (${[p.ready === false ? `not Ready${p.phase ? `, ${p.phase}` : ''}` : '', p.restarts > 0 ? `${p.restarts} restarts` : '', p.lastTerminationReason ?? ''].filter(Boolean).join(', ')})`).join('; ')}`,
         agents: [],
