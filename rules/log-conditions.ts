@@ -54,6 +54,8 @@ export default {
       const c = conditionOf(l.entry.msg, l.entry.src.text)
       if (c) matched.push({...l, c})
     }
-    return [...groupBy(matched, (m) => m.c.id).values()].map((list) => finding(list[0].c, list, ctx.snapshot))
+    return [...groupBy(matched, (m) => m.c.id).values()]
+      .filter((list) => !list[0].c.benign && list.length >= (list[0].c.minCount ?? 1))
+      .map((list) => finding(list[0].c, list, ctx.snapshot))
   },
 } satisfies Rule

@@ -20,6 +20,9 @@ export interface LogCondition {
   // A fallback is an incident only when the feature was asked for explicitly; otherwise it is an info note
   // (1.10–1.13 agents try BPF host routing by default and log the fallback on every old kernel).
   askedFor?: {configKey: string, value: string, helmPath: string, helmValue: unknown}
+  // Lines an expert reads past: claimed (so never "unexplained") but reported only from minCount lines on.
+  benign?: boolean
+  minCount?: number
 }
 
 /** The reason a fallback message gives: the sentence before "Falling back". */
@@ -133,6 +136,30 @@ export const LOG_CONDITIONS: LogCondition[] = [
     url: 'https://github.com/cilium/cilium/issues/42787',
   },
 ]
+
+LOG_CONDITIONS.push(
+  {
+    id: 'leader-lease-conflict',
+    title: 'Operator leader-lease update conflict',
+    severity: 'info',
+    msg: /^Failed to update lock: Operation cannot be fulfilled on leases/,
+    reading: 'two operator replicas raced to update the leader lease; client-go retries and nothing is lost',
+    fix: () => 'Nothing to do: Cilium\'s own CI treats this line as benign.',
+    benign: true,
+    url: 'https://github.com/cilium/cilium/issues/31374',
+  },
+  {
+    id: 'leader-lease-timeout',
+    title: 'Operator cannot renew its leader lease',
+    severity: 'high',
+    msg: /^(Failed to update lock|error retrieving resource lock|Error retrieving lease lock)/,
+    line: /Client\.Timeout exceeded|context deadline exceeded|i\/o timeout|unable to return a response in the time allotted/,
+    reading: 'lease renewals to the API server time out, so the operator loses leadership and restarts; while it is down no IPAM, identity GC or CiliumEndpointSlice work is done',
+    fix: () => 'The API server answers too slowly for the operator\'s lease renewal (a few seconds): check API-server latency and load, and the operator\'s client rate limits (client-side throttling starves the renewal, cilium#24266). A single timeout is a blip; repeated ones are this condition.',
+    minCount: 3,
+    url: 'https://github.com/cilium/cilium/issues/32846',
+  },
+)
 
 export function conditionOf(msg: string, line: string): LogCondition | undefined {
   return LOG_CONDITIONS.find((c) => c.msg.test(msg) && (!c.line || c.line.test(line)))
