@@ -1,0 +1,103 @@
+import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import type {Snapshot} from '../src/snapshot/schema.js'
+import {configText, helmEvidence, helmString} from './_health-common.js'
+import {ev} from '../src/rules/helpers.js'
+
+/*
+ * Helm values or cilium-config on their own: what an expert reads from configuration before anything runs.
+ * Every finding says "configured", never that something failed; when agents' status is in the evidence the
+ * status-based rules judge what is in effect instead, so this rule stays out of their way.
+ */
+
+interface Setting {value: string, evidence: Evidence}
+
+function setting(s: Snapshot, helmPath: string, configKey?: string): Setting | undefined {
+  const h = helmString(s, helmPath)
+  if (h !== undefined) return {value: h, evidence: helmEvidence(s, helmPath)}
+  const c = configKey ? configText(s, configKey) : undefined
+  return c ? {value: c.value, evidence: ev(c.src)} : undefined
+}
+
+const ON = new Set(['true', 'strict', 'partial', 'probe'])
+
+function chaining(s: Snapshot): Setting | undefined {
+  const c = setting(s, 'cni.chainingMode', 'cni-chaining-mode')
+  return c && c.value !== 'none' && c.value !== '' ? c : undefined
+}
+
+function kprWithoutServiceHost(s: Snapshot): CheckResult | undefined {
+  const kpr = setting(s, 'kubeProxyReplacement', 'kube-proxy-replacement')
+  // k8sServiceHost is an environment variable of the DaemonSet, not a cilium-config key: only Helm values tell
+  if (!kpr || !ON.has(kpr.value) || !s.cluster.helm) return undefined
+  if (helmString(s, 'k8sServiceHost') !== undefined) return undefined
+  return {
+    severity: 'high',
+    messageId: 'kpr-without-k8s-service-host',
+    message: `Configured: kube-proxy replacement is on (kubeProxyReplacement: ${kpr.value}) without k8sServiceHost/k8sServicePort. Without kube-proxy nothing serves the kubernetes ClusterIP until Cilium runs, so agents that (re)start cannot reach the API server.`,
+    agents: [],
+    evidence: [kpr.evidence],
+    helm: [],
+    fix: 'Set k8sServiceHost and k8sServicePort to an API-server address reachable from every node (control-plane IP, load balancer or auto on 1.16+ with the kubeadm cluster-info ConfigMap). https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/',
+  }
+}
+
+function legacyRouting(s: Snapshot): CheckResult | undefined {
+  const legacy = setting(s, 'bpf.hostLegacyRouting', 'enable-host-legacy-routing')
+  if (!legacy || legacy.value !== 'true') return undefined
+  return {
+    severity: 'info',
+    messageId: 'legacy-host-routing-configured',
+    message: 'Configured: legacy (iptables) host routing is requested explicitly, so traffic to and from pods goes through the host stack instead of BPF host routing.',
+    agents: [],
+    evidence: [legacy.evidence],
+    helm: [],
+    fix: 'If the kernel is 5.10+ and kube-proxy replacement and BPF masquerading are on, remove bpf.hostLegacyRouting: true. https://docs.cilium.io/en/stable/operations/performance/tuning/#ebpf-host-routing',
+  }
+}
+
+function iptablesMasquerading(s: Snapshot): CheckResult | undefined {
+  const masq = setting(s, 'enableIPv4Masquerade', 'enable-ipv4-masquerade')
+  const bpf = setting(s, 'bpf.masquerade', 'enable-bpf-masquerade')
+  // Helm's default for enableIPv4Masquerade is true; only an explicit value or a config key is evidence
+  if (!masq || masq.value !== 'true' || !bpf || bpf.value !== 'false') return undefined
+  return {
+    severity: 'info',
+    messageId: 'iptables-masquerading-configured',
+    message: 'Configured: IPv4 masquerading through iptables (bpf.masquerade: false), which also keeps BPF host routing off.',
+    agents: [],
+    evidence: [masq.evidence, bpf.evidence],
+    helm: [],
+    fix: 'With kube-proxy replacement on, bpf.masquerade: true moves masquerading into BPF. https://docs.cilium.io/en/stable/network/concepts/masquerading/',
+  }
+}
+
+export default {
+  meta: {
+    id: 'configured-risks',
+    title: 'Configuration risks (configured, not observed)',
+    severity: 'high',
+    versions: '*',
+    needs: [['helm'], ['config']],
+    catalog: [],
+    description: 'Helm values or cilium-config judged on their own when no agent status is in the evidence: kube-proxy replacement without k8sServiceHost, legacy host routing or iptables masquerading requested. Settings that do not apply in CNI chaining mode are not reported there.',
+    why: 'A values file is often all an engineer has before an upgrade or in a ticket; the risks it carries are visible before any agent runs.',
+    fix: 'Per finding.',
+    sources: [
+      'https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/',
+      'https://docs.cilium.io/en/stable/operations/performance/tuning/',
+      'https://docs.cilium.io/en/stable/installation/cni-chaining/',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.snapshot
+    if (s.agents.some((a) => a.status)) ctx.notApplicable('agent status is in the evidence: the status-based rules judge what is in effect')
+    const out: CheckResult[] = []
+    const kpr = kprWithoutServiceHost(s)
+    if (kpr) out.push(kpr)
+    // In chaining mode the primary CNI owns routing and masquerading: BPF host routing cannot be used at all
+    if (!chaining(s)) {
+      for (const f of [legacyRouting(s), iptablesMasquerading(s)]) if (f) out.push(f)
+    }
+    return out
+  },
+} satisfies Rule
