@@ -52,6 +52,11 @@ export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' |
   if (opts.prometheus) {
     const {collectPrometheus} = await import('../collect/prometheus.js')
     snapshot.prometheus = await collectPrometheus(opts.prometheus)
+    const p = snapshot.prometheus
+    // Prometheus was the only source and gave nothing: there is nothing to judge, so no report at all
+    if (!opts.from && !opts.live && p.samples.length === 0 && p.errors.length > 0) {
+      throw new InputError(`${p.errors[0].message}; nothing could be judged`)
+    }
   }
   return snapshot
 }
