@@ -1,4 +1,4 @@
-import type {Rule} from '../src/rules/types.js'
+import type {CheckResult, Rule} from '../src/rules/types.js'
 
 /**
  * A source that was asked for and gave nothing: its checks did not run, which must not read as "healthy".
@@ -10,23 +10,35 @@ export default {
     title: 'An evidence source that was asked for failed',
     severity: 'high',
     versions: '*',
-    needs: [['prometheus']],
+    needs: [],
     catalog: [],
-    description: 'Prometheus was given (--prometheus-url) but answered no Cilium metric: unreachable, refused, not Prometheus, or holding no Cilium series. The metric-based checks are then not evaluated.',
+    description: 'An input file that could not be parsed (broken YAML, a duplicate key), or Prometheus given (--prometheus-url) but answered no Cilium metric: unreachable, refused, not Prometheus, or holding no Cilium series. The metric-based checks are then not evaluated.',
     why: 'Without this, a typo in the URL would leave every metric check silently unrun behind an otherwise clean report.',
     fix: 'Fix the URL, credentials or TLS flags named in the message, or make Prometheus scrape the agents (Helm prometheus.enabled=true).',
     sources: ['https://docs.cilium.io/en/stable/observability/metrics/'],
   },
   check(ctx) {
+    const out: CheckResult[] = []
+    const unreadable = ctx.snapshot.cluster.errors.filter((e) => e.kind === 'unparsable')
+    if (unreadable.length > 0) {
+      out.push({
+        messageId: 'input-unparsable',
+        message: `${unreadable.length} input file(s) could not be read, so the checks that need them are not evaluated: ${unreadable.slice(0, 3).map((e) => e.message).join('; ')}${unreadable.length > 3 ? '; …' : ''}`,
+        agents: [],
+        evidence: unreadable.slice(0, 8).map((e) => ({source: e.command, line: Number(/: line (\d+):/.exec(e.message)?.[1] ?? 0), text: e.message})),
+        helm: [],
+        fix: 'Fix the file at the line named (or capture it again with kubectl/helm), then run doctor again.',
+      })
+    }
     const p = ctx.snapshot.prometheus
-    if (!p) return []
-    if (p.samples.length > 0 || p.errors.length === 0) return []
-    return [{
+    if (!p || p.samples.length > 0 || p.errors.length === 0) return out
+    out.push({
       messageId: 'prometheus-failed',
       message: `Prometheus ${p.url} gave no Cilium metrics, so every metric-based check is not evaluated: ${p.errors[0].message}${p.errors.length > 1 ? ` (and ${p.errors.length - 1} more error(s))` : ''}`,
       agents: [],
       evidence: p.errors.slice(0, 8).map((e) => ({source: e.command, line: 0, text: e.message})),
       helm: [],
-    }]
+    })
+    return out
   },
 } satisfies Rule

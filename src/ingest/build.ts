@@ -3,6 +3,7 @@ import {parseAgentLog} from '../parse/agent-log.js'
 import {parseCiliumHealth} from '../parse/cilium-health.js'
 import {parseCliStatus} from '../parse/cli-status.js'
 import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
+import {docProblem} from '../parse/k8s-object.js'
 import {parseConfigMap} from '../parse/configmap.js'
 import {decodeHelmRelease, parseHelmValues} from '../parse/helm-values.js'
 import {parseMapList} from '../parse/map-list.js'
@@ -169,12 +170,21 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile): void
   }
 }
 
+/** The text when it is a readable YAML/JSON document; otherwise an error naming the first bad line. */
+function readable(text: string): string {
+  const normalized = text.includes('\r') && !text.includes('\n') ? text.replace(/\r/g, '\n') : text
+  const problem = docProblem(normalized)
+  if (problem) throw new Error(problem)
+  return normalized
+}
+
 function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFile,
   errs: {agentErrors: Record<string, CollectionError[]>, clusterErrors: CollectionError[]}): void {
   const cl = snap.cluster
   switch (kind) {
-    case 'configmap': cl.config = parseConfigMap(file.text, file.path); break
-    case 'helm-values': cl.helm = parseHelmValues(file.text, file.path); break
+    // a broken file is an error naming its line, never an empty config whose every key looks "absent"
+    case 'configmap': cl.config = parseConfigMap(readable(file.text), file.path); break
+    case 'helm-values': cl.helm = parseHelmValues(readable(file.text.replace(/^\s*(USER-SUPPLIED|COMPUTED) VALUES:[^\n]*/, '')), file.path); break
     case 'helm-release': cl.helm = decodeHelmRelease(file.text, file.path); break
     case 'nodes': cl.nodes = [...(cl.nodes ?? []), ...parseNodes(file.text, file.path)]; break
     case 'pods': cl.pods = [...(cl.pods ?? []), ...parsePods(file.text, file.path)]; break

@@ -28,6 +28,30 @@ function lineReader(text: string): (line: number) => string {
 }
 
 export function readK8sDoc(text: string): K8sDoc | undefined {
+  try {
+    return readK8sDocStrict(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** Why a document cannot be read ("line N: …"), or undefined when it can. */
+export function docProblem(text: string): string | undefined {
+  try {
+    readK8sDocStrict(text)
+    return undefined
+  } catch (error) {
+    return (error as Error).message
+  }
+}
+
+/**
+ * The same, but an unreadable document is an error naming the first bad line, as Helm or kubectl would
+ * refuse it: a values file with one broken line must not read as `{}` (every key "absent").
+ * Duplicate keys are errors too (Helm's YAML reader rejects them); CR-only line endings are read as lines.
+ */
+export function readK8sDocStrict(text: string): K8sDoc {
+  if (text.includes('\r') && !text.includes('\n')) text = text.replace(/\r/g, '\n')
   const lineText = lineReader(text)
   if (/^\s*[{[]/.test(text)) {
     try {
@@ -37,17 +61,17 @@ export function readK8sDoc(text: string): K8sDoc | undefined {
       // not strict JSON (a flow-style YAML document, a cut-off capture): the YAML reader below
     }
   }
-  try {
-    const counter = new LineCounter()
-    const doc = parseDocument(text, {lineCounter: counter, uniqueKeys: false, prettyErrors: false})
-    if (doc.errors.length === 0) {
-      const value = doc.toJS({maxAliasCount: 100}) as unknown
-      return {value, lineText, lineOf: (path) => lineInYaml(doc.contents, path, counter)}
-    }
-  } catch {
-    // unreadable: undefined below
+  const counter = new LineCounter()
+  const doc = parseDocument(text, {lineCounter: counter, uniqueKeys: true, prettyErrors: false})
+  const error = doc.errors[0]
+  if (error) {
+    let line = counter.linePos(error.pos[0]).line
+    // an error found at the end of the text (an unclosed bracket) points past the last line: quote the last one
+    while (line > 1 && lineText(line).trim() === '') line--
+    throw new Error(`line ${line}: not valid YAML (${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : error.message.split('\n')[0]}): ${lineText(line).trim().slice(0, 120)}`)
   }
-  return undefined
+  const value = doc.toJS({maxAliasCount: 100}) as unknown
+  return {value, lineText, lineOf: (path) => lineInYaml(doc.contents, path, counter)}
 }
 
 function lineInYaml(root: unknown, path: PathSeg[], counter: LineCounter): number {
