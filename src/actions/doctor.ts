@@ -3,6 +3,7 @@ import {stringify} from 'yaml'
 import {classify} from '../ingest/classify.js'
 import {buildSnapshot, SnapshotBuilder} from '../ingest/build.js'
 import {collectFromPath} from '../ingest/from-path.js'
+import {inert} from '../report/inert.js'
 import {renderMarkdown} from '../report/markdown.js'
 import {buildReport, type Report} from '../report/model.js'
 import {renderTable} from '../report/table.js'
@@ -65,8 +66,9 @@ export function renderReport(report: Report, output: DoctorOptions['output'], co
   switch (output) {
     case 'json': return JSON.stringify(report, null, 2) + '\n'
     case 'yaml': return stringify(report, {lineWidth: 0})
-    case 'markdown': return renderMarkdown(report)
-    default: return renderTable(report, color)
+    // human formats get evidence text made inert: no escape sequence reaches a terminal or a ticket
+    case 'markdown': return renderMarkdown(inert(report))
+    default: return renderTable(inert(report), color)
   }
 }
 

@@ -1,11 +1,12 @@
+import {mdCode, mdText} from './inert.js'
 import type {Report} from './model.js'
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+const cell = (s: string) => mdText(s).replace(/\n/g, ' ')
 
 /** For tickets and incident channels: paste-ready, evidence in code spans. */
 export function renderMarkdown(r: Report): string {
   const out: string[] = []
-  out.push(`# ciltune doctor: ${r.source.path ?? r.source.context ?? r.source.kind}`)
+  out.push(`# ciltune doctor: ${mdText(r.source.path ?? r.source.context ?? r.source.kind)}`)
   out.push('')
   out.push(`${r.agents.length} agents${r.ciliumVersion ? `, Cilium ${r.ciliumVersion}` : ''}. ` +
     `Critical ${r.summary.critical}, high ${r.summary.high}, medium ${r.summary.medium}, info ${r.summary.info}.`)
@@ -14,14 +15,14 @@ export function renderMarkdown(r: Report): string {
     out.push('| severity | rule | finding | agents |', '|---|---|---|---|')
     for (const f of r.findings) out.push(`| ${f.severity} | \`${f.id}\` | ${cell(f.title)} | ${f.agents.length || 'cluster'} |`)
     for (const f of r.findings) {
-      out.push('', `## ${f.severity.toUpperCase()} \`${f.id}\`: ${f.title}`, '', f.message, '')
-      for (const e of f.evidence) out.push(`- \`${e.source}${e.line > 0 ? `:${e.line}` : ''}\`: \`${cell(e.text)}\``)
+      out.push('', `## ${f.severity.toUpperCase()} \`${f.id}\`: ${mdText(f.title)}`, '', mdText(f.message), '')
+      for (const e of f.evidence) out.push(`- ${mdCode(`${e.source}${e.line > 0 ? `:${e.line}` : ''}`)}: ${mdCode(e.text)}`)
       if (f.helm.length > 0) {
         out.push('', '```yaml')
-        for (const h of f.helm) out.push(`${h.path}: ${JSON.stringify(h.value)}  # ${h.reason}`)
+        for (const h of f.helm) out.push(`${h.path}: ${JSON.stringify(h.value)}  # ${h.reason.replace(/```/g, "'''")}`)
         out.push('```')
       }
-      if (f.fix) out.push('', `Fix: ${f.fix}`)
+      if (f.fix) out.push('', `Fix: ${mdText(f.fix)}`)
     }
   } else {
     out.push('No findings.')
@@ -29,7 +30,7 @@ export function renderMarkdown(r: Report): string {
   out.push('', '## Coverage', '')
   const cv = r.coverage.rules
   out.push(`${cv.total} rules: ${cv.fired} fired, ${cv.passed} passed, ${cv.notEvaluated} not evaluated, ${cv.notApplicable} not applicable.`)
-  for (const ne of r.coverage.notEvaluated) out.push(`- not evaluated \`${ne.id}\`: ${ne.reason}`)
-  for (const s of r.skipped) out.push(`- skipped \`${s.path}\`: ${s.reason}`)
+  for (const ne of r.coverage.notEvaluated) out.push(`- not evaluated \`${ne.id}\`: ${mdText(ne.reason)}`)
+  for (const s of r.skipped) out.push(`- skipped ${mdCode(s.path)}: ${mdText(s.reason)}`)
   return out.join('\n') + '\n'
 }
