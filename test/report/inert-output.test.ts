@@ -55,7 +55,7 @@ describe('evidence is inert in every human format', function () {
         // inside a code span HTML and links are text; outside one they must not appear at all
         const outsideCode = r.stdout.replace(/(`+)[^`][\s\S]*?\1/g, '')
         expect(outsideCode).to.not.match(/<img/)
-        expect(outsideCode).to.not.match(/\]\(https:/)
+        expect(outsideCode).to.not.match(/(^|[^\\])\]\(https:/m) // an escaped \] is literal text, not a link
         expect(r.stdout).to.match(/``level=fatal msg="boom click here `x` <img/)
       }
     })
