@@ -5,6 +5,7 @@ import type {Rule} from '../src/rules/types.js'
 import {agentPhrase} from './_health-common.js'
 
 const SHOWN = 5
+const shown = (s: string) => (s.length > 160 ? `${s.slice(0, 160)}…` : s)
 
 export default {
   meta: {
@@ -27,7 +28,7 @@ export default {
       .sort((a, b) => b.length - a.length)
     const agents = [...new Set(unclaimed.map((l) => l.agent))]
     const lines = ctx.snapshot.agents.reduce((n, a) => n + a.logs.reduce((m, l) => m + l.lines, 0), 0)
-    const top = groups.slice(0, SHOWN).map((g) => `"${g[0].entry.msg || messageTemplate(g[0].entry.src.text)}" ×${g.length}`)
+    const top = groups.slice(0, SHOWN).map((g) => `"${shown(g[0].entry.msg || messageTemplate(g[0].entry.src.text))}" ×${g.length}`)
     return [{
       messageId: 'unrecognized-errors',
       message: `${unclaimed.length} error line(s) in ${groups.length} message template(s) on ${agentPhrase(agents)} that no rule explains ` +

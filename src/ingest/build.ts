@@ -1,5 +1,5 @@
 import {basename} from 'node:path'
-import {parseAgentLog} from '../parse/agent-log.js'
+import {MAX_LINE, parseAgentLog} from '../parse/agent-log.js'
 import {parseCiliumHealth} from '../parse/cilium-health.js'
 import {parseCliStatus} from '../parse/cli-status.js'
 import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
@@ -165,7 +165,12 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile): void
       else a.metrics = m
       break
     }
-    case 'agent-log': a.logs.push(parseAgentLog(file.text, file.path, file.previous ?? /previous/.test(file.path))); break
+    case 'agent-log': {
+      const log = parseAgentLog(file.text, file.path, file.previous ?? /previous/.test(file.path))
+      a.logs.push(log)
+      if (log.cutLines) a.errors.push({command: file.path, kind: 'truncated', message: `${file.path}: ${log.cutLines} log line(s) longer than ${MAX_LINE / 1024} KiB were read only up to ${MAX_LINE / 1024} KiB`})
+      break
+    }
     default: break
   }
 }

@@ -9,6 +9,8 @@ import {headLines, splitLines, src} from './text.js'
  */
 
 export const MAX_ENTRIES = 2000
+// a log line longer than this is read only up to it (a megabyte of one word is not a log message)
+export const MAX_LINE = 64 * 1024
 
 const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)\s+/
 const KLOG = /^([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+\s+\S+\] (.*)$/
@@ -28,8 +30,13 @@ export function parseAgentLog(text: string, file: string, previous = false): Age
   const out: AgentLog = {file, previous, format: 'unknown', lines: 0, levels: {}, debugLines: 0, entries: [], truncated: false}
   let logfmt = 0
   let slog = 0
-  splitLines(text).forEach((raw, i) => {
-    if (raw.trim() === '') return
+  splitLines(text).forEach((line, i) => {
+    if (line.trim() === '') return
+    let raw = line
+    if (raw.length > MAX_LINE) {
+      raw = raw.slice(0, MAX_LINE)
+      out.cutLines = (out.cutLines ?? 0) + 1
+    }
     out.lines++
     // fast path for the bulk of a log (info/debug logfmt or slog lines): level only, no field parse
     const quick = QUICK.exec(raw)
@@ -142,19 +149,57 @@ export function normalizeLevel(level: string | undefined): string | undefined {
   return /^[a-z]+$/.test(l) ? l : undefined
 }
 
-/** key=value pairs; values are bare words or Go-quoted strings with \" and \\ escapes. */
-const LOGFMT_FIELD = /([A-Za-z_][\w.\-]*)=("(?:[^"\\]|\\.)*"?|\S*)/g
+const KEY_START = /[A-Za-z_]/
+const KEY_CHAR = /[\w.-]/
 
+/**
+ * key=value pairs; values are bare words or Go-quoted strings with \" and \\ escapes.
+ * One left-to-right scan (linear in the line): a regex with a key pattern before "=" rescans a long word
+ * from every start position, which took seconds on an 80 kB word.
+ */
 export function logfmtFields(line: string): Record<string, string> {
   const fields: Record<string, string> = {}
-  const re = LOGFMT_FIELD
-  re.lastIndex = 0
-  for (let m = re.exec(line); m; m = re.exec(line)) {
-    let v = m[2]
-    if (v.startsWith('"')) v = v.slice(1, v.endsWith('"') && v.length > 1 ? -1 : undefined).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c))
-    if (!(m[1] in fields)) fields[m[1]] = v
+  let i = 0
+  const n = line.length
+  while (i < n) {
+    if (!KEY_START.test(line[i]) || (i > 0 && KEY_CHAR.test(line[i - 1]))) {
+      i++
+      continue
+    }
+    let j = i + 1
+    while (j < n && KEY_CHAR.test(line[j])) j++
+    if (line[j] !== '=') {
+      i = j // the word was not a key: skip it whole, never rescan it
+      continue
+    }
+    const key = line.slice(i, j)
+    const [value, end] = line[j + 1] === '"' ? quoted(line, j + 1) : bare(line, j + 1)
+    if (!(key in fields)) fields[key] = value
+    i = end
   }
   return fields
+}
+
+function bare(line: string, start: number): [string, number] {
+  let end = start
+  while (end < line.length && !/\s/.test(line[end])) end++
+  return [line.slice(start, end), end]
+}
+
+/** A Go-quoted value from the opening quote; an unterminated one runs to the end of the line. */
+function quoted(line: string, open: number): [string, number] {
+  let out = ''
+  let k = open + 1
+  while (k < line.length && line[k] !== '"') {
+    if (line[k] === '\\' && k + 1 < line.length) {
+      const c = line[k + 1]
+      out += c === 'n' ? '\n' : c === 't' ? '\t' : c
+      k += 2
+    } else {
+      out += line[k++]
+    }
+  }
+  return [out, Math.min(k + 1, line.length)]
 }
 
 export function levelAtLeast(level: string, min: string): boolean {

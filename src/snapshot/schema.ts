@@ -244,6 +244,7 @@ export const AgentLog = z.object({
   debugLines: z.number().int(),
   entries: z.array(LogEntry), // warnings and above, plus recognized kinds; capped by the parser
   truncated: z.boolean(),
+  cutLines: z.number().int().optional(), // lines longer than the parser's cap, read only up to it
 })
 export type AgentLog = z.infer<typeof AgentLog>
 
@@ -358,7 +359,7 @@ export type CliStatus = z.infer<typeof CliStatus>
 
 export const CollectionError = z.object({
   command: z.string(), // "cilium-dbg status --verbose", "metrics", "prometheus query ..."
-  kind: z.enum(['timeout', 'forbidden', 'unreachable', 'failed', 'missing', 'unparsable']),
+  kind: z.enum(['timeout', 'forbidden', 'unreachable', 'failed', 'missing', 'unparsable', 'truncated']),
   message: z.string(),
 })
 export type CollectionError = z.infer<typeof CollectionError>

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {isMapFull, looksLikeAgentLog, MAX_ENTRIES, parseAgentLog} from '../../src/parse/agent-log.js'
+import {isMapFull, logfmtFields, looksLikeAgentLog, MAX_ENTRIES, parseAgentLog} from '../../src/parse/agent-log.js'
 import {AgentLog} from '../../src/snapshot/schema.js'
 import {readReference, requireReference} from '../helpers/reference.js'
 import {readSysdumpEntry} from './reference-zip.js'
@@ -123,5 +123,21 @@ describe('parseAgentLog: synthetic lines', function () {
     expect(looksLikeAgentLog('ID   Frontend   Service Type   Backend\n')).to.equal(false)
     expect(looksLikeAgentLog('# HELP cilium_x y\ncilium_x 1\n')).to.equal(false)
     expect(looksLikeAgentLog('')).to.equal(false)
+  })
+})
+
+describe('parseAgentLog on hostile lines', function () {
+  it('reads a 1 MB word in linear time and cuts lines over the cap, counting them', function () {
+    const word = 'x'.repeat(1_000_000)
+    const r = parse(`level=error msg=${word} error=${word}\nlevel=error msg="short"\n`, 'long.log')
+    expect(r.cutLines).to.equal(1)
+    expect(r.entries).to.have.length(2)
+    expect(r.entries[0].src.text.length).to.be.at.most(64 * 1024)
+    expect(r.entries[1].msg).to.equal('short')
+  })
+
+  it('logfmt fields: quoted values with escapes, an unterminated quote, a word that is no key', function () {
+    expect(logfmtFields('noise level=error msg="a \\"q\\" b" error="x=1" k=v k=w')).to.deep.equal({level: 'error', msg: 'a "q" b', error: 'x=1', k: 'v'})
+    expect(logfmtFields('level=warn msg="unterminated')).to.deep.equal({level: 'warn', msg: 'unterminated'})
   })
 })
