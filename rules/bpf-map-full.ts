@@ -1,7 +1,8 @@
 import type {Snapshot, SourceRef} from '../src/snapshot/schema.js'
 import {capEvidence, ev, metricSamples} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Rule, Severity} from '../src/rules/types.js'
-import {FAMILIES, configuredSize, familyOf} from './_capacity-maps.js'
+import {MAP_FAMILIES as FAMILIES, familyOf} from '../src/cilium/maps.js'
+import {configuredSize} from './_capacity-maps.js'
 import {counterText, fmtCount, trendFor} from './_capacity-metrics.js'
 import {sizingFor} from './_capacity-suggest.js'
 

@@ -1,9 +1,9 @@
 import type {Agent, PodInfo, Snapshot} from '../src/snapshot/schema.js'
 import {capEvidence, configBool, ev, metricSamples} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, HelmSuggestion, Rule} from '../src/rules/types.js'
-import {DYNAMIC_FAMILIES} from '../src/sizing/formula.js'
+import {DYNAMIC_FAMILIES, familyOf} from '../src/cilium/maps.js'
 import {formatBytes, mapKernelBytes} from '../src/sizing/memory.js'
-import {ceil4, currentRatio, familyOf} from './_capacity-maps.js'
+import {ceil4, currentRatio} from './_capacity-maps.js'
 import {RESTART, CT_STATE_LOSS, TARGET} from './_capacity-suggest.js'
 
 const GiB = 1024 ** 3

@@ -1,7 +1,8 @@
 import type {SourceRef} from '../src/snapshot/schema.js'
 import {capEvidence, configValue, ev, metricSamples} from '../src/rules/helpers.js'
 import type {Rule, Severity} from '../src/rules/types.js'
-import {configuredSize, familyOf} from './_capacity-maps.js'
+import {familyOf} from '../src/cilium/maps.js'
+import {configuredSize} from './_capacity-maps.js'
 import {agentOf, counterText, trendFor} from './_capacity-metrics.js'
 import {TARGET, sizingFor} from './_capacity-suggest.js'
 

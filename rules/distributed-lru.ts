@@ -1,7 +1,7 @@
 import type {Snapshot} from '../src/snapshot/schema.js'
 import {capEvidence, compareVersions, configValue, ev, parseVersion} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
-import {DYNAMIC_FAMILIES} from '../src/sizing/formula.js'
+import {DYNAMIC_FAMILIES} from '../src/cilium/maps.js'
 import {currentRatio} from './_capacity-maps.js'
 import {RESTART, CT_STATE_LOSS} from './_capacity-suggest.js'
 

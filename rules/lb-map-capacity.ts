@@ -1,6 +1,7 @@
 import type {Agent, BpfMapId, Service, Snapshot, SourceRef} from '../src/snapshot/schema.js'
 import {capEvidence, configValue, ev, metricSamples, percent} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import {defaultSize, MAP_FAMILIES} from '../src/cilium/maps.js'
 import {fmtCount} from './_capacity-metrics.js'
 import {HIGH, pressureSeverity, pressureWord, sizingFor} from './_capacity-suggest.js'
 
@@ -15,14 +16,14 @@ interface Target {
   map: string // metric map_name
   kind: 'services' | 'backends'
   v6: boolean
-  key118: string // 1.18+ per-map override (0 = use bpf-lb-map-max)
+  family: 'lb-services' | 'lb-backends'
 }
 
 const TARGETS: Target[] = [
-  {id: 'lb4-services', map: 'lb4_services_v2', kind: 'services', v6: false, key118: 'bpf-lb-service-map-max'},
-  {id: 'lb4-backends', map: 'lb4_backends_v3', kind: 'backends', v6: false, key118: 'bpf-lb-service-backend-map-max'},
-  {id: 'lb6-services', map: 'lb6_services_v2', kind: 'services', v6: true, key118: 'bpf-lb-service-map-max'},
-  {id: 'lb6-backends', map: 'lb6_backends_v3', kind: 'backends', v6: true, key118: 'bpf-lb-service-backend-map-max'},
+  {id: 'lb4-services', map: 'lb4_services_v2', kind: 'services', v6: false, family: 'lb-services'},
+  {id: 'lb4-backends', map: 'lb4_backends_v3', kind: 'backends', v6: false, family: 'lb-backends'},
+  {id: 'lb6-services', map: 'lb6_services_v2', kind: 'services', v6: true, family: 'lb-services'},
+  {id: 'lb6-backends', map: 'lb6_backends_v3', kind: 'backends', v6: true, family: 'lb-backends'},
 ]
 
 function isV6(ip: string): boolean {
@@ -40,12 +41,13 @@ function used(services: Service[], t: Target): {n: number, frontends: number} {
 function sizeOf(snapshot: Snapshot, a: Agent, t: Target): {size: number, src?: SourceRef, assumed: boolean} {
   const row = a.status?.bpfMaps?.maps.find((m) => m.id === t.id)
   if (row && row.size > 0) return {size: row.size, src: row.src, assumed: false}
-  for (const key of [t.key118, 'bpf-lb-map-max']) {
+  const fam = MAP_FAMILIES[t.family]
+  for (const key of [fam.configKey118!, fam.configKey!]) {
     const c = configValue(snapshot, key)
     const n = Number(c?.value)
     if (c && Number.isFinite(n) && n > 0) return {size: n, src: c.src, assumed: false}
   }
-  return {size: 65536, assumed: true}
+  return {size: defaultSize(t.family), assumed: true}
 }
 
 interface Point {agent: string, p: number, n: number, frontends: number, size: number, assumed: boolean, evidence: Evidence[]}
@@ -58,7 +60,7 @@ export default {
     versions: '*',
     needs: [['services']],
     catalog: ['R-MAP-06', 'R-MAP-07'],
-    description: 'Offline estimate from `cilium-dbg service list`: Σ(1 + backends) over frontends vs the "IPv4 service" map size, distinct backend addresses vs the "IPv4 service backend" size (status BPF Maps, else bpf-lb-map-max, else 65536).',
+    description: `Offline estimate from \`cilium-dbg service list\`: Σ(1 + backends) over frontends vs the "IPv4 service" map size, distinct backend addresses vs the "IPv4 service backend" size (status BPF Maps, else bpf-lb-map-max, else ${defaultSize('lb-services')}).`,
     why: 'When the service or backend map is full, new services and backends are silently not programmed: traffic to them fails on that node. Upstream docs: 64k entries ≈ 3k ClusterIP/NodePort services; NodePort/LoadBalancer services take one frontend per node IP/VIP.',
     fix: 'Raise bpf.lbMapMax (all LB maps) to the next power of two that keeps use ≤ 50 %; on 1.18+ the service and backend maps can be sized separately with bpf-lb-service-map-max / bpf-lb-service-backend-map-max via extraConfig.',
     prerequisites: 'Agent restart; LB maps are re-created and re-filled from Kubernetes at start.',
@@ -100,7 +102,7 @@ export default {
         agents: hot.map((x) => x.agent),
         evidence: capEvidence(hot.flatMap((x, i) => (i === 0 ? x.evidence : x.evidence.slice(0, 1)))),
         helm: sizing.helm,
-        fix: `${t.kind === 'backends' ? 'Backends are counted across all services and clusters (Cluster Mesh global services too). ' : 'NodePort/LoadBalancer services take one frontend per node IP/VIP. '}On 1.18+ ${t.key118} (extraConfig) sizes this map alone.`,
+        fix: `${t.kind === 'backends' ? 'Backends are counted across all services and clusters (Cluster Mesh global services too). ' : 'NodePort/LoadBalancer services take one frontend per node IP/VIP. '}On 1.18+ ${MAP_FAMILIES[t.family].configKey118} (extraConfig) sizes this map alone.`,
       })
     }
     return results

@@ -1,10 +1,11 @@
 import type {Agent, Snapshot} from '../src/snapshot/schema.js'
 import {capEvidence, configValue, ev, metricSamples} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, HelmSuggestion, Rule, Severity} from '../src/rules/types.js'
-import {DYNAMIC_FAMILIES, computeMapSizes} from '../src/sizing/formula.js'
+import {computeMapSizes} from '../src/sizing/formula.js'
+import {DYNAMIC_FAMILIES, MAP_FAMILIES as FAMILIES, familyOf} from '../src/cilium/maps.js'
 import {formatBytes} from '../src/sizing/memory.js'
 import type {DynamicFamily} from '../src/sizing/formula.js'
-import {FAMILIES, currentRatio, familyOf} from './_capacity-maps.js'
+import {currentRatio} from './_capacity-maps.js'
 import {HIGH, RESTART, CT_STATE_LOSS} from './_capacity-suggest.js'
 
 const GiB = 1024 ** 3

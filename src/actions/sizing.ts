@@ -1,7 +1,7 @@
 import Table from 'cli-table3'
 import type {Io} from './doctor-options.js'
 import type {DynamicFamily, SizingResult} from '../sizing/formula.js'
-import {computeMapSizes, DYNAMIC_FAMILIES, FAMILY_KEYS, isDynamicRatio, LIMIT_TABLE_MAX, LIMIT_TABLE_MIN} from '../sizing/formula.js'
+import {computeMapSizes, DYNAMIC_FAMILIES, familyKeys, isDynamicRatio, LIMIT_TABLE_MAX, LIMIT_TABLE_MIN} from '../sizing/formula.js'
 import {estimateMemory, formatBytes, type MemoryEstimate} from '../sizing/memory.js'
 import {parseQuantity} from '../parse/quantity.js'
 import {InputError} from '../util/errors.js'
@@ -41,7 +41,7 @@ export function sizingReport(result: SizingResult, mem: MemoryEstimate, ipv6: bo
     maps: DYNAMIC_FAMILIES.map((f) => {
       const s = result.sizes[f]
       return {
-        family: f, status: FAMILY_KEYS[f].label, helm: FAMILY_KEYS[f].helm, config: FAMILY_KEYS[f].config,
+        family: f, status: familyKeys(f).label, helm: familyKeys(f).helm, config: familyKeys(f).config,
         entries: s.entries, source: s.source, clamp: s.clamp, unclamped: s.unclamped, kernelBytes: mem.kernel[f],
       }
     }),
@@ -77,7 +77,7 @@ export function runSizing(opts: SizingOptions, io: Io): number {
   if (ratio !== undefined && !isDynamicRatio(ratio)) throw new InputError(`--ratio ${opts.ratio}: expected a number in (0, 1]`)
   if (opts.distributedLru && opts.ratio === undefined) throw new InputError('--distributed-lru needs --ratio (the agent refuses distributed LRU without a dynamic size ratio)')
   if (opts.distributedLru && opts.cpus === undefined) throw new InputError('--distributed-lru needs --cpus (sizes are rounded to a multiple of the possible CPUs)')
-  for (const [f, v] of Object.entries(opts.overrides)) if (v !== undefined) positiveInt(FAMILY_KEYS[f as DynamicFamily].config, v)
+  for (const [f, v] of Object.entries(opts.overrides)) if (v !== undefined) positiveInt(familyKeys(f as DynamicFamily).config, v)
   const result = computeMapSizes({memoryBytes, cpus: opts.cpus, ratio, distributedLru: opts.distributedLru, overrides: opts.overrides})
   const mem = estimateMemory(result, {ipv4: true, ipv6: opts.ipv6})
   const report = sizingReport(result, mem, opts.ipv6)

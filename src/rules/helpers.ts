@@ -1,6 +1,8 @@
 import type {Agent, Snapshot, SourceRef} from '../snapshot/schema.js'
 import type {Evidence, EvidenceKind} from './types.js'
 
+export {compareVersions, parseVersion, versionSatisfies} from '../cilium/version.js'
+
 /** Evidence line from a parsed value's source. */
 export function ev(src: SourceRef): Evidence {
   return {source: src.file, line: src.line, text: src.text}
@@ -49,37 +51,6 @@ export function configBool(snapshot: Snapshot, key: string): boolean | undefined
   if (v === 'true') return true
   if (v === 'false') return false
   return undefined
-}
-
-/** Parse "1.18.7", "v1.18.7-2adae214", "1.20.0-dev" into numbers; undefined when not a version. */
-export function parseVersion(v: string | undefined): [number, number, number] | undefined {
-  if (!v) return undefined
-  const m = /v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v)
-  if (!m) return undefined
-  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)]
-}
-
-export function compareVersions(a: [number, number, number], b: [number, number, number]): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]
-}
-
-/** Does version `v` satisfy a range like ">=1.16", "<1.18", ">=1.16 <1.19", "*". Unknown versions satisfy. */
-export function versionSatisfies(v: string | undefined, range: string): boolean {
-  const parsed = parseVersion(v)
-  if (!parsed || range.trim() === '*' || range.trim() === '') return true
-  return range.trim().split(/\s+/).every((clause) => {
-    const m = /^(>=|<=|>|<|=)?(.+)$/.exec(clause)
-    const bound = parseVersion(m?.[2])
-    if (!m || !bound) return true
-    const c = compareVersions(parsed, bound)
-    switch (m[1]) {
-      case '>=': return c >= 0
-      case '<=': return c <= 0
-      case '>': return c > 0
-      case '<': return c < 0
-      default: return c === 0
-    }
-  })
 }
 
 /** The most common agent version in the snapshot (from status), or undefined. */

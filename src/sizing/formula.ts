@@ -1,42 +1,20 @@
 /*
  * Cilium's dynamic BPF map sizing (pkg/option/config.go getDynamicSizeCalculator /
- * calculateDynamicBPFMapSizes, identical logic 1.16 → 1.20; see knowledge/map-sizing.md §2).
+ * calculateDynamicBPFMapSizes, identical logic 1.16 → 1.20; https://github.com/cilium/cilium/blob/main/pkg/option/config.go).
  * Integer arithmetic exactly as the agent does it, so the result matches `cilium-dbg status` to the entry.
  */
 
-export const DYNAMIC_FAMILIES = ['ct-tcp', 'ct-any', 'nat', 'neigh', 'sock-revnat'] as const
-export type DynamicFamily = typeof DYNAMIC_FAMILIES[number]
+import type {DynamicFamily} from '../cilium/maps.js'
+import {defaultSize, DYNAMIC_FAMILIES, floorSize, LIMIT_TABLE_MAX, LIMIT_TABLE_MIN, MAP_FAMILIES, totalDefaultBytes} from '../cilium/maps.js'
 
-/** Agent defaults when not dynamically sized, and the formula's reference sizes. */
-export const DEFAULT_ENTRIES: Record<DynamicFamily, number> = {
-  'ct-tcp': 524288, 'ct-any': 262144, nat: 524288, neigh: 524288, 'sock-revnat': 262144,
-}
-export const MIN_ENTRIES: Record<DynamicFamily, number> = {
-  'ct-tcp': 131072, 'ct-any': 65536, nat: 131072, neigh: 131072, 'sock-revnat': 65536,
-}
-export const LIMIT_TABLE_MAX = 16777216
-export const LIMIT_TABLE_MIN = 1024
+// The families, their defaults, floors and element sizes are src/cilium/maps.ts; this file is only the arithmetic.
+export {DYNAMIC_FAMILIES, LIMIT_TABLE_MAX, LIMIT_TABLE_MIN, totalDefaultBytes}
+export type {DynamicFamily}
 
-/** Bytes per entry the daemon registers (IPv6 key + value, Go unsafe.Sizeof). */
-export const ELEMENT_BYTES: Record<DynamicFamily, number> = {
-  'ct-tcp': 94, 'ct-any': 94, nat: 94, neigh: 24, 'sock-revnat': 52,
-}
-
-/** The byte budget of the default sizes: 149,422,080. Neighbor is weighted with the NAT default, as in the agent. */
-export const TOTAL_DEFAULT_BYTES =
-  DEFAULT_ENTRIES['ct-tcp'] * ELEMENT_BYTES['ct-tcp'] +
-  DEFAULT_ENTRIES['ct-any'] * ELEMENT_BYTES['ct-any'] +
-  DEFAULT_ENTRIES.nat * ELEMENT_BYTES.nat +
-  DEFAULT_ENTRIES.nat * ELEMENT_BYTES.neigh +
-  DEFAULT_ENTRIES['sock-revnat'] * ELEMENT_BYTES['sock-revnat']
-
-/** Helm value and cilium-config key of each family's explicit size. */
-export const FAMILY_KEYS: Record<DynamicFamily, {helm?: string, config: string, label: string}> = {
-  'ct-tcp': {helm: 'bpf.ctTcpMax', config: 'bpf-ct-global-tcp-max', label: 'TCP connection tracking'},
-  'ct-any': {helm: 'bpf.ctAnyMax', config: 'bpf-ct-global-any-max', label: 'Non-TCP connection tracking'},
-  nat: {helm: 'bpf.natMax', config: 'bpf-nat-global-max', label: 'NAT'},
-  neigh: {helm: 'bpf.neighMax', config: 'bpf-neigh-global-max', label: 'Neighbor table'},
-  'sock-revnat': {config: 'bpf-sock-rev-map-max', label: 'Sock reverse NAT'},
+/** Helm value, cilium-config key and status label of each family's explicit size. */
+export function familyKeys(f: DynamicFamily): {helm?: string, config: string, label: string} {
+  const m = MAP_FAMILIES[f]
+  return {helm: m.helmPath?.startsWith('extraConfig.') ? undefined : m.helmPath, config: m.configKey!, label: m.statusLabel!}
 }
 
 export type Clamp = 'min' | 'max' | 'nat-cap'
@@ -81,7 +59,7 @@ function budget(memoryBytes: number, ratio: number): number {
 
 /** (default × budget) / totalDefault with integer division; BigInt because the product exceeds 2^53 on big nodes. */
 function share(defaultEntries: number, budgetBytes: number): number {
-  return Number((BigInt(defaultEntries) * BigInt(budgetBytes)) / BigInt(TOTAL_DEFAULT_BYTES))
+  return Number((BigInt(defaultEntries) * BigInt(budgetBytes)) / BigInt(totalDefaultBytes()))
 }
 
 export function isDynamicRatio(ratio: number | undefined): ratio is number {
@@ -97,10 +75,10 @@ export function computeMapSizes(input: SizingInput): SizingResult {
   const entries = (family: DynamicFamily): MapSize => {
     const o = overrides[family]
     if (o !== undefined) return {family, entries: o, source: 'override'}
-    if (!dynamic) return {family, entries: DEFAULT_ENTRIES[family], source: 'default'}
-    const raw = share(DEFAULT_ENTRIES[family], budgetBytes)
+    if (!dynamic) return {family, entries: defaultSize(family), source: 'default'}
+    const raw = share(defaultSize(family), budgetBytes)
     const e = roundUp(raw, cpus)
-    if (e < MIN_ENTRIES[family]) return {family, entries: roundUp(MIN_ENTRIES[family], cpus), source: 'dynamic', clamp: 'min', unclamped: raw}
+    if (e < floorSize(family)) return {family, entries: roundUp(floorSize(family), cpus), source: 'dynamic', clamp: 'min', unclamped: raw}
     if (e > LIMIT_TABLE_MAX) return {family, entries: roundDown(LIMIT_TABLE_MAX, cpus), source: 'dynamic', clamp: 'max', unclamped: raw}
     return {family, entries: e, source: 'dynamic', unclamped: raw}
   }

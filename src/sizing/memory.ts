@@ -5,7 +5,7 @@
  * plus a bucket array of roundup_pow_of_two(max_entries) × 16 bytes.
  */
 import type {DynamicFamily, SizingResult} from './formula.js'
-import {DYNAMIC_FAMILIES, ELEMENT_BYTES} from './formula.js'
+import {DYNAMIC_FAMILIES, elementBytes} from '../cilium/maps.js'
 
 const HTAB_ELEM = 48
 const BUCKET_BYTES = 16
@@ -50,7 +50,7 @@ export function estimateMemory(sizing: SizingResult, families: {ipv4: boolean, i
   let budgetBytes = 0
   for (const f of DYNAMIC_FAMILIES) {
     const n = sizing.sizes[f].entries
-    budgetBytes += n * ELEMENT_BYTES[f]
+    budgetBytes += n * elementBytes(f)
     let b = 0
     if (families.ipv4) b += mapKernelBytes(f, n, 'v4')
     if (families.ipv6) b += mapKernelBytes(f, n, 'v6')

@@ -4,7 +4,8 @@
  * each node's outcome is reported so the operator sees what every node will get and what it costs.
  */
 import type {DynamicFamily, SizingResult} from './formula.js'
-import {computeMapSizes, DEFAULT_ENTRIES, DYNAMIC_FAMILIES, LIMIT_TABLE_MAX, TOTAL_DEFAULT_BYTES} from './formula.js'
+import {computeMapSizes, DYNAMIC_FAMILIES, LIMIT_TABLE_MAX} from './formula.js'
+import {defaultSize, totalDefaultBytes} from '../cilium/maps.js'
 import type {MemoryEstimate} from './memory.js'
 import {estimateMemory} from './memory.js'
 
@@ -116,10 +117,10 @@ export function recommendRatio(nodes: NodeObservation[], p: SizingPolicy): Recom
       if (required > LIMIT_TABLE_MAX) {
         return {kind: 'none', reason: `node ${o.node} needs ${required} ${f} entries, above the 16777216 limit of any map`, nodes: nodes.map((n) => plan(n, p, p.ratio))}
       }
-      const def = f === 'neigh' ? DEFAULT_ENTRIES.nat : DEFAULT_ENTRIES[f]
+      const def = f === 'neigh' ? defaultSize('nat') : defaultSize(f)
       // Rounding up to the CPU count can add up to cpus-1 entries, so the bound is taken that much lower.
       const cpus = p.distributedLru ? Math.max(1, o.cpus ?? 1) : 1
-      need = Math.max(need, (Math.max(0, required - cpus) * TOTAL_DEFAULT_BYTES) / (def * o.memoryBytes))
+      need = Math.max(need, (Math.max(0, required - cpus) * totalDefaultBytes()) / (def * o.memoryBytes))
     }
   }
   let ratio = Math.max(RATIO_STEP, Math.floor(need / RATIO_STEP) * RATIO_STEP)

@@ -5,25 +5,16 @@
  */
 import type {Agent, BpfMapId, Snapshot} from '../snapshot/schema.js'
 import {configBool, configValue, metricSamples} from '../rules/helpers.js'
-import type {DynamicFamily} from '../sizing/formula.js'
-import {DEFAULT_ENTRIES, DYNAMIC_FAMILIES, MIN_ENTRIES, TOTAL_DEFAULT_BYTES} from '../sizing/formula.js'
+import type {DynamicFamily, LbFamily} from '../cilium/maps.js'
+import {defaultSize, DYNAMIC_FAMILIES, familyOf, floorSize, isDynamicFamily, LB_FAMILIES, MAP_FAMILIES, statusIdOf, totalDefaultBytes} from '../cilium/maps.js'
 import type {NodeObservation} from '../sizing/recommend.js'
 
-export type LbFamily = 'lb-services' | 'lb-backends' | 'lb-revnat'
-
-/** Status row and map family of a map name (metric label or pinned name). */
+/** Status row and map family of a map name (metric label or pinned name), for the families suggest sizes. */
 export function mapFamily(name: string): {family: DynamicFamily | LbFamily, row: BpfMapId} | undefined {
-  const n = name.replace(/^cilium_/, '')
-  const v6 = /^(lb6|ct6|ct_any6|snat_v6|nodeport_neigh6)/.test(n)
-  if (/^ct[46]_global$/.test(n)) return {family: 'ct-tcp', row: 'ct-tcp'}
-  if (/^ct_any[46]_global$/.test(n)) return {family: 'ct-any', row: 'ct-any'}
-  if (/^snat_v[46]_external$/.test(n)) return {family: 'nat', row: 'nat'}
-  if (/^nodeport_neigh[46]$/.test(n)) return {family: 'neigh', row: 'neigh'}
-  if (/^lb[46]_reverse_sk$/.test(n)) return {family: 'sock-revnat', row: 'sock-revnat'}
-  if (/^lb[46]_services(_v\d+)?$/.test(n)) return {family: 'lb-services', row: v6 ? 'lb6-services' : 'lb4-services'}
-  if (/^lb[46]_backends(_v\d+)?$/.test(n)) return {family: 'lb-backends', row: v6 ? 'lb6-backends' : 'lb4-backends'}
-  if (/^lb[46]_reverse_nat$/.test(n)) return {family: 'lb-revnat', row: v6 ? 'lb6-revnat' : 'lb4-revnat'}
-  return undefined
+  const family = familyOf(name)
+  const row = statusIdOf(name)
+  if (!row || !(isDynamicFamily(family) || (LB_FAMILIES as readonly string[]).includes(family))) return undefined
+  return {family: family as DynamicFamily | LbFamily, row}
 }
 
 export interface Observed {
@@ -96,13 +87,9 @@ export function distributedLru(snapshot: Snapshot, valuesLru?: unknown): boolean
 
 /** Explicit sizes in cilium-config (they override the ratio for their map). */
 export function explicitSizes(snapshot: Snapshot): Partial<Record<DynamicFamily, number>> {
-  const keys: Record<DynamicFamily, string> = {
-    'ct-tcp': 'bpf-ct-global-tcp-max', 'ct-any': 'bpf-ct-global-any-max', nat: 'bpf-nat-global-max',
-    neigh: 'bpf-neigh-global-max', 'sock-revnat': 'bpf-sock-rev-map-max',
-  }
   const out: Partial<Record<DynamicFamily, number>> = {}
   for (const f of DYNAMIC_FAMILIES) {
-    const n = Number(configValue(snapshot, keys[f])?.value)
+    const n = Number(configValue(snapshot, MAP_FAMILIES[f].configKey!)?.value)
     if (Number.isInteger(n) && n > 0) out[f] = n
   }
   return out
@@ -121,15 +108,15 @@ export function nodeObservations(snapshot: Snapshot, observed: Observed[], ratio
     const agent = snapshot.agents.find((a) => a.name === o.agent)
     const currentSizes: Partial<Record<DynamicFamily, number>> = {}
     for (const m of agent?.status?.bpfMaps?.maps ?? []) {
-      if ((DYNAMIC_FAMILIES as readonly string[]).includes(m.id)) currentSizes[m.id as DynamicFamily] = m.size
+      if (isDynamicFamily(m.id)) currentSizes[m.id] = m.size
     }
     const pressure: NodeObservation['pressure'] = {}
     for (const f of DYNAMIC_FAMILIES) if (o.pressure[f]) pressure[f] = o.pressure[f]!.value
     let memoryBytes = n?.memoryBytes
     let memorySource: NodeObservation['memorySource'] = 'node'
     const tcp = currentSizes['ct-tcp']
-    if (memoryBytes === undefined && ratio && tcp && tcp > MIN_ENTRIES['ct-tcp']) {
-      memoryBytes = Math.round((tcp * TOTAL_DEFAULT_BYTES) / DEFAULT_ENTRIES['ct-tcp'] / ratio)
+    if (memoryBytes === undefined && ratio && tcp && tcp > floorSize('ct-tcp')) {
+      memoryBytes = Math.round((tcp * totalDefaultBytes()) / defaultSize('ct-tcp') / ratio)
       memorySource = 'inferred'
     }
     if (memoryBytes === undefined) {
@@ -140,3 +127,5 @@ export function nodeObservations(snapshot: Snapshot, observed: Observed[], ratio
   }
   return {nodes, unknown}
 }
+
+export type {LbFamily}

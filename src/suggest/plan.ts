@@ -5,8 +5,9 @@
 import type {Snapshot} from '../snapshot/schema.js'
 import type {Evidence, Finding} from '../rules/types.js'
 import {percent} from '../rules/helpers.js'
-import type {DynamicFamily} from '../sizing/formula.js'
-import {DYNAMIC_FAMILIES, FAMILY_KEYS} from '../sizing/formula.js'
+import type {DynamicFamily} from '../cilium/maps.js'
+import {defaultSize, DYNAMIC_FAMILIES, familyOfHelmPath as familyOfPath, LB_FAMILIES, MAP_FAMILIES} from '../cilium/maps.js'
+import {familyKeys} from '../sizing/formula.js'
 import {formatBytes} from '../sizing/memory.js'
 import type {Recommendation} from '../sizing/recommend.js'
 import {planNodes, recommendFixedMax, recommendMax, recommendRatio} from '../sizing/recommend.js'
@@ -51,7 +52,7 @@ export interface PlanOptions {
 const nodeLine = (rec: Recommendation, families: DynamicFamily[], shown: DynamicFamily = 'ct-tcp'): string[] => rec.nodes.map((n) => {
   const fams = families.filter((f) => n.pressureBefore[f] !== undefined)
   const p = fams.map((f) => `${f} ${percent(n.pressureBefore[f]!)} → ${percent(n.pressureAfter[f]!)}`).join(', ')
-  const sizes = `${FAMILY_KEYS[shown].label} ${n.before.sizes[shown].entries} → ${n.after.sizes[shown].entries}`
+  const sizes = `${familyKeys(shown).label} ${n.before.sizes[shown].entries} → ${n.after.sizes[shown].entries}`
   const mem = `kernel memory ${formatBytes(n.memoryBefore.kernelTotal)} → ${formatBytes(n.memoryAfter.kernelTotal)}`
   const m = `${formatBytes(n.memoryBytes)}${n.memorySource === 'inferred' ? ' (inferred from status sizes)' : ''}`
   return `node ${n.node} (${m}): ${sizes}${p ? `; ${p}` : ''}; ${mem}`
@@ -79,10 +80,10 @@ function refine(item: SuggestionItem, snapshot: Snapshot, current: CurrentValues
     return
   }
   if (item.path === 'bpf.lbMapMax') {
-    const cur = Number(getPath(values, 'bpf.lbMapMax')) || 65536
+    const cur = Number(getPath(values, MAP_FAMILIES['lb-services'].helmPath!)) || defaultSize('lb-services')
     let used = 0
     for (const o of observed) {
-      for (const f of ['lb-services', 'lb-backends', 'lb-revnat'] as const) {
+      for (const f of LB_FAMILIES) {
         const p = o.pressure[f]
         if (p) used = Math.max(used, Math.ceil(p.value * (p.size ?? cur)))
       }
@@ -95,9 +96,6 @@ function refine(item: SuggestionItem, snapshot: Snapshot, current: CurrentValues
     if (used > 0) item.reason = `${used} entries in the busiest LB map (pressure × size, across ${observed.length} agents); ${item.value} is the next power of two keeping it ≤ ${percent(opts.target)} (${percent(used / Number(item.value))}); rule: ${item.reason}`
   }
 }
-
-const familyOfPath = (path: string): DynamicFamily | undefined =>
-  DYNAMIC_FAMILIES.find((f) => FAMILY_KEYS[f].helm === path || (f === 'sock-revnat' && path === 'extraConfig.bpf-sock-rev-map-max'))
 
 /**
  * Explicit sizes (bpf.ctTcpMax, bpf.natMax …) are refined together: NAT must stay ≤ CT TCP + CT any
@@ -116,7 +114,7 @@ function refineExplicit(items: SuggestionItem[], snapshot: Snapshot, current: Cu
     const fam = familyOfPath(item.writePath)!
     const proposed = rec.kind === 'max' ? rec.sizes[fam] : undefined
     const v = Math.max(proposed ?? 0, Number(item.value) || 0)
-    if (proposed !== undefined && proposed > (Number(item.value) || 0)) item.reason = `${v} entries keep every node's ${FAMILY_KEYS[fam].label} ≤ ${percent(opts.target)} (busiest node's entries / target, rounded up to 65536); rule: ${item.reason}`
+    if (proposed !== undefined && proposed > (Number(item.value) || 0)) item.reason = `${v} entries keep every node's ${familyKeys(fam).label} ≤ ${percent(opts.target)} (busiest node's entries / target, rounded up to 65536); rule: ${item.reason}`
     item.value = fam === 'sock-revnat' ? String(v) : v
     overrides[fam] = v
   }

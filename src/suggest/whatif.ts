@@ -7,7 +7,8 @@
  */
 import type {Agent, BpfMapId, Snapshot, SourceRef} from '../snapshot/schema.js'
 import {clusterVersion, configValue} from '../rules/helpers.js'
-import {computeMapSizes, DEFAULT_ENTRIES, DYNAMIC_FAMILIES, isDynamicRatio, MIN_ENTRIES, TOTAL_DEFAULT_BYTES} from '../sizing/formula.js'
+import {computeMapSizes, DYNAMIC_FAMILIES, isDynamicRatio} from '../sizing/formula.js'
+import {defaultSize, floorSize, MAP_FAMILIES, totalDefaultBytes} from '../cilium/maps.js'
 import {explicitSizes, mapFamily} from './observe.js'
 import {configKeyFor, deepMerge, isMap, toConfigString} from './paths.js'
 
@@ -42,7 +43,7 @@ function memoryOf(s: Snapshot, a: Agent, oldRatio: number | undefined): {bytes: 
   const n = s.cluster.nodes?.find((x) => x.name === (a.node ?? a.pod?.node))
   if (n?.memoryBytes) return {bytes: n.memoryBytes, cpus: n.cpus}
   const tcp = a.status?.bpfMaps?.maps.find((m) => m.id === 'ct-tcp')?.size
-  if (oldRatio && tcp && tcp > MIN_ENTRIES['ct-tcp']) return {bytes: (tcp * TOTAL_DEFAULT_BYTES) / DEFAULT_ENTRIES['ct-tcp'] / oldRatio, cpus: n?.cpus}
+  if (oldRatio && tcp && tcp > floorSize('ct-tcp')) return {bytes: (tcp * totalDefaultBytes()) / defaultSize('ct-tcp') / oldRatio, cpus: n?.cpus}
   return undefined
 }
 
@@ -70,7 +71,7 @@ export function applyOverlay(original: Snapshot, overlay: Record<string, unknown
   const newLru = configValue(s, 'bpf-distributed-lru')?.value === 'true'
   const newOverrides = explicitSizes(s)
   const lbMax = Number(configValue(s, 'bpf-lb-map-max')?.value)
-  const oldLbMax = Number(configValue(original, 'bpf-lb-map-max')?.value) || 65536
+  const oldLbMax = Number(configValue(original, MAP_FAMILIES['lb-services'].configKey!)?.value) || defaultSize('lb-services')
   const sizingChanged = newRatio !== oldRatio || newLru !== oldLru || JSON.stringify(newOverrides) !== JSON.stringify(oldOverrides)
 
   for (const a of s.agents) {

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import fc from 'fast-check'
-import {computeMapSizes, DYNAMIC_FAMILIES, LIMIT_TABLE_MAX, MIN_ENTRIES, TOTAL_DEFAULT_BYTES} from '../../src/sizing/formula.js'
+import {computeMapSizes, DYNAMIC_FAMILIES, LIMIT_TABLE_MAX, totalDefaultBytes} from '../../src/sizing/formula.js'
+import {floorSize} from '../../src/cilium/maps.js'
 import {estimateMemory, mapKernelBytes} from '../../src/sizing/memory.js'
 import {parseQuantity} from '../../src/parse/quantity.js'
 
@@ -9,7 +10,7 @@ const entriesOf = (r: ReturnType<typeof computeMapSizes>) => DYNAMIC_FAMILIES.ma
 
 describe('sizing formula', () => {
   it('budget of the default sizes is 149,422,080 bytes', () => {
-    expect(TOTAL_DEFAULT_BYTES).to.equal(149422080)
+    expect(totalDefaultBytes()).to.equal(149422080)
   })
 
   it("reproduces the seed's node (5035968Ki, 7 CPUs, ratio 0.01, distributed LRU) to the entry", () => {
@@ -93,7 +94,7 @@ describe('sizing formula', () => {
           const e = s[f]
           if (e.source !== 'dynamic') continue
           if (e.entries > LIMIT_TABLE_MAX) return false
-          if (e.clamp !== 'nat-cap' && e.entries < MIN_ENTRIES[f]) return false
+          if (e.clamp !== 'nat-cap' && e.entries < floorSize(f)) return false
           if (lru && e.entries % c !== 0) return false
         }
         return true
