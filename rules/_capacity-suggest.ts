@@ -24,10 +24,6 @@ export function pressureWord(p: number): string {
   return 'filling up'
 }
 
-export const RESTART = 'agent restart (rolling DaemonSet update)'
-export const CT_STATE_LOSS = 'CT/NAT maps are re-created at agent start: connection tracking state on that node is lost during the rollout'
-const LB_REFILL = 'LB maps are re-created and re-filled from Kubernetes at agent start'
-const POLICY_REGEN = 'policy maps are re-created; endpoints regenerate after the restart'
 
 export interface Sizing {
   helm: HelmSuggestion[]
@@ -58,17 +54,15 @@ export function sizingFor(snapshot: Snapshot, fam: FamilyId, p: number, size: nu
     return {helm: [{
       path: 'bpf.lbMapMax', value, reason: `${reason}; applies to all LB maps (services, backends, rev-NAT, affinity, source range, maglev)`,
       cost: `LB maps are hash maps allocated on demand unless bpf.preallocateMaps=true; up to ${value} entries per LB map (estimate, small per entry)`,
-      prerequisites: [RESTART, LB_REFILL],
     }]}
   }
   if (fam === 'policy') {
     return {helm: [{
       path: 'bpf.policyMapMax', value, reason: `${reason} (allowed 256–65536)`,
       cost: 'one policy map per endpoint: memory grows with endpoints × entries (not preallocated unless bpf.preallocateMaps=true)',
-      prerequisites: [RESTART, POLICY_REGEN],
     }]}
   }
-  return {helm: [{path: f.helmPath, value: String(value), reason: `${reason} (max ${f.max ?? 'n/a'})`, prerequisites: [RESTART]}]}
+  return {helm: [{path: f.helmPath, value: String(value), reason: `${reason} (max ${f.max ?? 'n/a'})`}]}
 }
 
 function dynamicSizing(snapshot: Snapshot, fam: FamilyId, p: number, size: number | undefined): Sizing {
@@ -98,7 +92,7 @@ function dynamicSizing(snapshot: Snapshot, fam: FamilyId, p: number, size: numbe
     return {helm: [{
       path: 'bpf.mapDynamicSizeRatio', value: r2,
       reason: `r' = r × p / 0.5 = ${ratio.ratio} × ${p.toFixed(2)} / 0.5 → ${r2} (target ≤ 50 % pressure; linear above the dynamic-sizing floor)`,
-      cost, prerequisites: [RESTART, CT_STATE_LOSS],
+      cost,
     }]}
   }
   const cur = size ?? explicit ?? f.defaultSize!
@@ -115,7 +109,6 @@ function dynamicSizing(snapshot: Snapshot, fam: FamilyId, p: number, size: numbe
     path: f.helmPath!, value: fam === 'sock-revnat' ? String(value) : value,
     reason: `${why}; about ${needed} entries needed (${cur} × ${percent(p)}), rounded up to a multiple of 65536 for ≤ 50 % pressure`,
     cost: `≈ +${mib(memDelta)} kernel memory per node for the IPv4 map (estimate: ${FAMILIES[fam].kernelBytesV4} B per entry incl. hash overhead; LRU maps are preallocated and charged to the agent cgroup; more with IPv6)`,
-    prerequisites: fam === 'sock-revnat' ? [RESTART] : [RESTART, CT_STATE_LOSS],
   }]
   return {helm, note: fam === 'nat' ? 'NAT must stay ≤ CT TCP + CT any, otherwise the agent refuses to start' : undefined}
 }

@@ -1,5 +1,6 @@
 import type {Agent, Node, Snapshot, SourceRef} from '../src/snapshot/schema.js'
 import {configValue, metricSamples, parseVersion} from '../src/rules/helpers.js'
+import {atLeast} from '../src/cilium/version.js'
 import type {Evidence} from '../src/rules/types.js'
 
 /*
@@ -73,9 +74,7 @@ export function kernelOf(node: Node): [number, number, number] | undefined {
 }
 
 export function kernelAtLeast(node: Node, major: number, minor: number): boolean | undefined {
-  const k = kernelOf(node)
-  if (!k) return undefined
-  return k[0] > major || (k[0] === major && k[1] >= minor)
+  return atLeast(node.kernel, `${major}.${minor}`)
 }
 
 /** Nodes split by a kernel threshold; `unknown` = nodes whose kernel was not reported. */

@@ -1,6 +1,7 @@
 import type {Agent, Snapshot} from '../src/snapshot/schema.js'
 import {ev, parseVersion} from '../src/rules/helpers.js'
 import type {Evidence} from '../src/rules/types.js'
+import type {ConditionId} from '../src/cilium/conditions.js'
 import {configText, helmEvidence, helmString, isTrue, nodesByKernel} from './_health-common.js'
 
 /*
@@ -19,7 +20,7 @@ export const PREREQ = {
   bpfHostRouting: 'bpf-host-routing',
   kernel68: 'kernel>=6.8',
   kernel510: 'kernel>=5.10',
-} as const
+} as const satisfies Record<string, ConditionId>
 
 export function kprPrereq(snapshot: Snapshot, a?: Agent): Prereq {
   const label = 'kube-proxy replacement'

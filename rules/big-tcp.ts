@@ -1,7 +1,6 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, HelmSuggestion, Rule} from '../src/rules/types.js'
 import {configText, distinctEvidence, isTrue, nodesByKernel} from './_health-common.js'
-import {PREREQ} from './_health-datapath.js'
 
 const BIG_TCP_COST = 'pods must be restarted to use the larger GSO/GRO size; needs a NIC driver with BIG TCP support (mlx4, mlx5, ice)'
 
@@ -72,11 +71,11 @@ export default {
     const k4 = nodesByKernel(nodes, 6, 3)
     const k6 = nodesByKernel(nodes, 5, 19)
     if (off4 && k4.old.length === 0 && k4.unknown.length === 0) {
-      helm.push({path: 'enableIPv4BIGTCP', value: true, reason: `all ${nodes.length} nodes run kernel >= 6.3 with native routing and eBPF host routing`, cost: BIG_TCP_COST, prerequisites: [PREREQ.bpfHostRouting, PREREQ.kpr, PREREQ.bpfMasq, 'kernel>=6.3']})
+      helm.push({path: 'enableIPv4BIGTCP', value: true, reason: `all ${nodes.length} nodes run kernel >= 6.3 with native routing and eBPF host routing`, cost: BIG_TCP_COST})
       facts.push('IPv4 (all kernels >= 6.3)')
     }
     if (off6 && k6.old.length === 0 && k6.unknown.length === 0) {
-      helm.push({path: 'enableIPv6BIGTCP', value: true, reason: `all ${nodes.length} nodes run kernel >= 5.19 with native routing and eBPF host routing`, cost: BIG_TCP_COST, prerequisites: [PREREQ.bpfHostRouting, PREREQ.kpr, PREREQ.bpfMasq, 'kernel>=5.19']})
+      helm.push({path: 'enableIPv6BIGTCP', value: true, reason: `all ${nodes.length} nodes run kernel >= 5.19 with native routing and eBPF host routing`, cost: BIG_TCP_COST})
       facts.push('IPv6 (all kernels >= 5.19)')
     }
     if (helm.length > 0) {

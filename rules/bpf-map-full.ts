@@ -1,6 +1,7 @@
 import type {Snapshot, SourceRef} from '../src/snapshot/schema.js'
 import {capEvidence, ev, metricSamples} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Rule, Severity} from '../src/rules/types.js'
+import {SEVERITY_ORDER} from '../src/rules/types.js'
 import {MAP_FAMILIES as FAMILIES, familyOf} from '../src/cilium/maps.js'
 import {configuredSize} from './_capacity-maps.js'
 import {counterText, fmtCount, trendFor} from './_capacity-metrics.js'
@@ -89,7 +90,6 @@ function collect(snapshot: Snapshot): Map<string, Hit[]> {
   return byMap
 }
 
-const RANK: Record<Severity, number> = {critical: 3, high: 2, medium: 1, info: 0}
 
 export default {
   meta: {
@@ -109,7 +109,7 @@ export default {
     const {snapshot} = ctx
     const results: CheckResult[] = []
     for (const [map, hits] of collect(snapshot)) {
-      hits.sort((a, b) => RANK[b.severity] - RANK[a.severity] || Number(/full/i.test(b.what)) - Number(/full/i.test(a.what)))
+      hits.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || Number(/full/i.test(b.what)) - Number(/full/i.test(a.what)))
       const severity = hits[0].severity
       const agents = [...new Set(hits.map((h) => h.agent))]
       const fam = map === LB_UNNAMED ? 'lb-services' : familyOf(map)

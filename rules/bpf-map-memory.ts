@@ -4,7 +4,7 @@ import type {CheckResult, Evidence, HelmSuggestion, Rule} from '../src/rules/typ
 import {DYNAMIC_FAMILIES, familyOf} from '../src/cilium/maps.js'
 import {formatBytes, mapKernelBytes} from '../src/sizing/memory.js'
 import {ceil4, currentRatio} from './_capacity-maps.js'
-import {RESTART, CT_STATE_LOSS, TARGET} from './_capacity-suggest.js'
+import {TARGET} from './_capacity-suggest.js'
 
 const GiB = 1024 ** 3
 const LIMIT_SHARE = 0.5 // maps above half the agent limit leave too little for the agent itself (heuristic)
@@ -92,7 +92,6 @@ export default {
           path: 'bpf.mapDynamicSizeRatio', value: r2,
           reason: `peak CT/NAT pressure is ${(p * 100).toFixed(0)} %: r × p / 0.5 = ${ratio.ratio} × ${p.toFixed(2)} / 0.5 → ${r2} still keeps ≤ 50 % pressure (above the floor)`,
           cost: `map memory shrinks about ×${(r2 / ratio.ratio).toFixed(2)}; less headroom for connection bursts`,
-          prerequisites: [RESTART, CT_STATE_LOSS],
         })
       }
       const newLimit = Math.ceil((w.limit + w.maps) / GiB)
@@ -100,7 +99,6 @@ export default {
         path: 'resources.limits.memory', value: `${newLimit}Gi`,
         reason: `limit + estimated map memory (${formatBytes(w.limit)} + ${formatBytes(w.maps)}), or remove the limit`,
         cost: 'the agent may use that much node memory',
-        prerequisites: [RESTART],
       })
       results.push({
         severity: 'high',

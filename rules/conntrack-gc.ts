@@ -1,6 +1,7 @@
 import type {SourceRef} from '../src/snapshot/schema.js'
 import {capEvidence, configValue, ev, metricSamples} from '../src/rules/helpers.js'
 import type {Rule, Severity} from '../src/rules/types.js'
+import {SEVERITY_ORDER} from '../src/rules/types.js'
 import {familyOf} from '../src/cilium/maps.js'
 import {configuredSize} from './_capacity-maps.js'
 import {agentOf, counterText, trendFor} from './_capacity-metrics.js'
@@ -54,8 +55,7 @@ export default {
       signals.push({agent, severity: 'medium', src: e.src, text: `log${previous ? ' (previous container)' : ''}: ${e.msg}`})
     }
     if (signals.length === 0) return []
-    const rank: Record<Severity, number> = {critical: 3, high: 2, medium: 1, info: 0}
-    signals.sort((a, b) => rank[b.severity] - rank[a.severity])
+    signals.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity])
     const agents = [...new Set(signals.map((s) => s.agent))]
     // CT pressure tells whether growing the map is the fix
     let worst: {p: number, map: string, agent?: string} | undefined

@@ -3,7 +3,6 @@ import {capEvidence, compareVersions, configValue, ev, parseVersion} from '../sr
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
 import {DYNAMIC_FAMILIES} from '../src/cilium/maps.js'
 import {currentRatio} from './_capacity-maps.js'
-import {RESTART, CT_STATE_LOSS} from './_capacity-suggest.js'
 
 function enabled(snapshot: Snapshot): {on: boolean, src?: Evidence} {
   const c = configValue(snapshot, 'bpf-distributed-lru')
@@ -41,7 +40,7 @@ export default {
         message: `bpf-distributed-lru is true but no dynamic size ratio is set (bpf-map-dynamic-size-ratio: ${r ? r.value : 'absent = agent default 0'}): the agent refuses to start ("distributed LRU is only valid with a specified dynamic map size ratio").`,
         agents: [],
         evidence: [...base, ...(r ? [ev(r.src)] : [])],
-        helm: [{path: 'bpf.mapDynamicSizeRatio', value: 0.0025, reason: 'distributed LRU needs a ratio in (0, 1]', prerequisites: [RESTART, CT_STATE_LOSS]}],
+        helm: [{path: 'bpf.mapDynamicSizeRatio', value: 0.0025, reason: 'distributed LRU needs a ratio in (0, 1]'}],
       })
     }
     const v = parseVersion(ctx.ciliumVersion ?? snapshot.cluster.helm?.chartVersion)
@@ -52,7 +51,7 @@ export default {
         message: `Cilium ${v.join('.')} with bpf-distributed-lru: 1.17.3 ≤ v < 1.18.0 can re-create LRU maps on every start (and exhaust memory) when sizes are not multiples of the CPU count (cilium/cilium#39070, #39009).`,
         agents: [],
         evidence: base,
-        helm: [{path: 'bpf.distributedLRU.enabled', value: false, reason: 'avoid the re-creation loop until the agents run a fixed release', prerequisites: [RESTART, CT_STATE_LOSS]}],
+        helm: [{path: 'bpf.distributedLRU.enabled', value: false, reason: 'avoid the re-creation loop until the agents run a fixed release'}],
         fix: 'Upgrade to 1.18+ (fixes cilium/cilium#38978, #42511), or disable distributed LRU.',
       })
     }

@@ -106,7 +106,6 @@ export default {
             value: true,
             reason: 'agents watch batched CiliumEndpointSlices instead of every CiliumEndpoint',
             cost: 'enable on the operator first and wait for cilium_operator_ces_sync_total to settle, then restart agents; identities of new endpoints may be recognised slightly later (beta feature)',
-            prerequisites: ['endpoint-crd-enabled', 'no-egress-gateway'],
           }],
         })
       }

@@ -93,6 +93,5 @@ function labelsSuggestion() {
     value: 'k8s:io.kubernetes\\.pod\\.namespace k8s:k8s-app k8s:app k8s:name',
     reason: 'inclusive identity-relevant label list from the Cilium docs; adapt it to the labels your policies select (or exclude the noisy one, e.g. "k8s:!job-name")',
     cost: 'policies selecting other labels stop matching: review CiliumNetworkPolicies first',
-    prerequisites: ['agent restart (rolling DaemonSet update)', 'identities change only after pods restart'],
   }
 }

@@ -1,7 +1,7 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
 import {agentPhrase, configText, distinctEvidence, groupBy, isTrue} from './_health-common.js'
-import {PREREQ, type Prereq, agentVersion, kprEnableValue, kprPrereq} from './_health-datapath.js'
+import {type Prereq, agentVersion, kprEnableValue, kprPrereq} from './_health-datapath.js'
 
 export default {
   meta: {
@@ -68,7 +68,6 @@ export default {
         value: true,
         reason: 'eBPF SNAT: cheaper than iptables and a prerequisite of eBPF host routing, egress gateway and BIG TCP',
         cost: 'agents restart; masqueraded connections in flight may reset; native routing needs ipv4NativeRoutingCIDR',
-        prerequisites: [PREREQ.kpr],
       }],
     }))
   },

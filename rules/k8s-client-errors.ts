@@ -85,8 +85,8 @@ export default {
       const total = snapshot.agents.length || agents.length
       const cost = `API server load: up to ${total} agents × ${qps * 2} QPS = ${fmtCount(total * qps * 2)} QPS sustained at worst (now ${fmtCount(total * qps)})`
       const helm: HelmSuggestion[] = [
-        {path: 'k8sClientRateLimit.qps', value: qps * 2, reason: `agents wait ${w.value.toFixed(2)} s (${w.kind}) in the client-side limiter at ${qps} QPS${qpsCfg ? '' : ' (default)'}`, cost, prerequisites: ['agent restart (rolling DaemonSet update)']},
-        {path: 'k8sClientRateLimit.burst', value: burst * 2, reason: `keep burst at 2 × qps (now ${burst}${burstCfg ? '' : ', default'})`, prerequisites: ['agent restart (rolling DaemonSet update)']},
+        {path: 'k8sClientRateLimit.qps', value: qps * 2, reason: `agents wait ${w.value.toFixed(2)} s (${w.kind}) in the client-side limiter at ${qps} QPS${qpsCfg ? '' : ' (default)'}`, cost},
+        {path: 'k8sClientRateLimit.burst', value: burst * 2, reason: `keep burst at 2 × qps (now ${burst}${burstCfg ? '' : ', default'})`},
       ]
       results.push({
         severity: 'medium',

@@ -132,7 +132,6 @@ export default {
           value: value.value,
           reason: `eBPF service load-balancing; prerequisite of eBPF host routing, netkit, BIG TCP, bandwidth manager, egress gateway (${value.note})`,
           cost: 'agents restart; set k8sServiceHost/k8sServicePort first; remove kube-proxy and its iptables rules afterwards',
-          prerequisites: ['k8s-service-host'],
         }],
       }
     }), ...deprecated]

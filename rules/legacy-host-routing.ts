@@ -83,13 +83,12 @@ export default {
         value: false,
         reason: 'use eBPF host routing (bypasses the host stack and netfilter for pod traffic)' + (era === 'unknown' ? '; key of 1.11+ charts (agent version unknown)' : ''),
         cost: 'agents restart (rolling); host-netfilter rules no longer see pod traffic',
-        prerequisites: [PREREQ.kpr, PREREQ.bpfMasq],
       }]
       if (unmet.some((p) => p.id === PREREQ.kpr)) {
         helm.push({path: 'kubeProxyReplacement', value: kprValue.value, reason: `prerequisite of eBPF host routing (${kprValue.note})`, cost: 'needs k8sServiceHost/k8sServicePort; remove kube-proxy and its iptables rules afterwards'})
       }
       if (unmet.some((p) => p.id === PREREQ.bpfMasq)) {
-        helm.push({path: 'bpf.masquerade', value: true, reason: 'prerequisite of eBPF host routing when masquerading is enabled', cost: 'agents restart; existing masqueraded connections may reset', prerequisites: [PREREQ.kpr]})
+        helm.push({path: 'bpf.masquerade', value: true, reason: 'prerequisite of eBPF host routing when masquerading is enabled', cost: 'agents restart; existing masqueraded connections may reset'})
       }
       const endpointRoutes = configText(s, 'enable-endpoint-routes')
       const why = unmet.length > 0

@@ -6,7 +6,7 @@ import {DYNAMIC_FAMILIES, MAP_FAMILIES as FAMILIES, familyOf} from '../src/ciliu
 import {formatBytes} from '../src/sizing/memory.js'
 import type {DynamicFamily} from '../src/sizing/formula.js'
 import {currentRatio} from './_capacity-maps.js'
-import {HIGH, RESTART, CT_STATE_LOSS} from './_capacity-suggest.js'
+import {HIGH} from './_capacity-suggest.js'
 
 const GiB = 1024 ** 3
 const HELM_RATIO_DEFAULT = 0.0025
@@ -70,7 +70,6 @@ export default {
           path: 'bpf.mapDynamicSizeRatio', value: HELM_RATIO_DEFAULT,
           reason: 'size CT, NAT, neighbor and sock rev-NAT maps from node memory (chart default 0.0025)',
           cost: 'maps on nodes above 13.9 GiB grow linearly with memory (≈ 0.25 % of MemTotal budget; kernel allocation ≈ 2× that for IPv4, estimate)',
-          prerequisites: [RESTART, CT_STATE_LOSS],
         }],
         fix: 'If explicit sizes are set too (bpf.ctTcpMax …), they still win per map: remove them as well.',
       })
@@ -106,7 +105,6 @@ export default {
               path: FAMILIES[e.fam].helmPath!, value: null,
               reason: `unset so bpf.mapDynamicSizeRatio (${r}) sizes it per node: ${best.entries} entries on ${best.node} instead of ${e.value}`,
               cost: `bigger map on big nodes: the ratio budget is MemTotal × ${r} for all five dynamic families (estimate)`,
-              prerequisites: [RESTART, CT_STATE_LOSS],
             })
           }
         } else if (p !== undefined && p >= HIGH) {

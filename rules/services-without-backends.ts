@@ -1,5 +1,6 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Rule, Severity} from '../src/rules/types.js'
+import {SEVERITY_ORDER} from '../src/rules/types.js'
 import type {Service} from '../src/snapshot/schema.js'
 import {agentPhrase, distinctEvidence, nameList} from './_health-common.js'
 
@@ -92,8 +93,7 @@ export default {
     }
     if (problems.length === 0) return []
 
-    const order: Record<Severity, number> = {critical: 3, high: 2, medium: 1, info: 0}
-    problems.sort((x, y) => order[y.severity] - order[x.severity] || x.seen.key.localeCompare(y.seen.key))
+    problems.sort((x, y) => SEVERITY_ORDER[y.severity] - SEVERITY_ORDER[x.severity] || x.seen.key.localeCompare(y.seen.key))
     if (problems.length <= 3) {
       return problems.map((p): CheckResult => ({
         severity: p.severity,

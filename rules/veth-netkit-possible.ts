@@ -1,7 +1,6 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
 import type {Rule} from '../src/rules/types.js'
 import {agentPhrase, configText, distinctEvidence, helmString, isTrue, nodesByKernel} from './_health-common.js'
-import {PREREQ} from './_health-datapath.js'
 
 export const NETKIT_COST = 'only new pods get netkit; existing pods keep veth until restarted'
 
@@ -51,7 +50,6 @@ export default {
         value: 'netkit',
         reason: 'netkit removes the veth network-namespace traversal cost (beta in 1.16-1.19)',
         cost: NETKIT_COST,
-        prerequisites: [PREREQ.kernel68, PREREQ.bpfHostRouting, PREREQ.kpr, PREREQ.bpfMasq],
       }],
       fix: 'Roll out per node pool (CiliumNodeConfig with datapath-mode: netkit on new nodes) rather than flipping a live pool; mixed veth/netkit on one node is unsupported.',
     }]

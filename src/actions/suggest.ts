@@ -30,6 +30,8 @@ export interface SuggestOptions {
   chart?: string
   schema?: string
   targetPressure: number
+  /** Also propose improvements (netkit, BIG TCP, KPR, host routing …); default: only fixes of findings. */
+  improvements?: boolean
 }
 
 function checkUsage(o: SuggestOptions): void {
@@ -71,7 +73,7 @@ export async function runSuggest(o: SuggestOptions, io: Io): Promise<number> {
   if (chart?.version && current.version && chart.version.split('.').slice(0, 2).join('.') !== current.version.split('.').slice(0, 2).join('.')) {
     io.stderr(`ciltune: warning: --chart ${chart.source} is ${chart.version}, the cluster runs ${current.version}\n`)
   }
-  const plan = buildPlan(snapshot, findings, current, {target: o.targetPressure})
+  const plan = buildPlan(snapshot, findings, current, {target: o.targetPressure, improvements: o.improvements})
 
   const check = whatIfCheck(plan, findings, rules, snapshot)
   if (check.cleared.length > 0) plan.notes.push(`what-if: re-running the rules on the same evidence with these values clears ${check.cleared.join(', ')}`)

@@ -28,6 +28,7 @@ export default class Suggest extends BaseCommand {
     validate: Flags.boolean({description: "check the merged values against the chart's values.schema.json", default: false}),
     chart: Flags.string({description: 'Cilium chart directory or .tgz (schema and chart defaults)'}),
     schema: Flags.string({description: 'values.schema.json to validate against'}),
+    improvements: Flags.boolean({description: 'also propose improvements (netkit, BIG TCP, kube-proxy replacement, eBPF host routing …), each only when its prerequisites hold', default: false}),
     'target-pressure': Flags.string({description: 'size maps so observed pressure falls under this fraction', default: '0.5'}),
   }
 
@@ -47,6 +48,7 @@ export default class Suggest extends BaseCommand {
       chart: flags.chart,
       schema: flags.schema,
       targetPressure: Number(flags['target-pressure']),
+      improvements: flags.improvements,
     }, processIo)
   }
 }

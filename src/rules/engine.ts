@@ -3,7 +3,8 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import type {Snapshot} from '../snapshot/schema.js'
 import {clusterVersion, has, versionSatisfies, withMetricIndex} from './helpers.js'
-import type {Finding, Rule, RuleContext, RuleOutcome} from './types.js'
+import {requirementsOf} from '../cilium/features.js'
+import type {Finding, HelmSuggestion, Rule, RuleContext, RuleOutcome} from './types.js'
 import {SEVERITY_ORDER} from './types.js'
 
 class NotEvaluated extends Error {}
@@ -44,6 +45,13 @@ export interface RunResult {
   outcomes: RuleOutcome[]
 }
 
+/** A Helm suggestion's prerequisites come from the one graph, never from the rule. */
+function withRequirements(h: HelmSuggestion): HelmSuggestion {
+  const {prerequisites: _ignored, ...rest} = h
+  const ids = requirementsOf(h.path, h.value)
+  return ids.length > 0 ? {...rest, prerequisites: ids} : rest
+}
+
 export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion(snapshot)): {findings: Finding[], outcome: RuleOutcome} {
   const {meta} = rule
   if (!versionSatisfies(version, meta.versions)) {
@@ -73,7 +81,7 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
       message: r.message,
       agents: r.agents,
       evidence: r.evidence,
-      helm: r.helm,
+      helm: r.helm.map(withRequirements),
       ...(r.fix ? {fix: r.fix} : {}),
       ...(r.messageId ? {messageId: r.messageId} : {}),
     }))

@@ -1,4 +1,5 @@
 import {z} from 'zod'
+import {CONDITION_IDS} from '../cilium/conditions.js'
 import type {Snapshot} from '../snapshot/schema.js'
 
 export const Severity = z.enum(['critical', 'high', 'medium', 'info'])
@@ -17,7 +18,7 @@ export const HelmSuggestion = z.object({
   value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
   reason: z.string(),
   cost: z.string().optional(), // memory, restarts, state loss
-  prerequisites: z.array(z.string()).optional(), // ids of conditions, see src/suggest
+  prerequisites: z.array(z.enum(CONDITION_IDS)).optional(), // from the prerequisite graph (src/cilium/features.ts); set by the engine
 })
 export type HelmSuggestion = z.infer<typeof HelmSuggestion>
 

@@ -21,6 +21,7 @@ export function impactOf(path: string, value: unknown): string[] {
   }
   if (path === 'kubeProxyReplacement') return [RESTART, 'service handling moves from kube-proxy to eBPF; remove kube-proxy only after agents report KubeProxyReplacement: True']
   if (path === 'bpf.masquerade') return [RESTART, 'masquerading moves from iptables to eBPF; NAT state for existing egress connections is rebuilt']
+  if (path === 'labels') return [RESTART, 'identities change only after pods restart']
   if (path.startsWith('k8sClientExponentialBackoff.')) return ['agent pods are re-created (environment variable change)']
   return [RESTART]
 }

@@ -29,7 +29,6 @@ export function itemComment(item: SuggestionItem): string[] {
   if (item.cost) lines.push(`cost: ${item.cost}`)
   for (const l of item.sizing?.lines ?? []) lines.push(`  ${l}`)
   for (const l of prerequisiteLines(item)) lines.push(`requires: ${l}`)
-  for (const n of item.notes) lines.push(`note: ${n}`)
   for (const i of item.impact) lines.push(`impact: ${i}`)
   if (item.current !== undefined) lines.push(`current: ${JSON.stringify(redactScalar(item.writePath, item.current))}`)
   return lines.map((l) => ` ${redactText(l)}`)
@@ -53,6 +52,16 @@ export function findPair(doc: Document, keys: string[]): Pair | undefined {
   return (parent as YAMLMap).items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === keys[keys.length - 1]) as Pair | undefined
 }
 
+/** Several changes: the safe order to roll them out in, with the restart each causes. */
+export function rolloutLines(plan: SuggestionPlan): string[] {
+  if (plan.items.length < 2) return []
+  const lines = [' rollout, in this order (apply one step, wait for the DaemonSet rollout to finish, then the next):']
+  plan.items.forEach((item, n) => {
+    lines.push(`   ${n + 1}. ${item.writePath}: ${JSON.stringify(redactScalar(item.writePath, item.value))}${item.improvement ? ' (improvement)' : ''} — ${item.impact.join('; ')}`)
+  })
+  return lines
+}
+
 export function renderOverlay(plan: SuggestionPlan): string {
   const doc = new Document(overlayObject(plan.items))
   for (const item of plan.items) {
@@ -65,6 +74,7 @@ export function renderOverlay(plan: SuggestionPlan): string {
     ` apply: ${helmUpgradeCommand({version: plan.current.source === 'helm-release' ? plan.version : undefined})} -f <this file>`,
   ]
   if (plan.items.length === 0) header.push(' nothing to change: no finding has a Helm value that applies')
+  header.push(...rolloutLines(plan))
   doc.commentBefore = header.join('\n')
   const trailer: string[] = []
   for (const b of plan.blocked) {
@@ -72,6 +82,7 @@ export function renderOverlay(plan: SuggestionPlan): string {
     for (const why of b.blockedBy) trailer.push(`   blocked by: ${redactText(why)}`)
   }
   for (const a of plan.alreadySet) trailer.push(` already set: ${a.writePath}: ${JSON.stringify(a.value)} (finding ${a.findings.map((f) => f.id).join(', ')}) — the finding has another cause`)
+  for (const i of plan.improvements) trailer.push(` improvement, not written (use --improvements): ${i.writePath}: ${JSON.stringify(i.value)} (finding ${i.findings.map((f) => f.id).join(', ')})`)
   for (const n of plan.notes) trailer.push(` note: ${redactText(n)}`)
   if (trailer.length > 0) doc.comment = trailer.join('\n')
   return doc.toString({lineWidth: 0})

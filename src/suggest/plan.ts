@@ -15,8 +15,10 @@ import type {CurrentValues} from './current-values.js'
 import {impactOf} from './impact.js'
 import {currentRatio, distributedLru, explicitSizes, nodeObservations, observe} from './observe.js'
 import {deepMerge, getPath, helmPathFor, pathAvailable} from './paths.js'
-import type {ConditionId, PrerequisiteState} from './prerequisites.js'
-import {builtInPrerequisites, isConditionId, resolvePrerequisites} from './prerequisites.js'
+import type {ConditionId} from '../cilium/conditions.js'
+import {isImprovement, requirementsOf} from '../cilium/features.js'
+import type {PrerequisiteState} from './prerequisites.js'
+import {resolvePrerequisites} from './prerequisites.js'
 
 export type HelmScalar = string | number | boolean | null
 
@@ -28,7 +30,8 @@ export interface SuggestionItem {
   findings: Array<{id: string, title: string, evidence?: Evidence}>
   reason: string
   cost?: string
-  notes: string[] // free-text prerequisites from the rules
+  /** An optional gain (netkit, BIG TCP, KPR, host routing …) rather than an incident fix. */
+  improvement: boolean
   conditions: ConditionId[]
   prerequisites: PrerequisiteState[]
   blockedBy: string[]
@@ -42,11 +45,15 @@ export interface SuggestionPlan {
   items: SuggestionItem[] // to write
   blocked: SuggestionItem[]
   alreadySet: SuggestionItem[]
+  /** Improvements left out because --improvements was not given. */
+  improvements: SuggestionItem[]
   notes: string[]
 }
 
 export interface PlanOptions {
   target: number // pressure to size for, default 0.5
+  /** Also propose improvements (netkit, BIG TCP, KPR, host routing …), each gated by its prerequisites. */
+  improvements?: boolean
 }
 
 const nodeLine = (rec: Recommendation, families: DynamicFamily[], shown: DynamicFamily = 'ct-tcp'): string[] => rec.nodes.map((n) => {
@@ -136,37 +143,63 @@ function mergeValue(a: HelmScalar, b: HelmScalar): HelmScalar {
   return a
 }
 
-export function buildPlan(snapshot: Snapshot, findings: Finding[], current: CurrentValues, opts: PlanOptions): SuggestionPlan {
-  const version = current.version
+/** One item per Helm path (translated for the running chart), each listing every finding that asked for it. */
+function collectItems(findings: Finding[], version: string | undefined): SuggestionItem[] {
   const byPath = new Map<string, SuggestionItem>()
-  const notes: string[] = []
   for (const f of findings) {
     for (const h of f.helm) {
       const path = helmPathFor(h.path, version)
       const existing = byPath.get(path)
       const ref = {id: f.id, title: f.title, evidence: f.evidence[0]}
-      const free = (h.prerequisites ?? []).filter((p) => !isConditionId(p))
-      const ids = (h.prerequisites ?? []).filter(isConditionId)
       if (existing) {
         existing.value = mergeValue(existing.value, h.value)
         existing.findings.push(ref)
-        for (const n of free) if (!existing.notes.includes(n)) existing.notes.push(n)
-        for (const id of ids) if (!existing.conditions.includes(id)) existing.conditions.push(id)
         continue
       }
       byPath.set(path, {
         path: h.path, writePath: path, value: h.value, current: undefined, findings: [ref],
-        reason: h.reason, cost: h.cost, notes: free, conditions: ids, prerequisites: [], blockedBy: [], impact: [],
+        reason: h.reason, cost: h.cost, conditions: [], prerequisites: [], blockedBy: [], impact: [],
+        improvement: false,
       })
     }
   }
+  return [...byPath.values()]
+}
+
+/**
+ * The order to roll the changes out in: a change that makes another's prerequisite hold goes first,
+ * incident fixes before improvements; each step names the restart it causes.
+ */
+export function rolloutOrder(items: SuggestionItem[]): SuggestionItem[] {
+  const byPath = new Map(items.map((i) => [i.writePath, i]))
+  const out: SuggestionItem[] = []
+  const seen = new Set<SuggestionItem>()
+  const visit = (item: SuggestionItem) => {
+    if (seen.has(item)) return
+    seen.add(item)
+    for (const p of item.prerequisites) {
+      const fixer = p.fixedBy ? byPath.get(p.fixedBy) : undefined
+      if (fixer) visit(fixer)
+    }
+    out.push(item)
+  }
+  for (const item of [...items.filter((i) => !i.improvement), ...items.filter((i) => i.improvement)]) visit(item)
+  return out
+}
+
+export function buildPlan(snapshot: Snapshot, findings: Finding[], current: CurrentValues, opts: PlanOptions): SuggestionPlan {
+  const version = current.version
+  const notes: string[] = []
   const effective = deepMerge(current.chartDefaults ?? {}, current.user) as Record<string, unknown>
-  const items = [...byPath.values()]
-  const explicit = items.filter((i) => familyOfPath(i.writePath))
-  const preBlocked = refineExplicit(explicit, snapshot, current, opts)
+  const all = collectItems(findings, version)
+  for (const item of all) item.improvement = isImprovement(item.writePath, item.value)
+  // Incident fixes by default: an improvement is only proposed when asked for.
+  const improvements = opts.improvements ? [] : all.filter((i) => i.improvement)
+  const items = all.filter((i) => !improvements.includes(i))
+  const preBlocked = refineExplicit(items.filter((i) => familyOfPath(i.writePath)), snapshot, current, opts)
   for (const item of items) {
     if (!familyOfPath(item.writePath)) refine(item, snapshot, current, opts, notes)
-    for (const id of builtInPrerequisites(item.writePath, item.value)) if (!item.conditions.includes(id)) item.conditions.push(id)
+    item.conditions = requirementsOf(item.writePath, item.value)
     item.impact = impactOf(item.writePath, item.value)
     item.current = getPath(effective, item.writePath)
   }
@@ -185,5 +218,5 @@ export function buildPlan(snapshot: Snapshot, findings: Finding[], current: Curr
     else write.push(item)
   }
   // A suggestion kept only because it fixed a now-blocked one's prerequisite stays: it fixes its own finding too.
-  return {version, current, items: write, blocked, alreadySet, notes}
+  return {version, current, items: rolloutOrder(write), blocked, alreadySet, improvements, notes}
 }

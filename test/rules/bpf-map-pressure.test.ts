@@ -1,3 +1,4 @@
+import {impactOf} from '../../src/suggest/impact.js'
 import {expect} from 'chai'
 import rule from '../../rules/bpf-map-pressure.js'
 import {agent, config, snapshot, status} from '../helpers/snapshot.js'
@@ -48,7 +49,8 @@ ruleTester(rule, {
         expect(f[0].message).to.contain('1/2 agents')
         expect(f[0].helm[0]).to.include({path: 'bpf.mapDynamicSizeRatio', value: 0.0045})
         expect(f[0].helm[0].cost).to.match(/estimate/)
-        expect(f[0].helm[0].prerequisites!.join(' ')).to.match(/connection tracking state/)
+        // the restart and the lost CT state are stated once, by suggest's impact lines
+        expect(impactOf(f[0].helm[0].path, f[0].helm[0].value).join(' ')).to.match(/connection-tracking and NAT state/)
         expect(f[0].evidence.map((e) => e.text)).to.include('TCP connection tracking   301401')
       },
     },

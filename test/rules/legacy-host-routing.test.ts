@@ -50,7 +50,7 @@ ruleTester(rule, {
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'False', 'IPTables [IPv4: Enabled, IPv6: Disabled]')}), agent('cilium-b', {status: st('Legacy', 'False', 'IPTables [IPv4: Enabled, IPv6: Disabled]')})]}),
       expect: [
         {count: 1, severity: 'medium', agents: ['cilium-a', 'cilium-b'], message: /Legacy on 2 agents.*kube-proxy replacement NOT met \(KubeProxyReplacement: False\); BPF masquerading NOT met/,
-          evidence: {line: 30, text: /Host: Legacy/}, helm: {path: 'bpf.hostLegacyRouting', value: false, prerequisites: ['kube-proxy-replacement', 'bpf-masquerade']}},
+          evidence: {line: 30, text: /Host: Legacy/}, helm: {path: 'bpf.hostLegacyRouting', value: false, prerequisites: ['kube-proxy-replacement', 'bpf-masquerade', 'no-cni-chaining', 'kernel>=5.10']}},
         {helm: {path: 'kubeProxyReplacement', value: true}},
         {helm: {path: 'bpf.masquerade', value: true}},
       ],

@@ -7,7 +7,8 @@ import {helmPathFor, pathAvailable} from '../../src/suggest/paths.js'
 import {buildPlan} from '../../src/suggest/plan.js'
 import {ciliumAgent, cluster, finding, GiB, node} from './fixtures.js'
 
-const plan = (s: ReturnType<typeof cluster>, findings: ReturnType<typeof finding>[]) => buildPlan(s, findings, currentValues(s), {target: 0.5})
+// these tests are about prerequisites of improvements, so they ask for improvements (suggest --improvements)
+const plan = (s: ReturnType<typeof cluster>, findings: ReturnType<typeof finding>[]) => buildPlan(s, findings, currentValues(s), {target: 0.5, improvements: true})
 
 describe('suggest: paths', () => {
   it('moved keys are written for the running chart', () => {
@@ -112,7 +113,7 @@ describe('suggest: prerequisites and overlay', () => {
     const cv = currentValues(s)
     expect(cv.source).to.equal('cilium-config')
     expect(cv.user).to.deep.include({kubeProxyReplacement: 'true', bpf: {hostLegacyRouting: false}})
-    const p = buildPlan(s, [hostRouting], cv, {target: 0.5})
+    const p = buildPlan(s, [hostRouting], cv, {target: 0.5, improvements: true})
     expect(p.items).to.have.length(0)
     expect(p.alreadySet.map((a) => a.writePath)).to.deep.equal(['bpf.hostLegacyRouting'])
   })
