@@ -1,5 +1,6 @@
 import {agentsWith, capEvidence, ev, parseVersion, versionSatisfies} from '../src/rules/helpers.js'
-import type {CheckResult, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import type {SourceRef} from '../src/snapshot/schema.js'
 import {agentPhrase, distinctEvidence, groupBy} from './_health-common.js'
 
@@ -29,6 +30,7 @@ function grouped(bads: Bad[], what: string, fix: string): CheckResult[] {
     const modern = list.every((b) => versionSatisfies(b.version, '>=1.14') && parseVersion(b.version) !== undefined)
     out.push({
       severity: severityOf(state),
+      messageId: what === 'Cilium agent state' ? 'agentNotOk' : what === 'Kubernetes connectivity' ? 'kubernetesNotOk' : 'kvstoreNotOk',
       message: `${what} is ${state} on ${agentPhrase(names)}${message ? `: ${message}` : ''}` +
         (exited
           ? modern
@@ -44,7 +46,7 @@ function grouped(bads: Bad[], what: string, fix: string): CheckResult[] {
   return out
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'agent-not-ok',
     title: 'Cilium agent status not OK',
@@ -52,6 +54,7 @@ export default {
     versions: '*',
     needs: [['status']],
     catalog: ['R-AGT-01', 'R-CM-02'],
+    messages: {agentNotOk: 'the Cilium agent state is not Ok', kubernetesNotOk: 'the agent cannot reach Kubernetes', kvstoreNotOk: 'the agent cannot reach its kvstore'},
     description: 'Reads the Cilium:, Kubernetes: and KVStore: lines of cilium-dbg status. Cilium state Warning is high, Failure is critical; KVStore "Disabled" is healthy.',
     why: 'A non-Ok agent state means the agent cannot fully program the datapath (API server unreachable, CNI config not written, probes stale); new pods and policy changes may not take effect on that node.',
     fix: 'Read the state message and the agent log of the named pods; fix API-server or kvstore connectivity; restart the agent only after the cause is known.',
@@ -85,4 +88,4 @@ export default {
       ...grouped(kv, 'KVStore connectivity', 'Check the etcd / clustermesh-apiserver endpoints and certificates; identities and ipcache stop propagating while the kvstore is down.'),
     ]
   },
-} satisfies Rule
+})

@@ -1,5 +1,6 @@
 import {capEvidence, ev} from '../src/rules/helpers.js'
-import type {CheckResult, Rule} from '../src/rules/types.js'
+import type {CheckResult} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {causeOf} from '../src/logs/causes.js'
 import {isFatal, isStartFailure} from '../src/logs/claimed.js'
 import {logfmtFields} from '../src/parse/agent-log.js'
@@ -25,7 +26,7 @@ function hintFor(msg: string): string | undefined {
   return HINTS.find(([re]) => re.test(msg))?.[1]
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'agent-restarts',
     title: 'Agent restarts, OOM kills and fatal errors',
@@ -33,6 +34,7 @@ export default {
     versions: '*',
     needs: [['pods'], ['logs']],
     catalog: ['R-AGT-06'],
+    messages: {'restarted': 'agent pods restarted', 'oom-killed': 'the agent container was OOMKilled', 'start-failure-*': 'the agent failed to start, by cause (src/logs/causes.ts)', 'fatal-*': 'a fatal agent log line, by cause (src/logs/causes.ts)'},
     description: 'Cilium agent pods with restartCount > 0 (medium for 1-2 restarts of a Ready agent, high from 3, critical when not Ready: crash loop), last termination OOMKilled, fatal/panic lines in agent logs (current or --previous), with hints for the known start-up fatals, and start-up failures logged at level=error ("error while opening/creating BPF maps", "Failed to start hive", "Start hook failed", "failed to create map") as critical.',
     why: 'While the agent is down no new pod on that node gets networking and policy/service changes are not applied; an OOM-killed agent often means BPF map memory is charged to its cgroup.',
     fix: 'Read the previous container log (kubectl logs --previous) for the fatal line; for OOMKilled compare the agent memory limit with BPF map memory (bpf.mapDynamicSizeRatio).',
@@ -59,6 +61,7 @@ export default {
       const many = restarted.some((p) => p.restarts >= REPEATED)
       out.push({
         severity: looping.length > 0 ? 'critical' : many ? 'high' : 'medium',
+        messageId: 'restarted',
         message: `${restarted.length} agent pod(s) restarted (restartCount is cumulative since pod creation): ${nameList(sorted.map((p) => `${p.name} x${p.restarts}`))}` +
           (looping.length > 0 ? `; not Ready now: ${nameList(looping.map((p) => p.name))} (crash loop: no networking for new pods on those nodes)` : ''),
         agents: sorted.map((p) => p.name),
@@ -72,6 +75,7 @@ export default {
       const limits = [...new Set(oom.map((p) => (p.memoryLimitBytes ? `${Math.round(p.memoryLimitBytes / 2 ** 20)} MiB` : 'no limit known')))]
       out.push({
         severity: 'high',
+        messageId: 'oom-killed',
         message: `Agent container OOMKilled on ${agentPhrase(oom.map((p) => p.name))} (memory limit ${limits.join(', ')}); BPF map memory is charged to the agent cgroup`,
         agents: oom.map((p) => p.name),
         evidence: capEvidence(oom.map((p) => ev(p.src))),
@@ -129,4 +133,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

@@ -1,4 +1,4 @@
-import type {Rule} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {capEvidence} from '../src/rules/helpers.js'
 
 const HARD = new Set(['timeout', 'forbidden', 'unreachable', 'failed'])
@@ -7,7 +7,7 @@ const HARD = new Set(['timeout', 'forbidden', 'unreachable', 'failed'])
  * Agents whose evidence could not be collected. Without this, a cluster where half the agents time out
  * would look healthier than it is: their checks are counted "not evaluated" and named here.
  */
-export default {
+export default defineRule({
   meta: {
     id: 'agent-unreachable',
     title: 'Evidence could not be collected from some agents',
@@ -15,6 +15,7 @@ export default {
     versions: '*',
     needs: [],
     catalog: [],
+    messages: {unreachable: 'agents whose evidence could not be read', incomplete: 'agents or cluster sources that gave incomplete evidence'},
     description: 'Lists agents whose commands timed out, were forbidden, failed or were missing from the capture, and cluster objects that could not be read.',
     why: 'Checks that need an unreadable agent cannot run; a report without this would look complete when it is not. An agent that does not answer exec is often itself the incident (overloaded, crash-looping, node down).',
     fix: 'Check the named pods (kubectl -n <ns> describe pod), RBAC for pods/exec (deploy/rbac.yaml), and re-run with a longer --timeout.',
@@ -29,6 +30,7 @@ export default {
       const evidence = hard.flatMap((a) => a.errors.filter((e) => HARD.has(e.kind)).map((e) => ({source: `pod/${a.name}`, line: 0, text: `${e.command}: ${e.kind}: ${e.message}`})))
       const kinds = [...new Set(hard.flatMap((a) => a.errors.map((e) => e.kind)))].join(', ')
       out.push({
+        messageId: 'unreachable',
         message: `${hard.length} of ${ctx.snapshot.agents.length} agents could not be read (${kinds}): ${hard.slice(0, 5).map((a) => a.name).join(', ')}${hard.length > 5 ? ', …' : ''}. Their checks are not evaluated.`,
         agents: hard.map((a) => a.name),
         evidence: capEvidence(evidence),
@@ -46,6 +48,7 @@ export default {
       out.push({
         severity: 'medium' as const,
         title: 'Some evidence is missing or unreadable',
+        messageId: 'incomplete',
         message: `${soft.length} agent(s) and ${clusterErrors.length} cluster source(s) gave incomplete evidence; checks that needed it are not evaluated.`,
         agents: soft.map((a) => a.name),
         evidence: capEvidence(evidence),
@@ -54,4 +57,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

@@ -1,10 +1,11 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, HelmSuggestion, Rule} from '../src/rules/types.js'
+import type {CheckResult, Evidence, HelmSuggestion} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {configText, distinctEvidence, isTrue, nodesByKernel} from './_health-common.js'
 
 const BIG_TCP_COST = 'pods must be restarted to use the larger GSO/GRO size; needs a NIC driver with BIG TCP support (mlx4, mlx5, ice)'
 
-export default {
+export default defineRule({
   meta: {
     id: 'big-tcp',
     title: 'BIG TCP: available but off, or on where unsupported',
@@ -12,6 +13,7 @@ export default {
     versions: '>=1.13',
     needs: [['status'], ['config']],
     catalog: ['R-DP-06', 'R-DP-07'],
+    messages: {unsupportedCombination: 'BIG TCP enabled with tunnel routing or encryption', possible: 'BIG TCP is off but the cluster could use it'},
     description: 'R-DP-07: BIG TCP enabled together with tunnel routing or encryption (unsupported). R-DP-06: BIG TCP disabled while routing is native with eBPF host routing, no encryption, and every node kernel >= 6.3 (IPv4) / >= 5.19 (IPv6, only when IPv6 is in use).',
     why: 'BIG TCP lets the stack build 192k-byte GSO/GRO packets, cutting per-packet overhead for high-throughput pods; it requires native routing, eBPF host routing, KPR and BPF masquerading, and no tunnel or encryption (tuning guide).',
     fix: 'enableIPv4BIGTCP / enableIPv6BIGTCP: true where all requirements hold; disable them where tunnelling or encryption is used.',
@@ -46,6 +48,7 @@ export default {
       const fams = [on4 ? 'IPv4' : '', on6 ? 'IPv6' : ''].filter(Boolean)
       out.push({
         severity: 'medium',
+        messageId: 'unsupportedCombination',
         message: `${fams.join(' and ')} BIG TCP is enabled together with ${[tunnel ? 'tunnel routing' : '', encryption ? 'encryption' : ''].filter(Boolean).join(' and ')}, which BIG TCP does not support`,
         agents: [],
         evidence: capEvidence(distinctEvidence([...bigEv, ...(tunnel ? [tunnel] : []), ...(encryption ? [encryption] : [])])),
@@ -82,6 +85,7 @@ export default {
       const a0 = first ?? withRouting[0]
       out.push({
         severity: 'info',
+        messageId: 'possible',
         message: `BIG TCP is off but possible for ${facts.join(' and ')}: routing is Native with eBPF host routing on all ${withRouting.length} agents and no encryption; NIC driver support (mlx4/mlx5/ice) could not be checked`,
         agents: [],
         evidence: capEvidence(distinctEvidence([
@@ -94,4 +98,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

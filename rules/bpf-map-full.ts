@@ -1,6 +1,7 @@
 import type {Snapshot, SourceRef} from '../src/snapshot/schema.js'
 import {capEvidence, ev, metricSamples} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, Evidence, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {SEVERITY_ORDER} from '../src/rules/types.js'
 import {MAP_FAMILIES as FAMILIES, familyOf} from '../src/cilium/maps.js'
 import {configuredSize} from './_capacity-maps.js'
@@ -91,7 +92,7 @@ function collect(snapshot: Snapshot): Map<string, Hit[]> {
 }
 
 
-export default {
+export default defineRule({
   meta: {
     id: 'bpf-map-full',
     title: 'BPF map insertions failing (map full)',
@@ -99,6 +100,7 @@ export default {
     versions: '*',
     needs: [['logs'], ['status'], ['maps'], ['metrics']],
     catalog: ['R-MAP-06', 'R-MAP-07', 'R-MAP-08'],
+    messages: {insertionsFailing: 'a BPF map rejects insertions (full)'},
     description: 'Evidence that a BPF map rejected inserts: agent log "the map is full", failed map updates (cilium_bpf_map_ops_total{outcome="fail"}), failing bpf-map-sync-*/sync-lb-maps* controllers, map list error counts and error entries, DEGRADED modules whose message says the map is full.',
     why: 'A full non-LRU map rejects new entries: services, backends or policy entries are silently not programmed, so traffic to them fails on that node.',
     fix: 'Grow the map named in the evidence (bpf.lbMapMax for LB maps, bpf.policyMapMax for policy maps), then restart the agents so the maps are re-created and re-synced.',
@@ -132,6 +134,7 @@ export default {
       results.push({
         severity,
         title: `${label} full: insertions failing`,
+        messageId: 'insertionsFailing',
         message: `${label}: insertions failing on ${agents.length} agent${agents.length === 1 ? '' : 's'} (${kindText})${failed > 0 ? `; ${fmtCount(failed)} failed operations/entries in total` : ''}${size ? `; ${size.from === 'default' ? 'default size' : 'configured size'} ${size.size}${size.from === 'default' ? ' (assumed; no status BPF Maps)' : ''}` : ''}. Worst: ${hits[0].what}`.slice(0, 600),
         agents,
         evidence: capEvidence(evidence),
@@ -143,4 +146,4 @@ export default {
     }
     return results
   },
-} satisfies Rule
+})

@@ -1,6 +1,7 @@
 import type {Agent, PodInfo, Snapshot} from '../src/snapshot/schema.js'
 import {capEvidence, configBool, ev, metricSamples} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, HelmSuggestion, Rule} from '../src/rules/types.js'
+import type {CheckResult, Evidence, HelmSuggestion} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {DYNAMIC_FAMILIES, familyOf} from '../src/cilium/maps.js'
 import {formatBytes, mapKernelBytes} from '../src/sizing/memory.js'
 import {ceil4, currentRatio} from './_capacity-maps.js'
@@ -44,7 +45,7 @@ function peakDynamicPressure(snapshot: Snapshot): number | undefined {
 
 interface Row {agent: string, maps: number, from: string, limit: number, share: number, oom: boolean, evidence: Evidence[]}
 
-export default {
+export default defineRule({
   meta: {
     id: 'bpf-map-memory',
     title: 'BPF map memory vs agent memory limit',
@@ -52,6 +53,7 @@ export default {
     versions: '*',
     needs: [['status'], ['metrics'], ['config']],
     catalog: ['R-MAP-10'],
+    messages: {nearMemoryLimit: 'BPF maps take most of the agent memory limit', ratioTooHigh: 'the dynamic size ratio gives maps an outsized budget'},
     description: 'Estimated kernel memory of the CT/NAT/neighbor/sock-rev-NAT maps (fully preallocated LRU maps, from the status sizes) or cilium_bpf_maps_virtual_memory_max_bytes vs the agent container memory limit (> 50 % high), agents OOMKilled with large maps, and ratios ≥ 0.05.',
     why: 'LRU maps are allocated in full at creation and, on cgroup v2, charged to the agent cgroup: a big ratio can push the agent into OOM kills although its RSS looks small.',
     fix: 'Lower bpf.mapDynamicSizeRatio to what the observed pressure justifies (r × peak pressure / 0.5) or raise/remove the agent memory limit (resources.limits.memory).',
@@ -103,6 +105,7 @@ export default {
       results.push({
         severity: 'high',
         title: 'BPF maps take most of the agent memory limit',
+        messageId: 'nearMemoryLimit',
         message: `BPF maps ≈ ${formatBytes(w.maps)} (${w.from}) = ${(w.share * 100).toFixed(0)} % of the ${formatBytes(w.limit)} agent memory limit on ${w.agent}; ${bad.length}/${rows.length} agents above ${ooms.length > 0 ? '25 % with OOM kills or ' : ''}50 %${ooms.length > 0 ? `; OOMKilled: ${ooms.map((r) => r.agent).join(', ')}` : ''}.`,
         agents: bad.map((r) => r.agent),
         evidence: capEvidence(bad.flatMap((r, i) => (i === 0 ? r.evidence : r.evidence.slice(0, 1)))),
@@ -118,6 +121,7 @@ export default {
       results.push({
         severity: 'medium',
         title: 'Large BPF map dynamic size ratio',
+        messageId: 'ratioTooHigh',
         message: `bpf-map-dynamic-size-ratio ${ratio.ratio} (${ratio.from}) is ≥ ${BIG_RATIO}: ${budget ? `on ${biggest!.name} (${formatBytes(biggest!.memoryBytes!)}) the maps get a ${formatBytes(budget)} budget, roughly ${formatBytes(budget * 1.8)} of kernel memory for IPv4 maps (estimate)` : `${(ratio.ratio * 100).toFixed(1)} % of every node's memory goes to the map budget, roughly 1.8× that in kernel memory (estimate)`}.`,
         agents: [],
         evidence: src ? [ev(src)] : [],
@@ -127,4 +131,4 @@ export default {
     }
     return results
   },
-} satisfies Rule
+})

@@ -1,6 +1,7 @@
 import type {Agent, Snapshot, SourceRef} from '../src/snapshot/schema.js'
 import {capEvidence, ev, metricSamples, percent} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import type {CheckResult, Evidence} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import type {FamilyId} from '../src/cilium/maps.js'
 import {MAP_FAMILIES as FAMILIES, familyOf, statusIdOf} from '../src/cilium/maps.js'
 import {configuredSize} from './_capacity-maps.js'
@@ -57,7 +58,7 @@ function statusRowEvidence(snapshot: Snapshot, agent: string, map: string): Evid
   return row ? [ev(row.src)] : []
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'bpf-map-pressure',
     title: 'BPF map near full',
@@ -65,6 +66,7 @@ export default {
     versions: '*',
     needs: [['metrics'], ['maps', 'status']],
     catalog: ['R-MAP-01', 'R-MAP-02', 'R-MAP-04', 'R-MAP-05', 'R-MAP-06', 'R-MAP-07', 'R-MAP-08'],
+    messages: {pressure: 'a BPF map is near full', fillingUp: 'a BPF map will be full within a day at its trend'},
     description: 'Fill ratio of every BPF map family from cilium_bpf_map_pressure, or from `cilium-dbg map list` cached entries vs the status "BPF Maps" sizes: ≥ 80 % high, ≥ 95 % critical, ≥ 100 % full.',
     why: 'CT and NAT maps are LRU: near full they evict live connections (resets, dropped replies). Full LB, policy and ipcache maps silently stop programming new services, backends and policy entries.',
     fix: 'Grow the map: bpf.mapDynamicSizeRatio for CT/NAT/neighbor/sock-rev-NAT (r\' = r × p / 0.5), or the explicit size (bpf.ctTcpMax, bpf.natMax, bpf.lbMapMax, bpf.policyMapMax) when the ratio cannot help.',
@@ -96,6 +98,7 @@ export default {
           results.push({
             severity: 'medium',
             title: `${label} map filling up`,
+            messageId: 'fillingUp',
             message: `${label} map ${worst.map} at ${percent(worst.pressure)} on ${worst.agent}, rising ${percent(trend!.slopePerHour)}/h: full in about ${fmtHours(eta)}.`,
             agents: [worst.agent],
             evidence: [ev(worst.src), ev(trend!.src)],
@@ -120,6 +123,7 @@ export default {
       results.push({
         severity,
         title: `${label} map ${pressureWord(worst.pressure)}`,
+        messageId: 'pressure',
         message,
         agents,
         evidence: capEvidence([ev(worst.src), ...statusRowEvidence(snapshot, worst.agent, worst.map), ...(trend ? [ev(trend.src)] : []), ...hot.slice(1).map((p) => ev(p.src))]),
@@ -129,4 +133,4 @@ export default {
     }
     return results
   },
-} satisfies Rule
+})

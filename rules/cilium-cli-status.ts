@@ -1,12 +1,13 @@
 import {capEvidence, ev} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import type {CheckResult, Evidence} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 
 /**
  * What a pasted cilium-cli `cilium status` says: often the first (or only) thing on a ticket.
  * Its per-component error counts, unavailable pods and Errors/Warnings rows are judged here;
  * agent-level rules need `cilium-dbg status --verbose` from the agents for the why.
  */
-export default {
+export default defineRule({
   meta: {
     id: 'cilium-cli-status',
     title: 'cilium status (cilium-cli) reports errors',
@@ -14,6 +15,7 @@ export default {
     versions: '*',
     needs: [],
     catalog: ['R-AGT-01', 'R-AGT-08'],
+    messages: {errors: 'cilium status reports errors', warnings: 'cilium status reports warnings'},
     description: 'Reads the cilium-cli summary: components with errors or warnings (Cilium, Operator, Envoy DaemonSet, Hubble Relay, ClusterMesh), DaemonSets/Deployments with unavailable or unready pods, the Errors and Warnings rows per pod, and a trailing "status check failed".',
     why: 'cilium-cli aggregates every agent and the operator: "Cilium: N errors" or "Unavailable: 2/2" means agents are down or unhealthy cluster-wide, even when no agent output was captured.',
     fix: 'Read each Errors row (pod and message); then capture `kubectl -n kube-system exec ds/cilium -c cilium-agent -- cilium-dbg status --verbose` from a failing agent (or a cilium sysdump) so ciltune can name the cause.',
@@ -44,6 +46,7 @@ export default {
       const pods = [...new Set(cli.errors.map((e) => e.pod))]
       out.push({
         severity: allDown.length > 0 ? 'critical' : 'high',
+        messageId: 'errors',
         message: `${parts.join('; ') || 'errors reported'}${pods.length > 0 ? `. Errors on ${pods.slice(0, 5).join(', ')}${pods.length > 5 ? ', …' : ''}: ${cli.errors[0].message}` : ''}`,
         agents: pods.filter((p) => /^cilium-[a-z0-9]{5}$/.test(p)),
         evidence: capEvidence(evidence),
@@ -56,6 +59,7 @@ export default {
       out.push({
         severity: 'medium',
         title: 'cilium status (cilium-cli) reports warnings',
+        messageId: 'warnings',
         message: `${warned.map((c) => `${c.name}: ${c.text}`).join('; ') || `${cli.warnings.length} warning row(s)`}${cli.warnings[0] ? `: ${cli.warnings[0].message}` : ''}`,
         agents: [],
         evidence: capEvidence([...warned.map((c) => ev(c.src)), ...cli.warnings.map((w) => ev(w.src))]),
@@ -64,4 +68,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

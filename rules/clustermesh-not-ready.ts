@@ -1,5 +1,6 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
-import type {CheckResult, Rule} from '../src/rules/types.js'
+import type {CheckResult} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentPhrase, distinctEvidence, groupBy} from './_health-common.js'
 
 // "   mesh-1: not-ready, 0 nodes, 0 identities, 0 services, 1 failures (last: 2m52s ago)" (status --verbose)
@@ -10,7 +11,7 @@ const FIX = 'Run cilium clustermesh status (and cilium-dbg status --verbose on a
   'firewall on port 2379), that its pods are Ready, and that the certificates (clustermesh-apiserver-remote-cert, the shared CA) are valid and ' +
   'from the same CA in both clusters; cluster names and IDs must be unique.'
 
-export default {
+export default defineRule({
   meta: {
     id: 'clustermesh-not-ready',
     title: 'Cluster Mesh remote clusters not ready',
@@ -18,6 +19,7 @@ export default {
     versions: '*',
     needs: [['status'], ['metrics']],
     catalog: ['R-CM-01'],
+    messages: {remoteClustersNotReady: 'remote clusters not ready (status)', remoteClusterMetricNotReady: 'a remote cluster not ready (metric)'},
     description: '"ClusterMesh: X/Y remote clusters ready" with X < Y, and cilium_clustermesh_remote_cluster_readiness_status == 0 per target cluster. Clusters without Cluster Mesh (no line, no metric) pass.',
     why: 'A not-ready remote cluster stops syncing nodes, identities, services and endpoints: global services lose the remote backends and cross-cluster policy uses stale identities.',
     fix: 'Check the clustermesh-apiserver pods and their certificates (clustermesh-certificates), the per-cluster lines under ClusterMesh in cilium-dbg status --verbose, and that clustermesh.maxConnectedClusters matches in all clusters.',
@@ -40,6 +42,7 @@ export default {
       const notReady = rows.filter((r) => /not-ready/.test(r.text)).map((r) => CLUSTER_ROW.exec(r.text)![1])
       out.push({
         severity: cm.ready === 0 ? 'critical' : 'high',
+        messageId: 'remoteClustersNotReady',
         message: `${cm.total - cm.ready}/${cm.total} remote clusters not ready on ${agentPhrase(list.map((a) => a.name))}` +
           (notReady.length > 0 ? `: ${[...new Set(notReady)].join(', ')}` : ''),
         agents: list.map((a) => a.name),
@@ -57,6 +60,7 @@ export default {
     for (const [target, list] of groupBy(notReady, (x) => x.m.labels.target_cluster ?? 'unknown')) {
       const names = [...new Set(list.map((x) => x.agent))]
       out.push({
+        messageId: 'remoteClusterMetricNotReady',
         message: `Remote cluster ${target} not ready (cilium_clustermesh_remote_cluster_readiness_status 0) on ${agentPhrase(names)}`,
         agents: names.filter((n) => n !== 'cluster'),
         evidence: capEvidence(distinctEvidence(list.map((x) => ev(x.m.src)))),
@@ -74,4 +78,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

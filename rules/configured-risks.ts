@@ -1,4 +1,5 @@
-import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import type {CheckResult, Evidence} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
 import {configText, helmEvidence, helmString} from './_health-common.js'
 import {ev} from '../src/rules/helpers.js'
@@ -71,7 +72,7 @@ function iptablesMasquerading(s: Snapshot): CheckResult | undefined {
   }
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'configured-risks',
     title: 'Configuration risks (configured, not observed)',
@@ -79,6 +80,7 @@ export default {
     versions: '*',
     needs: [['helm'], ['config']],
     catalog: [],
+    messages: {'kpr-without-k8s-service-host': 'kube-proxy replacement configured without k8sServiceHost', 'legacy-host-routing-configured': 'legacy host routing configured', 'iptables-masquerading-configured': 'iptables masquerading configured'},
     description: 'Helm values or cilium-config judged on their own when no agent status is in the evidence: kube-proxy replacement without k8sServiceHost, legacy host routing or iptables masquerading requested. Settings that do not apply in CNI chaining mode are not reported there.',
     why: 'A values file is often all an engineer has before an upgrade or in a ticket; the risks it carries are visible before any agent runs.',
     fix: 'Per finding.',
@@ -100,4 +102,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

@@ -1,6 +1,7 @@
 import type {SourceRef} from '../src/snapshot/schema.js'
 import {capEvidence, configValue, ev, metricSamples} from '../src/rules/helpers.js'
-import type {Rule, Severity} from '../src/rules/types.js'
+import type {Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {SEVERITY_ORDER} from '../src/rules/types.js'
 import {familyOf} from '../src/cilium/maps.js'
 import {configuredSize} from './_capacity-maps.js'
@@ -15,7 +16,7 @@ const GC_LOG = /Garbage collection on .*CT map failed to finish|Failed to perfor
 
 interface Signal {agent: string, text: string, severity: Severity, src: SourceRef}
 
-export default {
+export default defineRule({
   meta: {
     id: 'conntrack-gc',
     title: 'Conntrack garbage collection under stress',
@@ -23,6 +24,7 @@ export default {
     versions: '*',
     needs: [['metrics'], ['logs']],
     catalog: ['R-CT-01'],
+    messages: {gcFallingBehind: 'conntrack garbage collection falls behind'},
     description: 'Adaptive CT GC interval pinned at the 10 s floor (cilium_datapath_conntrack_gc_interval_seconds), GC runs not completing (cilium_datapath_conntrack_gc_runs_total{status="uncompleted"}, log "Garbage collection on … CT map failed to finish"), slow initial scan ("Failed to perform initial ctmap gc scan within expected duration").',
     why: 'The interval shrinks when more than 25 % of a CT map expires per run; pinned at 10 s means heavy CT churn near capacity, and GC that does not finish leaves stale entries filling the map.',
     fix: 'Grow the CT maps (see bpf-map-pressure); avoid a fixed conntrackGCInterval unless required; conntrackGCMaxInterval bounds the interval for FQDN identity cleanup.',
@@ -70,6 +72,7 @@ export default {
     const fixedNote = fixed && !/^(0|0s|)$/.test(fixed.value.trim()) ? ` A fixed conntrack-gc-interval (${fixed.value}) is set: the adaptive interval cannot react.` : ''
     return [{
       severity: signals[0].severity,
+      messageId: 'gcFallingBehind',
       message: `${signals[0].text} on ${signals[0].agent}${signals.length > 1 ? ` (+${signals.length - 1} more signals)` : ''}; ${agents.length} agent${agents.length === 1 ? '' : 's'} affected${worst ? `; worst CT pressure ${(worst.p * 100).toFixed(0)} % (${worst.map})` : ''}.${fixedNote}`,
       agents,
       evidence: capEvidence([...signals.map((s) => ev(s.src)), ...(fixed ? [ev(fixed.src)] : [])]),
@@ -77,4 +80,4 @@ export default {
       fix: helm.length > 0 ? 'CT churn near capacity: grow the CT maps as suggested.' : 'Check CT pressure and connection churn (short-lived UDP/DNS flows); avoid a fixed conntrackGCInterval.',
     }]
   },
-} satisfies Rule
+})

@@ -1,6 +1,7 @@
 import type {Snapshot} from '../src/snapshot/schema.js'
 import {capEvidence, ev, metricSamples} from '../src/rules/helpers.js'
-import type {CheckResult, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import type {FamilyId} from '../src/cilium/maps.js'
 import {familyOf} from '../src/cilium/maps.js'
 import {configuredSize} from './_capacity-maps.js'
@@ -43,7 +44,7 @@ function worstPressure(snapshot: Snapshot, agent: string, fams: FamilyId[]): {fa
   return best
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'datapath-drops',
     title: 'Datapath drops caused by full maps',
@@ -51,6 +52,7 @@ export default {
     versions: '*',
     needs: [['metrics']],
     catalog: ['R-MAP-03', 'R-MAP-04', 'R-MAP-05', 'R-MAP-08'],
+    messages: {drops: 'packets dropped for a reason that points at a cause', policyDeniedMapFull: 'policy-denied drops where a policy map is full'},
     description: 'cilium_drop_count_total by reason: "CT: Map insertion failed", "No mapping for NAT masquerade", "LB, sock cgroup: Reverse entry update failed", "Fragmented packet entry update failed", "Service backend not found", "Missed tail call", and "Policy denied" only where the policy map is full.',
     why: 'These drops mean packets are lost because a BPF map could not take a new entry; "Policy denied" alone is normal when policies exist, but with a full policy map it means allowed peers are dropped.',
     fix: 'Grow the map the drop reason names (bpf.mapDynamicSizeRatio or bpf.ctTcpMax/bpf.ctAnyMax, bpf.natMax, bpf.policyMapMax).',
@@ -94,6 +96,7 @@ export default {
       results.push({
         severity,
         title: `Drops: ${r.reason}`,
+        messageId: 'drops',
         message: `"${r.reason}" (${r.code}): ${fmtCount(sum)} packets on ${totals.length} agent${totals.length === 1 ? '' : 's'}, worst ${w.agent} ${fmtCount(w.total)} (${trendNote})${rising.length > 0 ? `; still rising on ${rising.length}` : anyTrend ? '; not rising in the trend window (historic)' : ''} — ${r.what}.`,
         agents: totals.map((t) => t.agent),
         evidence: capEvidence([...w.ss.map((s) => ev(s.src)), ...(w.trend ? [ev(w.trend.src)] : []), ...totals.slice(1).map((t) => ev(t.ss[0].src))]),
@@ -104,7 +107,7 @@ export default {
     results.push(...policyDenied(snapshot, drops))
     return results
   },
-} satisfies Rule
+})
 
 /** "Policy denied" is normal; it matters only where the policy map is full (pressure ≥ 1.0). */
 function policyDenied(snapshot: Snapshot, drops: ReturnType<typeof metricSamples>): CheckResult[] {
@@ -120,6 +123,7 @@ function policyDenied(snapshot: Snapshot, drops: ReturnType<typeof metricSamples
   return [{
     severity: 'high',
     title: 'Policy denies on agents whose policy map is full',
+    messageId: 'policyDeniedMapFull',
     message: `"Policy denied" ${counterText(sum, t)} on ${agents.length} agent${agents.length === 1 ? '' : 's'} where an endpoint policy map is at ${(worst.value * 100).toFixed(0)} % (${worst.labels.map_name}): allowed peers may be dropped because their entries did not fit.`,
     agents,
     evidence: capEvidence([ev(worst.src), ...hit.map((s) => ev(s.src))]),

@@ -1,12 +1,13 @@
 import {capEvidence, ev, percent} from '../src/rules/helpers.js'
-import type {CheckResult, HelmSuggestion, Rule} from '../src/rules/types.js'
+import type {CheckResult, HelmSuggestion} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentPhrase, configText, helmValue, isTrue} from './_health-common.js'
 
 // Share of debug lines above which a log is "mostly debug" (heuristic).
 const DEBUG_SHARE = 0.5
 const NOISY = /\b(datapath|flow|policy)\b/
 
-export default {
+export default defineRule({
   meta: {
     id: 'debug-logging',
     title: 'Debug logging enabled',
@@ -14,6 +15,7 @@ export default {
     versions: '*',
     needs: [['config'], ['helm'], ['logs']],
     catalog: ['R-OBS-01'],
+    messages: {debugEnabled: 'debug logging enabled in the config', mostlyDebug: 'agent logs are mostly debug lines'},
     description: 'cilium-config debug: "true", debug-verbose with datapath/flow/policy, Helm debug.enabled true, or agent logs that are mostly debug lines (> 50 %, heuristic).',
     why: 'Debug logging costs agent CPU and log volume at scale; debug-verbose "datapath" turns on per-packet datapath debug events.',
     fix: 'debug.enabled: false and unset debug.verbose; for targeted debugging use cilium-dbg config debug=true on one agent temporarily.',
@@ -32,6 +34,7 @@ export default {
       if (on) helm.push({path: 'debug.enabled', value: false, reason: 'debug logging is expensive in production'})
       if (noisy) helm.push({path: 'debug.verbose', value: null, reason: `debug-verbose "${noisy.value}" adds per-packet/per-flow debug output`})
       out.push({
+        messageId: 'debugEnabled',
         message: `Debug logging is enabled cluster-wide${on ? ' (debug: true)' : ''}${noisy ? `, debug-verbose: ${noisy.value}` : ''}`,
         agents: [],
         evidence: [dbg && on ? ev(dbg.src) : undefined, noisy ? ev(noisy.src) : undefined].filter((x) => x !== undefined).concat(!dbg && on ? [{source: s.cluster.helm?.source ?? 'helm values', line: 0, text: 'debug.enabled: true'}] : []),
@@ -43,6 +46,7 @@ export default {
       if (mostly.length > 0) {
         const names = [...new Set(mostly.map((m) => m.a.name))]
         out.push({
+          messageId: 'mostlyDebug',
           message: `Agent logs are mostly debug on ${agentPhrase(names)} (${mostly.map((m) => `${m.l.debugLines}/${m.l.lines} = ${percent(m.l.debugLines / m.l.lines)}`).slice(0, 3).join(', ')})`,
           agents: names,
           evidence: capEvidence(mostly.map((m) => ({source: m.l.file, line: 0, text: `${m.l.debugLines} of ${m.l.lines} lines at level debug`}))),
@@ -56,4 +60,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

@@ -1,5 +1,6 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
-import type {CheckResult, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import type {ModuleHealth} from '../src/snapshot/schema.js'
 import {agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from './_health-common.js'
 
@@ -15,7 +16,7 @@ function moduleKey(m: ModuleHealth): string {
   return m.path.replace(/cilium-endpoint-\d+( \([^)]*\))?/g, 'cilium-endpoint-*')
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'degraded-modules',
     title: 'Degraded agent modules (hive health)',
@@ -23,6 +24,7 @@ export default {
     versions: '>=1.15',
     needs: [['status'], ['metrics']],
     catalog: ['R-AGT-02'],
+    messages: {moduleDegraded: 'a module is DEGRADED (status tree)', degradedCount: 'Modules Health counts degraded modules', degradedMetric: 'cilium_hive_status reports degraded modules'},
     description: 'Finds [DEGRADED] leaves in the Modules Health tree (or Degraded(N) > 0 in the summary, or cilium_hive_status{status="degraded"} > 0). STOPPED modules are normal (finished jobs) and never reported.',
     why: 'A degraded reconciler keeps retrying: services, policies or routes it owns are not (fully) programmed into the datapath until it recovers.',
     fix: 'Read the degraded module message (cilium-dbg status --verbose shows the last error and age) and correlate with the agent log around that age.',
@@ -54,6 +56,7 @@ export default {
       const names = list.map((l) => l.agent)
       out.push({
         severity: severityFor(m.path),
+        messageId: 'moduleDegraded',
         message: `Module ${moduleKey(m)} is DEGRADED on ${agentPhrase(names)}: ${m.message || '(no message)'} (${m.age}, x${m.count})`,
         agents: [...new Set(names)],
         evidence: capEvidence(distinctEvidence(list.map((l) => ev(l.m.src)))),
@@ -65,6 +68,7 @@ export default {
       const names = list.map((s) => s.agent)
       out.push({
         severity: 'high',
+        messageId: 'degradedCount',
         message: `Modules Health reports Degraded(${list[0].n}) on ${agentPhrase(names)}; run cilium-dbg status --verbose on them to see which module and why`,
         agents: names,
         evidence: capEvidence(distinctEvidence(list.map((s) => ev(s.src)))),
@@ -78,6 +82,7 @@ export default {
       const total = metricBad.reduce((s, [, v]) => s + v.value, 0)
       out.push({
         severity: 'high',
+        messageId: 'degradedMetric',
         message: `cilium_hive_status{status="degraded"} > 0 on ${agentPhrase(names)} (${total} degraded module${total === 1 ? '' : 's'} in total)`,
         agents: names.filter((n) => n !== 'cluster'),
         evidence: capEvidence(distinctEvidence(metricBad.flatMap(([, v]) => v.src.map(ev)))),
@@ -87,4 +92,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

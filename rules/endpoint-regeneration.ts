@@ -1,5 +1,6 @@
 import {capEvidence, ev, metricSamples} from '../src/rules/helpers.js'
-import type {CheckResult, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentOf, counterText, fmtCount, groupBy, howToEnable, latencies, trendFor} from './_capacity-metrics.js'
 
 const REGEN = 'cilium_endpoint_regenerations_total'
@@ -10,7 +11,7 @@ const PERSIST_S = 5 * 60 // heuristic: a bad state that lasts 5 min is not pod c
 const SLOW_S = 10
 const TRANSIENT_MIN = 5 // fewer non-ready endpoints in one scrape is ordinary pod churn // heuristic: SCALE saw ≈ 3 s p99 with 250 CCNPs
 
-export default {
+export default defineRule({
   meta: {
     id: 'endpoint-regeneration',
     title: 'Endpoint regeneration failures / endpoints not ready',
@@ -18,6 +19,7 @@ export default {
     versions: '*',
     needs: [['metrics']],
     catalog: ['R-AGT-09'],
+    messages: {regenerationFailures: 'endpoint regenerations fail', endpointsNotReady: 'endpoints stuck outside ready', regenerationSlow: 'endpoint regeneration is slow'},
     description: 'cilium_endpoint_regenerations_total{outcome="fail"}, endpoints in not-ready / waiting-for-identity / invalid (cilium_endpoint_state), and regeneration time p99 (or mean) above 10 s.',
     why: 'An endpoint that fails to regenerate keeps its old (or no) datapath program and policy: new pods get no connectivity or stale policy.',
     fix: 'Read the agent log for the failing endpoints (`cilium-dbg endpoint list`, `cilium-dbg endpoint log <id>`); common causes are policy maps overflowing, BPF compilation errors after upgrades and identity allocation stalls.',
@@ -47,6 +49,7 @@ export default {
       results.push({
         severity,
         title: 'Endpoint regenerations failing',
+        messageId: 'regenerationFailures',
         message: `${byAgent.length} agent${byAgent.length === 1 ? '' : 's'} with failed endpoint regenerations; worst ${w.agent}: ${counterText(w.n, w.trend)}${w.ok > 0 ? ` (${((w.n / (w.n + w.ok)) * 100).toFixed(1)} % of ${fmtCount(w.n + w.ok)})` : ''}${anyTrend && rising.length === 0 ? '; not rising in the trend window' : ''}.`,
         agents: byAgent.map((a) => a.agent),
         evidence: capEvidence([ev(w.src), ...(w.trend ? [ev(w.trend.src)] : []), ...byAgent.slice(1).map((a) => ev(a.src))]),
@@ -68,6 +71,7 @@ export default {
       if (persistent.length > 0 || total >= TRANSIENT_MIN) results.push({
         severity: persistent.length > 0 ? (persistent.some((r) => r.state === 'invalid') ? 'high' : 'medium') : 'info',
         title: 'Endpoints not ready',
+        messageId: 'endpointsNotReady',
         message: `${fmtCount(total)} endpoints in ${[...new Set(rows.map((r) => r.state))].join('/')} on ${new Set(rows.map((r) => r.agent)).size} agents (worst ${w.agent}: ${w.n} ${w.state})${persistent.length > 0 ? '; persisting' : '; at collection time only — may be pod churn, re-check in 5 min'}.`,
         agents: [...new Set(rows.map((r) => r.agent))],
         evidence: capEvidence(rows.map((r) => ev(r.src))),
@@ -82,6 +86,7 @@ export default {
       results.push({
         severity: 'medium',
         title: 'Slow endpoint regeneration',
+        messageId: 'regenerationSlow',
         message: `endpoint regeneration ${w.kind} ${w.value.toFixed(1)} s on ${w.agent} (> ${SLOW_S} s; the scalability report saw ≈ 3 s p99 with 250 cluster-wide policies) on ${new Set(slow.map((s) => s.agent)).size} agents.`,
         agents: [...new Set(slow.map((s) => s.agent))],
         evidence: capEvidence(slow.map((s) => ev(s.src))),
@@ -91,4 +96,4 @@ export default {
     }
     return results
   },
-} satisfies Rule
+})

@@ -1,5 +1,6 @@
 import {ev, parseVersion} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import type {CheckResult, Evidence} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {configText, helmEvidence, helmValue, isTrue, nodeCount} from './_health-common.js'
 
 // Heuristic thresholds (no Cilium-published number for CES): the brief's 100 nodes / 5000 CEPs; high above 1000 nodes.
@@ -13,7 +14,7 @@ function helmBool(v: unknown): boolean | undefined {
   return undefined
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'endpoint-slice-off',
     title: 'CiliumEndpointSlice off at scale (or conflicting with egress gateway)',
@@ -21,6 +22,7 @@ export default {
     versions: '>=1.11',
     needs: [['config'], ['helm']],
     catalog: ['R-SCL-01', 'R-SCL-02', 'R-SCL-03'],
+    messages: {conflictsWithEgressGateway: 'CiliumEndpointSlice and egress gateway are both on', removedHelmKey: 'Helm values use a key removed in 1.18', offBlocked: 'CiliumEndpointSlice off at scale, enabling blocked by egress gateway', off: 'CiliumEndpointSlice off at scale'},
     description: 'CES disabled (enable-cilium-endpoint-slice != true) while the cluster has > 100 nodes or > 5000 CiliumEndpoints (heuristic); CES enabled together with egress gateway (documented incompatibility); Helm values still using enableCiliumEndpointSlice / ciliumEndpointSlice.sliceMode (removed in 1.18).',
     why: 'Without CES every agent watches every CiliumEndpoint: each pod create/update fans out to all nodes (1k nodes x 30 pods/s ≈ 90k watch events/s, cilium/cilium#15153), loading the API server and delaying identity propagation.',
     fix: 'ciliumEndpointSlice.enabled: true (operator first, wait until cilium_operator_ces_sync_total settles, then agents). Keep it off when egress gateway is used.',
@@ -50,6 +52,7 @@ export default {
     if (cesOn && egwOn) {
       out.push({
         severity: 'high',
+        messageId: 'conflictsWithEgressGateway',
         message: 'CiliumEndpointSlice and egress gateway are both enabled; the Cilium docs state egress gateway is not compatible with CES (cilium/cilium#24833)',
         agents: [],
         evidence: [...cesEvidence, ...egwEvidence],
@@ -65,6 +68,7 @@ export default {
       const keys = [legacyKey !== undefined ? 'enableCiliumEndpointSlice' : '', sliceMode !== undefined ? 'ciliumEndpointSlice.sliceMode' : ''].filter(Boolean)
       out.push({
         severity: 'medium',
+        messageId: 'removedHelmKey',
         message: `Helm values use ${keys.join(' and ')}, removed in 1.18: helm upgrade to 1.18+ fails ("enableCiliumEndpointSlice was deprecated in v1.16 and has been removed in v1.18")`,
         agents: [],
         evidence: keys.map((k) => helmEvidence(s, k)),
@@ -89,6 +93,7 @@ export default {
       if (egwOn) {
         out.push({
           severity: 'info',
+          messageId: 'offBlocked',
           message: `CiliumEndpointSlice is off with ${facts}, but enabling it is blocked: egress gateway is enabled and is not compatible with CES`,
           agents: [],
           evidence: [...evidence, ...egwEvidence],
@@ -98,6 +103,7 @@ export default {
       } else {
         out.push({
           severity: nodes !== undefined && nodes.count > NODES_HIGH ? 'high' : 'medium',
+          messageId: 'off',
           message: `CiliumEndpointSlice is off with ${facts} (heuristic threshold: > ${NODES} nodes or > ${CEPS} CiliumEndpoints); every agent watches every CiliumEndpoint`,
           agents: [],
           evidence,
@@ -112,4 +118,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

@@ -1,5 +1,6 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
-import type {CheckResult, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import type {ControllerRow, SourceRef} from '../src/snapshot/schema.js'
 import {agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from './_health-common.js'
 
@@ -34,7 +35,7 @@ function fixFor(group: string, message: string): {fix?: string} {
   return {}
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'failing-controllers',
     title: 'Failing agent controllers',
@@ -42,6 +43,7 @@ export default {
     versions: '*',
     needs: [['status'], ['metrics']],
     catalog: ['R-AGT-03'],
+    messages: {controllerFailing: 'a named controller is failing', controllersFailingCount: 'the controller summary counts failing controllers', controllersFailingMetric: 'cilium_controllers_failing > 0'},
     description: 'Controller rows with a consecutive-failure count > 0 in cilium-dbg status; "Controller Status: N/M healthy" with N < M when the table was not printed; cilium_controllers_failing > 0. Idle controllers (never run, zero failures) are healthy.',
     why: 'A failing controller retries with backoff; what it syncs (LB maps, CNI config, host IPs, endpoint state) stays stale until it succeeds.',
     fix: 'Read the controller error; sync-lb-maps and bpf-map-sync failures usually mean a full BPF map; write-cni-file means the CNI config dir is not writable.',
@@ -75,6 +77,7 @@ export default {
       const instances = list.length > names.length ? ` (${list.length} instances)` : ''
       out.push({
         severity: severityOf(group),
+        messageId: 'controllerFailing',
         message: `Controller ${group} failing on ${agentPhrase(names)}${instances}: ${worst.row.failureCount} consecutive failures, last error ${worst.row.lastError}: ${worst.row.message}`,
         agents: names,
         evidence: capEvidence(distinctEvidence(list.map((h) => ev(h.row.src)))),
@@ -86,6 +89,7 @@ export default {
       const names = list.map((c) => c.agent)
       out.push({
         severity: 'high',
+        messageId: 'controllersFailingCount',
         message: `Controller Status ${list[0].total - list[0].failing}/${list[0].total} healthy on ${agentPhrase(names)}: ${list[0].failing} controller(s) failing; the table was not captured, run cilium-dbg status --all-controllers`,
         agents: names,
         evidence: capEvidence(distinctEvidence(list.map((c) => ev(c.src)))),
@@ -97,6 +101,7 @@ export default {
       const names = metricBad.map(([a]) => a)
       out.push({
         severity: 'high',
+        messageId: 'controllersFailingMetric',
         message: `cilium_controllers_failing > 0 on ${agentPhrase(names)} (max ${Math.max(...metricBad.map(([, v]) => v.value))}); the metric does not name the controller, see cilium-dbg status --all-controllers`,
         agents: names.filter((n) => n !== 'cluster'),
         evidence: capEvidence(distinctEvidence(metricBad.flatMap(([, v]) => v.src.map(ev)))),
@@ -105,4 +110,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

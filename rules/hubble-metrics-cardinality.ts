@@ -1,5 +1,6 @@
 import {configValue, ev} from '../src/rules/helpers.js'
-import type {Evidence, Rule} from '../src/rules/types.js'
+import type {Evidence} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {helmEvidence, helmValue} from './_health-common.js'
 
 // Context values that create one series per pod / IP / DNS name (metrics.rst "Context options").
@@ -39,7 +40,7 @@ export function cardinalityRisks(specs: string[]): Risk[] {
   return out
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'hubble-metrics-cardinality',
     title: 'High-cardinality Hubble metrics',
@@ -47,6 +48,7 @@ export default {
     versions: '*',
     needs: [['config'], ['helm']],
     catalog: ['R-OBS-02'],
+    messages: {highCardinality: 'Hubble metrics with per-pod or per-IP labels'},
     description: 'hubble-metrics handlers whose sourceContext/destinationContext use ip, pod, pod-name, pod-short or dns, or whose labelsContext includes source_ip, destination_ip, source_pod or destination_pod. Hubble metrics off (no key) passes.',
     why: 'Per-pod and per-IP labels create a series per pod/IP pair: Prometheus memory and agent CPU grow with churn; "All labels listed are included in the metric, even if empty", and pod-bound series are only garbage-collected when namespace and pod are both present.',
     fix: 'Use workload / namespace contexts, e.g. httpV2:labelsContext=source_namespace,source_workload,destination_namespace,destination_workload,traffic_direction; drop dns:query unless needed.',
@@ -73,6 +75,7 @@ export default {
     const risks = cardinalityRisks(specs)
     if (risks.length === 0) return []
     return [{
+      messageId: 'highCardinality',
       message: `Hubble metrics with per-pod/per-IP labels: ${risks.map((r) => `${r.handler} (${r.problems.join('; ')})`).join(', ')}`,
       agents: [],
       evidence: [evidence],
@@ -80,4 +83,4 @@ export default {
       fix: `In hubble.metrics.enabled replace ${risks.map((r) => `"${r.spec}" with "${r.rewritten}"`).join(', ')}.`,
     }]
   },
-} satisfies Rule
+})

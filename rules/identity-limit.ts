@@ -1,6 +1,7 @@
 import type {Evidence} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {capEvidence, configValue, ev, metricSamples, percent} from '../src/rules/helpers.js'
-import type {CheckResult, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, Severity} from '../src/rules/types.js'
 import {fmtCount, fmtHours, groupBy, slopeText, trendFor} from './_capacity-metrics.js'
 
 const METRIC = 'cilium_identity'
@@ -14,7 +15,7 @@ function isGlobal(type: string | undefined): boolean {
   return type === undefined || !/local|reserved/i.test(type) || /cluster_local/i.test(type)
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'identity-limit',
     title: 'Security identity space and identity churn',
@@ -22,6 +23,7 @@ export default {
     versions: '*',
     needs: [['counts'], ['metrics']],
     catalog: ['R-ID-01'],
+    messages: {nearLimit: 'identities near the cluster limit', perPodLabels: 'identities per endpoint suggest per-pod labels', growing: 'the identity count grows'},
     description: 'Cluster-wide identities (CiliumIdentity count or cilium_identity) vs the per-cluster identity space (65536 − 256; 32768 − 256 with max-connected-clusters 511): ≥ 50 % medium, ≥ 80 % high, ≥ 95 % critical; nearly one identity per endpoint (high-cardinality labels) and steady identity growth.',
     why: 'Every distinct set of identity-relevant labels is a new identity; labels with per-pod values (job names, hashes, build ids) make one identity per pod, growing policy maps, regeneration work and API objects until the identity space runs out.',
     fix: 'Restrict identity-relevant labels with Helm `labels` (exclude e.g. k8s:!job-name, or list only the labels policies select). Existing identities change only after the pods restart; old ones are garbage-collected by the operator.',
@@ -55,6 +57,7 @@ export default {
       results.push({
         severity,
         title: 'Security identity space filling up',
+        messageId: 'nearLimit',
         message: `${fmtCount(n)} cluster-wide identities = ${percent(share)} of the ${fmtCount(limit)} available per cluster${maxClusters === 511 ? ' (max-connected-clusters 511 halves it)' : ''}${eta !== undefined ? `; ${slopeText(trend!)}, exhausted in about ${fmtHours(eta)}` : ''}.`,
         agents: [],
         evidence: capEvidence([...evidence, ...(trend ? [ev(trend.src)] : [])]),
@@ -67,6 +70,7 @@ export default {
       results.push({
         severity: 'medium',
         title: 'Nearly one identity per endpoint',
+        messageId: 'perPodLabels',
         message: `${fmtCount(fromCount)} CiliumIdentities for ${fmtCount(eps)} CiliumEndpoints (${(fromCount / eps).toFixed(2)} per endpoint): some identity-relevant label likely carries per-pod values${labelsKey ? '' : '; cilium-config has no labels filter'}.`,
         agents: [],
         evidence,
@@ -77,6 +81,7 @@ export default {
       results.push({
         severity: 'medium',
         title: 'Identity count growing steadily',
+        messageId: 'growing',
         message: `cilium_identity ${fmtCount(trend.current)}, ${slopeText(trend)} (${((trend.slopePerHour / trend.current) * 100).toFixed(0)} %/h): pod churn is creating new identities.`,
         agents: fromMetric ? [fromMetric.agent] : [],
         evidence: capEvidence([...evidence, ev(trend.src)]),
@@ -85,7 +90,7 @@ export default {
     }
     return results
   },
-} satisfies Rule
+})
 
 function labelsSuggestion() {
   return {

@@ -1,5 +1,6 @@
 import {agentsWith, capEvidence, ev, percent} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, HelmSuggestion, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, Evidence, HelmSuggestion, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {configText, distinctEvidence, nameList} from './_health-common.js'
 
 // Heuristic thresholds from the brief / R-IPAM-01.
@@ -13,7 +14,7 @@ function mask(cidr: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'ipam-exhaustion',
     title: 'Pod IP pool near exhaustion',
@@ -21,6 +22,7 @@ export default {
     versions: '*',
     needs: [['status'], ['metrics']],
     catalog: ['R-IPAM-01'],
+    messages: {poolExhausted: 'the pod IP pool is nearly exhausted'},
     description: 'Status "IPAM: IPv4: N/M allocated [from CIDR]" (host-scope and ENI/cluster-pool forms) or cilium_ip_addresses / cilium_ipam_capacity per agent: >= 90 % used is high, >= 98 % critical (heuristic).',
     why: 'When a node\'s pool is exhausted, new pods on that node stay in ContainerCreating with CNI "no IPs available" errors.',
     fix: 'cluster-pool: larger per-node blocks (ipam.operator.clusterPoolIPv4MaskSize, new nodes only) or more pool CIDRs; multi-pool; ENI: prefix delegation or more ENIs; or lower maxPods per node.',
@@ -76,6 +78,7 @@ export default {
       const facts = hits.map((h) => `${h.agent} ${h.family} ${h.used}/${h.total} (${percent(h.used / h.total)})`)
       out.push({
         severity: sev,
+        messageId: 'poolExhausted',
         message: `Pod IP pool ${sev === 'critical' ? '>= 98 %' : '>= 90 %'} used on ${hits.length} agent(s): ${nameList(facts, 5)} (IPAM mode ${mode})`,
         agents: [...new Set(hits.map((h) => h.agent))],
         evidence: capEvidence(distinctEvidence(hits.map((h) => h.src))),
@@ -89,4 +92,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

@@ -1,9 +1,10 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import type {CheckResult, Evidence} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentPhrase, configText, distinctEvidence, groupBy, isTrue} from './_health-common.js'
 import {type Prereq, agentVersion, kprEnableValue, kprPrereq} from './_health-datapath.js'
 
-export default {
+export default defineRule({
   meta: {
     id: 'iptables-masquerading',
     title: 'iptables masquerading instead of BPF',
@@ -11,6 +12,7 @@ export default {
     versions: '*',
     needs: [['status'], ['config']],
     catalog: ['R-DP-03'],
+    messages: {iptablesMasquerading: 'masquerading done by iptables'},
     description: 'Status "Masquerading: IPTables …", or (without status) cilium-config enable-ipv4-masquerade true with enable-bpf-masquerade absent/false. Masquerading Disabled and BPF masquerading pass.',
     why: 'iptables SNAT costs per-packet netfilter work and blocks eBPF host routing (the agent falls back to legacy), egress gateway and BIG TCP.',
     fix: 'bpf.masquerade: true (needs kube-proxy replacement in practice; native routing needs ipv4NativeRoutingCIDR).',
@@ -58,6 +60,7 @@ export default {
     }
     return groups.map((g): CheckResult => ({
       severity: g.legacy ? 'medium' : 'info',
+      messageId: 'iptablesMasquerading',
       message: `Masquerading is done by iptables${g.names.length > 0 ? ` on ${agentPhrase(g.names)}` : ' (cilium-config)'}` +
         (g.legacy ? '; this is one reason host routing is Legacy there' : '') +
         `; kube-proxy replacement ${g.kpr.verdict === 'met' ? 'is enabled' : g.kpr.verdict === 'unknown' ? 'state unknown' : `is NOT enabled (enable it first: kubeProxyReplacement ${JSON.stringify(g.kprValue.value)})`}`,
@@ -71,4 +74,4 @@ export default {
       }],
     }))
   },
-} satisfies Rule
+})

@@ -1,5 +1,6 @@
 import {capEvidence, configValue, ev, metricSamples} from '../src/rules/helpers.js'
-import type {CheckResult, HelmSuggestion, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, HelmSuggestion, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentOf, counterText, fmtCount, groupBy, howToEnable, latencies, trendFor, versionAtLeast} from './_capacity-metrics.js'
 
 const CALLS = 'cilium_k8s_client_api_calls_total'
@@ -25,7 +26,7 @@ const KINDS: Kind[] = [
     fix: 'the agent token or RBAC is wrong: compare the cilium ClusterRole with the chart of the running version; check service account token rotation'},
 ]
 
-export default {
+export default defineRule({
   meta: {
     id: 'k8s-client-errors',
     title: 'Kubernetes API errors and client-side throttling',
@@ -33,6 +34,7 @@ export default {
     versions: '*',
     needs: [['metrics']],
     catalog: ['R-SCL-04', 'R-SCL-05', 'R-SCL-06'],
+    messages: {clientErrors: 'Kubernetes API calls fail', rateLimiterWait: 'the client-side rate limiter makes agents wait'},
     description: 'cilium_k8s_client_api_calls_total with return codes 429, 5xx and 401/403 (404/409/410/422 are ordinary), and time spent in the client-side rate limiter (cilium_k8s_client_rate_limiter_duration_seconds p99 > 1 s or mean > 0.1 s).',
     why: 'Agents that cannot read or write the API server miss endpoint, identity and service updates; a client limiter that is too tight delays every update on big clusters.',
     fix: 'Client-side waits: raise k8sClientRateLimit.qps/burst (carefully: it multiplies by the node count). Server-side 429/5xx: reduce load first (CiliumEndpointSlice), spread over several API servers (k8s.apiServerURLs, 1.18+), keep exponential backoff on (k8sClientExponentialBackoff.enabled, 1.18+).',
@@ -66,6 +68,7 @@ export default {
       results.push({
         severity,
         title: `Kubernetes API calls failing: ${k.id}`,
+        messageId: 'clientErrors',
         message: `${k.what}: ${fmtCount(perAgent.reduce((x, a) => x + a.n, 0))} calls on ${perAgent.length}/${nAgents} agents; worst ${w.agent} ${counterText(w.n, w.t)}${w.all > 0 ? ` = ${((w.n / w.all) * 100).toFixed(1)} % of its ${fmtCount(w.all)} calls` : ''}${anyTrend && rising === 0 ? '; not rising in the trend window' : ''}.`,
         agents: perAgent.map((a) => a.agent),
         evidence: capEvidence([...w.ss.map((s) => ev(s.src)), ...(w.t ? [ev(w.t.src)] : []), ...perAgent.slice(1).map((a) => ev(a.ss[0].src))]),
@@ -91,6 +94,7 @@ export default {
       results.push({
         severity: 'medium',
         title: 'Agents wait in the Kubernetes client rate limiter',
+        messageId: 'rateLimiterWait',
         message: `client-side rate limiter wait ${w.kind} ${w.value.toFixed(2)} s${w.labels.path ? ` (${w.labels.method ?? ''} ${w.labels.path})` : ''} on ${w.agent}; ${agents.length} agents above ${w.kind === 'p99' ? `${P99_SLOW} s p99` : `${MEAN_SLOW} s mean`} at ${qps} QPS / burst ${burst}.`,
         agents,
         evidence: capEvidence([...slow.map((s) => ev(s.src)), ...(qpsCfg ? [ev(qpsCfg.src)] : [])]),
@@ -100,4 +104,4 @@ export default {
     }
     return results
   },
-} satisfies Rule
+})

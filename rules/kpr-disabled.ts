@@ -1,6 +1,7 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
 import type {Agent, SourceRef} from '../src/snapshot/schema.js'
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentPhrase, configText, distinctEvidence, groupBy, helmString, isTrue} from './_health-common.js'
 import {agentVersion, kprEnableValue, kprLevel} from './_health-datapath.js'
 
@@ -50,6 +51,7 @@ function deprecationFindings(snapshot: Snap): CheckResult[] {
     const strict = word === 'strict'
     return {
       severity: 'info' as const,
+      messageId: 'deprecatedMode',
       message: `The agent warns that kube-proxy-replacement "${word}" is deprecated on ${agentPhrase(names)}; 1.16+ accepts only true/false and will refuse it after an upgrade`,
       agents: names,
       evidence: capEvidence(distinctEvidence(list.map((h) => ev(h.src)))),
@@ -63,7 +65,7 @@ function deprecationFindings(snapshot: Snap): CheckResult[] {
   })
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'kpr-disabled',
     title: 'kube-proxy replacement disabled',
@@ -71,6 +73,7 @@ export default {
     versions: '*',
     needs: [['status'], ['config'], ['helm'], ['logs']],
     catalog: ['R-DP-01'],
+    messages: {deprecatedMode: 'a deprecated kube-proxy-replacement word', partial: 'kube-proxy replacement partly enabled', off: 'kube-proxy replacement off'},
     description: 'KubeProxyReplacement: False/Disabled (or Partial/Probe on old agents) in status, else cilium-config kube-proxy-replacement false/absent, else Helm kubeProxyReplacement. Info by itself; medium when a configured feature needs it (eBPF host routing on that agent, netkit, BIG TCP, egress gateway, bandwidth manager). Probe/Partial are reported as "not fully enabled" (info). The suggested value is the one the agent version accepts (≤1.13 strict, 1.14+ true). Also an info finding for the 1.14/1.15 start-up warning "Deprecated value for --kube-proxy-replacement".',
     why: 'With kube-proxy, service traffic goes through iptables/IPVS; KPR=true does load-balancing in eBPF (socket-LB, NodePort, HostPort) and is the prerequisite for eBPF host routing, netkit, BIG TCP, bandwidth manager and egress gateway.',
     fix: 'kubeProxyReplacement: true (strict on ≤1.13) with k8sServiceHost/k8sServicePort (or k8s.apiServerURLs on 1.18+), then remove the kube-proxy DaemonSet and flush its iptables rules.',
@@ -121,6 +124,7 @@ export default {
       // Probe/Partial already replace part of kube-proxy: never worse than a plain Disabled/False.
       return {
         severity: deps.length > 0 && !partial ? 'medium' : 'info',
+        messageId: partial ? 'partial' : 'off',
         message: (partial
           ? `kube-proxy replacement is not fully enabled (${o.mode}: only the features the kernel supports or that were enabled one by one)${where}`
           : `kube-proxy replacement is ${o.mode}${where}`) +
@@ -136,4 +140,4 @@ export default {
       }
     }), ...deprecated]
   },
-} satisfies Rule
+})

@@ -1,6 +1,7 @@
 import type {Agent, BpfMapId, Service, Snapshot, SourceRef} from '../src/snapshot/schema.js'
 import {capEvidence, configValue, ev, metricSamples, percent} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import type {CheckResult, Evidence} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {defaultSize, MAP_FAMILIES} from '../src/cilium/maps.js'
 import {fmtCount} from './_capacity-metrics.js'
 import {HIGH, pressureSeverity, pressureWord, sizingFor} from './_capacity-suggest.js'
@@ -52,7 +53,7 @@ function sizeOf(snapshot: Snapshot, a: Agent, t: Target): {size: number, src?: S
 
 interface Point {agent: string, p: number, n: number, frontends: number, size: number, assumed: boolean, evidence: Evidence[]}
 
-export default {
+export default defineRule({
   meta: {
     id: 'lb-map-capacity',
     title: 'Service load-balancer maps near full',
@@ -60,6 +61,7 @@ export default {
     versions: '*',
     needs: [['services']],
     catalog: ['R-MAP-06', 'R-MAP-07'],
+    messages: {nearFull: 'an LB map near full (estimated from service list)'},
     description: `Offline estimate from \`cilium-dbg service list\`: Σ(1 + backends) over frontends vs the "IPv4 service" map size, distinct backend addresses vs the "IPv4 service backend" size (status BPF Maps, else bpf-lb-map-max, else ${defaultSize('lb-services')}).`,
     why: 'When the service or backend map is full, new services and backends are silently not programmed: traffic to them fails on that node. Upstream docs: 64k entries ≈ 3k ClusterIP/NodePort services; NodePort/LoadBalancer services take one frontend per node IP/VIP.',
     fix: 'Raise bpf.lbMapMax (all LB maps) to the next power of two that keeps use ≤ 50 %; on 1.18+ the service and backend maps can be sized separately with bpf-lb-service-map-max / bpf-lb-service-backend-map-max via extraConfig.',
@@ -98,6 +100,7 @@ export default {
       results.push({
         severity,
         title: `${t.map} ${pressureWord(w.p)} (from service list)`,
+        messageId: 'nearFull',
         message: `${t.map}: ${what} vs ${w.size}${w.assumed ? ' (assumed default; no status BPF Maps size)' : ''} = ${percent(w.p)} on ${w.agent}; ≥ 80 % on ${hot.length}/${pts.length} agents — ${pressureWord(w.p)}.`,
         agents: hot.map((x) => x.agent),
         evidence: capEvidence(hot.flatMap((x, i) => (i === 0 ? x.evidence : x.evidence.slice(0, 1)))),
@@ -107,4 +110,4 @@ export default {
     }
     return results
   },
-} satisfies Rule
+})

@@ -1,6 +1,7 @@
 import {agentsWith, capEvidence, ev, parseVersion} from '../src/rules/helpers.js'
 import type {Agent} from '../src/snapshot/schema.js'
-import type {CheckResult, Evidence, HelmSuggestion, Rule} from '../src/rules/types.js'
+import type {CheckResult, Evidence, HelmSuggestion} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentPhrase, configText, distinctEvidence, groupBy, isTrue} from './_health-common.js'
 import {PREREQ, agentVersion, describePrereqs, kprEnableValue, kprPrereq, legacyBlockers, masqPrereq} from './_health-datapath.js'
 
@@ -21,7 +22,7 @@ function keyEra(a: Agent, clusterVersion: string | undefined): KeyEra {
   return 'unknown'
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'legacy-host-routing',
     title: 'Legacy host routing (eBPF host routing not active)',
@@ -29,6 +30,7 @@ export default {
     versions: '*',
     needs: [['status']],
     catalog: ['R-DP-02'],
+    messages: {legacyBlocked: 'legacy host routing, eBPF host routing blocked', legacy: 'legacy host routing'},
     description: 'Status "Routing: … Host: Legacy" (1.16+) or "Host Routing: Legacy" (≤1.15). Lists the prerequisites of eBPF host routing (kube-proxy replacement, BPF masquerading) and whether the evidence says they are met, and the features that force legacy routing (IPsec, CNI chaining, netfilter-compatible mode, kernel < 5.10).',
     why: 'Legacy host routing sends pod traffic through the host stack (netfilter, conntrack) which costs throughput and latency, and it blocks netkit, BBR and BIG TCP.',
     fix: 'kubeProxyReplacement: true (strict on ≤1.13), bpf.masquerade: true, bpf.hostLegacyRouting unset/false (1.11+ charts; 1.9/1.10 charts used bpf.hostRouting), kernel >= 5.10; agents restart.',
@@ -69,6 +71,7 @@ export default {
       if (blockers.length > 0) {
         out.push({
           severity: 'info',
+          messageId: 'legacyBlocked',
           message: `${base}. Blocked: ${blockers.map((b) => b.why).join('; ')}`,
           agents: names,
           evidence: capEvidence(distinctEvidence(evidence)),
@@ -100,6 +103,7 @@ export default {
             ': the agent log line "… Falling back to legacy host routing" names it'
       if (endpointRoutes && isTrue(endpointRoutes.value)) evidence.push(ev(endpointRoutes.src))
       out.push({
+        messageId: 'legacy',
         message: `${base}${why}`,
         agents: names,
         evidence: capEvidence(distinctEvidence(evidence)),
@@ -111,4 +115,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

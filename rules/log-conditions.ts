@@ -1,7 +1,8 @@
 import {LOG_CONDITIONS, conditionOf, type LogCondition} from '../src/logs/catalog.js'
 import {logEntries, type AgentLogEntry} from '../src/logs/entries.js'
 import {capEvidence, ev, groupBy} from '../src/rules/helpers.js'
-import type {CheckResult, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
 import {agentPhrase, configText, distinctEvidence, helmValue} from './_health-common.js'
 
@@ -31,7 +32,7 @@ function finding(c: LogCondition, list: AgentLogEntry[], s: Snapshot): CheckResu
   }
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'log-conditions',
     title: 'Known conditions in agent logs',
@@ -39,6 +40,7 @@ export default {
     versions: '*',
     needs: [['logs']],
     catalog: [],
+    messages: Object.fromEntries(LOG_CONDITIONS.map((c) => [c.id, c.title])),
     description: `Agent log lines matching Cilium messages with a known meaning: ${LOG_CONDITIONS.map((c) => c.id).join(', ')}. Each names the condition, its cause where the line gives one, and the fix.`,
     why: 'The agent often logs the cause of an incident long before status or metrics show it: identity exhaustion, an unreachable API server, a feature that silently fell back.',
     fix: 'Per condition; for "operation not permitted" the fix depends on what was refused (a TCP connect, a BPF map, a mount).',
@@ -58,4 +60,4 @@ export default {
       .filter((list) => !list[0].c.benign && list.length >= (list[0].c.minCount ?? 1))
       .map((list) => finding(list[0].c, list, ctx.snapshot))
   },
-} satisfies Rule
+})

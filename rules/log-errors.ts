@@ -1,13 +1,13 @@
 import {isClaimed} from '../src/logs/claimed.js'
 import {logEntries, messageTemplate} from '../src/logs/entries.js'
 import {ev, groupBy} from '../src/rules/helpers.js'
-import type {Rule} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentPhrase} from './_health-common.js'
 
 const SHOWN = 5
 const shown = (s: string) => (s.length > 160 ? `${s.slice(0, 160)}…` : s)
 
-export default {
+export default defineRule({
   meta: {
     id: 'log-errors',
     title: 'Agent log errors no rule explains',
@@ -15,6 +15,7 @@ export default {
     versions: '*',
     needs: [['logs']],
     catalog: [],
+    messages: {'unrecognized-errors': 'error lines no rule explains, grouped by template'},
     description: 'Error lines in agent logs that no other rule recognizes, grouped by message template with counts and the first example of each, so a log full of errors never reads as healthy.',
     why: 'An error ciltune does not understand is still an error: it is shown, not counted as passed.',
     fix: 'Read the first example of each template; the error= field usually names the failing component.',
@@ -39,4 +40,4 @@ export default {
       helm: [],
     }]
   },
-} satisfies Rule
+})

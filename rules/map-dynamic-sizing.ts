@@ -1,6 +1,7 @@
 import type {Agent, Snapshot} from '../src/snapshot/schema.js'
 import {capEvidence, configValue, ev, metricSamples} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, HelmSuggestion, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, Evidence, HelmSuggestion, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {computeMapSizes} from '../src/sizing/formula.js'
 import {DYNAMIC_FAMILIES, MAP_FAMILIES as FAMILIES, familyOf} from '../src/cilium/maps.js'
 import {formatBytes} from '../src/sizing/memory.js'
@@ -27,7 +28,7 @@ function nodeMemory(snapshot: Snapshot, a: Agent): {bytes: number, name: string}
   return n?.memoryBytes ? {bytes: n.memoryBytes, name: n.name} : undefined
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'map-dynamic-sizing',
     title: 'BPF map dynamic sizing off, overridden or stuck at the floor',
@@ -35,6 +36,7 @@ export default {
     versions: '*',
     needs: [['status'], ['config']],
     catalog: ['R-MAP-09'],
+    messages: {dynamicSizingOff: 'dynamic map sizing off on agents', noRatio: 'no dynamic size ratio in cilium-config', explicitSizesOverride: 'explicit sizes override the ratio', stuckAtFloor: 'big nodes with maps at the dynamic-sizing floor'},
     description: 'Status "BPF Maps: dynamic sizing: off", explicit bpf-ct-global-*/bpf-nat-global-max/bpf-neigh-global-max/bpf-sock-rev-map-max keys that override the ratio (and are smaller than what it would give), and big nodes whose CT TCP map still sits at the 131072 floor.',
     why: 'The ratio sizes CT, NAT, neighbor and sock rev-NAT maps from node memory; explicit sizes pin one size on every node pool, so big nodes run with small maps and fill up first.',
     fix: 'Remove the explicit bpf.ctTcpMax/ctAnyMax/natMax/neighMax values so bpf.mapDynamicSizeRatio applies, or size explicitly per node pool (CiliumNodeConfig). Note Helm renders 0.0025 even when bpf.mapDynamicSizeRatio is 0.',
@@ -61,6 +63,7 @@ export default {
       results.push({
         severity: hotHere.length > 0 ? 'high' : 'medium',
         title: 'BPF map dynamic sizing is off',
+        messageId: off.length > 0 ? 'dynamicSizingOff' : 'noRatio',
         message: off.length > 0
           ? `dynamic sizing: off on ${off.length}/${withMaps.length} agents: CT/NAT maps keep fixed sizes regardless of node memory${hotHere.length > 0 ? `; ${hotHere.map(([f, p]) => `${FAMILIES[f].label} at ${(p * 100).toFixed(0)} %`).join(', ')}` : ''}.`
           : 'cilium-config has no bpf-map-dynamic-size-ratio (agent default 0 = off): CT/NAT maps keep fixed sizes regardless of node memory.',
@@ -114,6 +117,7 @@ export default {
       results.push({
         severity,
         title: 'Explicit BPF map sizes override dynamic sizing',
+        messageId: 'explicitSizesOverride',
         message: `${explicit.map((e) => `${e.text}=${e.value}`).join(', ')} set in cilium-config: the ratio does not apply to ${explicit.length === 1 ? 'that map' : 'those maps'}${smaller.length > 0 ? `; ${smaller.join('; ')}` : ''}${[...hot].filter(([f, p]) => p >= HIGH && explicit.some((e) => e.fam === f)).map(([f, p]) => `; ${FAMILIES[f].label} at ${(p * 100).toFixed(0)} %`).join('')}.`,
         agents: [],
         evidence: capEvidence(explicit.map((e) => e.src)),
@@ -137,6 +141,7 @@ export default {
         results.push({
           severity: (hot.get('ct-tcp') ?? 0) >= HIGH ? 'high' : 'medium',
           title: 'CT map stuck at the dynamic-sizing floor on big nodes',
+          messageId: 'stuckAtFloor',
           message: `${stuck.length} agent${stuck.length === 1 ? '' : 's'} on ≥ 32 GiB nodes run TCP connection tracking at the 131072 floor (${mem.name}: ${formatBytes(mem.bytes)}, ratio ${r} should give ${expected}): something pinned the size (agent flag, extraConfig, or the node reports little memory to the agent).`,
           agents: stuck.map((x) => x.name),
           evidence: capEvidence(stuck.map((x) => ev(x.status!.bpfMaps!.maps.find((m) => m.id === 'ct-tcp')!.src))),
@@ -147,4 +152,4 @@ export default {
     }
     return results
   },
-} satisfies Rule
+})

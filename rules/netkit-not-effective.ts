@@ -1,10 +1,11 @@
 import {capEvidence, ev} from '../src/rules/helpers.js'
-import type {Evidence, Rule} from '../src/rules/types.js'
+import type {Evidence} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentNode, configText, distinctEvidence, helmEvidence, helmString, kernelAtLeast, nameList} from './_health-common.js'
 
 const NETKIT = /^netkit(-l2)?$/
 
-export default {
+export default defineRule({
   meta: {
     id: 'netkit-not-effective',
     title: 'netkit configured but not effective',
@@ -12,6 +13,7 @@ export default {
     versions: '>=1.16',
     needs: [['config'], ['helm'], ['logs'], ['status']],
     catalog: ['R-DP-05'],
+    messages: {notEffective: 'netkit configured but not effective'},
     description: 'datapath-mode netkit (cilium-config or Helm bpf.datapathMode) while status shows Device Mode veth, the agent fatal "netkit devices need kernel 6.7.0 or newer and CONFIG_NETKIT", nodes on kernels below 6.8, or netkit with legacy host routing.',
     why: 'The agent refuses to start with netkit on kernels < 6.7 or without CONFIG_NETKIT (CrashLoopBackOff: no networking for new pods on that node); where it runs, a veth device mode means the setting was never applied.',
     fix: 'Set bpf.datapathMode: veth now (agents restart, pods keep working), or upgrade the named nodes to kernel >= 6.8 with CONFIG_NETKIT and restore eBPF host routing.',
@@ -83,6 +85,7 @@ export default {
     if (parts.length === 0) return []
     return [{
       severity: crash ? 'critical' : 'high',
+      messageId: 'notEffective',
       message: `netkit is not effective: ${parts.join('; ')}`,
       agents: [...agents],
       evidence: capEvidence(distinctEvidence(evidence)),
@@ -95,4 +98,4 @@ export default {
       fix: 'Either set bpf.datapathMode: veth now, or upgrade the named nodes to kernel >= 6.8 with CONFIG_NETKIT (then restart the agents and the pods).',
     }]
   },
-} satisfies Rule
+})

@@ -1,5 +1,6 @@
 import {ev} from '../src/rules/helpers.js'
-import type {CheckResult, Rule} from '../src/rules/types.js'
+import type {CheckResult} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import type {PodInfo, Snapshot} from '../src/snapshot/schema.js'
 
 const OPERATOR_POD = /^cilium-operator-/
@@ -34,7 +35,7 @@ function standbyPending(pods: PodInfo[], s: Snapshot): CheckResult | undefined {
   }
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'operator-not-ready',
     title: 'cilium-operator not ready',
@@ -42,6 +43,7 @@ export default {
     versions: '*',
     needs: [['operator'], ['pods']],
     catalog: ['R-AGT-08'],
+    messages: {'scaled-to-zero': 'the operator is scaled to 0', 'replicas-not-ready': 'operator replicas not ready', 'pods-unhealthy': 'operator pods unhealthy', 'standby-pending': 'a standby operator replica is Pending', 'standby-pending-single-node': 'a second operator replica cannot run on a one-node cluster'},
     description: 'cilium-operator Deployment with ready (or available) replicas below desired, scaled to zero, or operator pods not Ready / restarting.',
     why: 'Without a running operator: no identity garbage collection, no CiliumEndpointSlice batching, no pod CIDR / ENI IP allocation for new nodes (cluster-pool, ENI), no LB-IPAM. Existing traffic keeps flowing, but the cluster slowly degrades.',
     fix: 'kubectl -n kube-system describe deploy/cilium-operator and its pods (scheduling, image pull, crash log); check the cilium-operator-resource-lock Lease is being renewed.',
@@ -57,10 +59,11 @@ export default {
     if (op) {
       const available = op.available ?? op.ready
       if (op.desired === 0) {
-        out.push({severity: 'critical', message: 'cilium-operator is scaled to 0 replicas', agents: [], evidence: [ev(op.src)], helm: [{path: 'operator.replicas', value: 2, reason: 'run the operator (default 2 replicas for leader-election failover)'}]})
+        out.push({severity: 'critical', messageId: 'scaled-to-zero', message: 'cilium-operator is scaled to 0 replicas', agents: [], evidence: [ev(op.src)], helm: [{path: 'operator.replicas', value: 2, reason: 'run the operator (default 2 replicas for leader-election failover)'}]})
       } else if (op.ready < op.desired || available < op.desired) {
         out.push({
           severity: op.ready === 0 ? 'critical' : 'high',
+          messageId: 'replicas-not-ready',
           message: `cilium-operator has ${op.ready}/${op.desired} replicas ready${op.available !== undefined ? `, ${op.available} available` : ''}${op.ready === 0 ? ': no operator is running' : ''}`,
           agents: [],
           evidence: [ev(op.src)],
@@ -86,4 +89,4 @@ export default {
     if (!op && pods.length === 0) ctx.notEvaluated('no cilium-operator Deployment or pods in the evidence')
     return out
   },
-} satisfies Rule
+})

@@ -1,5 +1,6 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, Rule, Severity} from '../src/rules/types.js'
+import type {CheckResult, Evidence, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {SEVERITY_ORDER} from '../src/rules/types.js'
 import type {Service} from '../src/snapshot/schema.js'
 import {agentPhrase, distinctEvidence, nameList} from './_health-common.js'
@@ -28,7 +29,7 @@ function frontendKey(s: Service): string {
 
 interface Seen {key: string, type: string, withFrontend: Set<string>, empty: Set<string>, noActive: Map<string, string[]>, evidence: Evidence[]}
 
-export default {
+export default defineRule({
   meta: {
     id: 'services-without-backends',
     title: 'Services without (active) backends',
@@ -36,6 +37,7 @@ export default {
     versions: '*',
     needs: [['services']],
     catalog: [], // not in rules-catalog.md: agreed in rule-ids.md as a group-B rule
+    messages: {noBackends: 'a service frontend without active backends', manyWithoutBackends: 'many service frontends without active backends'},
     description: 'From cilium-dbg service list: ClusterIP/NodePort/LoadBalancer/ExternalIPs/HostPort frontends with zero backends, or whose backends are all terminating/quarantined/maintenance, grouped per frontend across agents. LocalRedirect frontends and externalTrafficPolicy=Local style per-node emptiness are not reported.',
     why: 'Connections to such a frontend are dropped or refused (Cilium answers with "Service backend not found" drops); if the Service should have endpoints, its pods are missing, not ready, or the agent missed the endpoint update.',
     fix: 'kubectl get endpointslices -l kubernetes.io/service-name=<svc>: if it has ready endpoints but the agent shows none, the agent is out of sync (check failing sync-lb-maps controllers / degraded lb reconciler, LB map pressure); otherwise fix the workload or delete the stale Service.',
@@ -97,6 +99,7 @@ export default {
     if (problems.length <= 3) {
       return problems.map((p): CheckResult => ({
         severity: p.severity,
+        messageId: 'noBackends',
         message: p.text,
         agents: p.bad,
         evidence: capEvidence(distinctEvidence(p.seen.evidence), 6),
@@ -111,6 +114,7 @@ export default {
       out.push({
         // ten or more empty frontends on one agent is a systemic problem, not a stray Service
         severity: severity === 'medium' && group.length >= 10 ? 'high' : severity,
+        messageId: 'manyWithoutBackends',
         message: `${group.length} service frontends have no active backends: ${group.slice(0, 10).map((p) => p.text).join('; ')}${group.length > 10 ? `; and ${group.length - 10} more` : ''}`,
         agents: [...new Set(group.flatMap((p) => p.bad))],
         evidence: capEvidence(distinctEvidence(group.flatMap((p) => p.seen.evidence.slice(0, 1))), 10),
@@ -119,4 +123,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

@@ -1,10 +1,11 @@
-import type {CheckResult, Rule} from '../src/rules/types.js'
+import type {CheckResult} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 
 /**
  * A source that was asked for and gave nothing: its checks did not run, which must not read as "healthy".
  * (When it was the only source, doctor stops with exit 2 before the rules run.)
  */
-export default {
+export default defineRule({
   meta: {
     id: 'source-failed',
     title: 'An evidence source that was asked for failed',
@@ -12,6 +13,7 @@ export default {
     versions: '*',
     needs: [],
     catalog: [],
+    messages: {'input-unparsable': 'an input file could not be read', 'prometheus-failed': 'Prometheus gave no Cilium metrics'},
     description: 'An input file that could not be parsed (broken YAML, a duplicate key), or Prometheus given (--prometheus-url) but answered no Cilium metric: unreachable, refused, not Prometheus, or holding no Cilium series. The metric-based checks are then not evaluated.',
     why: 'Without this, a typo in the URL would leave every metric check silently unrun behind an otherwise clean report.',
     fix: 'Fix the URL, credentials or TLS flags named in the message, or make Prometheus scrape the agents (Helm prometheus.enabled=true).',
@@ -41,4 +43,4 @@ export default {
     })
     return out
   },
-} satisfies Rule
+})

@@ -1,5 +1,5 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
-import type {Rule} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentPhrase, distinctEvidence, groupBy} from './_health-common.js'
 
 /** `"kvstore" since 2026-…, "cluster" since …` → ["kvstore", "cluster"]. */
@@ -8,7 +8,7 @@ export function staleProbes(text: string): string[] {
   return quoted.length > 0 ? quoted : [text.trim()]
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'stale-status',
     title: 'Stale status probes',
@@ -16,6 +16,7 @@ export default {
     versions: '*',
     needs: [['status']],
     catalog: ['R-AGT-04'],
+    messages: {staleProbes: 'status probes are stale'},
     description: 'A "Stale status:" line in cilium-dbg status: some status probes (kvstore, kubernetes, ipam, cluster, cilium-health, controllers …) have not completed recently.',
     why: 'A probe that does not return means the agent subsystem behind it is hung or starved (API server slow, kvstore stuck, lock contention); the values printed for it are old.',
     fix: 'Check the named subsystems in the agent log and API-server latency; if the probe stays stale for minutes, collect a sysdump (gops stack) and restart the agent.',
@@ -32,6 +33,7 @@ export default {
       const probes = staleProbes(list[0].status.staleStatus!.text)
       const names = list.map((a) => a.name)
       return {
+        messageId: 'staleProbes',
         message: `Status probe${probes.length === 1 ? '' : 's'} ${probes.map((p) => `"${p}"`).join(', ')} stale on ${agentPhrase(names)}: ${list[0].status.staleStatus!.text}`,
         agents: names,
         evidence: capEvidence(distinctEvidence(list.map((a) => ev(a.status.staleStatus!.src)))),
@@ -39,4 +41,4 @@ export default {
       }
     })
   },
-} satisfies Rule
+})

@@ -1,5 +1,6 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import type {CheckResult, Evidence} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from './_health-common.js'
 
 interface Target {node: string, host: boolean, endpoints: boolean, from: Set<string>}
@@ -11,7 +12,7 @@ function pathWords(t: Target): string {
   return t.host ? 'host' : 'health endpoint'
 }
 
-export default {
+export default defineRule({
   meta: {
     id: 'unreachable-nodes',
     title: 'Nodes or health endpoints unreachable',
@@ -19,6 +20,7 @@ export default {
     versions: '*',
     needs: [['status'], ['metrics']],
     catalog: ['R-AGT-05'],
+    messages: {nodesUnreachable: 'nodes unreachable in cluster health', localHealthEndpoint: 'the local health endpoint is unreachable', healthDaemonNotOk: 'the cilium-health daemon is not Ok', metricUnreachable: 'health metrics report unreachable peers'},
     description: 'Cluster health "N/M reachable" with N < M, per-node rows with an unreachable host or endpoint path, a cilium-health daemon that is not Ok, cilium_unreachable_nodes / cilium_unreachable_health_endpoints > 0 and cilium_node_health_connectivity_status{status="unreachable"} > 0 (1.17+). "Probe disabled" is not an alarm.',
     why: 'Node-to-node (host) or pod-network (health endpoint) paths are broken: MTU, firewall (ICMP, TCP 4240, VXLAN 8472/UDP, Geneve 6081/UDP), routes, or IPsec/WireGuard keys. Pods on those nodes cannot talk across them.',
     fix: 'Probe the named nodes from the reporting node (cilium-dbg health status --verbose shows ICMP/HTTP per path); check security groups / firewalls for ICMP, TCP 4240 and the tunnel port, and MTU.',
@@ -89,6 +91,7 @@ export default {
       const endpointsOnly = ranked.length > 0 && ranked.every((t) => !t.host)
       out.push({
         severity: frac > 0.1 ? 'critical' : 'high',
+        messageId: 'nodesUnreachable',
         message: `${head}${list.length > 0 ? `: ${list.join(', ')}${more}` : ''}`,
         agents: names,
         evidence: capEvidence(distinctEvidence(evidence)),
@@ -103,6 +106,7 @@ export default {
       const names = localOnly.map((l) => l.agent)
       out.push({
         severity: 'high',
+        messageId: 'localHealthEndpoint',
         message: `the local cilium-health endpoint is unreachable on ${agentPhrase(names)} (${[...new Set(localOnly.flatMap((l) => l.nodes))].slice(0, 5).join(', ')}: host reachable, its own health endpoint not)`,
         agents: names,
         evidence: capEvidence(distinctEvidence(localOnly.flatMap((l) => l.evidence))),
@@ -127,6 +131,7 @@ export default {
         : a0.clusterHealth?.text ?? ''
       out.push({
         severity: 'high',
+        messageId: 'healthDaemonNotOk',
         message: `cilium-health daemon not Ok on ${agentPhrase(names)}: ${text}; node connectivity cannot be measured there`,
         agents: names,
         evidence: capEvidence(distinctEvidence(list.flatMap((a) => [a.status.healthDaemon, a.status.clusterHealth].filter((x) => x !== undefined).map((x) => ev(x.src))))),
@@ -154,6 +159,7 @@ export default {
       const maxE = Math.max(...metricBad.map((m) => m.eps))
       out.push({
         severity: 'high',
+        messageId: 'metricUnreachable',
         message: `Health metrics report unreachable peers on ${agentPhrase(names)}: up to ${maxN} node(s) and ${maxE} health endpoint(s) (cilium_unreachable_nodes, cilium_unreachable_health_endpoints, cilium_node_health_connectivity_status)`,
         agents: names.filter((n) => n !== 'cluster'),
         evidence: capEvidence(distinctEvidence(metricBad.flatMap((m) => m.src))),
@@ -168,4 +174,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

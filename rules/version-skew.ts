@@ -1,5 +1,6 @@
 import {capEvidence, ev, metricSamples, parseVersion} from '../src/rules/helpers.js'
-import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
+import type {CheckResult, Evidence} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {nameList} from './_health-common.js'
 
 // Pre-release builds are different builds: "1.15.0-pre.2" is not "1.15.0". A git hash suffix
@@ -46,7 +47,7 @@ function statusVersion(c: {version?: string, message: string}): string | undefin
 
 const AGENT_POD = /^cilium-(?!operator|envoy)[a-z0-9]{5}$/
 
-export default {
+export default defineRule({
   meta: {
     id: 'version-skew',
     title: 'Cilium version skew',
@@ -54,6 +55,7 @@ export default {
     versions: '*',
     needs: [['status'], ['pods'], ['metrics'], ['operator']],
     catalog: ['R-AGT-07'],
+    messages: {agentVersions: 'agents run different Cilium versions', operatorVersion: 'the operator runs another version than the agents'},
     description: 'Agents running different Cilium versions (status Cilium line, agent pod images, cilium_version metric; pre-release suffixes such as 1.15.0-pre.2 are kept, so a pre-release and its release differ) and an operator whose minor version differs from the agents (or that is a pre-release of the same minor). Medium (normal during a rollout); high when more than one minor apart.',
     why: '"The only tested rollback and upgrade path is between consecutive minor releases" (upgrade guide); a rollout stuck half-way leaves nodes with different datapath behaviour and an operator that may not match the agents\' CRD expectations.',
     fix: 'Finish (or roll back) the rollout: kubectl -n kube-system rollout status ds/cilium and deploy/cilium-operator; upgrade one minor at a time, to the latest patch first.',
@@ -96,6 +98,7 @@ export default {
       const minority = ranked.slice(1).flatMap(([, names]) => names)
       out.push({
         severity: gap > 1 ? 'high' : 'medium',
+        messageId: 'agentVersions',
         message: `Agents run ${versions.length} Cilium versions: ${ranked.map(([v, names]) => `${v} (${names.length === 1 ? names[0] : `${names.length} agents${names.length <= 3 ? `: ${names.join(', ')}` : ''}`})`).join(', ')}` +
           (gap > 1 ? `; ${gap} minor versions apart (only consecutive minors are tested)` : '; normal only while a rollout is in progress') +
           (versions.some((v) => v.includes('-')) ? '; a pre-release build is not supported for production' : ''),
@@ -114,6 +117,7 @@ export default {
       if (gap > 0 || preSkew) {
         out.push({
           severity: gap > 1 ? 'high' : 'medium',
+          messageId: 'operatorVersion',
           message: `cilium-operator runs ${opVersion} while most agents run ${majority} (${byVersion.get(majority)!.length === 1 ? byVersion.get(majority)![0] : `${byVersion.get(majority)!.length} agents: ${nameList(byVersion.get(majority)!, 3)}`})`,
           agents: [],
           evidence: [ev(op.src), seen.get(byVersion.get(majority)![0])!.src],
@@ -123,4 +127,4 @@ export default {
     }
     return out
   },
-} satisfies Rule
+})

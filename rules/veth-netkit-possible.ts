@@ -1,10 +1,10 @@
 import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
-import type {Rule} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
 import {agentPhrase, configText, distinctEvidence, helmString, isTrue, nodesByKernel} from './_health-common.js'
 
 export const NETKIT_COST = 'only new pods get netkit; existing pods keep veth until restarted'
 
-export default {
+export default defineRule({
   meta: {
     id: 'veth-netkit-possible',
     title: 'veth devices where netkit is possible',
@@ -12,6 +12,7 @@ export default {
     versions: '>=1.16',
     needs: [['status', 'nodes']],
     catalog: ['R-DP-04'],
+    messages: {netkitPossible: 'veth devices where netkit would work'},
     description: 'Device Mode veth with eBPF host routing active and every node on kernel >= 6.8 (from Node objects). Any older or unknown kernel means no suggestion; bpf.tproxy blocks netkit.',
     why: 'netkit puts the BPF program inside the pod device and "reduces the datapath overhead for network namespaces down to zero" (tuning guide): lower latency and higher throughput than veth.',
     fix: 'bpf.datapathMode: netkit (beta). Not in-place: existing pods keep veth until restarted and mixed mode is unsupported, so roll out per node pool (CiliumNodeConfig datapath-mode: netkit on new nodes) and restart workloads.',
@@ -39,6 +40,7 @@ export default {
     const kernels = [...new Set(nodes.map((n) => n.kernel!))]
     const minKernel = nodes.map((n) => n.kernel!).sort((x, y) => x.localeCompare(y, undefined, {numeric: true}))[0]
     return [{
+      messageId: 'netkitPossible',
       message: `Device Mode veth with eBPF host routing on ${agentPhrase(names)}; all ${nodes.length} nodes run kernel >= 6.8 (lowest ${minKernel}${kernels.length > 1 ? `, ${kernels.length} distinct kernels` : ''}), so netkit is possible`,
       agents: names,
       evidence: capEvidence(distinctEvidence([
@@ -54,4 +56,4 @@ export default {
       fix: 'Roll out per node pool (CiliumNodeConfig with datapath-mode: netkit on new nodes) rather than flipping a live pool; mixed veth/netkit on one node is unsupported.',
     }]
   },
-} satisfies Rule
+})

@@ -52,6 +52,11 @@ function withRequirements(h: HelmSuggestion): HelmSuggestion {
   return ids.length > 0 ? {...rest, prerequisites: ids} : rest
 }
 
+/** A messageId is declared by name, or by a family key ending in "*" (ids built from a catalog, e.g. fatal-<cause>). */
+export function declared(messages: Record<string, string>, id: string): boolean {
+  return Object.hasOwn(messages, id) || Object.keys(messages).some((k) => k.endsWith('*') && id.startsWith(k.slice(0, -1)))
+}
+
 export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion(snapshot)): {findings: Finding[], outcome: RuleOutcome} {
   const {meta} = rule
   if (!versionSatisfies(version, meta.versions)) {
@@ -74,8 +79,12 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
   }
   try {
     const results = rule.check(ctx)
+    for (const r of results) {
+      if (!declared(meta.messages, r.messageId)) throw new Error(`messageId ${r.messageId} is not in meta.messages`)
+    }
     const findings = results.map((r) => ({
       id: meta.id,
+      messageId: r.messageId,
       severity: r.severity ?? meta.severity,
       title: r.title ?? meta.title,
       message: r.message,
@@ -83,7 +92,6 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
       evidence: r.evidence,
       helm: r.helm.map(withRequirements),
       ...(r.fix ? {fix: r.fix} : {}),
-      ...(r.messageId ? {messageId: r.messageId} : {}),
     }))
     return {findings, outcome: {id: meta.id, result: findings.length > 0 ? 'fired' : 'passed'}}
   } catch (error) {

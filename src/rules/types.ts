@@ -24,6 +24,7 @@ export type HelmSuggestion = z.infer<typeof HelmSuggestion>
 
 export const Finding = z.object({
   id: z.string(), // the rule id
+  messageId: z.string(), // stable id of the message kind within the rule (meta.messages); tests and tools match on it
   severity: Severity,
   title: z.string(),
   message: z.string(), // one or two sentences: what is wrong, measured
@@ -31,7 +32,6 @@ export const Finding = z.object({
   evidence: z.array(Evidence),
   helm: z.array(HelmSuggestion),
   fix: z.string().optional(), // when not a Helm value (restart, upgrade, delete a service ...)
-  messageId: z.string().optional(), // stable id of the distinct message within the rule
 })
 export type Finding = z.infer<typeof Finding>
 
@@ -40,13 +40,15 @@ export type EvidenceKind =
   | 'status' | 'services' | 'maps' | 'metrics' | 'logs'
   | 'config' | 'helm' | 'nodes' | 'pods' | 'counts' | 'operator' | 'prometheus'
 
-export interface RuleMeta {
+export interface RuleMeta<M extends string = string> {
   id: string // stable, kebab-case: "bpf-map-pressure"
   title: string
   severity: Severity // the highest severity the rule can report
   versions: string // Cilium versions the rule applies to, e.g. ">=1.16" or "*"
   needs: EvidenceKind[][] // alternatives: any one group fully present is enough, e.g. [['metrics'], ['maps','status']]
   catalog: string[] // rules-catalog ids it implements, e.g. ["R-MAP-06"]
+  /** Every kind of finding the rule reports: messageId → what it means. */
+  messages: Record<M, string>
   description: string // what it checks
   why: string
   fix: string
@@ -55,7 +57,7 @@ export interface RuleMeta {
 }
 
 /** What a check may return: findings (possibly none = passed) or an explicit "could not evaluate". */
-export type CheckResult = Omit<Finding, 'id' | 'title' | 'severity'> & {severity?: Severity, title?: string}
+export type CheckResult<M extends string = string> = Omit<Finding, 'id' | 'title' | 'severity' | 'messageId'> & {messageId: M, severity?: Severity, title?: string}
 
 export interface RuleContext {
   snapshot: Snapshot
@@ -67,9 +69,14 @@ export interface RuleContext {
   notApplicable(reason: string): never
 }
 
-export interface Rule {
-  meta: RuleMeta
-  check(ctx: RuleContext): CheckResult[]
+export interface Rule<M extends string = string> {
+  meta: RuleMeta<M>
+  check(ctx: RuleContext): Array<CheckResult<M>>
+}
+
+/** A rule, typed; the engine refuses a finding whose messageId its meta.messages does not declare. */
+export function defineRule<M extends string>(rule: Rule<M>): Rule<M> {
+  return rule
 }
 
 export const RuleOutcome = z.object({

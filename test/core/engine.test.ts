@@ -5,7 +5,7 @@ import {versionSatisfies} from '../../src/rules/helpers.js'
 import {agent, at, snapshot, status} from '../helpers/snapshot.js'
 
 const base: Rule['meta'] = {
-  id: 'test-rule', title: 'T', severity: 'high', versions: '>=1.16', needs: [['status']], catalog: [],
+  id: 'test-rule', title: 'T', severity: 'high', versions: '>=1.16', needs: [['status']], catalog: [], messages: {x: 'a test finding'},
   description: 'd', why: 'w', fix: 'f', sources: [],
 }
 
@@ -25,7 +25,7 @@ describe('rule engine', () => {
   })
 
   it('skips rules outside their Cilium versions as not applicable', () => {
-    const r = runRule({meta: base, check: () => [{message: 'x', agents: [], evidence: [], helm: []}]}, withVersion('1.15.6'))
+    const r = runRule({meta: base, check: () => [{messageId: 'x', message: 'x', agents: [], evidence: [], helm: []}]}, withVersion('1.15.6'))
     expect(r.outcome.result).to.equal('not-applicable')
     expect(r.findings).to.have.length(0)
   })
@@ -35,7 +35,7 @@ describe('rule engine', () => {
       throw new Error('boom')
     }}
     const shy: Rule = {meta: {...base, id: 'shy'}, check: (ctx) => ctx.notEvaluated('no routing line')}
-    const good: Rule = {meta: {...base, id: 'good'}, check: () => [{message: 'm', agents: ['cilium-a'], evidence: [], helm: []}]}
+    const good: Rule = {meta: {...base, id: 'good'}, check: () => [{messageId: 'x', message: 'm', agents: ['cilium-a'], evidence: [], helm: []}]}
     const {findings, outcomes} = runRules([bad, shy, good], withVersion('1.18.2'))
     expect(outcomes.map((o) => o.result)).to.deep.equal(['not-evaluated', 'not-evaluated', 'fired'])
     expect(outcomes[0].reason).to.contain('boom')
@@ -43,8 +43,16 @@ describe('rule engine', () => {
     expect(findings.map((f) => [f.id, f.severity, f.title])).to.deep.equal([['good', 'high', 'T']])
   })
 
+  it('refuses a finding whose messageId the meta does not declare (a rule bug, reported as not evaluated)', () => {
+    const r = runRule({meta: base, check: () => [{messageId: 'undeclared', message: 'a finding', agents: [], evidence: [], helm: []}]}, withVersion('1.18.2'))
+    expect(r.outcome.result).to.equal('not-evaluated')
+    expect(r.outcome.reason).to.match(/messageId undeclared is not in meta.messages/)
+    const ok = runRule({meta: base, check: () => [{messageId: 'x', message: 'a finding', agents: [], evidence: [], helm: []}]}, withVersion('1.18.2'))
+    expect(ok.findings.map((f) => f.messageId)).to.deep.equal(['x'])
+  })
+
   it('sorts findings worst first', () => {
-    const mk = (id: string, severity: 'info' | 'critical'): Rule => ({meta: {...base, id, severity}, check: () => [{message: id, agents: [], evidence: [], helm: []}]})
+    const mk = (id: string, severity: 'info' | 'critical'): Rule => ({meta: {...base, id, severity}, check: () => [{messageId: 'x', message: id, agents: [], evidence: [], helm: []}]})
     const {findings} = runRules([mk('a', 'info'), mk('b', 'critical')], withVersion('1.18.2'))
     expect(findings.map((f) => f.id)).to.deep.equal(['b', 'a'])
   })

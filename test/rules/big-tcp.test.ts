@@ -1,7 +1,7 @@
 import rule from '../../rules/big-tcp.js'
 import type {AgentStatus, Node} from '../../src/snapshot/schema.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {ruleTester} from './_rule-tester.js'
 
 const node = (name: string, kernel: string): Node => ({name, kernel, podCIDRs: [], labels: {}, src: at(`kernelVersion: ${kernel}`, 3, 'k8s-nodes.yaml')})
 function st(v4: boolean, network: 'Native' | 'Tunnel', host: 'BPF' | 'Legacy' = 'BPF', extra: Partial<AgentStatus> = {}): AgentStatus {
@@ -21,17 +21,17 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'off, native + BPF host routing, kernels >= 6.3 → info suggestion',
+      name: 'off, native + BPF host routing, kernels >= 6.3 → info suggestion', messageIds: ['possible'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st(false, 'Native')}), agent('cilium-b', {status: st(false, 'Native')})], cluster: {nodes: [node('n1', '6.6.30'), node('n2', '6.8.0')]}}),
       expect: {count: 1, severity: 'info', message: /possible for IPv4/, evidence: {line: 20, text: 'IPv4 BIG TCP:   Disabled'}, helm: {path: 'enableIPv4BIGTCP', value: true}},
     },
     {
-      name: 'enabled with tunnel routing → medium, disable',
+      name: 'enabled with tunnel routing → medium, disable', messageIds: ['unsupportedCombination'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st(true, 'Tunnel')})]}),
       expect: {count: 1, severity: 'medium', message: /IPv4 BIG TCP is enabled together with tunnel routing/, helm: {path: 'enableIPv4BIGTCP', value: false}},
     },
     {
-      name: 'config: enabled with WireGuard',
+      name: 'config: enabled with WireGuard', messageIds: ['unsupportedCombination'],
       snapshot: snapshot({cluster: {config: config({'enable-ipv4-big-tcp': 'true', 'enable-wireguard': 'true', 'routing-mode': 'native'})}}),
       expect: {count: 1, severity: 'medium', message: /encryption/, evidence: {text: 'enable-wireguard: true'}},
     },

@@ -2,7 +2,8 @@ import {expect} from 'chai'
 import type {AgentLog, ControllerRow} from '../../src/snapshot/schema.js'
 import rule from '../../rules/bpf-map-full.js'
 import {agent, at, snapshot, status} from '../helpers/snapshot.js'
-import {bpfMaps, mapList, metrics, prometheus, ruleTester, trend} from './_capacity-helpers.js'
+import {bpfMaps, mapList, metrics, prometheus, trend} from './_builders.js'
+import {ruleTester} from './_rule-tester.js'
 
 const FULL_LINE = 'level=error msg="Error while inserting service in LB map" error="failed to update backend cilium_lb4_backends_v2 map with file descriptor 17: the map is full, please consider resizing it. argument list too long" subsys=service'
 
@@ -22,7 +23,7 @@ function controllers(rows: Array<Partial<ControllerRow> & {name: string}>) {
 
 const OPS = 'cilium_bpf_map_ops_total'
 
-ruleTester(rule, {
+ruleTester(rule, {messagesCarryNumbers: true, 
   valid: [
     {name: 'only successful map ops', snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${OPS}{map_name="lb4_services_v2",operation="update",outcome="success"}`, 16]])})]})},
     {name: 'failed deletes are not capacity problems', snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${OPS}{map_name="ct4_global",operation="delete",outcome="fail"}`, 3]])})]})},
@@ -37,7 +38,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'agent log "the map is full" on two agents → one critical finding for lb4_backends_v2',
+      name: 'agent log "the map is full" on two agents → one critical finding for lb4_backends_v2', messageIds: ['insertionsFailing'],
       snap: () => snapshot({agents: ['cilium-a', 'cilium-b'].map((n) => agent(n, {
         status: status({bpfMaps: bpfMaps({'lb4-backends': 65536})}),
         logs: [log([{msg: FULL_LINE, kind: 'map-full'}])],
@@ -52,7 +53,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'previous-container log only → high',
+      name: 'previous-container log only → high', messageIds: ['insertionsFailing'],
       snap: () => snapshot({agents: [agent('cilium-a', {logs: [log([{msg: FULL_LINE, kind: 'map-full'}], true)]})]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')
@@ -60,7 +61,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: '1.9 "Error while inserting service in LB map" with only a file descriptor → LB maps',
+      name: '1.9 "Error while inserting service in LB map" with only a file descriptor → LB maps', messageIds: ['insertionsFailing'],
       snap: () => snapshot({agents: [agent('cilium-a', {logs: [log([{msg: 'Error while inserting service in LB map: Unable to update element for map with file descriptor 15: argument list too long', kind: 'map-full'}])]})]}),
       expect(f) {
         expect(f[0].message).to.contain('LB maps')
@@ -68,7 +69,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'old "Failed to add PolicyMap key" E2BIG → the policy map, sized with bpf.policyMapMax',
+      name: 'old "Failed to add PolicyMap key" E2BIG → the policy map, sized with bpf.policyMapMax', messageIds: ['insertionsFailing'],
       snap: () => snapshot({agents: [agent('cilium-a', {logs: [log([{msg: 'Failed to add PolicyMap key Egress: 95078 0 0 0: argument list too long', kind: 'map-full'}])]})]}),
       expect(f) {
         expect(f[0].message).to.not.contain('unknown map')
@@ -76,7 +77,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'LB map full without a map name (--bpf-lb-map-max hint)',
+      name: 'LB map full without a map name (--bpf-lb-map-max hint)', messageIds: ['insertionsFailing'],
       snap: () => snapshot({agents: [agent('cilium-a', {logs: [log([{msg: 'Unable to update element for LB bpf map: You can resize it with the flag "--bpf-lb-map-max"', kind: 'map-full'}])]})]}),
       expect(f) {
         expect(f[0].message).to.contain('LB maps')
@@ -84,7 +85,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'failed updates counter rising by trend → critical; per-map ops grouped',
+      name: 'failed updates counter rising by trend → critical; per-map ops grouped', messageIds: ['insertionsFailing'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {status: status({bpfMaps: bpfMaps()})})],
         prometheus: prometheus(metrics([[`${OPS}{map_name="lb4_services_v2",operation="update",outcome="fail",pod="cilium-a"}`, 240]]).samples,
@@ -97,7 +98,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'failed updates counter without trend → high, "since agent start"',
+      name: 'failed updates counter without trend → high, "since agent start"', messageIds: ['insertionsFailing'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${OPS}{map_name="policy_01061",operation="update",outcome="fail"}`, 5]])})]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')
@@ -106,7 +107,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'failing bpf-map-sync controller whose error says full, plus map list error count',
+      name: 'failing bpf-map-sync controller whose error says full, plus map list error count', messageIds: ['insertionsFailing'],
       snap: () => snapshot({agents: [agent('cilium-a', {
         status: status({controllers: controllers([{name: 'bpf-map-sync-cilium_lb4_backends_v3', failureCount: 12, message: 'update failed: argument list too long'}])}),
         maps: mapList([['cilium_lb4_backends_v3', 14052, 2782]]),
@@ -119,7 +120,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'DEGRADED module says map is full',
+      name: 'DEGRADED module says map is full', messageIds: ['insertionsFailing'],
       snap: () => snapshot({agents: [agent('cilium-a', {status: status({modulesHealth: {src: at('Modules Health: Degraded(1)', 30), modules: [{
         path: 'agent.controlplane.loadbalancer.reconciler', name: 'reconciler', level: 'DEGRADED', age: '1m', count: 3,
         message: 'cilium_lb4_services_v2: update: the map is full', src: at('[DEGRADED] cilium_lb4_services_v2: update: the map is full', 31),
@@ -130,7 +131,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'per-map sync controller failing without a "full" error → medium, unconfirmed',
+      name: 'per-map sync controller failing without a "full" error → medium, unconfirmed', messageIds: ['insertionsFailing'],
       snap: () => snapshot({agents: [agent('cilium-a', {status: status({controllers: controllers([{name: 'bpf-map-sync-cilium_lxc', failureCount: 3, message: 'update failed: invalid argument'}])})})]}),
       expect(f) {
         expect(f[0].severity).to.equal('medium')
@@ -138,7 +139,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'measured pressure above 1 sizes the suggestion (369 of 256 → 1024)',
+      name: 'measured pressure above 1 sizes the suggestion (369 of 256 → 1024)', messageIds: ['insertionsFailing'],
       snap: () => snapshot({agents: [agent('cilium-a', {
         status: status({bpfMaps: bpfMaps({'lb4-services': 256})}),
         logs: [log([{msg: 'update map cilium_lb4_services_v2: the map is full, please consider resizing it', kind: 'map-full'}])],

@@ -2,7 +2,8 @@ import {expect} from 'chai'
 import type {PodInfo} from '../../src/snapshot/schema.js'
 import rule from '../../rules/bpf-map-memory.js'
 import {agent, at, snapshot, status} from '../helpers/snapshot.js'
-import {bpfMaps, metrics, ruleTester} from './_capacity-helpers.js'
+import {bpfMaps, metrics} from './_builders.js'
+import {ruleTester} from './_rule-tester.js'
 
 const MiB = 1024 ** 2
 const GiB = 1024 ** 3
@@ -13,7 +14,7 @@ function pod(name: string, limitMiB?: number, reason?: string): PodInfo {
 // 64 GiB node at ratio 0.01 (map-sizing.md §3.4): 2411209 / 1205604 / 2411209 / 2411209 / 1205604 ≈ 1.11 GiB IPv4
 const big = {'ct-tcp': 2411209, 'ct-any': 1205604, 'nat': 2411209, 'neigh': 2411209, 'sock-revnat': 1205604}
 
-ruleTester(rule, {
+ruleTester(rule, {messagesCarryNumbers: true, 
   valid: [
     {name: 'floor-sized maps (≈ 56 MiB) under a 1 GiB limit', snap: () => snapshot({agents: [agent('cilium-a', {status: status({bpfMaps: bpfMaps()}), pod: pod('cilium-a', 1024)})]})},
     {name: 'no memory limit at all', snap: () => snapshot({agents: [agent('cilium-a', {status: status({bpfMaps: bpfMaps(big, 0.01)}), pod: pod('cilium-a')})]})},
@@ -21,7 +22,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'big maps under a 1 GiB limit → high, lower ratio from pressure and a bigger limit',
+      name: 'big maps under a 1 GiB limit → high, lower ratio from pressure and a bigger limit', messageIds: ['nearMemoryLimit'],
       snap: () => snapshot({agents: ['cilium-a', 'cilium-b'].map((n) => agent(n, {
         status: status({bpfMaps: bpfMaps(big, 0.01)}), pod: pod(n, 1024),
         metrics: metrics([['cilium_bpf_map_pressure{map_name="ct4_global"}', 0.1]]),
@@ -37,7 +38,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'OOMKilled agent with maps at 30 % of the limit, from the metric',
+      name: 'OOMKilled agent with maps at 30 % of the limit, from the metric', messageIds: ['nearMemoryLimit'],
       snap: () => snapshot({agents: [agent('cilium-a', {
         status: status({bpfMaps: bpfMaps()}), pod: pod('cilium-a', 512, 'OOMKilled'),
         metrics: metrics([['cilium_bpf_maps_virtual_memory_max_bytes', 160 * MiB]]),
@@ -48,7 +49,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'ratio 0.08 → medium with the budget of the biggest node',
+      name: 'ratio 0.08 → medium with the budget of the biggest node', messageIds: ['ratioTooHigh'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {node: 'n1', status: status({bpfMaps: bpfMaps(big, 0.08)})})],
         cluster: {nodes: [{name: 'n1', memoryBytes: 32 * GiB, podCIDRs: [], labels: {}, src: at('name: n1')}]},

@@ -2,7 +2,8 @@ import {impactOf} from '../../src/suggest/impact.js'
 import {expect} from 'chai'
 import rule from '../../rules/bpf-map-pressure.js'
 import {agent, config, snapshot, status} from '../helpers/snapshot.js'
-import {bpfMaps, mapList, metrics, prometheus, ruleTester, trend} from './_capacity-helpers.js'
+import {bpfMaps, mapList, metrics, prometheus, trend} from './_builders.js'
+import {ruleTester} from './_rule-tester.js'
 
 const P = 'cilium_bpf_map_pressure'
 const ok = (name = 'cilium-a', rows: Array<[string, number]> = []) => agent(name, {
@@ -10,7 +11,7 @@ const ok = (name = 'cilium-a', rows: Array<[string, number]> = []) => agent(name
   metrics: metrics(rows),
 })
 
-ruleTester(rule, {
+ruleTester(rule, {messagesCarryNumbers: true, 
   valid: [
     {name: 'low pressure everywhere', snap: () => snapshot({agents: [ok('cilium-a', [[`${P}{map_name="ct4_global"}`, 0.012], [`${P}{map_name="lb4_services_v2"}`, 0.006]])]})},
     {name: 'borderline 0.79 is not high', snap: () => snapshot({agents: [ok('cilium-a', [[`${P}{map_name="ct4_global"}`, 0.79]])]})},
@@ -28,7 +29,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'lb4_services_v2 over capacity on 3/3 agents → critical, bpf.lbMapMax next power of two',
+      name: 'lb4_services_v2 over capacity on 3/3 agents → critical, bpf.lbMapMax next power of two', messageIds: ['pressure'],
       snap: () => snapshot({agents: ['cilium-a', 'cilium-b', 'cilium-c'].map((n, i) => ok(n, [[`${P}{map_name="lb4_services_v2"}`, 1.44 - i * 0.01]]))}),
       expect(f) {
         expect(f).to.have.length(1)
@@ -41,7 +42,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'CT TCP at 0.9 above the floor → high, ratio r × p / 0.5 rounded up to 4 digits',
+      name: 'CT TCP at 0.9 above the floor → high, ratio r × p / 0.5 rounded up to 4 digits', messageIds: ['pressure'],
       snap: () => snapshot({agents: [ok('cilium-a', [[`${P}{map_name="ct4_global"}`, 0.9]]), ok('cilium-b', [[`${P}{map_name="ct4_global"}`, 0.2]])]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')
@@ -55,7 +56,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'NAT at the floor → explicit bpf.natMax instead of the ratio',
+      name: 'NAT at the floor → explicit bpf.natMax instead of the ratio', messageIds: ['pressure'],
       snap: () => snapshot({agents: [agent('cilium-a', {status: status({bpfMaps: bpfMaps()}), metrics: metrics([[`${P}{map_name="snat_v4_external"}`, 0.97]])})]}),
       expect(f) {
         expect(f[0].severity).to.equal('critical')
@@ -66,7 +67,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'explicit bpf-ct-global-tcp-max in cilium-config → bpf.ctTcpMax',
+      name: 'explicit bpf-ct-global-tcp-max in cilium-config → bpf.ctTcpMax', messageIds: ['pressure'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {status: status({bpfMaps: bpfMaps({'ct-tcp': 1000000})}), metrics: metrics([[`${P}{map_name="ct4_global"}`, 0.85]])})],
         cluster: {config: config({'bpf-ct-global-tcp-max': '1000000', 'bpf-map-dynamic-size-ratio': '0.0025'})},
@@ -78,7 +79,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'policy map over 1.0 → critical, bpf.policyMapMax',
+      name: 'policy map over 1.0 → critical, bpf.policyMapMax', messageIds: ['pressure'],
       snap: () => snapshot({agents: [ok('cilium-a', [[`${P}{map_name="policy_01061"}`, 1.2], [`${P}{map_name="policy_00885"}`, 0.85]])]}),
       expect(f) {
         expect(f[0].severity).to.equal('critical')
@@ -87,7 +88,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'offline: map list cached entries vs status size',
+      name: 'offline: map list cached entries vs status size', messageIds: ['pressure'],
       snap: () => snapshot({agents: [agent('cilium-a', {
         status: status({bpfMaps: bpfMaps({'lb4-backends': 65536})}),
         maps: mapList([['cilium_lb4_backends_v3', 63000], ['cilium_lb4_services_v2', 100]]),
@@ -99,7 +100,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'Prometheus series with trend → forecast in the message',
+      name: 'Prometheus series with trend → forecast in the message', messageIds: ['pressure'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {status: status({bpfMaps: bpfMaps({'ct-tcp': 301401})})})],
         prometheus: prometheus(metrics([[`${P}{map_name="ct4_global",pod="cilium-a"}`, 0.82]]).samples,
@@ -111,7 +112,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'below 0.8 but full within a day by trend → medium',
+      name: 'below 0.8 but full within a day by trend → medium', messageIds: ['fillingUp'],
       snap: () => snapshot({
         agents: [ok('cilium-a', [[`${P}{map_name="ct4_global"}`, 0.7]])],
         prometheus: prometheus([], [trend(P, {map_name: 'ct4_global', pod: 'cilium-a'}, 0.7, 0.05)]),

@@ -2,14 +2,15 @@ import {expect} from 'chai'
 import type {AgentLog} from '../../src/snapshot/schema.js'
 import rule from '../../rules/conntrack-gc.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
-import {bpfMaps, metrics, prometheus, ruleTester, trend} from './_capacity-helpers.js'
+import {bpfMaps, metrics, prometheus, trend} from './_builders.js'
+import {ruleTester} from './_rule-tester.js'
 
 const I = 'cilium_datapath_conntrack_gc_interval_seconds'
 const R = 'cilium_datapath_conntrack_gc_runs_total'
 const warnLog = (msg: string): AgentLog => ({file: 'agent.log', previous: false, format: 'logfmt', lines: 50, levels: {warning: 1}, debugLines: 0, truncated: false,
   entries: [{level: 'warning', msg, kind: 'warning', src: at(`level=warning msg="${msg}"`, 7, 'agent.log')}]})
 
-ruleTester(rule, {
+ruleTester(rule, {messagesCarryNumbers: true, 
   valid: [
     {name: 'interval 300 s, all runs completed', snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${I}{global="true"}`, 300], [`${R}{family="ipv4",protocol="TCP",status="completed"}`, 3]])})]})},
     {name: 'borderline: 11 s is above the floor; uncompleted counter 0', snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[I, 11], [`${R}{family="ipv4",protocol="TCP",status="uncompleted"}`, 0]])})]})},
@@ -17,7 +18,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'interval at 10 s for the whole 1 h window with CT at 92 % → high with ratio suggestion',
+      name: 'interval at 10 s for the whole 1 h window with CT at 92 % → high with ratio suggestion', messageIds: ['gcFallingBehind'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {status: status({bpfMaps: bpfMaps({'ct-tcp': 301401})})})],
         prometheus: prometheus(metrics([[`${I}{pod="cilium-a"}`, 10], ['cilium_bpf_map_pressure{map_name="ct4_global",pod="cilium-a"}', 0.92]]).samples,
@@ -33,7 +34,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'uncompleted GC runs without trend → medium, "since agent start"',
+      name: 'uncompleted GC runs without trend → medium, "since agent start"', messageIds: ['gcFallingBehind'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${R}{family="ipv4",protocol="TCP",status="uncompleted"}`, 4]])})]}),
       expect(f) {
         expect(f[0].severity).to.equal('medium')
@@ -41,7 +42,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'GC failed to finish in the log, fixed interval in config',
+      name: 'GC failed to finish in the log, fixed interval in config', messageIds: ['gcFallingBehind'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {logs: [warnLog('Garbage collection on ipv4 TCP CT map failed to finish')]})],
         cluster: {config: config({'conntrack-gc-interval': '1m0s'})},

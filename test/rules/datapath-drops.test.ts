@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 import rule from '../../rules/datapath-drops.js'
 import {agent, snapshot, status} from '../helpers/snapshot.js'
-import {bpfMaps, metrics, prometheus, ruleTester, trend} from './_capacity-helpers.js'
+import {bpfMaps, metrics, prometheus, trend} from './_builders.js'
+import {ruleTester} from './_rule-tester.js'
 
 const D = 'cilium_drop_count_total'
 const CT = 'CT: Map insertion failed'
@@ -9,7 +10,7 @@ const a = (name: string, rows: Array<[string, number]>) => agent(name, {
   status: status({bpfMaps: bpfMaps({'ct-tcp': 301401, 'ct-any': 150700})}), metrics: metrics(rows),
 })
 
-ruleTester(rule, {
+ruleTester(rule, {messagesCarryNumbers: true, 
   valid: [
     {name: 'policy denies alone are normal', snap: () => snapshot({agents: [a('cilium-a', [[`${D}{direction="INGRESS",reason="Policy denied"}`, 50000]])]})},
     {name: 'stale IP drops are not capacity drops', snap: () => snapshot({agents: [a('cilium-a', [[`${D}{direction="INGRESS",reason="Stale or unroutable IP"}`, 49574]])]})},
@@ -18,7 +19,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'CT insertion failures on 2 agents → critical, ratio from the measured CT pressure',
+      name: 'CT insertion failures on 2 agents → critical, ratio from the measured CT pressure', messageIds: ['drops'],
       snap: () => snapshot({agents: [
         a('cilium-a', [[`${D}{direction="EGRESS",reason="${CT}"}`, 1200], [`${D}{direction="INGRESS",reason="${CT}"}`, 300], ['cilium_bpf_map_pressure{map_name="ct4_global"}', 0.99]]),
         a('cilium-b', [[`${D}{direction="EGRESS",reason="${CT}"}`, 7]]),
@@ -34,7 +35,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'NAT failures rising by trend → critical with slope in the message',
+      name: 'NAT failures rising by trend → critical with slope in the message', messageIds: ['drops'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {status: status({bpfMaps: bpfMaps()})})],
         prometheus: prometheus(metrics([[`${D}{direction="EGRESS",reason="No mapping for NAT masquerade",pod="cilium-a"}`, 900]]).samples,
@@ -47,7 +48,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'CT insertion failures with a flat trend → medium (historic)',
+      name: 'CT insertion failures with a flat trend → medium (historic)', messageIds: ['drops'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {status: status({bpfMaps: bpfMaps({'ct-tcp': 301401})})})],
         prometheus: prometheus(metrics([[`${D}{direction="EGRESS",reason="${CT}",pod="cilium-a"}`, 40]]).samples,
@@ -59,7 +60,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'Policy denied where the policy map is over 1.0 → high with bpf.policyMapMax',
+      name: 'Policy denied where the policy map is over 1.0 → high with bpf.policyMapMax', messageIds: ['policyDeniedMapFull'],
       snap: () => snapshot({agents: [a('cilium-a', [[`${D}{direction="INGRESS",reason="Policy denied"}`, 800], ['cilium_bpf_map_pressure{map_name="policy_02366"}', 1.3]])]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')
@@ -68,7 +69,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'sock rev-NAT update failures → high, extraConfig string value',
+      name: 'sock rev-NAT update failures → high, extraConfig string value', messageIds: ['drops'],
       snap: () => snapshot({agents: [a('cilium-a', [[`${D}{direction="EGRESS",reason="LB, sock cgroup: Reverse entry update failed"}`, 3]])]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')

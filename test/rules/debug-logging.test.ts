@@ -1,7 +1,7 @@
 import rule from '../../rules/debug-logging.js'
 import type {AgentLog} from '../../src/snapshot/schema.js'
 import {agent, config, snapshot} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {ruleTester} from './_rule-tester.js'
 
 const log = (lines: number, debugLines: number): AgentLog => ({file: 'cilium-a.log', previous: false, format: 'logfmt', lines, levels: {debug: debugLines, info: lines - debugLines}, debugLines, entries: [], truncated: false})
 
@@ -13,12 +13,12 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'debug true with datapath verbose',
+      name: 'debug true with datapath verbose', messageIds: ['debugEnabled'],
       snapshot: snapshot({cluster: {config: config({debug: 'true', 'debug-verbose': 'datapath flow'})}}),
       expect: [{count: 1, severity: 'medium', agents: [], message: /debug: true\), debug-verbose: datapath flow/, evidence: {text: 'debug: true', line: 2}, helm: {path: 'debug.enabled', value: false}}, {helm: {path: 'debug.verbose', value: null}}],
     },
     {
-      name: 'logs mostly debug (runtime toggle)',
+      name: 'logs mostly debug (runtime toggle)', messageIds: ['mostlyDebug'],
       snapshot: snapshot({agents: [agent('cilium-a', {logs: [log(1000, 800)]})], cluster: {config: config({debug: 'false'})}}),
       expect: {count: 1, severity: 'medium', agents: ['cilium-a'], message: /800\/1000 = 80 %/, fix: /debug=false/},
     },

@@ -4,7 +4,7 @@ import {requireReference} from '../helpers/reference.js'
 import rule from '../../rules/degraded-modules.js'
 import type {ModuleHealth} from '../../src/snapshot/schema.js'
 import {agent, at, snapshot, status} from '../helpers/snapshot.js'
-import {referenceAgent, ruleTester} from './_health-tester.js'
+import {referenceAgent, ruleTester} from './_rule-tester.js'
 
 function mod(path: string, level: ModuleHealth['level'], message: string, line: number): ModuleHealth {
   const name = path.split('.').pop()!
@@ -31,7 +31,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'DEGRADED lb reconciler on two agents → one critical finding',
+      name: 'DEGRADED lb reconciler on two agents → one critical finding', messageIds: ['moduleDegraded'],
       snapshot: snapshot({agents: [
         tree('cilium-a', [...healthyTree, mod('agent.controlplane.loadbalancer-reconciler.bpf-reconciler', 'DEGRADED', 'reconcile failed -- update lb4_services_v2: map is full', 90)]),
         tree('cilium-b', [...healthyTree, mod('agent.controlplane.loadbalancer-reconciler.bpf-reconciler', 'DEGRADED', 'reconcile failed -- update lb4_services_v2: map is full', 90)]),
@@ -39,17 +39,17 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'critical', agents: ['cilium-a', 'cilium-b'], message: /bpf-reconciler is DEGRADED on 2 agents.*map is full/, evidence: {line: 90, text: /\[DEGRADED\]/}},
     },
     {
-      name: 'non-datapath module degraded → high',
+      name: 'non-datapath module degraded → high', messageIds: ['moduleDegraded'],
       snapshot: snapshot({agents: [tree('cilium-a', [mod('agent.infra.k8s-synced-crdsync.job-sync', 'DEGRADED', 'bozo -- BOOM!', 91)])]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-a'], message: /BOOM/},
     },
     {
-      name: 'summary Degraded(2) without tree',
+      name: 'summary Degraded(2) without tree', messageIds: ['degradedCount'],
       snapshot: snapshot({agents: [tree('cilium-a', [], {degraded: 2})]}),
       expect: {count: 1, severity: 'high', message: /Degraded\(2\) on cilium-a/, evidence: {text: 'Modules Health:', line: 80}},
     },
     {
-      name: 'metric only',
+      name: 'metric only', messageIds: ['degradedMetric'],
       snapshot: snapshot({agents: [agent('cilium-m', {metrics: {format: 'exposition', unrecognized: [], samples: [metric('cilium-m', 'degraded', 1)]}})]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-m'], message: /cilium_hive_status/, evidence: {line: 7}},
     },

@@ -1,12 +1,13 @@
 import {expect} from 'chai'
 import rule from '../../rules/distributed-lru.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
-import {bpfMaps, ruleTester} from './_capacity-helpers.js'
+import {bpfMaps} from './_builders.js'
+import {ruleTester} from './_rule-tester.js'
 
 const v = (version: string) => ({cilium: {state: 'Ok', message: `OK   ${version}`, version, src: at(`Cilium:   Ok   ${version}`, 3)}})
 const node = (name: string, cpus: number) => ({name, cpus, podCIDRs: [], labels: {}, src: at(`name: ${name}`)})
 
-ruleTester(rule, {
+ruleTester(rule, {messagesCarryNumbers: true, 
   valid: [
     {name: 'distributed LRU off', snap: () => snapshot({cluster: {config: config({'bpf-distributed-lru': 'false'})}})},
     {name: 'on, with a ratio, 1.18.7, sizes multiples of 7 CPUs', snap: () => snapshot({
@@ -16,7 +17,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'on without a ratio → critical, ratio suggestion',
+      name: 'on without a ratio → critical, ratio suggestion', messageIds: ['noRatio'],
       snap: () => snapshot({cluster: {config: config({'bpf-distributed-lru': 'true'})}}),
       expect(f) {
         expect(f).to.have.length(1)
@@ -27,7 +28,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'on 1.17.4 → critical re-creation bug, disable suggestion',
+      name: 'on 1.17.4 → critical re-creation bug, disable suggestion', messageIds: ['recreationLoop'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {status: status({...v('1.17.4'), bpfMaps: bpfMaps({}, 0.0025)})})],
         cluster: {config: config({'bpf-distributed-lru': 'true', 'bpf-map-dynamic-size-ratio': '0.0025'})},
@@ -39,7 +40,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'sizes not multiples of the node CPUs → info',
+      name: 'sizes not multiples of the node CPUs → info', messageIds: ['sizesNotCpuMultiple'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {node: 'n1', status: status({...v('1.18.7'), bpfMaps: bpfMaps({'ct-tcp': 180943, 'ct-any': 90471}, 0.01)})})],
         cluster: {config: config({'bpf-distributed-lru': 'true', 'bpf-map-dynamic-size-ratio': '0.01'}), nodes: [node('n1', 7)]},

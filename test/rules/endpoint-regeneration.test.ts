@@ -1,13 +1,14 @@
 import {expect} from 'chai'
 import rule from '../../rules/endpoint-regeneration.js'
 import {agent, snapshot} from '../helpers/snapshot.js'
-import {metrics, prometheus, ruleTester, trend} from './_capacity-helpers.js'
+import {metrics, prometheus, trend} from './_builders.js'
+import {ruleTester} from './_rule-tester.js'
 
 const R = 'cilium_endpoint_regenerations_total'
 const S = 'cilium_endpoint_state'
 const T = 'cilium_endpoint_regeneration_time_stats_seconds'
 
-ruleTester(rule, {
+ruleTester(rule, {messagesCarryNumbers: true, 
   valid: [
     {name: 'only successful regenerations, all endpoints ready', snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([
       [`${R}{outcome="success"}`, 120], [`${R}{outcome="fail"}`, 0], [`${S}{endpoint_state="ready"}`, 30], [`${S}{endpoint_state="not-ready"}`, 0],
@@ -19,7 +20,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'failures rising by trend on one agent → high',
+      name: 'failures rising by trend on one agent → high', messageIds: ['regenerationFailures'],
       snap: () => snapshot({
         agents: [agent('cilium-a')],
         prometheus: prometheus(metrics([[`${R}{outcome="fail",pod="cilium-a"}`, 25], [`${R}{outcome="success",pod="cilium-a"}`, 475]]).samples,
@@ -34,7 +35,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'failures without trend → medium; 6 waiting-for-identity in one scrape → info',
+      name: 'failures without trend → medium; 6 waiting-for-identity in one scrape → info', messageIds: ['regenerationFailures', 'endpointsNotReady'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${R}{outcome="fail"}`, 3], [`${S}{endpoint_state="waiting-for-identity"}`, 6]])})]}),
       expect(f) {
         expect(f.map((x) => x.severity)).to.deep.equal(['medium', 'info'])
@@ -42,7 +43,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'invalid endpoints → high',
+      name: 'invalid endpoints → high', messageIds: ['endpointsNotReady'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${S}{endpoint_state="invalid"}`, 1]])})]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')
@@ -50,7 +51,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'mean regeneration 14 s from exposition _sum/_count → medium',
+      name: 'mean regeneration 14 s from exposition _sum/_count → medium', messageIds: ['regenerationSlow'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${T}_sum{scope="total",status="success"}`, 140], [`${T}_count{scope="total",status="success"}`, 10]])})]}),
       expect(f) {
         expect(f[0].severity).to.equal('medium')

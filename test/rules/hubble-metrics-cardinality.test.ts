@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import rule, {cardinalityRisks} from '../../rules/hubble-metrics-cardinality.js'
 import {config, snapshot} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {ruleTester} from './_rule-tester.js'
 
 describe('cardinalityRisks', () => {
   it('rewrites per-pod contexts to workload ones', () => {
@@ -21,13 +21,13 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'labelsContext with source_ip and sourceContext=pod',
+      name: 'labelsContext with source_ip and sourceContext=pod', messageIds: ['highCardinality'],
       snapshot: snapshot({cluster: {config: config({'hubble-metrics': 'dns:query;ignoreAAAA drop:sourceContext=pod;destinationContext=pod httpV2:labelsContext=source_ip,source_namespace,destination_ip'})}}),
       expect: {count: 1, severity: 'medium', agents: [], message: /drop \(sourceContext=pod; destinationContext=pod\), httpV2 \(labelsContext source_ip,destination_ip\)/,
         evidence: {line: 2, text: /^hubble-metrics: /}, fix: /labelsContext=source_namespace,source_workload,destination_workload/},
     },
     {
-      name: 'Helm list form',
+      name: 'Helm list form', messageIds: ['highCardinality'],
       snapshot: snapshot({cluster: {helm: {source: 'helm get values', values: {hubble: {metrics: {enabled: ['flow:sourceContext=ip']}}}}}}),
       expect: {count: 1, message: /flow \(sourceContext=ip\)/},
     },

@@ -1,11 +1,12 @@
 import {expect} from 'chai'
 import rule from '../../rules/identity-limit.js'
 import {agent, at, config, snapshot} from '../helpers/snapshot.js'
-import {metrics, prometheus, ruleTester, trend} from './_capacity-helpers.js'
+import {metrics, prometheus, trend} from './_builders.js'
+import {ruleTester} from './_rule-tester.js'
 
 const counts = (ciliumIdentities: number, ciliumEndpoints?: number) => ({ciliumIdentities, ...(ciliumEndpoints ? {ciliumEndpoints} : {}), src: at(`ciliumidentities: ${ciliumIdentities}`, 1, 'counts.txt')})
 
-ruleTester(rule, {
+ruleTester(rule, {messagesCarryNumbers: true, 
   valid: [
     {name: '120 identities for 3000 endpoints', snap: () => snapshot({cluster: {counts: counts(120, 3000)}})},
     {name: 'borderline: 32000 identities is 49 % of 65280', snap: () => snapshot({cluster: {counts: counts(32000)}})},
@@ -14,7 +15,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: '60000 identities → high (92 %), labels suggestion',
+      name: '60000 identities → high (92 %), labels suggestion', messageIds: ['nearLimit'],
       snap: () => snapshot({cluster: {counts: counts(60000)}}),
       expect(f) {
         expect(f).to.have.length(1)
@@ -25,7 +26,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'max-connected-clusters 511 halves the space: 31500 → critical',
+      name: 'max-connected-clusters 511 halves the space: 31500 → critical', messageIds: ['nearLimit'],
       snap: () => snapshot({cluster: {counts: counts(31500), config: config({'max-connected-clusters': '511'})}}),
       expect(f) {
         expect(f[0].severity).to.equal('critical')
@@ -33,7 +34,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'nearly one identity per endpoint → medium',
+      name: 'nearly one identity per endpoint → medium', messageIds: ['perPodLabels'],
       snap: () => snapshot({cluster: {counts: counts(2400, 2600)}}),
       expect(f) {
         expect(f[0].severity).to.equal('medium')
@@ -41,7 +42,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'identity metric growing 10 %/h by trend → medium',
+      name: 'identity metric growing 10 %/h by trend → medium', messageIds: ['growing'],
       snap: () => snapshot({
         agents: [agent('cilium-a')],
         prometheus: prometheus(metrics([['cilium_identity{pod="cilium-a",type="cluster_local"}', 5000]]).samples,

@@ -1,6 +1,6 @@
 import rule from '../../rules/iptables-masquerading.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {ruleTester} from './_rule-tester.js'
 
 const masq = (name: string, mode: string, text: string, legacy = false, kprMode = 'False') => agent(name, {status: status({
   masquerading: {mode, text, src: at(`Masquerading:   ${text}`, 33)},
@@ -16,13 +16,13 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'IPTables with legacy host routing → medium',
+      name: 'IPTables with legacy host routing → medium', messageIds: ['iptablesMasquerading'],
       snapshot: snapshot({agents: [masq('cilium-a', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', true), masq('cilium-b', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', true)]}),
       expect: {count: 1, severity: 'medium', agents: ['cilium-a', 'cilium-b'], message: /iptables on 2 agents.*host routing is Legacy.*NOT enabled/, evidence: {line: 33}, helm: {path: 'bpf.masquerade', value: true, prerequisites: ['kube-proxy-replacement']}},
     },
     {
       // field trial: a whole-folder run mixed one cluster's Legacy/KPR lines into another agent's finding
-      name: 'agents with different facts get separate findings, each with its own KPR and routing lines',
+      name: 'agents with different facts get separate findings, each with its own KPR and routing lines', messageIds: ['iptablesMasquerading', 'iptablesMasquerading'],
       snapshot: snapshot({agents: [
         masq('cilium-a', 'IPTables', 'IPTables', true, 'Disabled'),
         masq('cilium-b', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', false, 'Strict'),
@@ -33,7 +33,7 @@ ruleTester(rule, {
       ],
     },
     {
-      name: 'config only, bpf masquerade absent → info',
+      name: 'config only, bpf masquerade absent → info', messageIds: ['iptablesMasquerading'],
       snapshot: snapshot({cluster: {config: config({'enable-ipv4-masquerade': 'true', 'kube-proxy-replacement': 'true'})}}),
       expect: {count: 1, severity: 'info', message: /\(cilium-config\).*is enabled/, evidence: {text: 'enable-ipv4-masquerade: true'}},
     },

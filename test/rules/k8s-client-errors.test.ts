@@ -1,13 +1,14 @@
 import {expect} from 'chai'
 import rule from '../../rules/k8s-client-errors.js'
 import {agent, config, snapshot} from '../helpers/snapshot.js'
-import {metrics, prometheus, ruleTester, trend} from './_capacity-helpers.js'
+import {metrics, prometheus, trend} from './_builders.js'
+import {ruleTester} from './_rule-tester.js'
 
 const C = 'cilium_k8s_client_api_calls_total'
 const L = 'cilium_k8s_client_rate_limiter_duration_seconds'
 const ok: Array<[string, number]> = [[`${C}{host="10.0.0.1:6443",method="GET",return_code="200"}`, 9000]]
 
-ruleTester(rule, {
+ruleTester(rule, {messagesCarryNumbers: true, 
   valid: [
     {name: '200s, 404s and 409s only', snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([...ok,
       [`${C}{host="10.0.0.1:6443",method="GET",return_code="404"}`, 40], [`${C}{host="10.0.0.1:6443",method="PUT",return_code="409"}`, 12]])})]})},
@@ -16,7 +17,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: '429s rising on two agents → high, share of calls in the message',
+      name: '429s rising on two agents → high, share of calls in the message', messageIds: ['clientErrors'],
       snap: () => snapshot({
         agents: [agent('cilium-a'), agent('cilium-b')],
         prometheus: prometheus(metrics([
@@ -34,7 +35,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: '403s since agent start → high',
+      name: '403s since agent start → high', messageIds: ['clientErrors'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([...ok, [`${C}{host="10.0.0.1:6443",method="LIST",return_code="403"}`, 15]])})]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')
@@ -42,7 +43,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'limiter p99 2.5 s at configured qps 5 → medium, qps 10 / burst 20',
+      name: 'limiter p99 2.5 s at configured qps 5 → medium, qps 10 / burst 20', messageIds: ['rateLimiterWait'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {metrics: metrics([...ok, [`${L}{method="PUT",path="/apis/cilium.io/v2/ciliumendpoints",quantile="0.99"}`, 2.5]])})],
         cluster: {config: config({'k8s-client-qps': '5', 'k8s-client-burst': '10'})},

@@ -2,7 +2,8 @@ import {expect} from 'chai'
 import type {ServiceList} from '../../src/snapshot/schema.js'
 import rule from '../../rules/lb-map-capacity.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
-import {bpfMaps, metrics, ruleTester} from './_capacity-helpers.js'
+import {bpfMaps, metrics} from './_builders.js'
+import {ruleTester} from './_rule-tester.js'
 
 /** `frontends` ClusterIP services with `backends` backends each; backend addresses shared when `shared`. */
 function services(frontends: number, backends: number, shared = false, v6 = false): ServiceList {
@@ -24,7 +25,7 @@ function services(frontends: number, backends: number, shared = false, v6 = fals
 
 const small = (extra = {}) => status({bpfMaps: bpfMaps({'lb4-services': 1024, 'lb4-backends': 1024, ...extra})})
 
-ruleTester(rule, {
+ruleTester(rule, {messagesCarryNumbers: true, 
   valid: [
     {name: 'few services in the default 65536 maps', snap: () => snapshot({agents: [agent('cilium-a', {services: services(40, 2)})]})},
     {name: '250 × (1+2) = 750 of 1024 is 73 % (below 80 %)', snap: () => snapshot({agents: [agent('cilium-a', {status: small(), services: services(250, 2)})]})},
@@ -34,7 +35,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: '300 × (1+2) = 900 of 1024 slots → high on 2/2 agents; backends 600 (59 %) fine',
+      name: '300 × (1+2) = 900 of 1024 slots → high on 2/2 agents; backends 600 (59 %) fine', messageIds: ['nearFull'],
       snap: () => snapshot({agents: ['cilium-a', 'cilium-b'].map((n) => agent(n, {status: small(), services: services(300, 2)}))}),
       expect(f) {
         expect(f).to.have.length(1)
@@ -46,7 +47,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'distinct backends over the backend map → critical',
+      name: 'distinct backends over the backend map → critical', messageIds: ['nearFull'],
       snap: () => snapshot({agents: [agent('cilium-a', {status: small({'lb4-services': 65536}), services: services(100, 10)})]}),
       expect(f) {
         expect(f).to.have.length(1)
@@ -55,7 +56,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'no status: size from cilium-config bpf-lb-map-max',
+      name: 'no status: size from cilium-config bpf-lb-map-max', messageIds: ['nearFull'],
       snap: () => snapshot({agents: [agent('cilium-a', {services: services(300, 2, true)})], cluster: {config: config({'bpf-lb-map-max': '1000'})}}),
       expect(f) {
         expect(f[0].message).to.contain('vs 1000')

@@ -4,7 +4,7 @@ import {requireReference} from '../helpers/reference.js'
 import rule from '../../rules/legacy-host-routing.js'
 import type {AgentStatus} from '../../src/snapshot/schema.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
-import {referenceAgent, ruleTester} from './_health-tester.js'
+import {referenceAgent, ruleTester} from './_rule-tester.js'
 
 function st(host: 'BPF' | 'Legacy', kpr: string, masq: string, extra: Partial<AgentStatus> = {}): AgentStatus {
   return status({
@@ -22,7 +22,7 @@ ruleTester(rule, {
   invalid: [
     {
       // field trial (1.10.3 / ~1.9 "Cilium: Ok OK"): bpf.hostLegacyRouting was suggested to charts that lack it
-      name: '1.10 agent: no bpf.hostLegacyRouting, KPR value strict, fix names the 1.11+ key',
+      name: '1.10 agent: no bpf.hostLegacyRouting, KPR value strict, fix names the 1.11+ key', messageIds: ['legacy'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Disabled', 'IPTables', {cilium: {state: 'Ok', message: '1.10.3 (v1.10.3-4145278)', version: '1.10.3', src: at('Cilium:   Ok   1.10.3 (v1.10.3-4145278)', 8)}})})]}),
       expect: [
         {count: 1, severity: 'medium', fix: /no bpf\.hostLegacyRouting.*1\.11\+/, helm: {path: 'kubeProxyReplacement', value: 'strict'}},
@@ -30,23 +30,23 @@ ruleTester(rule, {
       ],
     },
     {
-      name: 'old agent whose Cilium line has no version ("Ok   OK") is treated as pre-1.11',
+      name: 'old agent whose Cilium line has no version ("Ok   OK") is treated as pre-1.11', messageIds: ['legacy'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Disabled', 'IPTables', {cilium: {state: 'Ok', message: 'OK', src: at('Cilium:   Ok   OK', 8)}})})]}),
       expect: {count: 1, fix: /1\.9\/1\.10 charts used bpf\.hostRouting/, helm: {path: 'kubeProxyReplacement', value: 'strict'}},
     },
     {
-      name: 'folder of clusters: the "Ok OK" agent stays pre-1.11 even when the majority version is 1.12',
+      name: 'folder of clusters: the "Ok OK" agent stays pre-1.11 even when the majority version is 1.12', messageIds: ['legacy'],
       version: '1.12.0',
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Disabled', 'IPTables', {cilium: {state: 'Ok', message: 'OK', src: at('Cilium:   Ok   OK', 8)}})})]}),
       expect: {count: 1, fix: /predates 1\.11/},
     },
     {
-      name: '1.11.2 Strict + IPTables: 1.11+ key suggested',
+      name: '1.11.2 Strict + IPTables: 1.11+ key suggested', messageIds: ['legacy'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Strict', 'IPTables [IPv4: Enabled, IPv6: Disabled]', {cilium: {state: 'Ok', message: '1.11.2 (v1.11.2-17b0dbd)', version: '1.11.2', src: at('Cilium:   Ok   1.11.2', 8)}})})]}),
       expect: [{count: 1, helm: {path: 'bpf.hostLegacyRouting', value: false}}, {helm: {path: 'bpf.masquerade', value: true}}],
     },
     {
-      name: 'Legacy with KPR False and IPTables masquerading → both prerequisites suggested',
+      name: 'Legacy with KPR False and IPTables masquerading → both prerequisites suggested', messageIds: ['legacy'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'False', 'IPTables [IPv4: Enabled, IPv6: Disabled]')}), agent('cilium-b', {status: st('Legacy', 'False', 'IPTables [IPv4: Enabled, IPv6: Disabled]')})]}),
       expect: [
         {count: 1, severity: 'medium', agents: ['cilium-a', 'cilium-b'], message: /Legacy on 2 agents.*kube-proxy replacement NOT met \(KubeProxyReplacement: False\); BPF masquerading NOT met/,
@@ -56,12 +56,12 @@ ruleTester(rule, {
       ],
     },
     {
-      name: 'Legacy with KPR True and masquerading Disabled (EKS) → only the routing value',
+      name: 'Legacy with KPR True and masquerading Disabled (EKS) → only the routing value', messageIds: ['legacy'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'True', 'Disabled')})], cluster: {config: config({'enable-host-legacy-routing': 'true'})}}),
       expect: {count: 1, severity: 'medium', message: /BPF masquerading not needed.*set to true explicitly/, helm: {path: 'bpf.hostLegacyRouting', value: false}, evidence: {text: 'enable-host-legacy-routing: true'}},
     },
     {
-      name: '≤1.15 "Host Routing: Legacy" with config-only prerequisites',
+      name: '≤1.15 "Host Routing: Legacy" with config-only prerequisites', messageIds: ['legacy'],
       snapshot: snapshot({
         agents: [agent('cilium-a', {status: status({routing: {host: 'Legacy', src: at('Host Routing:   Legacy', 20)}})})],
         cluster: {config: config({'kube-proxy-replacement': 'strict', 'enable-bpf-masquerade': 'false', 'enable-ipv4-masquerade': 'true'})},
@@ -69,12 +69,12 @@ ruleTester(rule, {
       expect: {count: 1, message: /kube-proxy replacement met \(kube-proxy-replacement: strict\); BPF masquerading NOT met/, helm: {path: 'bpf.masquerade', value: true}},
     },
     {
-      name: 'prerequisites met, nothing explicit (1.10 minikube shape) → says the reason is not in the evidence',
+      name: 'prerequisites met, nothing explicit (1.10 minikube shape) → says the reason is not in the evidence', messageIds: ['legacy'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Strict', 'BPF   [eth0]   10.0.0.0/8')})]}),
       expect: {count: 1, severity: 'medium', message: /look met, so the agent fell back for a reason not in this evidence \(e\.g\. kernel < 5\.10\)/},
     },
     {
-      name: 'IPsec forces legacy → info, no Helm flip',
+      name: 'IPsec forces legacy → info, no Helm flip', messageIds: ['legacyBlocked'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'True', 'BPF', {encryption: {mode: 'IPsec', text: 'IPsec', src: at('Encryption:   IPsec', 50)}})})]}),
       expect: {count: 1, severity: 'info', message: /Blocked: IPsec/, noHelm: true, evidence: {line: 50}},
     },

@@ -2,14 +2,15 @@ import {expect} from 'chai'
 import type {Node} from '../../src/snapshot/schema.js'
 import rule from '../../rules/map-dynamic-sizing.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
-import {bpfMaps, metrics, ruleTester} from './_capacity-helpers.js'
+import {bpfMaps, metrics} from './_builders.js'
+import {ruleTester} from './_rule-tester.js'
 
 const GiB = 1024 ** 3
 export function node(name: string, gib: number, cpus = 8): Node {
   return {name, memoryBytes: gib * GiB, cpus, podCIDRs: [], labels: {}, src: at(`name: ${name}`, 1, 'nodes.yaml')}
 }
 
-ruleTester(rule, {
+ruleTester(rule, {messagesCarryNumbers: true, 
   valid: [
     {name: 'dynamic on, 8 GiB node at the floor is expected', snap: () => snapshot({
       agents: [agent('cilium-a', {node: 'n1', status: status({bpfMaps: bpfMaps()})})],
@@ -22,7 +23,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'status says dynamic sizing off and CT is hot → high',
+      name: 'status says dynamic sizing off and CT is hot → high', messageIds: ['dynamicSizingOff'],
       snap: () => snapshot({agents: ['cilium-a', 'cilium-b'].map((n) => agent(n, {
         status: status({bpfMaps: bpfMaps({'ct-tcp': 524288}, null)}),
         metrics: metrics([['cilium_bpf_map_pressure{map_name="ct4_global"}', 0.85]]),
@@ -37,7 +38,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'explicit bpf-ct-global-tcp-max smaller than the ratio gives on a 64 GiB node → medium, unset suggestion',
+      name: 'explicit bpf-ct-global-tcp-max smaller than the ratio gives on a 64 GiB node → medium, unset suggestion', messageIds: ['explicitSizesOverride'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {node: 'big', status: status({bpfMaps: bpfMaps({'ct-tcp': 262144})})})],
         cluster: {nodes: [node('big', 64)], config: config({'bpf-map-dynamic-size-ratio': '0.0025', 'bpf-ct-global-tcp-max': '262144'})},
@@ -51,7 +52,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: 'explicit size without node memory → info',
+      name: 'explicit size without node memory → info', messageIds: ['explicitSizesOverride'],
       snap: () => snapshot({cluster: {config: config({'bpf-map-dynamic-size-ratio': '0.0025', 'bpf-nat-global-max': '524288'})}}),
       expect(f) {
         expect(f[0].severity).to.equal('info')
@@ -59,7 +60,7 @@ ruleTester(rule, {
       },
     },
     {
-      name: '64 GiB node with CT at the 131072 floor and no explicit key → medium',
+      name: '64 GiB node with CT at the 131072 floor and no explicit key → medium', messageIds: ['stuckAtFloor'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {node: 'big', status: status({bpfMaps: bpfMaps()})})],
         cluster: {nodes: [node('big', 64)]},

@@ -3,7 +3,7 @@ import {runRule} from '../../src/rules/engine.js'
 import {requireReference} from '../helpers/reference.js'
 import rule from '../../rules/monitor-events-lost.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
-import {referenceAgent, ruleTester} from './_health-tester.js'
+import {referenceAgent, ruleTester} from './_rule-tester.js'
 
 const mon = (name: string, lost?: number) => agent(name, {status: status({
   nodeMonitor: {text: 'Listening for events on 8 CPUs with 64x4096 of shared memory', ...(lost !== undefined ? {lost} : {}),
@@ -21,12 +21,12 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'NodeMonitor lost events → medium',
+      name: 'NodeMonitor lost events → medium', messageIds: ['monitorLost'],
       snapshot: snapshot({agents: [mon('cilium-a', 1520), mon('cilium-b')]}),
       expect: {count: 1, severity: 'medium', agents: ['cilium-a'], message: /lost 1520 events on cilium-a/, evidence: {line: 12, text: /events lost/}, helm: {path: 'bpf.monitorAggregation', value: 'maximum'}},
     },
     {
-      name: 'observer queue losses → doubled queue size from config',
+      name: 'observer queue losses → doubled queue size from config', messageIds: ['hubbleLost'],
       snapshot: snapshot({agents: [lost('cilium-a', 'observer_events_queue', 3300)], cluster: {config: config({'hubble-event-queue-size': '16384'})}}),
       expect: {count: 1, severity: 'medium', message: /observer_events_queue"\} = 3300/, helm: {path: 'hubble.eventQueueSize', value: 32768}},
     },

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import rule, {staleProbes} from '../../rules/stale-status.js'
 import {agent, at, snapshot, status} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {ruleTester} from './_rule-tester.js'
 
 const ok = (name: string) => agent(name, {status: status({cilium: {state: 'Ok', message: '1.18.7', src: at('Cilium:   Ok   1.18.7', 9)}})})
 const stale = (name: string, text: string) => agent(name, {status: status({staleStatus: {text, src: at(`Stale status:   ${text}`, 10)}})})
@@ -15,7 +15,7 @@ describe('staleProbes', () => {
 ruleTester(rule, {
   valid: [{name: 'no Stale status line', snapshot: snapshot({agents: [ok('cilium-a'), ok('cilium-b')]})}],
   invalid: [{
-    name: 'two agents with the same stale probes → one high finding',
+    name: 'two agents with the same stale probes → one high finding', messageIds: ['staleProbes'],
     snapshot: snapshot({agents: [
       stale('cilium-a', '"kubernetes" since 2026-04-13T11:45:41Z, "ipam" since 2026-04-13T11:45:41Z'),
       stale('cilium-b', '"ipam" since 2026-04-13T11:46:00Z, "kubernetes" since 2026-04-13T11:46:00Z'),

@@ -1,7 +1,7 @@
 import rule from '../../rules/veth-netkit-possible.js'
 import type {Node} from '../../src/snapshot/schema.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
-import {ruleTester} from './_health-tester.js'
+import {ruleTester} from './_rule-tester.js'
 
 const node = (name: string, kernel: string | undefined, line: number): Node =>
   ({name, kernel, podCIDRs: [], labels: {}, src: at(`kernelVersion: ${kernel ?? ''}`, line, 'k8s-nodes.yaml')})
@@ -24,7 +24,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'veth + BPF host routing + all kernels >= 6.8 → info netkit suggestion',
+      name: 'veth + BPF host routing + all kernels >= 6.8 → info netkit suggestion', messageIds: ['netkitPossible'],
       snapshot: snapshot({agents: agents(), cluster: {nodes: newNodes}}),
       expect: {count: 1, severity: 'info', agents: ['cilium-a', 'cilium-b'], message: /all 2 nodes run kernel >= 6\.8 \(lowest 6\.8\.0-1015-aws/,
         evidence: {line: 32, text: 'Device Mode:   veth'},

@@ -45,7 +45,7 @@ export function ciliumAgent(name: string, nodeName: string, f: AgentFacts = {}):
 }
 
 export function finding(id: string, helm: HelmSuggestion[], evidence = at('evidence line', 7, 'x/status.txt')): Finding {
-  return {id, severity: 'high', title: `${id} title`, message: 'm', agents: [], evidence: [{source: evidence.file, line: evidence.line, text: evidence.text}], helm}
+  return {id, messageId: 'test', severity: 'high', title: `${id} title`, message: 'm', agents: [], evidence: [{source: evidence.file, line: evidence.line, text: evidence.text}], helm}
 }
 
 export function cluster(agents: Agent[], nodes: Node[], cm: Record<string, string> = {}, extra: Partial<Snapshot['cluster']> = {}): Snapshot {

@@ -15,7 +15,7 @@ const bigTcp = finding('big-tcp', [{path: 'enableIPv4BIGTCP', value: true, reaso
 const lb = finding('lb-map-capacity', [{path: 'bpf.lbMapMax', value: 131072, reason: 'lb4 services map full'}])
 const apiServer = {k8sServiceHost: 'api.cluster.invalid', k8sServicePort: 6443}
 
-function helmCluster(values: Record<string, unknown>, cm: Record<string, string> = {}, facts = {kpr: true, masq: 'BPF', host: 'BPF' as const}) {
+function helmCluster(values: Record<string, unknown>, cm: Record<string, string> = {}, facts: {kpr: boolean, masq: string, host: 'BPF' | 'Legacy'} = {kpr: true, masq: 'BPF', host: 'BPF'}) {
   const helm = {source: 'secret/sh.helm.release.v1.cilium.v2', chartVersion: '1.18.4', revision: 2, values}
   return cluster([ciliumAgent('cilium-a', 'n1', facts)], [node('n1')], cm, {helm})
 }

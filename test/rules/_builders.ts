@@ -1,7 +1,5 @@
-import {expect} from 'chai'
+/* Snapshot pieces for rule tests: metric samples, status BPF Maps, map lists, trends, Prometheus. */
 import type {AgentStatus, BpfMapId, MapList, Metrics, Snapshot, Trend} from '../../src/snapshot/schema.js'
-import {runRule} from '../../src/rules/engine.js'
-import type {Finding, Rule, RuleOutcome} from '../../src/rules/types.js'
 import {at} from '../helpers/snapshot.js'
 
 /** Exposition-style metric samples: ['cilium_bpf_map_pressure{map_name="ct4_global"}', 0.9]. */
@@ -63,40 +61,3 @@ export function prometheus(samples: Metrics['samples'], trends: Trend[] = [], ab
   return {url: 'http://127.0.0.1:9090', samples, trends, absent, errors: []}
 }
 
-export interface Case {
-  name: string
-  snap: () => Snapshot
-  expect?: (f: Finding[], o: RuleOutcome) => void
-}
-
-/** Table-driven runner: valid cases must pass, invalid ones must fire, notEvaluated ones must say so. */
-export function ruleTester(rule: Rule, cases: {valid: Case[], invalid: Case[], notEvaluated: Case[]}): void {
-  describe(`rule ${rule.meta.id}`, () => {
-    for (const c of cases.valid) {
-      it(`passes: ${c.name}`, () => {
-        const {findings, outcome} = runRule(rule, c.snap())
-        expect(outcome.result, JSON.stringify(findings, null, 1)).to.equal('passed')
-        c.expect?.(findings, outcome)
-      })
-    }
-    for (const c of cases.invalid) {
-      it(`fires: ${c.name}`, () => {
-        const {findings, outcome} = runRule(rule, c.snap())
-        expect(outcome.result, outcome.reason).to.equal('fired')
-        for (const f of findings) {
-          expect(f.id).to.equal(rule.meta.id)
-          expect(f.message).to.match(/\d/) // messages carry numbers
-        }
-        c.expect?.(findings, outcome)
-      })
-    }
-    for (const c of cases.notEvaluated) {
-      it(`not evaluated: ${c.name}`, () => {
-        const {findings, outcome} = runRule(rule, c.snap())
-        expect(findings).to.deep.equal([])
-        expect(outcome.result).to.equal('not-evaluated')
-        c.expect?.(findings, outcome)
-      })
-    }
-  })
-}
