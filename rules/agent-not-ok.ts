@@ -53,14 +53,13 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['status']],
-    catalog: ['R-AGT-01', 'R-CM-02'],
     messages: {agentNotOk: 'the Cilium agent state is not Ok', kubernetesNotOk: 'the agent cannot reach Kubernetes', kvstoreNotOk: 'the agent cannot reach its kvstore'},
     description: 'Reads the Cilium:, Kubernetes: and KVStore: lines of cilium-dbg status. Cilium state Warning is high, Failure is critical; KVStore "Disabled" is healthy.',
     why: 'A non-Ok agent state means the agent cannot fully program the datapath (API server unreachable, CNI config not written, probes stale); new pods and policy changes may not take effect on that node.',
     fix: 'Read the state message and the agent log of the named pods; fix API-server or kvstore connectivity; restart the agent only after the cause is known.',
     sources: [
-      'daemon/cmd/status.go GetStatus state machine (https://github.com/cilium/cilium)',
-      'pkg/client/client.go FormatStatusResponse (early exit when state is not Ok)',
+      'https://github.com/cilium/cilium/blob/main/daemon/cmd/status.go',
+      'https://github.com/cilium/cilium/blob/main/pkg/client/client.go',
     ],
   },
   check(ctx) {

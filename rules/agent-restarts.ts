@@ -33,14 +33,14 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['pods'], ['logs']],
-    catalog: ['R-AGT-06'],
     messages: {'restarted': 'agent pods restarted', 'oom-killed': 'the agent container was OOMKilled', 'start-failure-*': 'the agent failed to start, by cause (src/logs/causes.ts)', 'fatal-*': 'a fatal agent log line, by cause (src/logs/causes.ts)'},
     description: 'Cilium agent pods with restartCount > 0 (medium for 1-2 restarts of a Ready agent, high from 3, critical when not Ready: crash loop), last termination OOMKilled, fatal/panic lines in agent logs (current or --previous), with hints for the known start-up fatals, and start-up failures logged at level=error ("error while opening/creating BPF maps", "Failed to start hive", "Start hook failed", "failed to create map") as critical.',
     why: 'While the agent is down no new pod on that node gets networking and policy/service changes are not applied; an OOM-killed agent often means BPF map memory is charged to its cgroup.',
     fix: 'Read the previous container log (kubectl logs --previous) for the fatal line; for OOMKilled compare the agent memory limit with BPF map memory (bpf.mapDynamicSizeRatio).',
     sources: [
-      'Documentation/operations/troubleshooting.rst (agent logs), https://github.com/cilium/cilium',
-      'rules-catalog R-AGT-06 (known fatal strings from pkg/option/config.go, bandwidth manager, netkit probe PR #35551)',
+      'https://docs.cilium.io/en/stable/operations/troubleshooting/',
+      'https://github.com/cilium/cilium/blob/main/pkg/option/config.go',
+      'https://github.com/cilium/cilium/pull/35551',
     ],
   },
   check(ctx) {

@@ -14,12 +14,13 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [],
-    catalog: [],
     messages: {unreachable: 'agents whose evidence could not be read', incomplete: 'agents or cluster sources that gave incomplete evidence'},
     description: 'Lists agents whose commands timed out, were forbidden, failed or were missing from the capture, and cluster objects that could not be read.',
     why: 'Checks that need an unreadable agent cannot run; a report without this would look complete when it is not. An agent that does not answer exec is often itself the incident (overloaded, crash-looping, node down).',
     fix: 'Check the named pods (kubectl -n <ns> describe pod), RBAC for pods/exec (deploy/rbac.yaml), and re-run with a longer --timeout.',
-    sources: ['ciltune design: a check that could not run is "not evaluated", never "passed"'],
+    sources: [
+      'https://docs.cilium.io/en/stable/operations/troubleshooting/',
+    ],
   },
   check(ctx) {
     // Without agents there is nothing whose readability could pass (a Prometheus-only or cluster-only run).

@@ -99,13 +99,17 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['logs'], ['status'], ['maps'], ['metrics']],
-    catalog: ['R-MAP-06', 'R-MAP-07', 'R-MAP-08'],
     messages: {insertionsFailing: 'a BPF map rejects insertions (full)'},
     description: 'Evidence that a BPF map rejected inserts: agent log "the map is full", failed map updates (cilium_bpf_map_ops_total{outcome="fail"}), failing bpf-map-sync-*/sync-lb-maps* controllers, map list error counts and error entries, DEGRADED modules whose message says the map is full.',
     why: 'A full non-LRU map rejects new entries: services, backends or policy entries are silently not programmed, so traffic to them fails on that node.',
     fix: 'Grow the map named in the evidence (bpf.lbMapMax for LB maps, bpf.policyMapMax for policy maps), then restart the agents so the maps are re-created and re-synced.',
     prerequisites: 'Agent restart; LB/policy maps are re-created and re-filled at start.',
-    sources: ['knowledge/metrics.md §2.1', 'knowledge/map-sizing.md §5', 'reference logs: lb4_backends / lb_services map full (cilium/cilium#28726, #32311)'],
+    sources: [
+      'https://docs.cilium.io/en/stable/observability/metrics/',
+      'https://docs.cilium.io/en/stable/network/ebpf/maps/',
+      'https://github.com/cilium/cilium/issues/28726',
+      'https://github.com/cilium/cilium/issues/32311',
+    ],
   },
   check(ctx) {
     const {snapshot} = ctx

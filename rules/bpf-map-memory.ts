@@ -52,13 +52,16 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['status'], ['metrics'], ['config']],
-    catalog: ['R-MAP-10'],
     messages: {nearMemoryLimit: 'BPF maps take most of the agent memory limit', ratioTooHigh: 'the dynamic size ratio gives maps an outsized budget'},
     description: 'Estimated kernel memory of the CT/NAT/neighbor/sock-rev-NAT maps (fully preallocated LRU maps, from the status sizes) or cilium_bpf_maps_virtual_memory_max_bytes vs the agent container memory limit (> 50 % high), agents OOMKilled with large maps, and ratios ≥ 0.05.',
     why: 'LRU maps are allocated in full at creation and, on cgroup v2, charged to the agent cgroup: a big ratio can push the agent into OOM kills although its RSS looks small.',
     fix: 'Lower bpf.mapDynamicSizeRatio to what the observed pressure justifies (r × peak pressure / 0.5) or raise/remove the agent memory limit (resources.limits.memory).',
     prerequisites: 'Agent restart; CT/NAT maps are re-created (connection state lost per node during the rollout).',
-    sources: ['knowledge/map-sizing.md §4', 'cilium/cilium#37935', 'thaum-xyz/ankhmorpork#1109'],
+    sources: [
+      'https://docs.cilium.io/en/stable/network/ebpf/maps/',
+      'https://github.com/cilium/cilium/blob/main/pkg/option/config.go',
+      'https://github.com/cilium/cilium/issues/37935',
+    ],
   },
   check(ctx) {
     const {snapshot} = ctx

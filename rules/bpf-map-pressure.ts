@@ -65,13 +65,16 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['metrics'], ['maps', 'status']],
-    catalog: ['R-MAP-01', 'R-MAP-02', 'R-MAP-04', 'R-MAP-05', 'R-MAP-06', 'R-MAP-07', 'R-MAP-08'],
     messages: {pressure: 'a BPF map is near full', fillingUp: 'a BPF map will be full within a day at its trend'},
     description: 'Fill ratio of every BPF map family from cilium_bpf_map_pressure, or from `cilium-dbg map list` cached entries vs the status "BPF Maps" sizes: ≥ 80 % high, ≥ 95 % critical, ≥ 100 % full.',
     why: 'CT and NAT maps are LRU: near full they evict live connections (resets, dropped replies). Full LB, policy and ipcache maps silently stop programming new services, backends and policy entries.',
     fix: 'Grow the map: bpf.mapDynamicSizeRatio for CT/NAT/neighbor/sock-rev-NAT (r\' = r × p / 0.5), or the explicit size (bpf.ctTcpMax, bpf.natMax, bpf.lbMapMax, bpf.policyMapMax) when the ratio cannot help.',
     prerequisites: 'Agent restart; CT/NAT maps are re-created (connection state lost per node during the rollout). Check agent memory limits first (bpf-map-memory).',
-    sources: ['knowledge/map-sizing.md §2 §4 §5', 'knowledge/metrics.md §2.1', 'Documentation/observability/metrics.rst', 'Documentation/network/ebpf/maps.rst'],
+    sources: [
+      'https://docs.cilium.io/en/stable/observability/metrics/',
+      'https://docs.cilium.io/en/stable/network/ebpf/maps/',
+      'https://github.com/cilium/cilium/blob/main/pkg/option/config.go',
+    ],
   },
   check(ctx) {
     const {snapshot} = ctx

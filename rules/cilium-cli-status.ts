@@ -14,12 +14,14 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [],
-    catalog: ['R-AGT-01', 'R-AGT-08'],
     messages: {errors: 'cilium status reports errors', warnings: 'cilium status reports warnings'},
     description: 'Reads the cilium-cli summary: components with errors or warnings (Cilium, Operator, Envoy DaemonSet, Hubble Relay, ClusterMesh), DaemonSets/Deployments with unavailable or unready pods, the Errors and Warnings rows per pod, and a trailing "status check failed".',
     why: 'cilium-cli aggregates every agent and the operator: "Cilium: N errors" or "Unavailable: 2/2" means agents are down or unhealthy cluster-wide, even when no agent output was captured.',
     fix: 'Read each Errors row (pod and message); then capture `kubectl -n kube-system exec ds/cilium -c cilium-agent -- cilium-dbg status --verbose` from a failing agent (or a cilium sysdump) so ciltune can name the cause.',
-    sources: ['cilium-cli status/status.go (vendored in cilium/cilium-cli): component summary, workload counts, error rows', 'FORMAT-NOTES.md §13'],
+    sources: [
+      'https://github.com/cilium/cilium-cli/blob/main/status/status.go',
+      'https://docs.cilium.io/en/stable/operations/troubleshooting/',
+    ],
   },
   check(ctx) {
     const cli = ctx.snapshot.cluster.cliStatus

@@ -18,14 +18,14 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['status'], ['metrics']],
-    catalog: ['R-CM-01'],
     messages: {remoteClustersNotReady: 'remote clusters not ready (status)', remoteClusterMetricNotReady: 'a remote cluster not ready (metric)'},
     description: '"ClusterMesh: X/Y remote clusters ready" with X < Y, and cilium_clustermesh_remote_cluster_readiness_status == 0 per target cluster. Clusters without Cluster Mesh (no line, no metric) pass.',
     why: 'A not-ready remote cluster stops syncing nodes, identities, services and endpoints: global services lose the remote backends and cross-cluster policy uses stale identities.',
     fix: 'Check the clustermesh-apiserver pods and their certificates (clustermesh-certificates), the per-cluster lines under ClusterMesh in cilium-dbg status --verbose, and that clustermesh.maxConnectedClusters matches in all clusters.',
     sources: [
-      'pkg/client/client.go FormatStatusResponseRemoteClusters, https://github.com/cilium/cilium',
-      'Documentation/observability/metrics.rst (cilium_clustermesh_remote_cluster_readiness_status)',
+      'https://github.com/cilium/cilium/blob/main/pkg/client/client.go',
+      'https://docs.cilium.io/en/stable/observability/metrics/',
+      'https://docs.cilium.io/en/stable/network/clustermesh/clustermesh/',
     ],
   },
   check(ctx) {

@@ -23,12 +23,15 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['metrics'], ['logs']],
-    catalog: ['R-CT-01'],
     messages: {gcFallingBehind: 'conntrack garbage collection falls behind'},
     description: 'Adaptive CT GC interval pinned at the 10 s floor (cilium_datapath_conntrack_gc_interval_seconds), GC runs not completing (cilium_datapath_conntrack_gc_runs_total{status="uncompleted"}, log "Garbage collection on … CT map failed to finish"), slow initial scan ("Failed to perform initial ctmap gc scan within expected duration").',
     why: 'The interval shrinks when more than 25 % of a CT map expires per run; pinned at 10 s means heavy CT churn near capacity, and GC that does not finish leaves stale entries filling the map.',
     fix: 'Grow the CT maps (see bpf-map-pressure); avoid a fixed conntrackGCInterval unless required; conntrackGCMaxInterval bounds the interval for FQDN identity cleanup.',
-    sources: ['pkg/maps/ctmap/gc/gc.go', 'knowledge/metrics.md §2.1', 'knowledge/helm-config-map.md §1 (conntrackGCInterval)'],
+    sources: [
+      'https://github.com/cilium/cilium/blob/main/pkg/maps/ctmap/gc/gc.go',
+      'https://docs.cilium.io/en/stable/observability/metrics/',
+      'https://docs.cilium.io/en/stable/helm-reference/',
+    ],
   },
   check(ctx) {
     const {snapshot} = ctx

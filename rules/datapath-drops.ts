@@ -51,13 +51,16 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['metrics']],
-    catalog: ['R-MAP-03', 'R-MAP-04', 'R-MAP-05', 'R-MAP-08'],
     messages: {drops: 'packets dropped for a reason that points at a cause', policyDeniedMapFull: 'policy-denied drops where a policy map is full'},
     description: 'cilium_drop_count_total by reason: "CT: Map insertion failed", "No mapping for NAT masquerade", "LB, sock cgroup: Reverse entry update failed", "Fragmented packet entry update failed", "Service backend not found", "Missed tail call", and "Policy denied" only where the policy map is full.',
     why: 'These drops mean packets are lost because a BPF map could not take a new entry; "Policy denied" alone is normal when policies exist, but with a full policy map it means allowed peers are dropped.',
     fix: 'Grow the map the drop reason names (bpf.mapDynamicSizeRatio or bpf.ctTcpMax/bpf.ctAnyMax, bpf.natMax, bpf.policyMapMax).',
     prerequisites: 'Agent restart; CT/NAT maps are re-created (connection state lost per node during the rollout).',
-    sources: ['pkg/monitor/api/drop.go', 'knowledge/metrics.md §2.2', 'knowledge/rules-catalog.md R-MAP-03..05'],
+    sources: [
+      'https://github.com/cilium/cilium/blob/main/pkg/monitor/api/drop.go',
+      'https://docs.cilium.io/en/stable/observability/metrics/',
+      'https://docs.cilium.io/en/stable/network/ebpf/maps/',
+    ],
   },
   check(ctx) {
     const {snapshot} = ctx

@@ -14,12 +14,14 @@ export default defineRule({
     severity: 'medium',
     versions: '*',
     needs: [['config'], ['helm'], ['logs']],
-    catalog: ['R-OBS-01'],
     messages: {debugEnabled: 'debug logging enabled in the config', mostlyDebug: 'agent logs are mostly debug lines'},
     description: 'cilium-config debug: "true", debug-verbose with datapath/flow/policy, Helm debug.enabled true, or agent logs that are mostly debug lines (> 50 %, heuristic).',
     why: 'Debug logging costs agent CPU and log volume at scale; debug-verbose "datapath" turns on per-packet datapath debug events.',
     fix: 'debug.enabled: false and unset debug.verbose; for targeted debugging use cilium-dbg config debug=true on one agent temporarily.',
-    sources: ['Helm chart README debug.enabled / debug.verbose (https://github.com/cilium/cilium)', 'Documentation/operations/troubleshooting.rst'],
+    sources: [
+      'https://docs.cilium.io/en/stable/helm-reference/',
+      'https://docs.cilium.io/en/stable/operations/troubleshooting/',
+    ],
   },
   check(ctx) {
     const s = ctx.snapshot

@@ -23,14 +23,13 @@ export default defineRule({
     severity: 'critical',
     versions: '>=1.15',
     needs: [['status'], ['metrics']],
-    catalog: ['R-AGT-02'],
     messages: {moduleDegraded: 'a module is DEGRADED (status tree)', degradedCount: 'Modules Health counts degraded modules', degradedMetric: 'cilium_hive_status reports degraded modules'},
     description: 'Finds [DEGRADED] leaves in the Modules Health tree (or Degraded(N) > 0 in the summary, or cilium_hive_status{status="degraded"} > 0). STOPPED modules are normal (finished jobs) and never reported.',
     why: 'A degraded reconciler keeps retrying: services, policies or routes it owns are not (fully) programmed into the datapath until it recovers.',
     fix: 'Read the degraded module message (cilium-dbg status --verbose shows the last error and age) and correlate with the agent log around that age.',
     sources: [
-      'pkg/health/client/modules.go and tree.go (Modules Health format), https://github.com/cilium/cilium',
-      'pkg/hive/health/metrics.go (cilium_hive_status)',
+      'https://github.com/cilium/cilium/blob/main/pkg/health/client/modules.go',
+      'https://github.com/cilium/cilium/blob/main/pkg/hive/health/metrics.go',
     ],
   },
   check(ctx) {

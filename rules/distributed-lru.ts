@@ -19,13 +19,20 @@ export default defineRule({
     severity: 'critical',
     versions: '>=1.17',
     needs: [['config'], ['helm']],
-    catalog: ['R-MAP-11'],
+    features: ['distributed-lru'],
     messages: {noRatio: 'distributed LRU without a dynamic size ratio', recreationLoop: 'a release that re-creates LRU maps on every start', sizesNotCpuMultiple: 'map sizes that are not multiples of the CPU count'},
     description: 'bpf-distributed-lru enabled without a dynamic size ratio (agent refuses to start), on 1.17.3 ≤ v < 1.18.0 (endless map re-creation when sizes are not multiples of the CPU count, cilium/cilium#39070), or with status sizes that are not multiples of the node CPU count.',
     why: 'Per-CPU LRU lists (BPF_F_NO_COMMON_LRU) give each CPU max_entries / ncpus, so sizes must be multiples of num_possible_cpus(); some releases re-created the maps forever and exhausted memory, and without a ratio the agent does not start.',
     fix: 'Keep bpf.distributedLRU.enabled=false unless CT lock contention is proven; when enabled, set bpf.mapDynamicSizeRatio and run a fixed release (1.18+).',
     prerequisites: 'Changing it re-creates CT/NAT maps at agent restart (connection state lost per node).',
-    sources: ['knowledge/map-sizing.md §2 §3.3', 'knowledge/helm-config-map.md §1', 'cilium/cilium#39070', 'cilium/cilium#39009', 'cilium/cilium#38978', 'cilium/cilium#42511'],
+    sources: [
+      'https://docs.cilium.io/en/stable/network/ebpf/maps/',
+      'https://github.com/cilium/cilium/blob/main/pkg/option/config.go',
+      'https://github.com/cilium/cilium/issues/39070',
+      'https://github.com/cilium/cilium/issues/39009',
+      'https://github.com/cilium/cilium/issues/38978',
+      'https://github.com/cilium/cilium/issues/42511',
+    ],
   },
   check(ctx) {
     const {snapshot} = ctx

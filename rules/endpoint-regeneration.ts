@@ -18,12 +18,14 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['metrics']],
-    catalog: ['R-AGT-09'],
     messages: {regenerationFailures: 'endpoint regenerations fail', endpointsNotReady: 'endpoints stuck outside ready', regenerationSlow: 'endpoint regeneration is slow'},
     description: 'cilium_endpoint_regenerations_total{outcome="fail"}, endpoints in not-ready / waiting-for-identity / invalid (cilium_endpoint_state), and regeneration time p99 (or mean) above 10 s.',
     why: 'An endpoint that fails to regenerate keeps its old (or no) datapath program and policy: new pods get no connectivity or stale policy.',
     fix: 'Read the agent log for the failing endpoints (`cilium-dbg endpoint list`, `cilium-dbg endpoint log <id>`); common causes are policy maps overflowing, BPF compilation errors after upgrades and identity allocation stalls.',
-    sources: ['knowledge/metrics.md §2.4', 'knowledge/rules-catalog.md R-AGT-09', 'Documentation/operations/performance/scalability/report.rst'],
+    sources: [
+      'https://docs.cilium.io/en/stable/observability/metrics/',
+      'https://docs.cilium.io/en/stable/operations/performance/scalability/report/',
+    ],
   },
   check(ctx) {
     const {snapshot} = ctx

@@ -42,14 +42,13 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['status'], ['metrics']],
-    catalog: ['R-AGT-03'],
     messages: {controllerFailing: 'a named controller is failing', controllersFailingCount: 'the controller summary counts failing controllers', controllersFailingMetric: 'cilium_controllers_failing > 0'},
     description: 'Controller rows with a consecutive-failure count > 0 in cilium-dbg status; "Controller Status: N/M healthy" with N < M when the table was not printed; cilium_controllers_failing > 0. Idle controllers (never run, zero failures) are healthy.',
     why: 'A failing controller retries with backoff; what it syncs (LB maps, CNI config, host IPs, endpoint state) stays stale until it succeeds.',
     fix: 'Read the controller error; sync-lb-maps and bpf-map-sync failures usually mean a full BPF map; write-cni-file means the CNI config dir is not writable.',
     sources: [
-      'pkg/client/client.go FormatStatusResponse (controller table), https://github.com/cilium/cilium',
-      'pkg/metrics/status.go (cilium_controllers_failing)',
+      'https://github.com/cilium/cilium/blob/main/pkg/client/client.go',
+      'https://github.com/cilium/cilium/blob/main/pkg/metrics/status.go',
     ],
   },
   check(ctx) {

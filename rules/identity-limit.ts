@@ -22,12 +22,14 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['counts'], ['metrics']],
-    catalog: ['R-ID-01'],
     messages: {nearLimit: 'identities near the cluster limit', perPodLabels: 'identities per endpoint suggest per-pod labels', growing: 'the identity count grows'},
     description: 'Cluster-wide identities (CiliumIdentity count or cilium_identity) vs the per-cluster identity space (65536 − 256; 32768 − 256 with max-connected-clusters 511): ≥ 50 % medium, ≥ 80 % high, ≥ 95 % critical; nearly one identity per endpoint (high-cardinality labels) and steady identity growth.',
     why: 'Every distinct set of identity-relevant labels is a new identity; labels with per-pod values (job names, hashes, build ids) make one identity per pod, growing policy maps, regeneration work and API objects until the identity space runs out.',
     fix: 'Restrict identity-relevant labels with Helm `labels` (exclude e.g. k8s:!job-name, or list only the labels policies select). Existing identities change only after the pods restart; old ones are garbage-collected by the operator.',
-    sources: ['Documentation/operations/performance/scalability/identity-relevant-labels.rst', 'knowledge/rules-catalog.md R-ID-01', 'knowledge/metrics.md §2.4'],
+    sources: [
+      'https://docs.cilium.io/en/stable/operations/performance/scalability/identity-relevant-labels/',
+      'https://docs.cilium.io/en/stable/observability/metrics/',
+    ],
   },
   check(ctx) {
     const {snapshot} = ctx

@@ -21,14 +21,14 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['status'], ['metrics']],
-    catalog: ['R-IPAM-01'],
     messages: {poolExhausted: 'the pod IP pool is nearly exhausted'},
     description: 'Status "IPAM: IPv4: N/M allocated [from CIDR]" (host-scope and ENI/cluster-pool forms) or cilium_ip_addresses / cilium_ipam_capacity per agent: >= 90 % used is high, >= 98 % critical (heuristic).',
     why: 'When a node\'s pool is exhausted, new pods on that node stay in ContainerCreating with CNI "no IPs available" errors.',
     fix: 'cluster-pool: larger per-node blocks (ipam.operator.clusterPoolIPv4MaskSize, new nodes only) or more pool CIDRs; multi-pool; ENI: prefix delegation or more ENIs; or lower maxPods per node.',
     sources: [
-      'pkg/ipam/hostscope.go (status format "%d/%s allocated from %s"), https://github.com/cilium/cilium',
-      'pkg/metrics/status.go (cilium_ip_addresses), metrics.rst (cilium_ipam_capacity)',
+      'https://github.com/cilium/cilium/blob/main/pkg/ipam/hostscope.go',
+      'https://github.com/cilium/cilium/blob/main/pkg/metrics/status.go',
+      'https://docs.cilium.io/en/stable/observability/metrics/',
     ],
   },
   check(ctx) {

@@ -33,12 +33,15 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['metrics']],
-    catalog: ['R-SCL-04', 'R-SCL-05', 'R-SCL-06'],
     messages: {clientErrors: 'Kubernetes API calls fail', rateLimiterWait: 'the client-side rate limiter makes agents wait'},
     description: 'cilium_k8s_client_api_calls_total with return codes 429, 5xx and 401/403 (404/409/410/422 are ordinary), and time spent in the client-side rate limiter (cilium_k8s_client_rate_limiter_duration_seconds p99 > 1 s or mean > 0.1 s).',
     why: 'Agents that cannot read or write the API server miss endpoint, identity and service updates; a client limiter that is too tight delays every update on big clusters.',
     fix: 'Client-side waits: raise k8sClientRateLimit.qps/burst (carefully: it multiplies by the node count). Server-side 429/5xx: reduce load first (CiliumEndpointSlice), spread over several API servers (k8s.apiServerURLs, 1.18+), keep exponential backoff on (k8sClientExponentialBackoff.enabled, 1.18+).',
-    sources: ['knowledge/metrics.md §2.5', 'knowledge/helm-config-map.md §3', 'pkg/k8s/client/config.go'],
+    sources: [
+      'https://docs.cilium.io/en/stable/observability/metrics/',
+      'https://docs.cilium.io/en/stable/helm-reference/',
+      'https://github.com/cilium/cilium/blob/main/pkg/k8s/client/config.go',
+    ],
   },
   check(ctx) {
     const {snapshot} = ctx

@@ -60,13 +60,16 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['services']],
-    catalog: ['R-MAP-06', 'R-MAP-07'],
     messages: {nearFull: 'an LB map near full (estimated from service list)'},
     description: `Offline estimate from \`cilium-dbg service list\`: Σ(1 + backends) over frontends vs the "IPv4 service" map size, distinct backend addresses vs the "IPv4 service backend" size (status BPF Maps, else bpf-lb-map-max, else ${defaultSize('lb-services')}).`,
     why: 'When the service or backend map is full, new services and backends are silently not programmed: traffic to them fails on that node. Upstream docs: 64k entries ≈ 3k ClusterIP/NodePort services; NodePort/LoadBalancer services take one frontend per node IP/VIP.',
     fix: 'Raise bpf.lbMapMax (all LB maps) to the next power of two that keeps use ≤ 50 %; on 1.18+ the service and backend maps can be sized separately with bpf-lb-service-map-max / bpf-lb-service-backend-map-max via extraConfig.',
     prerequisites: 'Agent restart; LB maps are re-created and re-filled from Kubernetes at start.',
-    sources: ['Documentation/network/ebpf/maps.rst', 'knowledge/map-sizing.md §1', 'knowledge/helm-config-map.md §1'],
+    sources: [
+      'https://docs.cilium.io/en/stable/network/ebpf/maps/',
+      'https://docs.cilium.io/en/stable/helm-reference/',
+      'https://github.com/cilium/cilium/blob/main/pkg/loadbalancer/config.go',
+    ],
   },
   check(ctx) {
     const {snapshot} = ctx

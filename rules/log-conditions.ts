@@ -39,7 +39,6 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['logs']],
-    catalog: [],
     messages: Object.fromEntries(LOG_CONDITIONS.map((c) => [c.id, c.title])),
     description: `Agent log lines matching Cilium messages with a known meaning: ${LOG_CONDITIONS.map((c) => c.id).join(', ')}. Each names the condition, its cause where the line gives one, and the fix.`,
     why: 'The agent often logs the cause of an incident long before status or metrics show it: identity exhaustion, an unreachable API server, a feature that silently fell back.',

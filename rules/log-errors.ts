@@ -14,7 +14,6 @@ export default defineRule({
     severity: 'medium',
     versions: '*',
     needs: [['logs']],
-    catalog: [],
     messages: {'unrecognized-errors': 'error lines no rule explains, grouped by template'},
     description: 'Error lines in agent logs that no other rule recognizes, grouped by message template with counts and the first example of each, so a log full of errors never reads as healthy.',
     why: 'An error ciltune does not understand is still an error: it is shown, not counted as passed.',

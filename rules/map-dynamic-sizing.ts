@@ -35,13 +35,16 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['status'], ['config']],
-    catalog: ['R-MAP-09'],
     messages: {dynamicSizingOff: 'dynamic map sizing off on agents', noRatio: 'no dynamic size ratio in cilium-config', explicitSizesOverride: 'explicit sizes override the ratio', stuckAtFloor: 'big nodes with maps at the dynamic-sizing floor'},
     description: 'Status "BPF Maps: dynamic sizing: off", explicit bpf-ct-global-*/bpf-nat-global-max/bpf-neigh-global-max/bpf-sock-rev-map-max keys that override the ratio (and are smaller than what it would give), and big nodes whose CT TCP map still sits at the 131072 floor.',
     why: 'The ratio sizes CT, NAT, neighbor and sock rev-NAT maps from node memory; explicit sizes pin one size on every node pool, so big nodes run with small maps and fill up first.',
     fix: 'Remove the explicit bpf.ctTcpMax/ctAnyMax/natMax/neighMax values so bpf.mapDynamicSizeRatio applies, or size explicitly per node pool (CiliumNodeConfig). Note Helm renders 0.0025 even when bpf.mapDynamicSizeRatio is 0.',
     prerequisites: 'Agent restart; CT/NAT maps are re-created (connection state lost per node during the rollout).',
-    sources: ['knowledge/map-sizing.md §2 §3', 'knowledge/helm-config-map.md §1', 'pkg/client/client.go (dynamic sizing: on (ratio: %f))'],
+    sources: [
+      'https://docs.cilium.io/en/stable/network/ebpf/maps/',
+      'https://github.com/cilium/cilium/blob/main/pkg/option/config.go',
+      'https://github.com/cilium/cilium/blob/main/pkg/client/client.go',
+    ],
   },
   check(ctx) {
     const {snapshot} = ctx

@@ -10,15 +10,14 @@ export default defineRule({
     severity: 'medium',
     versions: '*',
     needs: [['status'], ['metrics']],
-    catalog: ['R-AGT-11'],
     messages: {monitorLost: 'the node monitor lost events', hubbleLost: 'Hubble lost events'},
     description: 'NodeMonitor "N events lost" in cilium-dbg status and hubble_lost_events_total > 0. A full Hubble flow ring (Current/Max Flows 4095/4095 100%) is normal (it is a ring buffer) and is not reported.',
     why: 'Lost events only blind observability (Hubble flows, drop notifications, policy verdicts); "This does not impact traffic" (tuning guide). Investigations based on Hubble will miss flows.',
     fix: 'Raise hubble.eventQueueSize for observer queue losses; for perf ring-buffer (NodeMonitor) losses aggregate more (bpf.monitorAggregation) or disable trace events (bpf.events.trace.enabled: false).',
     sources: [
-      'Documentation/operations/performance/tuning.rst (Hubble event queue, monitor aggregation), https://github.com/cilium/cilium',
-      'pkg/client/client.go FormatStatusResponse (NodeMonitor lost events line)',
-      'Documentation/observability/metrics.rst (hubble_lost_events_total sources)',
+      'https://docs.cilium.io/en/stable/operations/performance/tuning/',
+      'https://github.com/cilium/cilium/blob/main/pkg/client/client.go',
+      'https://docs.cilium.io/en/stable/observability/metrics/',
     ],
   },
   check(ctx) {

@@ -12,12 +12,13 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [],
-    catalog: [],
     messages: {nothingRecognized: 'files read, none recognized', noFiles: 'the input held no files'},
     description: 'Fires when no agent output, cluster object, cilium-cli summary or metric was read: every file was skipped.',
     why: 'Every other rule is then "not evaluated"; a report with no findings would otherwise look like a clean bill of health.',
     fix: 'Give ciltune the outputs themselves: `cilium-dbg status --verbose`, `cilium-dbg service list`, `cilium-dbg map list`, `cilium-dbg metrics list` from an agent, `kubectl get cm cilium-config -o yaml`, `kubectl get nodes -o yaml`, agent logs, or a `cilium sysdump` zip.',
-    sources: ['ciltune design: a check that could not run is "not evaluated", never "passed"'],
+    sources: [
+      'https://docs.cilium.io/en/stable/operations/troubleshooting/',
+    ],
   },
   check(ctx) {
     const s = ctx.snapshot

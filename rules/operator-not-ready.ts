@@ -42,14 +42,13 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['operator'], ['pods']],
-    catalog: ['R-AGT-08'],
     messages: {'scaled-to-zero': 'the operator is scaled to 0', 'replicas-not-ready': 'operator replicas not ready', 'pods-unhealthy': 'operator pods unhealthy', 'standby-pending': 'a standby operator replica is Pending', 'standby-pending-single-node': 'a second operator replica cannot run on a one-node cluster'},
     description: 'cilium-operator Deployment with ready (or available) replicas below desired, scaled to zero, or operator pods not Ready / restarting.',
     why: 'Without a running operator: no identity garbage collection, no CiliumEndpointSlice batching, no pod CIDR / ENI IP allocation for new nodes (cluster-pool, ENI), no LB-IPAM. Existing traffic keeps flowing, but the cluster slowly degrades.',
     fix: 'kubectl -n kube-system describe deploy/cilium-operator and its pods (scheduling, image pull, crash log); check the cilium-operator-resource-lock Lease is being renewed.',
     sources: [
-      'Helm values operator.replicas (default 2), https://github.com/cilium/cilium',
-      'operator/cmd/root.go (leader election lock cilium-operator-resource-lock)',
+      'https://docs.cilium.io/en/stable/helm-reference/',
+      'https://github.com/cilium/cilium/blob/main/operator/cmd/root.go',
     ],
   },
   check(ctx) {

@@ -36,14 +36,13 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['services']],
-    catalog: [], // not in rules-catalog.md: agreed in rule-ids.md as a group-B rule
     messages: {noBackends: 'a service frontend without active backends', manyWithoutBackends: 'many service frontends without active backends'},
     description: 'From cilium-dbg service list: ClusterIP/NodePort/LoadBalancer/ExternalIPs/HostPort frontends with zero backends, or whose backends are all terminating/quarantined/maintenance, grouped per frontend across agents. LocalRedirect frontends and externalTrafficPolicy=Local style per-node emptiness are not reported.',
     why: 'Connections to such a frontend are dropped or refused (Cilium answers with "Service backend not found" drops); if the Service should have endpoints, its pods are missing, not ready, or the agent missed the endpoint update.',
     fix: 'kubectl get endpointslices -l kubernetes.io/service-name=<svc>: if it has ready endpoints but the agent shows none, the agent is out of sync (check failing sync-lb-maps controllers / degraded lb reconciler, LB map pressure); otherwise fix the workload or delete the stale Service.',
     sources: [
-      'cilium-dbg/cmd/service_list.go (backend states active/terminating/quarantined/maintenance), https://github.com/cilium/cilium',
-      'pkg/monitor/api/drop.go ("Service backend not found")',
+      'https://github.com/cilium/cilium/blob/main/cilium-dbg/cmd/service_list.go',
+      'https://github.com/cilium/cilium/blob/main/pkg/monitor/api/drop.go',
     ],
   },
   check(ctx) {

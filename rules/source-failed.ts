@@ -12,7 +12,6 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [],
-    catalog: [],
     messages: {'input-unparsable': 'an input file could not be read', 'prometheus-failed': 'Prometheus gave no Cilium metrics'},
     description: 'An input file that could not be parsed (broken YAML, a duplicate key), or Prometheus given (--prometheus-url) but answered no Cilium metric: unreachable, refused, not Prometheus, or holding no Cilium series. The metric-based checks are then not evaluated.',
     why: 'Without this, a typo in the URL would leave every metric check silently unrun behind an otherwise clean report.',

@@ -15,14 +15,13 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['status']],
-    catalog: ['R-AGT-04'],
     messages: {staleProbes: 'status probes are stale'},
     description: 'A "Stale status:" line in cilium-dbg status: some status probes (kvstore, kubernetes, ipam, cluster, cilium-health, controllers …) have not completed recently.',
     why: 'A probe that does not return means the agent subsystem behind it is hung or starved (API server slow, kvstore stuck, lock contention); the values printed for it are old.',
     fix: 'Check the named subsystems in the agent log and API-server latency; if the probe stays stale for minutes, collect a sysdump (gops stack) and restart the agent.',
     sources: [
-      'daemon/cmd/status.go getProbes, https://github.com/cilium/cilium',
-      'pkg/client/client.go FormatStatusResponse (Stale status line)',
+      'https://github.com/cilium/cilium/blob/main/daemon/cmd/status.go',
+      'https://github.com/cilium/cilium/blob/main/pkg/client/client.go',
     ],
   },
   check(ctx) {

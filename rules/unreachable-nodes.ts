@@ -19,15 +19,14 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['status'], ['metrics']],
-    catalog: ['R-AGT-05'],
     messages: {nodesUnreachable: 'nodes unreachable in cluster health', localHealthEndpoint: 'the local health endpoint is unreachable', healthDaemonNotOk: 'the cilium-health daemon is not Ok', metricUnreachable: 'health metrics report unreachable peers'},
     description: 'Cluster health "N/M reachable" with N < M, per-node rows with an unreachable host or endpoint path, a cilium-health daemon that is not Ok, cilium_unreachable_nodes / cilium_unreachable_health_endpoints > 0 and cilium_node_health_connectivity_status{status="unreachable"} > 0 (1.17+). "Probe disabled" is not an alarm.',
     why: 'Node-to-node (host) or pod-network (health endpoint) paths are broken: MTU, firewall (ICMP, TCP 4240, VXLAN 8472/UDP, Geneve 6081/UDP), routes, or IPsec/WireGuard keys. Pods on those nodes cannot talk across them.',
     fix: 'Probe the named nodes from the reporting node (cilium-dbg health status --verbose shows ICMP/HTTP per path); check security groups / firewalls for ICMP, TCP 4240 and the tunnel port, and MTU.',
     sources: [
-      'pkg/health/client/client.go (Cluster health line), https://github.com/cilium/cilium',
-      'pkg/metrics/status.go (cilium_unreachable_nodes, cilium_unreachable_health_endpoints)',
-      'https://docs.cilium.io/en/stable/operations/system_requirements/ (firewall ports)',
+      'https://github.com/cilium/cilium/blob/main/pkg/health/client/client.go',
+      'https://github.com/cilium/cilium/blob/main/pkg/metrics/status.go',
+      'https://docs.cilium.io/en/stable/operations/system_requirements/',
     ],
   },
   check(ctx) {

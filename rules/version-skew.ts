@@ -54,14 +54,13 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['status'], ['pods'], ['metrics'], ['operator']],
-    catalog: ['R-AGT-07'],
     messages: {agentVersions: 'agents run different Cilium versions', operatorVersion: 'the operator runs another version than the agents'},
     description: 'Agents running different Cilium versions (status Cilium line, agent pod images, cilium_version metric; pre-release suffixes such as 1.15.0-pre.2 are kept, so a pre-release and its release differ) and an operator whose minor version differs from the agents (or that is a pre-release of the same minor). Medium (normal during a rollout); high when more than one minor apart.',
     why: '"The only tested rollback and upgrade path is between consecutive minor releases" (upgrade guide); a rollout stuck half-way leaves nodes with different datapath behaviour and an operator that may not match the agents\' CRD expectations.',
     fix: 'Finish (or roll back) the rollout: kubectl -n kube-system rollout status ds/cilium and deploy/cilium-operator; upgrade one minor at a time, to the latest patch first.',
     sources: [
-      'Documentation/operations/upgrade.rst (consecutive minor releases), https://docs.cilium.io/en/stable/operations/upgrade/',
-      'pkg/metrics (cilium_version)',
+      'https://docs.cilium.io/en/stable/operations/upgrade/',
+      'https://docs.cilium.io/en/stable/observability/metrics/',
     ],
   },
   check(ctx) {

@@ -1,5 +1,6 @@
 import {z} from 'zod'
 import {CONDITION_IDS} from '../cilium/conditions.js'
+import type {FeatureId} from '../cilium/features.js'
 import type {Snapshot} from '../snapshot/schema.js'
 
 export const Severity = z.enum(['critical', 'high', 'medium', 'info'])
@@ -46,7 +47,8 @@ export interface RuleMeta<M extends string = string> {
   severity: Severity // the highest severity the rule can report
   versions: string // Cilium versions the rule applies to, e.g. ">=1.16" or "*"
   needs: EvidenceKind[][] // alternatives: any one group fully present is enough, e.g. [['metrics'], ['maps','status']]
-  catalog: string[] // rules-catalog ids it implements, e.g. ["R-MAP-06"]
+  /** Features whose Helm changes the rule can suggest; explain prints their prerequisites from the graph. */
+  features?: FeatureId[]
   /** Every kind of finding the rule reports: messageId → what it means. */
   messages: Record<M, string>
   description: string // what it checks

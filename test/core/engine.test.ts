@@ -5,7 +5,7 @@ import {versionSatisfies} from '../../src/rules/helpers.js'
 import {agent, at, snapshot, status} from '../helpers/snapshot.js'
 
 const base: Rule['meta'] = {
-  id: 'test-rule', title: 'T', severity: 'high', versions: '>=1.16', needs: [['status']], catalog: [], messages: {x: 'a test finding'},
+  id: 'test-rule', title: 'T', severity: 'high', versions: '>=1.16', needs: [['status']], messages: {x: 'a test finding'},
   description: 'd', why: 'w', fix: 'f', sources: [],
 }
 

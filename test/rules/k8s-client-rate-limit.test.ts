@@ -34,6 +34,11 @@ ruleTester(rule, {
         {helm: {path: 'k8sClientRateLimit.burst', value: 20}}],
     },
     {
+      name: '1100 nodes with operator QPS 50 → operator limits raised', messageIds: ['operatorLowLimits'],
+      snapshot: snapshot({agents: [v118], cluster: {config: config({'k8s-client-qps': '50', 'k8s-client-burst': '100', 'operator-k8s-client-qps': '50'}), nodes: nodes(1100)}}),
+      expect: {count: 1, severity: 'medium', message: /Operator API-server client limited to 50 QPS with 1100 nodes/, evidence: {text: 'operator-k8s-client-qps: 50'}, helm: {path: 'k8sClientRateLimit.operator.qps', value: 100}},
+    },
+    {
       name: 'single API-server IP with 3 control-plane nodes on 1.18', messageIds: ['singleApiServer'],
       snapshot: snapshot({agents: [v118], cluster: {config: config({debug: 'false'}), nodes: nodes(10, 3), helm: {source: 'helm get values', values: {k8sServiceHost: '10.0.0.1', k8sServicePort: 6443}}}}),
       expect: {count: 1, message: /single IP \(k8sServiceHost: 10\.0\.0\.1\).*3 control-plane/, fix: /k8s\.apiServerURLs/},

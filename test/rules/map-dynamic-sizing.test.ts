@@ -23,6 +23,16 @@ ruleTester(rule, {messagesCarryNumbers: true,
   ],
   invalid: [
     {
+      name: 'cilium-config without a ratio and no status → medium, the ratio suggested', messageIds: ['noRatio'],
+      snap: () => snapshot({cluster: {config: config({'bpf-lb-map-max': '65536'})}}),
+      expect(f) {
+        expect(f).to.have.length(1)
+        expect(f[0].severity).to.equal('medium')
+        expect(f[0].message).to.match(/no bpf-map-dynamic-size-ratio \(agent default 0 = off\)/)
+        expect(f[0].helm[0]).to.include({path: 'bpf.mapDynamicSizeRatio', value: 0.0025})
+      },
+    },
+    {
       name: 'status says dynamic sizing off and CT is hot → high', messageIds: ['dynamicSizingOff'],
       snap: () => snapshot({agents: ['cilium-a', 'cilium-b'].map((n) => agent(n, {
         status: status({bpfMaps: bpfMaps({'ct-tcp': 524288}, null)}),
