@@ -12,6 +12,151 @@ function pathWords(t: Target): string {
   return t.host ? 'host' : 'health endpoint'
 }
 
+type StatusAgent = ReturnType<typeof agentsWith<'status'>>[number]
+type Gauges = ReturnType<typeof gaugeByAgent>
+interface Reporting {agent: string, reachable: number, total: number}
+interface LocalOnly {agent: string, nodes: string[], evidence: Evidence[]}
+interface HealthRows {reporting: Reporting[], targets: Map<string, Target>, evidence: Evidence[], covered: Set<string>, localOnly: LocalOnly[]}
+
+/** Cluster health tables below M/M, per agent: the unreachable targets, or only the agent's own health endpoint. */
+function readHealthRows(withHealth: StatusAgent[]): HealthRows {
+  const reporting: Reporting[] = []
+  const targets = new Map<string, Target>()
+  const evidence: Evidence[] = []
+  const covered = new Set<string>()
+  const localOnly: LocalOnly[] = []
+  for (const a of withHealth) {
+    const ch = a.status.clusterHealth
+    if (!ch || ch.reachable === undefined || ch.total === undefined) continue
+    covered.add(a.name)
+    const badRows = ch.nodes.filter((n) => !n.hostOk || !n.endpointsOk)
+    if (ch.reachable >= ch.total && badRows.length === 0) continue
+    // Only this node's own health endpoint fails while its host path answers: the health endpoint on that
+    // node is broken (controller, IP, interface), nothing between nodes — tunnel ports are the wrong lead.
+    // Judged per agent, so another agent's (or another cluster's) rows never change the diagnosis.
+    if (badRows.length > 0 && badRows.every((n) => n.localhost && n.hostOk && !n.endpointsOk)) {
+      localOnly.push({agent: a.name, nodes: badRows.map((n) => `${n.name} (localhost)`), evidence: [ev(ch.src), ...badRows.map((n) => ev(n.src))]})
+      continue
+    }
+    reporting.push({agent: a.name, reachable: ch.reachable, total: ch.total})
+    evidence.push(ev(ch.src))
+    for (const n of badRows) {
+      const name = n.localhost ? `${n.name} (localhost)` : n.name
+      const t = targets.get(name) ?? {node: name, host: false, endpoints: false, from: new Set<string>()}
+      t.host ||= !n.hostOk
+      t.endpoints ||= !n.endpointsOk
+      t.from.add(a.name)
+      targets.set(name, t)
+      evidence.push(ev(n.src))
+    }
+  }
+  return {reporting, targets, evidence, covered, localOnly}
+}
+
+/** One finding for the cluster, naming the most-reported unreachable nodes. */
+function unreachableFinding({reporting, targets, evidence}: HealthRows): CheckResult[] {
+  if (reporting.length > 0) {
+    const worst = reporting.reduce((w, r) => ((r.total - r.reachable) / r.total > (w.total - w.reachable) / w.total ? r : w))
+    const frac = (worst.total - worst.reachable) / Math.max(worst.total, 1)
+    const ranked = [...targets.values()].sort((x, y) => y.from.size - x.from.size || x.node.localeCompare(y.node))
+    const names = reporting.map((r) => r.agent)
+    const list = ranked.slice(0, 5).map((t) => `${t.node} (${pathWords(t)}${reporting.length > 1 ? `, from ${t.from.size} agent${t.from.size === 1 ? '' : 's'}` : ''})`)
+    const more = ranked.length > 5 ? ` … (+${ranked.length - 5} more)` : ''
+    const head = reporting.length === 1
+      ? `${worst.total - worst.reachable}/${worst.total} nodes unreachable from ${worst.agent}`
+      : `${reporting.length} agents see unreachable nodes (worst: ${worst.agent} with ${worst.reachable}/${worst.total} reachable)`
+    const endpointsOnly = ranked.length > 0 && ranked.every((t) => !t.host)
+    return [{
+      severity: frac > 0.1 ? 'critical' : 'high',
+      messageId: 'nodesUnreachable',
+      message: `${head}${list.length > 0 ? `: ${list.join(', ')}${more}` : ''}`,
+      agents: names,
+      evidence: capEvidence(distinctEvidence(evidence)),
+      helm: [],
+      fix: endpointsOnly
+        ? 'Only health-endpoint (pod network) paths fail: check the tunnel port (VXLAN 8472/UDP, Geneve 6081/UDP) or native routes, MTU, and encryption keys between these nodes.'
+        : 'Host paths fail: check ICMP and TCP 4240 between nodes (security groups / firewalls), then routes and MTU.',
+    }]
+  }
+  return []
+}
+
+function localEndpointFinding(localOnly: LocalOnly[]): CheckResult[] {
+  if (localOnly.length > 0) {
+    const names = localOnly.map((l) => l.agent)
+    return [{
+      severity: 'high',
+      messageId: 'localHealthEndpoint',
+      message: `the local cilium-health endpoint is unreachable on ${agentPhrase(names)} (${[...new Set(localOnly.flatMap((l) => l.nodes))].slice(0, 5).join(', ')}: host reachable, its own health endpoint not)`,
+      agents: names,
+      evidence: capEvidence(distinctEvidence(localOnly.flatMap((l) => l.evidence))),
+      helm: [],
+      fix: 'Check the health endpoint on that node, not the network between nodes: the cilium-health-ep controller (cilium-dbg status --all-controllers), that the reserved:health endpoint exists with an IP (cilium-dbg endpoint list), and cilium-dbg health status --verbose on that node; restarting the agent pod recreates the health endpoint.',
+    }]
+  }
+  return []
+}
+
+/** The health daemon itself is not answering: connectivity is then unknown, which is itself a problem. */
+function daemonFindings(withHealth: StatusAgent[]): CheckResult[] {
+  const out: CheckResult[] = []
+  const daemonBad = withHealth.filter((a) => {
+    const d = a.status.healthDaemon
+    const ch = a.status.clusterHealth
+    const dBad = d !== undefined && !/^(ok|disabled)$/i.test(d.state)
+    const chBad = ch !== undefined && ch.reachable === undefined && !PROBE_DISABLED.test(ch.text) && ch.text.trim() !== ''
+    return dBad || chBad
+  })
+  for (const list of groupBy(daemonBad, (a) => a.status.healthDaemon?.state ?? 'cluster-health').values()) {
+    const names = list.map((a) => a.name)
+    const a0 = list[0].status
+    const text = a0.healthDaemon && !/^ok$/i.test(a0.healthDaemon.state)
+      ? `${a0.healthDaemon.state} ${a0.healthDaemon.message}`.trim()
+      : a0.clusterHealth?.text ?? ''
+    out.push({
+      severity: 'high',
+      messageId: 'healthDaemonNotOk',
+      message: `cilium-health daemon not Ok on ${agentPhrase(names)}: ${text}; node connectivity cannot be measured there`,
+      agents: names,
+      evidence: capEvidence(distinctEvidence(list.flatMap((a) => [a.status.healthDaemon, a.status.clusterHealth].filter((x) => x !== undefined).map((x) => ev(x.src))))),
+      helm: [],
+      fix: 'Check the cilium-health-ep controller and the health endpoint pod IP on those nodes; restart the agent if the health endpoint is gone.',
+    })
+  }
+
+  return out
+}
+
+/** Metrics, for agents whose status did not already say it. */
+function metricFinding(covered: Set<string>, unreachNodes: Gauges, unreachEps: Gauges, connUnreach: Gauges): CheckResult[] {
+  const metricBad: Array<{agent: string, nodes: number, eps: number, src: Evidence[]}> = []
+  for (const agent of new Set([...unreachNodes.keys(), ...unreachEps.keys(), ...connUnreach.keys()])) {
+    if (covered.has(agent)) continue
+    const n = unreachNodes.get(agent)
+    const e = unreachEps.get(agent)
+    const c = connUnreach.get(agent)
+    if ((n?.value ?? 0) > 0 || (e?.value ?? 0) > 0 || (c?.value ?? 0) > 0) {
+      // Without the older gauges, the connectivity-status count stands in for unreachable nodes.
+      const nodes = n ? n.value : c?.value ?? 0
+      metricBad.push({agent, nodes, eps: e?.value ?? 0, src: [...(n?.src ?? []), ...(e?.src ?? []), ...(c?.src ?? [])].map(ev)})
+    }
+  }
+  if (metricBad.length > 0) {
+    const names = metricBad.map((m) => m.agent)
+    const maxN = Math.max(...metricBad.map((m) => m.nodes))
+    const maxE = Math.max(...metricBad.map((m) => m.eps))
+    return [{
+      severity: 'high',
+      messageId: 'metricUnreachable',
+      message: `Health metrics report unreachable peers on ${agentPhrase(names)}: up to ${maxN} node(s) and ${maxE} health endpoint(s) (cilium_unreachable_nodes, cilium_unreachable_health_endpoints, cilium_node_health_connectivity_status)`,
+      agents: names.filter((n) => n !== 'cluster'),
+      evidence: capEvidence(distinctEvidence(metricBad.flatMap((m) => m.src))),
+      helm: [],
+    }]
+  }
+  return []
+}
+
 export default defineRule({
   meta: {
     id: 'unreachable-nodes',
@@ -30,7 +175,6 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    const out: CheckResult[] = []
     const agents = agentsWith(ctx.snapshot, 'status')
     const withHealth = agents.filter((a) => a.status.clusterHealth || a.status.healthDaemon)
     const unreachNodes = gaugeByAgent(ctx.snapshot, 'cilium_unreachable_nodes')
@@ -46,125 +190,13 @@ export default defineRule({
       ctx.notEvaluated('health probing is disabled (Cluster health: Probe disabled); node connectivity was not measured')
     }
 
-    // 1. Cluster health below M/M: one finding for the cluster, naming the most-reported unreachable nodes.
-    const reporting: Array<{agent: string, reachable: number, total: number}> = []
-    const targets = new Map<string, Target>()
-    const evidence: Evidence[] = []
-    const covered = new Set<string>()
-    const localOnly: Array<{agent: string, nodes: string[], evidence: Evidence[]}> = []
-    for (const a of withHealth) {
-      const ch = a.status.clusterHealth
-      if (!ch || ch.reachable === undefined || ch.total === undefined) continue
-      covered.add(a.name)
-      const badRows = ch.nodes.filter((n) => !n.hostOk || !n.endpointsOk)
-      if (ch.reachable >= ch.total && badRows.length === 0) continue
-      // Only this node's own health endpoint fails while its host path answers: the health endpoint on that
-      // node is broken (controller, IP, interface), nothing between nodes — tunnel ports are the wrong lead.
-      // Judged per agent, so another agent's (or another cluster's) rows never change the diagnosis.
-      if (badRows.length > 0 && badRows.every((n) => n.localhost && n.hostOk && !n.endpointsOk)) {
-        localOnly.push({agent: a.name, nodes: badRows.map((n) => `${n.name} (localhost)`), evidence: [ev(ch.src), ...badRows.map((n) => ev(n.src))]})
-        continue
-      }
-      reporting.push({agent: a.name, reachable: ch.reachable, total: ch.total})
-      evidence.push(ev(ch.src))
-      for (const n of badRows) {
-        const name = n.localhost ? `${n.name} (localhost)` : n.name
-        const t = targets.get(name) ?? {node: name, host: false, endpoints: false, from: new Set<string>()}
-        t.host ||= !n.hostOk
-        t.endpoints ||= !n.endpointsOk
-        t.from.add(a.name)
-        targets.set(name, t)
-        evidence.push(ev(n.src))
-      }
-    }
-    if (reporting.length > 0) {
-      const worst = reporting.reduce((w, r) => ((r.total - r.reachable) / r.total > (w.total - w.reachable) / w.total ? r : w))
-      const frac = (worst.total - worst.reachable) / Math.max(worst.total, 1)
-      const ranked = [...targets.values()].sort((x, y) => y.from.size - x.from.size || x.node.localeCompare(y.node))
-      const names = reporting.map((r) => r.agent)
-      const list = ranked.slice(0, 5).map((t) => `${t.node} (${pathWords(t)}${reporting.length > 1 ? `, from ${t.from.size} agent${t.from.size === 1 ? '' : 's'}` : ''})`)
-      const more = ranked.length > 5 ? ` … (+${ranked.length - 5} more)` : ''
-      const head = reporting.length === 1
-        ? `${worst.total - worst.reachable}/${worst.total} nodes unreachable from ${worst.agent}`
-        : `${reporting.length} agents see unreachable nodes (worst: ${worst.agent} with ${worst.reachable}/${worst.total} reachable)`
-      const endpointsOnly = ranked.length > 0 && ranked.every((t) => !t.host)
-      out.push({
-        severity: frac > 0.1 ? 'critical' : 'high',
-        messageId: 'nodesUnreachable',
-        message: `${head}${list.length > 0 ? `: ${list.join(', ')}${more}` : ''}`,
-        agents: names,
-        evidence: capEvidence(distinctEvidence(evidence)),
-        helm: [],
-        fix: endpointsOnly
-          ? 'Only health-endpoint (pod network) paths fail: check the tunnel port (VXLAN 8472/UDP, Geneve 6081/UDP) or native routes, MTU, and encryption keys between these nodes.'
-          : 'Host paths fail: check ICMP and TCP 4240 between nodes (security groups / firewalls), then routes and MTU.',
-      })
-    }
-
-    if (localOnly.length > 0) {
-      const names = localOnly.map((l) => l.agent)
-      out.push({
-        severity: 'high',
-        messageId: 'localHealthEndpoint',
-        message: `the local cilium-health endpoint is unreachable on ${agentPhrase(names)} (${[...new Set(localOnly.flatMap((l) => l.nodes))].slice(0, 5).join(', ')}: host reachable, its own health endpoint not)`,
-        agents: names,
-        evidence: capEvidence(distinctEvidence(localOnly.flatMap((l) => l.evidence))),
-        helm: [],
-        fix: 'Check the health endpoint on that node, not the network between nodes: the cilium-health-ep controller (cilium-dbg status --all-controllers), that the reserved:health endpoint exists with an IP (cilium-dbg endpoint list), and cilium-dbg health status --verbose on that node; restarting the agent pod recreates the health endpoint.',
-      })
-    }
-
-    // 2. The health daemon itself is not answering: connectivity is then unknown, which is itself a problem.
-    const daemonBad = withHealth.filter((a) => {
-      const d = a.status.healthDaemon
-      const ch = a.status.clusterHealth
-      const dBad = d !== undefined && !/^(ok|disabled)$/i.test(d.state)
-      const chBad = ch !== undefined && ch.reachable === undefined && !PROBE_DISABLED.test(ch.text) && ch.text.trim() !== ''
-      return dBad || chBad
-    })
-    for (const list of groupBy(daemonBad, (a) => a.status.healthDaemon?.state ?? 'cluster-health').values()) {
-      const names = list.map((a) => a.name)
-      const a0 = list[0].status
-      const text = a0.healthDaemon && !/^ok$/i.test(a0.healthDaemon.state)
-        ? `${a0.healthDaemon.state} ${a0.healthDaemon.message}`.trim()
-        : a0.clusterHealth?.text ?? ''
-      out.push({
-        severity: 'high',
-        messageId: 'healthDaemonNotOk',
-        message: `cilium-health daemon not Ok on ${agentPhrase(names)}: ${text}; node connectivity cannot be measured there`,
-        agents: names,
-        evidence: capEvidence(distinctEvidence(list.flatMap((a) => [a.status.healthDaemon, a.status.clusterHealth].filter((x) => x !== undefined).map((x) => ev(x.src))))),
-        helm: [],
-        fix: 'Check the cilium-health-ep controller and the health endpoint pod IP on those nodes; restart the agent if the health endpoint is gone.',
-      })
-    }
-
-    // 3. Metrics, for agents whose status did not already say it.
-    const metricBad: Array<{agent: string, nodes: number, eps: number, src: Evidence[]}> = []
-    for (const agent of new Set([...unreachNodes.keys(), ...unreachEps.keys(), ...connUnreach.keys()])) {
-      if (covered.has(agent)) continue
-      const n = unreachNodes.get(agent)
-      const e = unreachEps.get(agent)
-      const c = connUnreach.get(agent)
-      if ((n?.value ?? 0) > 0 || (e?.value ?? 0) > 0 || (c?.value ?? 0) > 0) {
-        // Without the older gauges, the connectivity-status count stands in for unreachable nodes.
-        const nodes = n ? n.value : c?.value ?? 0
-        metricBad.push({agent, nodes, eps: e?.value ?? 0, src: [...(n?.src ?? []), ...(e?.src ?? []), ...(c?.src ?? [])].map(ev)})
-      }
-    }
-    if (metricBad.length > 0) {
-      const names = metricBad.map((m) => m.agent)
-      const maxN = Math.max(...metricBad.map((m) => m.nodes))
-      const maxE = Math.max(...metricBad.map((m) => m.eps))
-      out.push({
-        severity: 'high',
-        messageId: 'metricUnreachable',
-        message: `Health metrics report unreachable peers on ${agentPhrase(names)}: up to ${maxN} node(s) and ${maxE} health endpoint(s) (cilium_unreachable_nodes, cilium_unreachable_health_endpoints, cilium_node_health_connectivity_status)`,
-        agents: names.filter((n) => n !== 'cluster'),
-        evidence: capEvidence(distinctEvidence(metricBad.flatMap((m) => m.src))),
-        helm: [],
-      })
-    }
+    const rows = readHealthRows(withHealth)
+    const out = [
+      ...unreachableFinding(rows),
+      ...localEndpointFinding(rows.localOnly),
+      ...daemonFindings(withHealth),
+      ...metricFinding(rows.covered, unreachNodes, unreachEps, connUnreach),
+    ]
     // "Cilium health daemon: Ok" alone (a paste cut before "Cluster health") says the daemon runs, not that
     // nodes are reachable: without a reachable count or metrics nothing was measured.
     const measured = withHealth.some((a) => a.status.clusterHealth) || unreachNodes.size > 0 || unreachEps.size > 0 || connUnreach.size > 0
