@@ -30,7 +30,7 @@ function grouped(bads: Bad[], what: string, fix: string): CheckResult[] {
     const modern = list.every((b) => versionSatisfies(b.version, '>=1.14') && parseVersion(b.version) !== undefined)
     out.push({
       severity: severityOf(state),
-      messageId: what === 'Cilium agent state' ? 'agentNotOk' : what === 'Kubernetes connectivity' ? 'kubernetesNotOk' : 'kvstoreNotOk',
+      messageId: what === 'Cilium agent state' ? 'agent-not-ok' : what === 'Kubernetes connectivity' ? 'kubernetes-not-ok' : 'kvstore-not-ok',
       message: `${what} is ${state} on ${agentPhrase(names)}${message ? `: ${message}` : ''}` +
         (exited
           ? modern
@@ -53,7 +53,7 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['status']],
-    messages: {agentNotOk: 'the Cilium agent state is not Ok', kubernetesNotOk: 'the agent cannot reach Kubernetes', kvstoreNotOk: 'the agent cannot reach its kvstore'},
+    messages: {'agent-not-ok': 'the Cilium agent state is not Ok', 'kubernetes-not-ok': 'the agent cannot reach Kubernetes', 'kvstore-not-ok': 'the agent cannot reach its kvstore'},
     description: 'Reads the Cilium:, Kubernetes: and KVStore: lines of cilium-dbg status. Cilium state Warning is high, Failure is critical; KVStore "Disabled" is healthy.',
     why: 'A non-Ok agent state means the agent cannot fully program the datapath (API server unreachable, CNI config not written, probes stale); new pods and policy changes may not take effect on that node.',
     fix: 'Read the state message and the agent log of the named pods; fix API-server or kvstore connectivity; restart the agent only after the cause is known.',

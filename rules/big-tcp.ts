@@ -13,7 +13,7 @@ export default defineRule({
     versions: '>=1.13',
     needs: [['status'], ['config']],
     features: ['big-tcp-ipv4', 'big-tcp-ipv6'],
-    messages: {unsupportedCombination: 'BIG TCP enabled with tunnel routing or encryption', possible: 'BIG TCP is off but the cluster could use it'},
+    messages: {'unsupported-combination': 'BIG TCP enabled with tunnel routing or encryption', possible: 'BIG TCP is off but the cluster could use it'},
     description: 'BIG TCP enabled together with tunnel routing or encryption (unsupported). Also: BIG TCP disabled while routing is native with eBPF host routing, no encryption, and every node kernel >= 6.3 (IPv4) / >= 5.19 (IPv6, only when IPv6 is in use).',
     why: 'BIG TCP lets the stack build 192k-byte GSO/GRO packets, cutting per-packet overhead for high-throughput pods; it requires native routing, eBPF host routing, KPR and BPF masquerading, and no tunnel or encryption (tuning guide).',
     fix: 'enableIPv4BIGTCP / enableIPv6BIGTCP: true where all requirements hold; disable them where tunnelling or encryption is used.',
@@ -48,7 +48,7 @@ export default defineRule({
       const fams = [on4 ? 'IPv4' : '', on6 ? 'IPv6' : ''].filter(Boolean)
       out.push({
         severity: 'medium',
-        messageId: 'unsupportedCombination',
+        messageId: 'unsupported-combination',
         message: `${fams.join(' and ')} BIG TCP is enabled together with ${[tunnel ? 'tunnel routing' : '', encryption ? 'encryption' : ''].filter(Boolean).join(' and ')}, which BIG TCP does not support`,
         agents: [],
         evidence: capEvidence(distinctEvidence([...bigEv, ...(tunnel ? [tunnel] : []), ...(encryption ? [encryption] : [])])),

@@ -99,7 +99,7 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['logs'], ['status'], ['maps'], ['metrics']],
-    messages: {insertionsFailing: 'a BPF map rejects insertions (full)'},
+    messages: {'insertions-failing': 'a BPF map rejects insertions (full)'},
     description: 'Evidence that a BPF map rejected inserts: agent log "the map is full", failed map updates (cilium_bpf_map_ops_total{outcome="fail"}), failing bpf-map-sync-*/sync-lb-maps* controllers, map list error counts and error entries, DEGRADED modules whose message says the map is full.',
     why: 'A full non-LRU map rejects new entries: services, backends or policy entries are silently not programmed, so traffic to them fails on that node.',
     fix: 'Grow the map named in the evidence (bpf.lbMapMax for LB maps, bpf.policyMapMax for policy maps), then restart the agents so the maps are re-created and re-synced.',
@@ -138,7 +138,7 @@ export default defineRule({
       results.push({
         severity,
         title: `${label} full: insertions failing`,
-        messageId: 'insertionsFailing',
+        messageId: 'insertions-failing',
         message: `${label}: insertions failing on ${agents.length} agent${agents.length === 1 ? '' : 's'} (${kindText})${failed > 0 ? `; ${fmtCount(failed)} failed operations/entries in total` : ''}${size ? `; ${size.from === 'default' ? 'default size' : 'configured size'} ${size.size}${size.from === 'default' ? ' (assumed; no status BPF Maps)' : ''}` : ''}. Worst: ${hits[0].what}`.slice(0, 600),
         agents,
         evidence: capEvidence(evidence),

@@ -52,7 +52,7 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['status'], ['metrics'], ['config']],
-    messages: {nearMemoryLimit: 'BPF maps take most of the agent memory limit', ratioTooHigh: 'the dynamic size ratio gives maps an outsized budget'},
+    messages: {'near-memory-limit': 'BPF maps take most of the agent memory limit', 'ratio-too-high': 'the dynamic size ratio gives maps an outsized budget'},
     description: 'Estimated kernel memory of the CT/NAT/neighbor/sock-rev-NAT maps (fully preallocated LRU maps, from the status sizes) or cilium_bpf_maps_virtual_memory_max_bytes vs the agent container memory limit (> 50 % high), agents OOMKilled with large maps, and ratios ≥ 0.05.',
     why: 'LRU maps are allocated in full at creation and, on cgroup v2, charged to the agent cgroup: a big ratio can push the agent into OOM kills although its RSS looks small.',
     fix: 'Lower bpf.mapDynamicSizeRatio to what the observed pressure justifies (r × peak pressure / 0.5) or raise/remove the agent memory limit (resources.limits.memory).',
@@ -108,7 +108,7 @@ export default defineRule({
       results.push({
         severity: 'high',
         title: 'BPF maps take most of the agent memory limit',
-        messageId: 'nearMemoryLimit',
+        messageId: 'near-memory-limit',
         message: `BPF maps ≈ ${formatBytes(w.maps)} (${w.from}) = ${(w.share * 100).toFixed(0)} % of the ${formatBytes(w.limit)} agent memory limit on ${w.agent}; ${bad.length}/${rows.length} agents above ${ooms.length > 0 ? '25 % with OOM kills or ' : ''}50 %${ooms.length > 0 ? `; OOMKilled: ${ooms.map((r) => r.agent).join(', ')}` : ''}.`,
         agents: bad.map((r) => r.agent),
         evidence: capEvidence(bad.flatMap((r, i) => (i === 0 ? r.evidence : r.evidence.slice(0, 1)))),
@@ -124,7 +124,7 @@ export default defineRule({
       results.push({
         severity: 'medium',
         title: 'Large BPF map dynamic size ratio',
-        messageId: 'ratioTooHigh',
+        messageId: 'ratio-too-high',
         message: `bpf-map-dynamic-size-ratio ${ratio.ratio} (${ratio.from}) is ≥ ${BIG_RATIO}: ${budget ? `on ${biggest!.name} (${formatBytes(biggest!.memoryBytes!)}) the maps get a ${formatBytes(budget)} budget, roughly ${formatBytes(budget * 1.8)} of kernel memory for IPv4 maps (estimate)` : `${(ratio.ratio * 100).toFixed(1)} % of every node's memory goes to the map budget, roughly 1.8× that in kernel memory (estimate)`}.`,
         agents: [],
         evidence: src ? [ev(src)] : [],

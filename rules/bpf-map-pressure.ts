@@ -65,7 +65,7 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['metrics'], ['maps', 'status']],
-    messages: {pressure: 'a BPF map is near full', fillingUp: 'a BPF map will be full within a day at its trend'},
+    messages: {pressure: 'a BPF map is near full', 'filling-up': 'a BPF map will be full within a day at its trend'},
     description: 'Fill ratio of every BPF map family from cilium_bpf_map_pressure, or from `cilium-dbg map list` cached entries vs the status "BPF Maps" sizes: ≥ 80 % high, ≥ 95 % critical, ≥ 100 % full.',
     why: 'CT and NAT maps are LRU: near full they evict live connections (resets, dropped replies). Full LB, policy and ipcache maps silently stop programming new services, backends and policy entries.',
     fix: 'Grow the map: bpf.mapDynamicSizeRatio for CT/NAT/neighbor/sock-rev-NAT (r\' = r × p / 0.5), or the explicit size (bpf.ctTcpMax, bpf.natMax, bpf.lbMapMax, bpf.policyMapMax) when the ratio cannot help.',
@@ -101,7 +101,7 @@ export default defineRule({
           results.push({
             severity: 'medium',
             title: `${label} map filling up`,
-            messageId: 'fillingUp',
+            messageId: 'filling-up',
             message: `${label} map ${worst.map} at ${percent(worst.pressure)} on ${worst.agent}, rising ${percent(trend!.slopePerHour)}/h: full in about ${fmtHours(eta)}.`,
             agents: [worst.agent],
             evidence: [ev(worst.src), ev(trend!.src)],

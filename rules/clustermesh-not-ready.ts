@@ -18,7 +18,7 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['status'], ['metrics']],
-    messages: {remoteClustersNotReady: 'remote clusters not ready (status)', remoteClusterMetricNotReady: 'a remote cluster not ready (metric)'},
+    messages: {'remote-clusters-not-ready': 'remote clusters not ready (status)', 'remote-cluster-metric-not-ready': 'a remote cluster not ready (metric)'},
     description: '"ClusterMesh: X/Y remote clusters ready" with X < Y, and cilium_clustermesh_remote_cluster_readiness_status == 0 per target cluster. Clusters without Cluster Mesh (no line, no metric) pass.',
     why: 'A not-ready remote cluster stops syncing nodes, identities, services and endpoints: global services lose the remote backends and cross-cluster policy uses stale identities.',
     fix: 'Check the clustermesh-apiserver pods and their certificates (clustermesh-certificates), the per-cluster lines under ClusterMesh in cilium-dbg status --verbose, and that clustermesh.maxConnectedClusters matches in all clusters.',
@@ -42,7 +42,7 @@ export default defineRule({
       const notReady = rows.filter((r) => /not-ready/.test(r.text)).map((r) => CLUSTER_ROW.exec(r.text)![1])
       out.push({
         severity: cm.ready === 0 ? 'critical' : 'high',
-        messageId: 'remoteClustersNotReady',
+        messageId: 'remote-clusters-not-ready',
         message: `${cm.total - cm.ready}/${cm.total} remote clusters not ready on ${agentPhrase(list.map((a) => a.name))}` +
           (notReady.length > 0 ? `: ${[...new Set(notReady)].join(', ')}` : ''),
         agents: list.map((a) => a.name),
@@ -60,7 +60,7 @@ export default defineRule({
     for (const [target, list] of groupBy(notReady, (x) => x.m.labels.target_cluster ?? 'unknown')) {
       const names = [...new Set(list.map((x) => x.agent))]
       out.push({
-        messageId: 'remoteClusterMetricNotReady',
+        messageId: 'remote-cluster-metric-not-ready',
         message: `Remote cluster ${target} not ready (cilium_clustermesh_remote_cluster_readiness_status 0) on ${agentPhrase(names)}`,
         agents: names.filter((n) => n !== 'cluster'),
         evidence: capEvidence(distinctEvidence(list.map((x) => ev(x.m.src)))),

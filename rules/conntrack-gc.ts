@@ -23,7 +23,7 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['metrics'], ['logs']],
-    messages: {gcFallingBehind: 'conntrack garbage collection falls behind'},
+    messages: {'gc-falling-behind': 'conntrack garbage collection falls behind'},
     description: 'Adaptive CT GC interval pinned at the 10 s floor (cilium_datapath_conntrack_gc_interval_seconds), GC runs not completing (cilium_datapath_conntrack_gc_runs_total{status="uncompleted"}, log "Garbage collection on … CT map failed to finish"), slow initial scan ("Failed to perform initial ctmap gc scan within expected duration").',
     why: 'The interval shrinks when more than 25 % of a CT map expires per run; pinned at 10 s means heavy CT churn near capacity, and GC that does not finish leaves stale entries filling the map.',
     fix: 'Grow the CT maps (see bpf-map-pressure); avoid a fixed conntrackGCInterval unless required; conntrackGCMaxInterval bounds the interval for FQDN identity cleanup.',
@@ -75,7 +75,7 @@ export default defineRule({
     const fixedNote = fixed && !/^(0|0s|)$/.test(fixed.value.trim()) ? ` A fixed conntrack-gc-interval (${fixed.value}) is set: the adaptive interval cannot react.` : ''
     return [{
       severity: signals[0].severity,
-      messageId: 'gcFallingBehind',
+      messageId: 'gc-falling-behind',
       message: `${signals[0].text} on ${signals[0].agent}${signals.length > 1 ? ` (+${signals.length - 1} more signals)` : ''}; ${agents.length} agent${agents.length === 1 ? '' : 's'} affected${worst ? `; worst CT pressure ${(worst.p * 100).toFixed(0)} % (${worst.map})` : ''}.${fixedNote}`,
       agents,
       evidence: capEvidence([...signals.map((s) => ev(s.src)), ...(fixed ? [ev(fixed.src)] : [])]),

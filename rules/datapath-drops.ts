@@ -51,7 +51,7 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['metrics']],
-    messages: {drops: 'packets dropped for a reason that points at a cause', policyDeniedMapFull: 'policy-denied drops where a policy map is full'},
+    messages: {drops: 'packets dropped for a reason that points at a cause', 'policy-denied-map-full': 'policy-denied drops where a policy map is full'},
     description: 'cilium_drop_count_total by reason: "CT: Map insertion failed", "No mapping for NAT masquerade", "LB, sock cgroup: Reverse entry update failed", "Fragmented packet entry update failed", "Service backend not found", "Missed tail call", and "Policy denied" only where the policy map is full.',
     why: 'These drops mean packets are lost because a BPF map could not take a new entry; "Policy denied" alone is normal when policies exist, but with a full policy map it means allowed peers are dropped.',
     fix: 'Grow the map the drop reason names (bpf.mapDynamicSizeRatio or bpf.ctTcpMax/bpf.ctAnyMax, bpf.natMax, bpf.policyMapMax).',
@@ -126,7 +126,7 @@ function policyDenied(snapshot: Snapshot, drops: ReturnType<typeof metricSamples
   return [{
     severity: 'high',
     title: 'Policy denies on agents whose policy map is full',
-    messageId: 'policyDeniedMapFull',
+    messageId: 'policy-denied-map-full',
     message: `"Policy denied" ${counterText(sum, t)} on ${agents.length} agent${agents.length === 1 ? '' : 's'} where an endpoint policy map is at ${(worst.value * 100).toFixed(0)} % (${worst.labels.map_name}): allowed peers may be dropped because their entries did not fit.`,
     agents,
     evidence: capEvidence([ev(worst.src), ...hit.map((s) => ev(s.src))]),

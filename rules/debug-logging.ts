@@ -14,7 +14,7 @@ export default defineRule({
     severity: 'medium',
     versions: '*',
     needs: [['config'], ['helm'], ['logs']],
-    messages: {debugEnabled: 'debug logging enabled in the config', mostlyDebug: 'agent logs are mostly debug lines'},
+    messages: {'debug-enabled': 'debug logging enabled in the config', 'mostly-debug': 'agent logs are mostly debug lines'},
     description: 'cilium-config debug: "true", debug-verbose with datapath/flow/policy, Helm debug.enabled true, or agent logs that are mostly debug lines (> 50 %, heuristic).',
     why: 'Debug logging costs agent CPU and log volume at scale; debug-verbose "datapath" turns on per-packet datapath debug events.',
     fix: 'debug.enabled: false and unset debug.verbose; for targeted debugging use cilium-dbg config debug=true on one agent temporarily.',
@@ -36,7 +36,7 @@ export default defineRule({
       if (on) helm.push({path: 'debug.enabled', value: false, reason: 'debug logging is expensive in production'})
       if (noisy) helm.push({path: 'debug.verbose', value: null, reason: `debug-verbose "${noisy.value}" adds per-packet/per-flow debug output`})
       out.push({
-        messageId: 'debugEnabled',
+        messageId: 'debug-enabled',
         message: `Debug logging is enabled cluster-wide${on ? ' (debug: true)' : ''}${noisy ? `, debug-verbose: ${noisy.value}` : ''}`,
         agents: [],
         evidence: [dbg && on ? ev(dbg.src) : undefined, noisy ? ev(noisy.src) : undefined].filter((x) => x !== undefined).concat(!dbg && on ? [{source: s.cluster.helm?.source ?? 'helm values', line: 0, text: 'debug.enabled: true'}] : []),
@@ -48,7 +48,7 @@ export default defineRule({
       if (mostly.length > 0) {
         const names = [...new Set(mostly.map((m) => m.a.name))]
         out.push({
-          messageId: 'mostlyDebug',
+          messageId: 'mostly-debug',
           message: `Agent logs are mostly debug on ${agentPhrase(names)} (${mostly.map((m) => `${m.l.debugLines}/${m.l.lines} = ${percent(m.l.debugLines / m.l.lines)}`).slice(0, 3).join(', ')})`,
           agents: names,
           evidence: capEvidence(mostly.map((m) => ({source: m.l.file, line: 0, text: `${m.l.debugLines} of ${m.l.lines} lines at level debug`}))),

@@ -23,7 +23,7 @@ export default defineRule({
     severity: 'critical',
     versions: '>=1.15',
     needs: [['status'], ['metrics']],
-    messages: {moduleDegraded: 'a module is DEGRADED (status tree)', degradedCount: 'Modules Health counts degraded modules', degradedMetric: 'cilium_hive_status reports degraded modules'},
+    messages: {'module-degraded': 'a module is DEGRADED (status tree)', 'degraded-count': 'Modules Health counts degraded modules', 'degraded-metric': 'cilium_hive_status reports degraded modules'},
     description: 'Finds [DEGRADED] leaves in the Modules Health tree (or Degraded(N) > 0 in the summary, or cilium_hive_status{status="degraded"} > 0). STOPPED modules are normal (finished jobs) and never reported.',
     why: 'A degraded reconciler keeps retrying: services, policies or routes it owns are not (fully) programmed into the datapath until it recovers.',
     fix: 'Read the degraded module message (cilium-dbg status --verbose shows the last error and age) and correlate with the agent log around that age.',
@@ -55,7 +55,7 @@ export default defineRule({
       const names = list.map((l) => l.agent)
       out.push({
         severity: severityFor(m.path),
-        messageId: 'moduleDegraded',
+        messageId: 'module-degraded',
         message: `Module ${moduleKey(m)} is DEGRADED on ${agentPhrase(names)}: ${m.message || '(no message)'} (${m.age}, x${m.count})`,
         agents: [...new Set(names)],
         evidence: capEvidence(distinctEvidence(list.map((l) => ev(l.m.src)))),
@@ -67,7 +67,7 @@ export default defineRule({
       const names = list.map((s) => s.agent)
       out.push({
         severity: 'high',
-        messageId: 'degradedCount',
+        messageId: 'degraded-count',
         message: `Modules Health reports Degraded(${list[0].n}) on ${agentPhrase(names)}; run cilium-dbg status --verbose on them to see which module and why`,
         agents: names,
         evidence: capEvidence(distinctEvidence(list.map((s) => ev(s.src)))),
@@ -81,7 +81,7 @@ export default defineRule({
       const total = metricBad.reduce((s, [, v]) => s + v.value, 0)
       out.push({
         severity: 'high',
-        messageId: 'degradedMetric',
+        messageId: 'degraded-metric',
         message: `cilium_hive_status{status="degraded"} > 0 on ${agentPhrase(names)} (${total} degraded module${total === 1 ? '' : 's'} in total)`,
         agents: names.filter((n) => n !== 'cluster'),
         evidence: capEvidence(distinctEvidence(metricBad.flatMap(([, v]) => v.src.map(ev)))),

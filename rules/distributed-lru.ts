@@ -20,7 +20,7 @@ export default defineRule({
     versions: '>=1.17',
     needs: [['config'], ['helm']],
     features: ['distributed-lru'],
-    messages: {noRatio: 'distributed LRU without a dynamic size ratio', recreationLoop: 'a release that re-creates LRU maps on every start', sizesNotCpuMultiple: 'map sizes that are not multiples of the CPU count'},
+    messages: {'no-ratio': 'distributed LRU without a dynamic size ratio', 'recreation-loop': 'a release that re-creates LRU maps on every start', 'sizes-not-cpu-multiple': 'map sizes that are not multiples of the CPU count'},
     description: 'bpf-distributed-lru enabled without a dynamic size ratio (agent refuses to start), on 1.17.3 ≤ v < 1.18.0 (endless map re-creation when sizes are not multiples of the CPU count, cilium/cilium#39070), or with status sizes that are not multiples of the node CPU count.',
     why: 'Per-CPU LRU lists (BPF_F_NO_COMMON_LRU) give each CPU max_entries / ncpus, so sizes must be multiples of num_possible_cpus(); some releases re-created the maps forever and exhausted memory, and without a ratio the agent does not start.',
     fix: 'Keep bpf.distributedLRU.enabled=false unless CT lock contention is proven; when enabled, set bpf.mapDynamicSizeRatio and run a fixed release (1.18+).',
@@ -46,7 +46,7 @@ export default defineRule({
       results.push({
         severity: 'critical',
         title: 'Distributed LRU without a dynamic size ratio',
-        messageId: 'noRatio',
+        messageId: 'no-ratio',
         message: `bpf-distributed-lru is true but no dynamic size ratio is set (bpf-map-dynamic-size-ratio: ${r ? r.value : 'absent = agent default 0'}): the agent refuses to start ("distributed LRU is only valid with a specified dynamic map size ratio").`,
         agents: [],
         evidence: [...base, ...(r ? [ev(r.src)] : [])],
@@ -58,7 +58,7 @@ export default defineRule({
       results.push({
         severity: 'critical',
         title: 'Distributed LRU on a release with the map re-creation bug',
-        messageId: 'recreationLoop',
+        messageId: 'recreation-loop',
         message: `Cilium ${v.join('.')} with bpf-distributed-lru: 1.17.3 ≤ v < 1.18.0 can re-create LRU maps on every start (and exhaust memory) when sizes are not multiples of the CPU count (cilium/cilium#39070, #39009).`,
         agents: [],
         evidence: base,
@@ -83,7 +83,7 @@ export default defineRule({
       results.push({
         severity: 'info',
         title: 'Distributed LRU map sizes not multiples of the CPU count',
-        messageId: 'sizesNotCpuMultiple',
+        messageId: 'sizes-not-cpu-multiple',
         message: `${odd.length} agent${odd.length === 1 ? '' : 's'} with distributed LRU show sizes that are not multiples of the node CPU count (e.g. ${odd[0].agent}: ${odd[0].text}); num_possible_cpus() may differ from the node capacity, so verify on the node.`,
         agents: odd.map((o) => o.agent),
         evidence: capEvidence([...base, ...odd.map((o) => o.src)]),

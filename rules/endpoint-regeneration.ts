@@ -18,7 +18,7 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['metrics']],
-    messages: {regenerationFailures: 'endpoint regenerations fail', endpointsNotReady: 'endpoints stuck outside ready', regenerationSlow: 'endpoint regeneration is slow'},
+    messages: {'regeneration-failures': 'endpoint regenerations fail', 'endpoints-not-ready': 'endpoints stuck outside ready', 'regeneration-slow': 'endpoint regeneration is slow'},
     description: 'cilium_endpoint_regenerations_total{outcome="fail"}, endpoints in not-ready / waiting-for-identity / invalid (cilium_endpoint_state), and regeneration time p99 (or mean) above 10 s.',
     why: 'An endpoint that fails to regenerate keeps its old (or no) datapath program and policy: new pods get no connectivity or stale policy.',
     fix: 'Read the agent log for the failing endpoints (`cilium-dbg endpoint list`, `cilium-dbg endpoint log <id>`); common causes are policy maps overflowing, BPF compilation errors after upgrades and identity allocation stalls.',
@@ -51,7 +51,7 @@ export default defineRule({
       results.push({
         severity,
         title: 'Endpoint regenerations failing',
-        messageId: 'regenerationFailures',
+        messageId: 'regeneration-failures',
         message: `${byAgent.length} agent${byAgent.length === 1 ? '' : 's'} with failed endpoint regenerations; worst ${w.agent}: ${counterText(w.n, w.trend)}${w.ok > 0 ? ` (${((w.n / (w.n + w.ok)) * 100).toFixed(1)} % of ${fmtCount(w.n + w.ok)})` : ''}${anyTrend && rising.length === 0 ? '; not rising in the trend window' : ''}.`,
         agents: byAgent.map((a) => a.agent),
         evidence: capEvidence([ev(w.src), ...(w.trend ? [ev(w.trend.src)] : []), ...byAgent.slice(1).map((a) => ev(a.src))]),
@@ -73,7 +73,7 @@ export default defineRule({
       if (persistent.length > 0 || total >= TRANSIENT_MIN) results.push({
         severity: persistent.length > 0 ? (persistent.some((r) => r.state === 'invalid') ? 'high' : 'medium') : 'info',
         title: 'Endpoints not ready',
-        messageId: 'endpointsNotReady',
+        messageId: 'endpoints-not-ready',
         message: `${fmtCount(total)} endpoints in ${[...new Set(rows.map((r) => r.state))].join('/')} on ${new Set(rows.map((r) => r.agent)).size} agents (worst ${w.agent}: ${w.n} ${w.state})${persistent.length > 0 ? '; persisting' : '; at collection time only — may be pod churn, re-check in 5 min'}.`,
         agents: [...new Set(rows.map((r) => r.agent))],
         evidence: capEvidence(rows.map((r) => ev(r.src))),
@@ -88,7 +88,7 @@ export default defineRule({
       results.push({
         severity: 'medium',
         title: 'Slow endpoint regeneration',
-        messageId: 'regenerationSlow',
+        messageId: 'regeneration-slow',
         message: `endpoint regeneration ${w.kind} ${w.value.toFixed(1)} s on ${w.agent} (> ${SLOW_S} s; the scalability report saw ≈ 3 s p99 with 250 cluster-wide policies) on ${new Set(slow.map((s) => s.agent)).size} agents.`,
         agents: [...new Set(slow.map((s) => s.agent))],
         evidence: capEvidence(slow.map((s) => ev(s.src))),

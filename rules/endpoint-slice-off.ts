@@ -22,7 +22,7 @@ export default defineRule({
     versions: '>=1.11',
     needs: [['config'], ['helm']],
     features: ['endpoint-slice'],
-    messages: {conflictsWithEgressGateway: 'CiliumEndpointSlice and egress gateway are both on', removedHelmKey: 'Helm values use a key removed in 1.18', offBlocked: 'CiliumEndpointSlice off at scale, enabling blocked by egress gateway', off: 'CiliumEndpointSlice off at scale'},
+    messages: {'conflicts-with-egress-gateway': 'CiliumEndpointSlice and egress gateway are both on', 'removed-helm-key': 'Helm values use a key removed in 1.18', 'off-blocked': 'CiliumEndpointSlice off at scale, enabling blocked by egress gateway', off: 'CiliumEndpointSlice off at scale'},
     description: 'CES disabled (enable-cilium-endpoint-slice != true) while the cluster has > 100 nodes or > 5000 CiliumEndpoints (heuristic); CES enabled together with egress gateway (documented incompatibility); Helm values still using enableCiliumEndpointSlice / ciliumEndpointSlice.sliceMode (removed in 1.18).',
     why: 'Without CES every agent watches every CiliumEndpoint: each pod create/update fans out to all nodes (1k nodes x 30 pods/s ≈ 90k watch events/s, cilium/cilium#15153), loading the API server and delaying identity propagation.',
     fix: 'ciliumEndpointSlice.enabled: true (operator first, wait until cilium_operator_ces_sync_total settles, then agents). Keep it off when egress gateway is used.',
@@ -52,7 +52,7 @@ export default defineRule({
     if (cesOn && egwOn) {
       out.push({
         severity: 'high',
-        messageId: 'conflictsWithEgressGateway',
+        messageId: 'conflicts-with-egress-gateway',
         message: 'CiliumEndpointSlice and egress gateway are both enabled; the Cilium docs state egress gateway is not compatible with CES (cilium/cilium#24833)',
         agents: [],
         evidence: [...cesEvidence, ...egwEvidence],
@@ -68,7 +68,7 @@ export default defineRule({
       const keys = [legacyKey !== undefined ? 'enableCiliumEndpointSlice' : '', sliceMode !== undefined ? 'ciliumEndpointSlice.sliceMode' : ''].filter(Boolean)
       out.push({
         severity: 'medium',
-        messageId: 'removedHelmKey',
+        messageId: 'removed-helm-key',
         message: `Helm values use ${keys.join(' and ')}, removed in 1.18: helm upgrade to 1.18+ fails ("enableCiliumEndpointSlice was deprecated in v1.16 and has been removed in v1.18")`,
         agents: [],
         evidence: keys.map((k) => helmEvidence(s, k)),
@@ -93,7 +93,7 @@ export default defineRule({
       if (egwOn) {
         out.push({
           severity: 'info',
-          messageId: 'offBlocked',
+          messageId: 'off-blocked',
           message: `CiliumEndpointSlice is off with ${facts}, but enabling it is blocked: egress gateway is enabled and is not compatible with CES`,
           agents: [],
           evidence: [...evidence, ...egwEvidence],

@@ -42,7 +42,7 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['status'], ['metrics']],
-    messages: {controllerFailing: 'a named controller is failing', controllersFailingCount: 'the controller summary counts failing controllers', controllersFailingMetric: 'cilium_controllers_failing > 0'},
+    messages: {'controller-failing': 'a named controller is failing', 'controllers-failing-count': 'the controller summary counts failing controllers', 'controllers-failing-metric': 'cilium_controllers_failing > 0'},
     description: 'Controller rows with a consecutive-failure count > 0 in cilium-dbg status; "Controller Status: N/M healthy" with N < M when the table was not printed; cilium_controllers_failing > 0. Idle controllers (never run, zero failures) are healthy.',
     why: 'A failing controller retries with backoff; what it syncs (LB maps, CNI config, host IPs, endpoint state) stays stale until it succeeds.',
     fix: 'Read the controller error; sync-lb-maps and bpf-map-sync failures usually mean a full BPF map; write-cni-file means the CNI config dir is not writable.',
@@ -76,7 +76,7 @@ export default defineRule({
       const instances = list.length > names.length ? ` (${list.length} instances)` : ''
       out.push({
         severity: severityOf(group),
-        messageId: 'controllerFailing',
+        messageId: 'controller-failing',
         message: `Controller ${group} failing on ${agentPhrase(names)}${instances}: ${worst.row.failureCount} consecutive failures, last error ${worst.row.lastError}: ${worst.row.message}`,
         agents: names,
         evidence: capEvidence(distinctEvidence(list.map((h) => ev(h.row.src)))),
@@ -88,7 +88,7 @@ export default defineRule({
       const names = list.map((c) => c.agent)
       out.push({
         severity: 'high',
-        messageId: 'controllersFailingCount',
+        messageId: 'controllers-failing-count',
         message: `Controller Status ${list[0].total - list[0].failing}/${list[0].total} healthy on ${agentPhrase(names)}: ${list[0].failing} controller(s) failing; the table was not captured, run cilium-dbg status --all-controllers`,
         agents: names,
         evidence: capEvidence(distinctEvidence(list.map((c) => ev(c.src)))),
@@ -100,7 +100,7 @@ export default defineRule({
       const names = metricBad.map(([a]) => a)
       out.push({
         severity: 'high',
-        messageId: 'controllersFailingMetric',
+        messageId: 'controllers-failing-metric',
         message: `cilium_controllers_failing > 0 on ${agentPhrase(names)} (max ${Math.max(...metricBad.map(([, v]) => v.value))}); the metric does not name the controller, see cilium-dbg status --all-controllers`,
         agents: names.filter((n) => n !== 'cluster'),
         evidence: capEvidence(distinctEvidence(metricBad.flatMap(([, v]) => v.src.map(ev)))),

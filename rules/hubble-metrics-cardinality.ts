@@ -47,7 +47,7 @@ export default defineRule({
     severity: 'medium',
     versions: '*',
     needs: [['config'], ['helm']],
-    messages: {highCardinality: 'Hubble metrics with per-pod or per-IP labels'},
+    messages: {'high-cardinality': 'Hubble metrics with per-pod or per-IP labels'},
     description: 'hubble-metrics handlers whose sourceContext/destinationContext use ip, pod, pod-name, pod-short or dns, or whose labelsContext includes source_ip, destination_ip, source_pod or destination_pod. Hubble metrics off (no key) passes.',
     why: 'Per-pod and per-IP labels create a series per pod/IP pair: Prometheus memory and agent CPU grow with churn; "All labels listed are included in the metric, even if empty", and pod-bound series are only garbage-collected when namespace and pod are both present.',
     fix: 'Use workload / namespace contexts, e.g. httpV2:labelsContext=source_namespace,source_workload,destination_namespace,destination_workload,traffic_direction; drop dns:query unless needed.',
@@ -74,7 +74,7 @@ export default defineRule({
     const risks = cardinalityRisks(specs)
     if (risks.length === 0) return []
     return [{
-      messageId: 'highCardinality',
+      messageId: 'high-cardinality',
       message: `Hubble metrics with per-pod/per-IP labels: ${risks.map((r) => `${r.handler} (${r.problems.join('; ')})`).join(', ')}`,
       agents: [],
       evidence: [evidence],

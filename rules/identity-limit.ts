@@ -22,7 +22,7 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['counts'], ['metrics']],
-    messages: {nearLimit: 'identities near the cluster limit', perPodLabels: 'identities per endpoint suggest per-pod labels', growing: 'the identity count grows'},
+    messages: {'near-limit': 'identities near the cluster limit', 'per-pod-labels': 'identities per endpoint suggest per-pod labels', growing: 'the identity count grows'},
     description: 'Cluster-wide identities (CiliumIdentity count or cilium_identity) vs the per-cluster identity space (65536 − 256; 32768 − 256 with max-connected-clusters 511): ≥ 50 % medium, ≥ 80 % high, ≥ 95 % critical; nearly one identity per endpoint (high-cardinality labels) and steady identity growth.',
     why: 'Every distinct set of identity-relevant labels is a new identity; labels with per-pod values (job names, hashes, build ids) make one identity per pod, growing policy maps, regeneration work and API objects until the identity space runs out.',
     fix: 'Restrict identity-relevant labels with Helm `labels` (exclude e.g. k8s:!job-name, or list only the labels policies select). Existing identities change only after the pods restart; old ones are garbage-collected by the operator.',
@@ -59,7 +59,7 @@ export default defineRule({
       results.push({
         severity,
         title: 'Security identity space filling up',
-        messageId: 'nearLimit',
+        messageId: 'near-limit',
         message: `${fmtCount(n)} cluster-wide identities = ${percent(share)} of the ${fmtCount(limit)} available per cluster${maxClusters === 511 ? ' (max-connected-clusters 511 halves it)' : ''}${eta !== undefined ? `; ${slopeText(trend!)}, exhausted in about ${fmtHours(eta)}` : ''}.`,
         agents: [],
         evidence: capEvidence([...evidence, ...(trend ? [ev(trend.src)] : [])]),
@@ -72,7 +72,7 @@ export default defineRule({
       results.push({
         severity: 'medium',
         title: 'Nearly one identity per endpoint',
-        messageId: 'perPodLabels',
+        messageId: 'per-pod-labels',
         message: `${fmtCount(fromCount)} CiliumIdentities for ${fmtCount(eps)} CiliumEndpoints (${(fromCount / eps).toFixed(2)} per endpoint): some identity-relevant label likely carries per-pod values${labelsKey ? '' : '; cilium-config has no labels filter'}.`,
         agents: [],
         evidence,

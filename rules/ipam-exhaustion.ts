@@ -21,7 +21,7 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['status'], ['metrics']],
-    messages: {poolExhausted: 'the pod IP pool is nearly exhausted'},
+    messages: {'pool-exhausted': 'the pod IP pool is nearly exhausted'},
     description: 'Status "IPAM: IPv4: N/M allocated [from CIDR]" (host-scope and ENI/cluster-pool forms) or cilium_ip_addresses / cilium_ipam_capacity per agent: >= 90 % used is high, >= 98 % critical (heuristic).',
     why: 'When a node\'s pool is exhausted, new pods on that node stay in ContainerCreating with CNI "no IPs available" errors.',
     fix: 'cluster-pool: larger per-node blocks (ipam.operator.clusterPoolIPv4MaskSize, new nodes only) or more pool CIDRs; multi-pool; ENI: prefix delegation or more ENIs; or lower maxPods per node.',
@@ -78,7 +78,7 @@ export default defineRule({
       const facts = hits.map((h) => `${h.agent} ${h.family} ${h.used}/${h.total} (${percent(h.used / h.total)})`)
       out.push({
         severity: sev,
-        messageId: 'poolExhausted',
+        messageId: 'pool-exhausted',
         message: `Pod IP pool ${sev === 'critical' ? '>= 98 %' : '>= 90 %'} used on ${hits.length} agent(s): ${nameList(facts, 5)} (IPAM mode ${mode})`,
         agents: [...new Set(hits.map((h) => h.agent))],
         evidence: capEvidence(distinctEvidence(hits.map((h) => h.src))),

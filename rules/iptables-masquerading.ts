@@ -12,7 +12,7 @@ export default defineRule({
     versions: '*',
     needs: [['status'], ['config']],
     features: ['bpf-masquerade'],
-    messages: {iptablesMasquerading: 'masquerading done by iptables'},
+    messages: {'iptables-masquerading': 'masquerading done by iptables'},
     description: 'Status "Masquerading: IPTables …", or (without status) cilium-config enable-ipv4-masquerade true with enable-bpf-masquerade absent/false. Masquerading Disabled and BPF masquerading pass.',
     why: 'iptables SNAT costs per-packet netfilter work and blocks eBPF host routing (the agent falls back to legacy), egress gateway and BIG TCP.',
     fix: 'bpf.masquerade: true (needs kube-proxy replacement in practice; native routing needs ipv4NativeRoutingCIDR).',
@@ -60,7 +60,7 @@ export default defineRule({
     }
     return groups.map((g): CheckResult => ({
       severity: g.legacy ? 'medium' : 'info',
-      messageId: 'iptablesMasquerading',
+      messageId: 'iptables-masquerading',
       message: `Masquerading is done by iptables${g.names.length > 0 ? ` on ${agentPhrase(g.names)}` : ' (cilium-config)'}` +
         (g.legacy ? '; this is one reason host routing is Legacy there' : '') +
         `; kube-proxy replacement ${g.kpr.verdict === 'met' ? 'is enabled' : g.kpr.verdict === 'unknown' ? 'state unknown' : `is NOT enabled (enable it first: kubeProxyReplacement ${JSON.stringify(g.kprValue.value)})`}`,

@@ -33,7 +33,7 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['metrics']],
-    messages: {clientErrors: 'Kubernetes API calls fail', rateLimiterWait: 'the client-side rate limiter makes agents wait'},
+    messages: {'client-errors': 'Kubernetes API calls fail', 'rate-limiter-wait': 'the client-side rate limiter makes agents wait'},
     description: 'cilium_k8s_client_api_calls_total with return codes 429, 5xx and 401/403 (404/409/410/422 are ordinary), and time spent in the client-side rate limiter (cilium_k8s_client_rate_limiter_duration_seconds p99 > 1 s or mean > 0.1 s).',
     why: 'Agents that cannot read or write the API server miss endpoint, identity and service updates; a client limiter that is too tight delays every update on big clusters.',
     fix: 'Client-side waits: raise k8sClientRateLimit.qps/burst (carefully: it multiplies by the node count). Server-side 429/5xx: reduce load first (CiliumEndpointSlice), spread over several API servers (k8s.apiServerURLs, 1.18+), keep exponential backoff on (k8sClientExponentialBackoff.enabled, 1.18+).',
@@ -71,7 +71,7 @@ export default defineRule({
       results.push({
         severity,
         title: `Kubernetes API calls failing: ${k.id}`,
-        messageId: 'clientErrors',
+        messageId: 'client-errors',
         message: `${k.what}: ${fmtCount(perAgent.reduce((x, a) => x + a.n, 0))} calls on ${perAgent.length}/${nAgents} agents; worst ${w.agent} ${counterText(w.n, w.t)}${w.all > 0 ? ` = ${((w.n / w.all) * 100).toFixed(1)} % of its ${fmtCount(w.all)} calls` : ''}${anyTrend && rising === 0 ? '; not rising in the trend window' : ''}.`,
         agents: perAgent.map((a) => a.agent),
         evidence: capEvidence([...w.ss.map((s) => ev(s.src)), ...(w.t ? [ev(w.t.src)] : []), ...perAgent.slice(1).map((a) => ev(a.ss[0].src))]),
@@ -97,7 +97,7 @@ export default defineRule({
       results.push({
         severity: 'medium',
         title: 'Agents wait in the Kubernetes client rate limiter',
-        messageId: 'rateLimiterWait',
+        messageId: 'rate-limiter-wait',
         message: `client-side rate limiter wait ${w.kind} ${w.value.toFixed(2)} s${w.labels.path ? ` (${w.labels.method ?? ''} ${w.labels.path})` : ''} on ${w.agent}; ${agents.length} agents above ${w.kind === 'p99' ? `${P99_SLOW} s p99` : `${MEAN_SLOW} s mean`} at ${qps} QPS / burst ${burst}.`,
         agents,
         evidence: capEvidence([...slow.map((s) => ev(s.src)), ...(qpsCfg ? [ev(qpsCfg.src)] : [])]),

@@ -19,7 +19,7 @@ export default defineRule({
     versions: '*',
     needs: [['config', 'nodes'], ['config', 'counts'], ['helm']],
     features: ['api-server-urls', 'k8s-client-backoff'],
-    messages: {agentLoweredLimits: 'agent client limits lowered below the defaults', agentLowLimits: 'agent client limits low for the cluster size', operatorLowLimits: 'operator client limits low for the cluster size', singleApiServer: 'agents reach the API server through one address', backoffDisabled: 'Kubernetes client exponential backoff disabled'},
+    messages: {'agent-lowered-limits': 'agent client limits lowered below the defaults', 'agent-low-limits': 'agent client limits low for the cluster size', 'operator-low-limits': 'operator client limits low for the cluster size', 'single-api-server': 'agents reach the API server through one address', 'backoff-disabled': 'Kubernetes client exponential backoff disabled'},
     description: 'Config side of the agent/operator API-server client: agent k8s-client-qps explicitly lowered below the 1.17+ default (10) with > 100 nodes, agent QPS <= 10 with > 500 nodes, operator QPS <= 100 with > 1000 nodes (heuristics); a single API-server IP (k8sServiceHost) without k8s.apiServerURLs on 1.18+ with >= 3 control-plane nodes; 1.18+ exponential backoff switched off.',
     why: 'Client-side throttling delays endpoint, identity and CES updates at scale; a single API-server endpoint makes every agent lose the API when that node fails (with KPR there is no kube-proxy fallback); without backoff thousands of agents retry in lockstep after an outage.',
     fix: 'Enable CiliumEndpointSlice first, then raise k8sClientRateLimit.qps/burst (agent) or k8sClientRateLimit.operator.qps/burst carefully; put a VIP/LB in front of the API servers or list them in k8s.apiServerURLs (1.18+); keep k8sClientExponentialBackoff.enabled: true.',
@@ -46,7 +46,7 @@ export default defineRule({
       const lowered = atLeast(17) && qpsCfg !== undefined && Number.isFinite(qps) && qps < 10 && nodes.count > LOWERED_NODES
       if (lowered && nodes.count <= AGENT_NODES) {
         out.push({
-          messageId: 'agentLoweredLimits',
+          messageId: 'agent-lowered-limits',
           message: `Agent API-server client explicitly limited to ${qps} QPS / burst ${burst}, below the 1.17+ defaults of 10 / 20, on ${nodes.count} nodes (heuristic: lowered limits above ${LOWERED_NODES} nodes)`,
           agents: [],
           evidence: [ev(qpsCfg.src), ...(burstCfg ? [ev(burstCfg.src)] : []), ...(nodes.src ? [ev(nodes.src)] : [])],
@@ -60,7 +60,7 @@ export default defineRule({
         const ces = configText(s, 'enable-cilium-endpoint-slice')?.value === 'true'
         const evidence: Evidence[] = [qpsCfg ? ev(qpsCfg.src) : {source: 'cilium-config', line: 0, text: `k8s-client-qps not set (default ${qps})`}, ...(nodes.src ? [ev(nodes.src)] : [])]
         out.push({
-          messageId: 'agentLowLimits',
+          messageId: 'agent-low-limits',
           message: `Agent API-server client limited to ${qps} QPS / burst ${burst} with ${nodes.count} nodes (heuristic threshold: <= ${AGENT_QPS} QPS above ${AGENT_NODES} nodes)${ces ? '' : '; CiliumEndpointSlice is off, enable it before raising limits'}`,
           agents: [],
           evidence,
@@ -76,7 +76,7 @@ export default defineRule({
       const opQps = opQpsCfg ? Number(opQpsCfg.value) : atLeast(17) ? 100 : undefined
       if (opQps !== undefined && nodes.count > OPERATOR_NODES && opQps <= OPERATOR_QPS) {
         out.push({
-          messageId: 'operatorLowLimits',
+          messageId: 'operator-low-limits',
           message: `Operator API-server client limited to ${opQps} QPS with ${nodes.count} nodes (heuristic threshold: <= ${OPERATOR_QPS} QPS above ${OPERATOR_NODES} nodes); CES and identity work queue behind it`,
           agents: [],
           evidence: [opQpsCfg ? ev(opQpsCfg.src) : {source: 'cilium-config', line: 0, text: `operator-k8s-client-qps not set (default ${opQps})`}, ...(nodes.src ? [ev(nodes.src)] : [])],
@@ -91,7 +91,7 @@ export default defineRule({
     const controlPlanes = (s.cluster.nodes ?? []).filter((n) => 'node-role.kubernetes.io/control-plane' in n.labels || 'node-role.kubernetes.io/master' in n.labels)
     if (atLeast(18) && host && IP_LITERAL.test(host) && !urls && controlPlanes.length >= 3) {
       out.push({
-        messageId: 'singleApiServer',
+        messageId: 'single-api-server',
         message: `Agents reach the API server through a single IP (k8sServiceHost: ${host}) although there are ${controlPlanes.length} control-plane nodes; if that endpoint is not a load balancer, losing it cuts every agent off`,
         agents: [],
         evidence: [helmEvidence(s, 'k8sServiceHost'), ev(controlPlanes[0].src)],
@@ -103,7 +103,7 @@ export default defineRule({
     const backoff = helmValue(s, 'k8sClientExponentialBackoff.enabled')
     if (atLeast(18) && (backoff === false || backoff === 'false')) {
       out.push({
-        messageId: 'backoffDisabled',
+        messageId: 'backoff-disabled',
         message: 'Exponential backoff of the agents\' Kubernetes client is disabled (k8sClientExponentialBackoff.enabled: false): after an API-server outage all agents retry in lockstep',
         agents: [],
         evidence: [helmEvidence(s, 'k8sClientExponentialBackoff.enabled')],

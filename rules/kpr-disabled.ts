@@ -51,7 +51,7 @@ function deprecationFindings(snapshot: Snap): CheckResult[] {
     const strict = word === 'strict'
     return {
       severity: 'info' as const,
-      messageId: 'deprecatedMode',
+      messageId: 'deprecated-mode',
       message: `The agent warns that kube-proxy-replacement "${word}" is deprecated on ${agentPhrase(names)}; 1.16+ accepts only true/false and will refuse it after an upgrade`,
       agents: names,
       evidence: capEvidence(distinctEvidence(list.map((h) => ev(h.src)))),
@@ -73,7 +73,7 @@ export default defineRule({
     versions: '*',
     needs: [['status'], ['config'], ['helm'], ['logs']],
     features: ['kube-proxy-replacement'],
-    messages: {deprecatedMode: 'a deprecated kube-proxy-replacement word', partial: 'kube-proxy replacement partly enabled', off: 'kube-proxy replacement off'},
+    messages: {'deprecated-mode': 'a deprecated kube-proxy-replacement word', partial: 'kube-proxy replacement partly enabled', off: 'kube-proxy replacement off'},
     description: 'KubeProxyReplacement: False/Disabled (or Partial/Probe on old agents) in status, else cilium-config kube-proxy-replacement false/absent, else Helm kubeProxyReplacement. Info by itself; medium when a configured feature needs it (eBPF host routing on that agent, netkit, BIG TCP, egress gateway, bandwidth manager). Probe/Partial are reported as "not fully enabled" (info). The suggested value is the one the agent version accepts (≤1.13 strict, 1.14+ true). Also an info finding for the 1.14/1.15 start-up warning "Deprecated value for --kube-proxy-replacement".',
     why: 'With kube-proxy, service traffic goes through iptables/IPVS; KPR=true does load-balancing in eBPF (socket-LB, NodePort, HostPort) and is the prerequisite for eBPF host routing, netkit, BIG TCP, bandwidth manager and egress gateway.',
     fix: 'kubeProxyReplacement: true (strict on ≤1.13) with k8sServiceHost/k8sServicePort (or k8s.apiServerURLs on 1.18+), then remove the kube-proxy DaemonSet and flush its iptables rules.',

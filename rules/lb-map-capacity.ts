@@ -60,7 +60,7 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['services']],
-    messages: {nearFull: 'an LB map near full (estimated from service list)'},
+    messages: {'near-full': 'an LB map near full (estimated from service list)'},
     description: `Offline estimate from \`cilium-dbg service list\`: Σ(1 + backends) over frontends vs the "IPv4 service" map size, distinct backend addresses vs the "IPv4 service backend" size (status BPF Maps, else bpf-lb-map-max, else ${defaultSize('lb-services')}).`,
     why: 'When the service or backend map is full, new services and backends are silently not programmed: traffic to them fails on that node. Upstream docs: 64k entries ≈ 3k ClusterIP/NodePort services; NodePort/LoadBalancer services take one frontend per node IP/VIP.',
     fix: 'Raise bpf.lbMapMax (all LB maps) to the next power of two that keeps use ≤ 50 %; on 1.18+ the service and backend maps can be sized separately with bpf-lb-service-map-max / bpf-lb-service-backend-map-max via extraConfig.',
@@ -103,7 +103,7 @@ export default defineRule({
       results.push({
         severity,
         title: `${t.map} ${pressureWord(w.p)} (from service list)`,
-        messageId: 'nearFull',
+        messageId: 'near-full',
         message: `${t.map}: ${what} vs ${w.size}${w.assumed ? ' (assumed default; no status BPF Maps size)' : ''} = ${percent(w.p)} on ${w.agent}; ≥ 80 % on ${hot.length}/${pts.length} agents — ${pressureWord(w.p)}.`,
         agents: hot.map((x) => x.agent),
         evidence: capEvidence(hot.flatMap((x, i) => (i === 0 ? x.evidence : x.evidence.slice(0, 1)))),

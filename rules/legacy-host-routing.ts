@@ -30,7 +30,7 @@ export default defineRule({
     versions: '*',
     needs: [['status']],
     features: ['bpf-host-routing', 'kube-proxy-replacement', 'bpf-masquerade'],
-    messages: {legacyBlocked: 'legacy host routing, eBPF host routing blocked', legacy: 'legacy host routing'},
+    messages: {'legacy-blocked': 'legacy host routing, eBPF host routing blocked', legacy: 'legacy host routing'},
     description: 'Status "Routing: … Host: Legacy" (1.16+) or "Host Routing: Legacy" (≤1.15). Lists the prerequisites of eBPF host routing (kube-proxy replacement, BPF masquerading) and whether the evidence says they are met, and the features that force legacy routing (IPsec, CNI chaining, netfilter-compatible mode, kernel < 5.10).',
     why: 'Legacy host routing sends pod traffic through the host stack (netfilter, conntrack) which costs throughput and latency, and it blocks netkit, BBR and BIG TCP.',
     fix: 'kubeProxyReplacement: true (strict on ≤1.13), bpf.masquerade: true, bpf.hostLegacyRouting unset/false (1.11+ charts; 1.9/1.10 charts used bpf.hostRouting), kernel >= 5.10; agents restart.',
@@ -71,7 +71,7 @@ export default defineRule({
       if (blockers.length > 0) {
         out.push({
           severity: 'info',
-          messageId: 'legacyBlocked',
+          messageId: 'legacy-blocked',
           message: `${base}. Blocked: ${blockers.map((b) => b.why).join('; ')}`,
           agents: names,
           evidence: capEvidence(distinctEvidence(evidence)),

@@ -42,7 +42,7 @@ function sizingOff({snapshot, withMaps, hot, results}: Ctx): void {
     results.push({
       severity: hotHere.length > 0 ? 'high' : 'medium',
       title: 'BPF map dynamic sizing is off',
-      messageId: off.length > 0 ? 'dynamicSizingOff' : 'noRatio',
+      messageId: off.length > 0 ? 'dynamic-sizing-off' : 'no-ratio',
       message: off.length > 0
         ? `dynamic sizing: off on ${off.length}/${withMaps.length} agents: CT/NAT maps keep fixed sizes regardless of node memory${hotHere.length > 0 ? `; ${hotHere.map(([f, p]) => `${FAMILIES[f].label} at ${(p * 100).toFixed(0)} %`).join(', ')}` : ''}.`
         : 'cilium-config has no bpf-map-dynamic-size-ratio (agent default 0 = off): CT/NAT maps keep fixed sizes regardless of node memory.',
@@ -98,7 +98,7 @@ function explicitOverrides({snapshot, hot, ratio, results}: Ctx): Explicit {
     results.push({
       severity,
       title: 'Explicit BPF map sizes override dynamic sizing',
-      messageId: 'explicitSizesOverride',
+      messageId: 'explicit-sizes-override',
       message: `${explicit.map((e) => `${e.text}=${e.value}`).join(', ')} set in cilium-config: the ratio does not apply to ${explicit.length === 1 ? 'that map' : 'those maps'}${smaller.length > 0 ? `; ${smaller.join('; ')}` : ''}${[...hot].filter(([f, p]) => p >= HIGH && explicit.some((e) => e.fam === f)).map(([f, p]) => `; ${FAMILIES[f].label} at ${(p * 100).toFixed(0)} %`).join('')}.`,
       agents: [],
       evidence: capEvidence(explicit.map((e) => e.src)),
@@ -125,7 +125,7 @@ function stuckAtFloor({snapshot, withMaps, hot, results}: Ctx, explicit: Explici
       results.push({
         severity: (hot.get('ct-tcp') ?? 0) >= HIGH ? 'high' : 'medium',
         title: 'CT map stuck at the dynamic-sizing floor on big nodes',
-        messageId: 'stuckAtFloor',
+        messageId: 'stuck-at-floor',
         message: `${stuck.length} agent${stuck.length === 1 ? '' : 's'} on ≥ 32 GiB nodes run TCP connection tracking at the ${FAMILIES['ct-tcp'].floor} floor (${mem.name}: ${formatBytes(mem.bytes)}, ratio ${r} should give ${expected}): something pinned the size (agent flag, extraConfig, or the node reports little memory to the agent).`,
         agents: stuck.map((x) => x.name),
         evidence: capEvidence(stuck.map((x) => ev(x.status!.bpfMaps!.maps.find((m) => m.id === 'ct-tcp')!.src))),
@@ -143,7 +143,7 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['status'], ['config']],
-    messages: {dynamicSizingOff: 'dynamic map sizing off on agents', noRatio: 'no dynamic size ratio in cilium-config', explicitSizesOverride: 'explicit sizes override the ratio', stuckAtFloor: 'big nodes with maps at the dynamic-sizing floor'},
+    messages: {'dynamic-sizing-off': 'dynamic map sizing off on agents', 'no-ratio': 'no dynamic size ratio in cilium-config', 'explicit-sizes-override': 'explicit sizes override the ratio', 'stuck-at-floor': 'big nodes with maps at the dynamic-sizing floor'},
     description: 'Status "BPF Maps: dynamic sizing: off", explicit bpf-ct-global-*/bpf-nat-global-max/bpf-neigh-global-max/bpf-sock-rev-map-max keys that override the ratio (and are smaller than what it would give), and big nodes whose CT TCP map still sits at the dynamic-sizing floor.',
     why: 'The ratio sizes CT, NAT, neighbor and sock rev-NAT maps from node memory; explicit sizes pin one size on every node pool, so big nodes run with small maps and fill up first.',
     fix: 'Remove the explicit bpf.ctTcpMax/ctAnyMax/natMax/neighMax values so bpf.mapDynamicSizeRatio applies, or size explicitly per node pool (CiliumNodeConfig). Note Helm renders 0.0025 even when bpf.mapDynamicSizeRatio is 0.',

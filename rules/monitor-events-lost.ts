@@ -10,7 +10,7 @@ export default defineRule({
     severity: 'medium',
     versions: '*',
     needs: [['status'], ['metrics']],
-    messages: {monitorLost: 'the node monitor lost events', hubbleLost: 'Hubble lost events'},
+    messages: {'monitor-lost': 'the node monitor lost events', 'hubble-lost': 'Hubble lost events'},
     description: 'NodeMonitor "N events lost" in cilium-dbg status and hubble_lost_events_total > 0. A full Hubble flow ring (Current/Max Flows 4095/4095 100%) is normal (it is a ring buffer) and is not reported.',
     why: 'Lost events only blind observability (Hubble flows, drop notifications, policy verdicts); "This does not impact traffic" (tuning guide). Investigations based on Hubble will miss flows.',
     fix: 'Raise hubble.eventQueueSize for observer queue losses; for perf ring-buffer (NodeMonitor) losses aggregate more (bpf.monitorAggregation) or disable trace events (bpf.events.trace.enabled: false).',
@@ -32,7 +32,7 @@ export default defineRule({
       const total = mon.reduce((n, a) => n + a.status.nodeMonitor!.lost!, 0)
       const max = Math.max(...mon.map((a) => a.status.nodeMonitor!.lost!))
       out.push({
-        messageId: 'monitorLost',
+        messageId: 'monitor-lost',
         message: `NodeMonitor lost ${total} events on ${agentPhrase(mon.map((a) => a.name))} (max ${max} on one agent): the BPF perf ring buffer overflowed; observability only, traffic is not affected`,
         agents: mon.map((a) => a.name),
         evidence: capEvidence(distinctEvidence(mon.map((a) => ev(a.status.nodeMonitor!.src)))),
@@ -56,7 +56,7 @@ export default defineRule({
       const current = Number(configText(s, 'hubble-event-queue-size')?.value)
       const next = Number.isFinite(current) && current > 0 ? current * 2 : 32768
       out.push({
-        messageId: 'hubbleLost',
+        messageId: 'hubble-lost',
         message: `hubble_lost_events_total{source="${source}"} = ${v.total} on ${agentPhrase([...v.agents])} (counter since agent start)`,
         agents: [...v.agents].filter((a) => a !== 'cluster'),
         evidence: capEvidence(distinctEvidence(v.src)),

@@ -13,7 +13,7 @@ export default defineRule({
     versions: '>=1.16',
     needs: [['config'], ['helm'], ['logs'], ['status']],
     features: ['netkit'],
-    messages: {notEffective: 'netkit configured but not effective'},
+    messages: {'not-effective': 'netkit configured but not effective'},
     description: 'datapath-mode netkit (cilium-config or Helm bpf.datapathMode) while status shows Device Mode veth, the agent fatal "netkit devices need kernel 6.7.0 or newer and CONFIG_NETKIT", nodes on kernels below 6.8, or netkit with legacy host routing.',
     why: 'The agent refuses to start with netkit on kernels < 6.7 or without CONFIG_NETKIT (CrashLoopBackOff: no networking for new pods on that node); where it runs, a veth device mode means the setting was never applied.',
     fix: 'Set bpf.datapathMode: veth now (agents restart, pods keep working), or upgrade the named nodes to kernel >= 6.8 with CONFIG_NETKIT and restore eBPF host routing.',
@@ -85,7 +85,7 @@ export default defineRule({
     if (parts.length === 0) return []
     return [{
       severity: crash ? 'critical' : 'high',
-      messageId: 'notEffective',
+      messageId: 'not-effective',
       message: `netkit is not effective: ${parts.join('; ')}`,
       agents: [...agents],
       evidence: capEvidence(distinctEvidence(evidence)),

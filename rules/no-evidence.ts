@@ -12,7 +12,7 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [],
-    messages: {nothingRecognized: 'files read, none recognized', noFiles: 'the input held no files'},
+    messages: {'nothing-recognized': 'files read, none recognized', 'no-files': 'the input held no files'},
     description: 'Fires when no agent output, cluster object, cilium-cli summary or metric was read: every file was skipped.',
     why: 'Every other rule is then "not evaluated"; a report with no findings would otherwise look like a clean bill of health.',
     fix: 'Give ciltune the outputs themselves: `cilium-dbg status --verbose`, `cilium-dbg service list`, `cilium-dbg map list`, `cilium-dbg metrics list` from an agent, `kubectl get cm cilium-config -o yaml`, `kubectl get nodes -o yaml`, agent logs, or a `cilium sysdump` zip.',
@@ -24,7 +24,7 @@ export default defineRule({
     const s = ctx.snapshot
     if (hasAnyEvidence(s)) return []
     return [{
-      messageId: s.skipped.length > 0 ? 'nothingRecognized' : 'noFiles',
+      messageId: s.skipped.length > 0 ? 'nothing-recognized' : 'no-files',
       message: s.skipped.length > 0
         ? `${s.skipped.length} file(s) read, none recognized: ${s.skipped.slice(0, 3).map((x) => `${x.path} (${x.reason})`).join('; ')}${s.skipped.length > 3 ? '; …' : ''}. No check could run.`
         : 'The input held no files. No check could run.',

@@ -36,7 +36,7 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['services']],
-    messages: {noBackends: 'a service frontend without active backends', manyWithoutBackends: 'many service frontends without active backends'},
+    messages: {'no-backends': 'a service frontend without active backends', 'many-without-backends': 'many service frontends without active backends'},
     description: 'From cilium-dbg service list: ClusterIP/NodePort/LoadBalancer/ExternalIPs/HostPort frontends with zero backends, or whose backends are all terminating/quarantined/maintenance, grouped per frontend across agents. LocalRedirect frontends and externalTrafficPolicy=Local style per-node emptiness are not reported.',
     why: 'Connections to such a frontend are dropped or refused (Cilium answers with "Service backend not found" drops); if the Service should have endpoints, its pods are missing, not ready, or the agent missed the endpoint update.',
     fix: 'kubectl get endpointslices -l kubernetes.io/service-name=<svc>: if it has ready endpoints but the agent shows none, the agent is out of sync (check failing sync-lb-maps controllers / degraded lb reconciler, LB map pressure); otherwise fix the workload or delete the stale Service.',
@@ -98,7 +98,7 @@ export default defineRule({
     if (problems.length <= 3) {
       return problems.map((p): CheckResult => ({
         severity: p.severity,
-        messageId: 'noBackends',
+        messageId: 'no-backends',
         message: p.text,
         agents: p.bad,
         evidence: capEvidence(distinctEvidence(p.seen.evidence), 6),
@@ -113,7 +113,7 @@ export default defineRule({
       out.push({
         // ten or more empty frontends on one agent is a systemic problem, not a stray Service
         severity: severity === 'medium' && group.length >= 10 ? 'high' : severity,
-        messageId: 'manyWithoutBackends',
+        messageId: 'many-without-backends',
         message: `${group.length} service frontends have no active backends: ${group.slice(0, 10).map((p) => p.text).join('; ')}${group.length > 10 ? `; and ${group.length - 10} more` : ''}`,
         agents: [...new Set(group.flatMap((p) => p.bad))],
         evidence: capEvidence(distinctEvidence(group.flatMap((p) => p.seen.evidence.slice(0, 1))), 10),

@@ -15,7 +15,7 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['status']],
-    messages: {staleProbes: 'status probes are stale'},
+    messages: {'stale-probes': 'status probes are stale'},
     description: 'A "Stale status:" line in cilium-dbg status: some status probes (kvstore, kubernetes, ipam, cluster, cilium-health, controllers …) have not completed recently.',
     why: 'A probe that does not return means the agent subsystem behind it is hung or starved (API server slow, kvstore stuck, lock contention); the values printed for it are old.',
     fix: 'Check the named subsystems in the agent log and API-server latency; if the probe stays stale for minutes, collect a sysdump (gops stack) and restart the agent.',
@@ -32,7 +32,7 @@ export default defineRule({
       const probes = staleProbes(list[0].status.staleStatus!.text)
       const names = list.map((a) => a.name)
       return {
-        messageId: 'staleProbes',
+        messageId: 'stale-probes',
         message: `Status probe${probes.length === 1 ? '' : 's'} ${probes.map((p) => `"${p}"`).join(', ')} stale on ${agentPhrase(names)}: ${list[0].status.staleStatus!.text}`,
         agents: names,
         evidence: capEvidence(distinctEvidence(list.map((a) => ev(a.status.staleStatus!.src)))),

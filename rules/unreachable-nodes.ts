@@ -68,7 +68,7 @@ function unreachableFinding({reporting, targets, evidence}: HealthRows): CheckRe
     const endpointsOnly = ranked.length > 0 && ranked.every((t) => !t.host)
     return [{
       severity: frac > 0.1 ? 'critical' : 'high',
-      messageId: 'nodesUnreachable',
+      messageId: 'nodes-unreachable',
       message: `${head}${list.length > 0 ? `: ${list.join(', ')}${more}` : ''}`,
       agents: names,
       evidence: capEvidence(distinctEvidence(evidence)),
@@ -86,7 +86,7 @@ function localEndpointFinding(localOnly: LocalOnly[]): CheckResult[] {
     const names = localOnly.map((l) => l.agent)
     return [{
       severity: 'high',
-      messageId: 'localHealthEndpoint',
+      messageId: 'local-health-endpoint',
       message: `the local cilium-health endpoint is unreachable on ${agentPhrase(names)} (${[...new Set(localOnly.flatMap((l) => l.nodes))].slice(0, 5).join(', ')}: host reachable, its own health endpoint not)`,
       agents: names,
       evidence: capEvidence(distinctEvidence(localOnly.flatMap((l) => l.evidence))),
@@ -115,7 +115,7 @@ function daemonFindings(withHealth: StatusAgent[]): CheckResult[] {
       : a0.clusterHealth?.text ?? ''
     out.push({
       severity: 'high',
-      messageId: 'healthDaemonNotOk',
+      messageId: 'health-daemon-not-ok',
       message: `cilium-health daemon not Ok on ${agentPhrase(names)}: ${text}; node connectivity cannot be measured there`,
       agents: names,
       evidence: capEvidence(distinctEvidence(list.flatMap((a) => [a.status.healthDaemon, a.status.clusterHealth].filter((x) => x !== undefined).map((x) => ev(x.src))))),
@@ -147,7 +147,7 @@ function metricFinding(covered: Set<string>, unreachNodes: Gauges, unreachEps: G
     const maxE = Math.max(...metricBad.map((m) => m.eps))
     return [{
       severity: 'high',
-      messageId: 'metricUnreachable',
+      messageId: 'metric-unreachable',
       message: `Health metrics report unreachable peers on ${agentPhrase(names)}: up to ${maxN} node(s) and ${maxE} health endpoint(s) (cilium_unreachable_nodes, cilium_unreachable_health_endpoints, cilium_node_health_connectivity_status)`,
       agents: names.filter((n) => n !== 'cluster'),
       evidence: capEvidence(distinctEvidence(metricBad.flatMap((m) => m.src))),
@@ -164,7 +164,7 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['status'], ['metrics']],
-    messages: {nodesUnreachable: 'nodes unreachable in cluster health', localHealthEndpoint: 'the local health endpoint is unreachable', healthDaemonNotOk: 'the cilium-health daemon is not Ok', metricUnreachable: 'health metrics report unreachable peers'},
+    messages: {'nodes-unreachable': 'nodes unreachable in cluster health', 'local-health-endpoint': 'the local health endpoint is unreachable', 'health-daemon-not-ok': 'the cilium-health daemon is not Ok', 'metric-unreachable': 'health metrics report unreachable peers'},
     description: 'Cluster health "N/M reachable" with N < M, per-node rows with an unreachable host or endpoint path, a cilium-health daemon that is not Ok, cilium_unreachable_nodes / cilium_unreachable_health_endpoints > 0 and cilium_node_health_connectivity_status{status="unreachable"} > 0 (1.17+). "Probe disabled" is not an alarm.',
     why: 'Node-to-node (host) or pod-network (health endpoint) paths are broken: MTU, firewall (ICMP, TCP 4240, VXLAN 8472/UDP, Geneve 6081/UDP), routes, or IPsec/WireGuard keys. Pods on those nodes cannot talk across them.',
     fix: 'Probe the named nodes from the reporting node (cilium-dbg health status --verbose shows ICMP/HTTP per path); check security groups / firewalls for ICMP, TCP 4240 and the tunnel port, and MTU.',

@@ -54,7 +54,7 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [['status'], ['pods'], ['metrics'], ['operator']],
-    messages: {agentVersions: 'agents run different Cilium versions', operatorVersion: 'the operator runs another version than the agents'},
+    messages: {'agent-versions': 'agents run different Cilium versions', 'operator-version': 'the operator runs another version than the agents'},
     description: 'Agents running different Cilium versions (status Cilium line, agent pod images, cilium_version metric; pre-release suffixes such as 1.15.0-pre.2 are kept, so a pre-release and its release differ) and an operator whose minor version differs from the agents (or that is a pre-release of the same minor). Medium (normal during a rollout); high when more than one minor apart.',
     why: '"The only tested rollback and upgrade path is between consecutive minor releases" (upgrade guide); a rollout stuck half-way leaves nodes with different datapath behaviour and an operator that may not match the agents\' CRD expectations.',
     fix: 'Finish (or roll back) the rollout: kubectl -n kube-system rollout status ds/cilium and deploy/cilium-operator; upgrade one minor at a time, to the latest patch first.',
@@ -97,7 +97,7 @@ export default defineRule({
       const minority = ranked.slice(1).flatMap(([, names]) => names)
       out.push({
         severity: gap > 1 ? 'high' : 'medium',
-        messageId: 'agentVersions',
+        messageId: 'agent-versions',
         message: `Agents run ${versions.length} Cilium versions: ${ranked.map(([v, names]) => `${v} (${names.length === 1 ? names[0] : `${names.length} agents${names.length <= 3 ? `: ${names.join(', ')}` : ''}`})`).join(', ')}` +
           (gap > 1 ? `; ${gap} minor versions apart (only consecutive minors are tested)` : '; normal only while a rollout is in progress') +
           (versions.some((v) => v.includes('-')) ? '; a pre-release build is not supported for production' : ''),
@@ -116,7 +116,7 @@ export default defineRule({
       if (gap > 0 || preSkew) {
         out.push({
           severity: gap > 1 ? 'high' : 'medium',
-          messageId: 'operatorVersion',
+          messageId: 'operator-version',
           message: `cilium-operator runs ${opVersion} while most agents run ${majority} (${byVersion.get(majority)!.length === 1 ? byVersion.get(majority)![0] : `${byVersion.get(majority)!.length} agents: ${nameList(byVersion.get(majority)!, 3)}`})`,
           agents: [],
           evidence: [ev(op.src), seen.get(byVersion.get(majority)![0])!.src],

@@ -12,7 +12,7 @@ export default defineRule({
     versions: '>=1.16',
     needs: [['status', 'nodes']],
     features: ['netkit'],
-    messages: {netkitPossible: 'veth devices where netkit would work'},
+    messages: {'netkit-possible': 'veth devices where netkit would work'},
     description: 'Device Mode veth with eBPF host routing active and every node on kernel >= 6.8 (from Node objects). Any older or unknown kernel means no suggestion; bpf.tproxy blocks netkit.',
     why: 'netkit puts the BPF program inside the pod device and "reduces the datapath overhead for network namespaces down to zero" (tuning guide): lower latency and higher throughput than veth.',
     fix: 'bpf.datapathMode: netkit (beta). Not in-place: existing pods keep veth until restarted and mixed mode is unsupported, so roll out per node pool (CiliumNodeConfig datapath-mode: netkit on new nodes) and restart workloads.',
@@ -40,7 +40,7 @@ export default defineRule({
     const kernels = [...new Set(nodes.map((n) => n.kernel!))]
     const minKernel = nodes.map((n) => n.kernel!).sort((x, y) => x.localeCompare(y, undefined, {numeric: true}))[0]
     return [{
-      messageId: 'netkitPossible',
+      messageId: 'netkit-possible',
       message: `Device Mode veth with eBPF host routing on ${agentPhrase(names)}; all ${nodes.length} nodes run kernel >= 6.8 (lowest ${minKernel}${kernels.length > 1 ? `, ${kernels.length} distinct kernels` : ''}), so netkit is possible`,
       agents: names,
       evidence: capEvidence(distinctEvidence([

@@ -24,7 +24,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'Failure on two agents with the same message → one critical finding', messageIds: ['agentNotOk'],
+      name: 'Failure on two agents with the same message → one critical finding', messageIds: ['agent-not-ok'],
       snapshot: snapshot({agents: [
         failing('cilium-a', 'Failure', 'Kubernetes service is not ready: 403 Forbidden'),
         failing('cilium-b', 'Failure', 'Kubernetes service is not ready: 403 Forbidden'),
@@ -34,7 +34,7 @@ ruleTester(rule, {
         evidence: {text: 'Cilium:   Failure   Kubernetes service is not ready: 403 Forbidden', line: 9}},
     },
     {
-      name: 'versions stripped from the reason so different builds group', messageIds: ['agentNotOk'],
+      name: 'versions stripped from the reason so different builds group', messageIds: ['agent-not-ok'],
       snapshot: snapshot({agents: [
         failing('cilium-a', 'Warning', '1.17.4 (v1.17.4-b7c1d0a2)    Stale status data'),
         failing('cilium-b', 'Warning', '1.17.6 (v1.17.6-c0a6e9f3)    Stale status data'),
@@ -43,22 +43,22 @@ ruleTester(rule, {
     },
     {
       // field trial (1.2 status): "missing because of early exit" was claimed for sections 1.2 never printed
-      name: 'old agent without a version: sections "not shown (older agent or early exit)", never "missing"', messageIds: ['agentNotOk'],
+      name: 'old agent without a version: sections "not shown (older agent or early exit)", never "missing"', messageIds: ['agent-not-ok'],
       snapshot: snapshot({agents: [failing('cilium-a', 'Warning', 'Stale status data (since 2018-08-24 22:38:50 +0000 UTC)')]}),
       expect: {count: 1, severity: 'high', message: /^Cilium agent state is Warning on cilium-a: Stale status data \(since [^)]*\); later sections such as Cluster health are not shown \(older agent or early exit\)$/},
     },
     {
-      name: 'known 1.16 agent: the early exit is named as the reason', messageIds: ['agentNotOk'],
+      name: 'known 1.16 agent: the early exit is named as the reason', messageIds: ['agent-not-ok'],
       snapshot: snapshot({agents: [failing('cilium-a', 'Failure', '1.16.4 (v1.16.4-abc)   Kubernetes service is not ready', '1.16.4')]}),
       expect: {count: 1, severity: 'critical', message: /exits early when the agent is not Ok, so later sections such as Cluster health and Modules Health are not shown/},
     },
     {
-      name: 'Warning → high', messageIds: ['agentNotOk'],
+      name: 'Warning → high', messageIds: ['agent-not-ok'],
       snapshot: snapshot({agents: [failing('cilium-x', 'Warning', 'Not all probes executed at least once'), ok('cilium-y')]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-x'], message: /Warning on cilium-x: Not all probes/},
     },
     {
-      name: 'KVStore Failure while Cilium line is Ok', messageIds: ['kvstoreNotOk'],
+      name: 'KVStore Failure while Cilium line is Ok', messageIds: ['kvstore-not-ok'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: status({
         kvstore: {state: 'Failure', message: 'Err: quorum check failed', src: at('KVStore:   Failure   Err: quorum check failed', 1)},
         cilium: {state: 'Ok', message: '1.16.4', src: at('Cilium:   Ok   1.16.4')},
@@ -66,7 +66,7 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'critical', agents: ['cilium-a'], message: /KVStore connectivity is Failure.*quorum/, evidence: {line: 1}},
     },
     {
-      name: 'Kubernetes Warning', messageIds: ['kubernetesNotOk'],
+      name: 'Kubernetes Warning', messageIds: ['kubernetes-not-ok'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: status({
         kubernetes: {state: 'Warning', message: 'timeout', src: at('Kubernetes:   Warning   timeout', 2)},
       })})]}),

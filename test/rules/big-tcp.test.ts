@@ -26,12 +26,12 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'info', message: /possible for IPv4/, evidence: {line: 20, text: 'IPv4 BIG TCP:   Disabled'}, helm: {path: 'enableIPv4BIGTCP', value: true}},
     },
     {
-      name: 'enabled with tunnel routing → medium, disable', messageIds: ['unsupportedCombination'],
+      name: 'enabled with tunnel routing → medium, disable', messageIds: ['unsupported-combination'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st(true, 'Tunnel')})]}),
       expect: {count: 1, severity: 'medium', message: /IPv4 BIG TCP is enabled together with tunnel routing/, helm: {path: 'enableIPv4BIGTCP', value: false}},
     },
     {
-      name: 'config: enabled with WireGuard', messageIds: ['unsupportedCombination'],
+      name: 'config: enabled with WireGuard', messageIds: ['unsupported-combination'],
       snapshot: snapshot({cluster: {config: config({'enable-ipv4-big-tcp': 'true', 'enable-wireguard': 'true', 'routing-mode': 'native'})}}),
       expect: {count: 1, severity: 'medium', message: /encryption/, evidence: {text: 'enable-wireguard: true'}},
     },

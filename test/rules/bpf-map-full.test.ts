@@ -38,7 +38,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
   ],
   invalid: [
     {
-      name: 'agent log "the map is full" on two agents → one critical finding for lb4_backends_v2', messageIds: ['insertionsFailing'],
+      name: 'agent log "the map is full" on two agents → one critical finding for lb4_backends_v2', messageIds: ['insertions-failing'],
       snap: () => snapshot({agents: ['cilium-a', 'cilium-b'].map((n) => agent(n, {
         status: status({bpfMaps: bpfMaps({'lb4-backends': 65536})}),
         logs: [log([{msg: FULL_LINE, kind: 'map-full'}])],
@@ -53,7 +53,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'previous-container log only → high', messageIds: ['insertionsFailing'],
+      name: 'previous-container log only → high', messageIds: ['insertions-failing'],
       snap: () => snapshot({agents: [agent('cilium-a', {logs: [log([{msg: FULL_LINE, kind: 'map-full'}], true)]})]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')
@@ -61,7 +61,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: '1.9 "Error while inserting service in LB map" with only a file descriptor → LB maps', messageIds: ['insertionsFailing'],
+      name: '1.9 "Error while inserting service in LB map" with only a file descriptor → LB maps', messageIds: ['insertions-failing'],
       snap: () => snapshot({agents: [agent('cilium-a', {logs: [log([{msg: 'Error while inserting service in LB map: Unable to update element for map with file descriptor 15: argument list too long', kind: 'map-full'}])]})]}),
       expect(f) {
         expect(f[0].message).to.contain('LB maps')
@@ -69,7 +69,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'old "Failed to add PolicyMap key" E2BIG → the policy map, sized with bpf.policyMapMax', messageIds: ['insertionsFailing'],
+      name: 'old "Failed to add PolicyMap key" E2BIG → the policy map, sized with bpf.policyMapMax', messageIds: ['insertions-failing'],
       snap: () => snapshot({agents: [agent('cilium-a', {logs: [log([{msg: 'Failed to add PolicyMap key Egress: 95078 0 0 0: argument list too long', kind: 'map-full'}])]})]}),
       expect(f) {
         expect(f[0].message).to.not.contain('unknown map')
@@ -77,7 +77,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'LB map full without a map name (--bpf-lb-map-max hint)', messageIds: ['insertionsFailing'],
+      name: 'LB map full without a map name (--bpf-lb-map-max hint)', messageIds: ['insertions-failing'],
       snap: () => snapshot({agents: [agent('cilium-a', {logs: [log([{msg: 'Unable to update element for LB bpf map: You can resize it with the flag "--bpf-lb-map-max"', kind: 'map-full'}])]})]}),
       expect(f) {
         expect(f[0].message).to.contain('LB maps')
@@ -85,7 +85,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'failed updates counter rising by trend → critical; per-map ops grouped', messageIds: ['insertionsFailing'],
+      name: 'failed updates counter rising by trend → critical; per-map ops grouped', messageIds: ['insertions-failing'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {status: status({bpfMaps: bpfMaps()})})],
         prometheus: prometheus(metrics([[`${OPS}{map_name="lb4_services_v2",operation="update",outcome="fail",pod="cilium-a"}`, 240]]).samples,
@@ -98,7 +98,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'failed updates counter without trend → high, "since agent start"', messageIds: ['insertionsFailing'],
+      name: 'failed updates counter without trend → high, "since agent start"', messageIds: ['insertions-failing'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${OPS}{map_name="policy_01061",operation="update",outcome="fail"}`, 5]])})]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')
@@ -107,7 +107,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'failing bpf-map-sync controller whose error says full, plus map list error count', messageIds: ['insertionsFailing'],
+      name: 'failing bpf-map-sync controller whose error says full, plus map list error count', messageIds: ['insertions-failing'],
       snap: () => snapshot({agents: [agent('cilium-a', {
         status: status({controllers: controllers([{name: 'bpf-map-sync-cilium_lb4_backends_v3', failureCount: 12, message: 'update failed: argument list too long'}])}),
         maps: mapList([['cilium_lb4_backends_v3', 14052, 2782]]),
@@ -120,7 +120,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'DEGRADED module says map is full', messageIds: ['insertionsFailing'],
+      name: 'DEGRADED module says map is full', messageIds: ['insertions-failing'],
       snap: () => snapshot({agents: [agent('cilium-a', {status: status({modulesHealth: {src: at('Modules Health: Degraded(1)', 30), modules: [{
         path: 'agent.controlplane.loadbalancer.reconciler', name: 'reconciler', level: 'DEGRADED', age: '1m', count: 3,
         message: 'cilium_lb4_services_v2: update: the map is full', src: at('[DEGRADED] cilium_lb4_services_v2: update: the map is full', 31),
@@ -131,7 +131,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'per-map sync controller failing without a "full" error → medium, unconfirmed', messageIds: ['insertionsFailing'],
+      name: 'per-map sync controller failing without a "full" error → medium, unconfirmed', messageIds: ['insertions-failing'],
       snap: () => snapshot({agents: [agent('cilium-a', {status: status({controllers: controllers([{name: 'bpf-map-sync-cilium_lxc', failureCount: 3, message: 'update failed: invalid argument'}])})})]}),
       expect(f) {
         expect(f[0].severity).to.equal('medium')
@@ -139,7 +139,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'measured pressure above 1 sizes the suggestion (369 of 256 → 1024)', messageIds: ['insertionsFailing'],
+      name: 'measured pressure above 1 sizes the suggestion (369 of 256 → 1024)', messageIds: ['insertions-failing'],
       snap: () => snapshot({agents: [agent('cilium-a', {
         status: status({bpfMaps: bpfMaps({'lb4-services': 256})}),
         logs: [log([{msg: 'update map cilium_lb4_services_v2: the map is full, please consider resizing it', kind: 'map-full'}])],

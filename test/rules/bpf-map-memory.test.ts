@@ -22,7 +22,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
   ],
   invalid: [
     {
-      name: 'big maps under a 1 GiB limit → high, lower ratio from pressure and a bigger limit', messageIds: ['nearMemoryLimit'],
+      name: 'big maps under a 1 GiB limit → high, lower ratio from pressure and a bigger limit', messageIds: ['near-memory-limit'],
       snap: () => snapshot({agents: ['cilium-a', 'cilium-b'].map((n) => agent(n, {
         status: status({bpfMaps: bpfMaps(big, 0.01)}), pod: pod(n, 1024),
         metrics: metrics([['cilium_bpf_map_pressure{map_name="ct4_global"}', 0.1]]),
@@ -38,7 +38,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'OOMKilled agent with maps at 30 % of the limit, from the metric', messageIds: ['nearMemoryLimit'],
+      name: 'OOMKilled agent with maps at 30 % of the limit, from the metric', messageIds: ['near-memory-limit'],
       snap: () => snapshot({agents: [agent('cilium-a', {
         status: status({bpfMaps: bpfMaps()}), pod: pod('cilium-a', 512, 'OOMKilled'),
         metrics: metrics([['cilium_bpf_maps_virtual_memory_max_bytes', 160 * MiB]]),
@@ -49,7 +49,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'ratio 0.08 → medium with the budget of the biggest node', messageIds: ['ratioTooHigh'],
+      name: 'ratio 0.08 → medium with the budget of the biggest node', messageIds: ['ratio-too-high'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {node: 'n1', status: status({bpfMaps: bpfMaps(big, 0.08)})})],
         cluster: {nodes: [{name: 'n1', memoryBytes: 32 * GiB, podCIDRs: [], labels: {}, src: at('name: n1')}]},

@@ -112,7 +112,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'below 0.8 but full within a day by trend → medium', messageIds: ['fillingUp'],
+      name: 'below 0.8 but full within a day by trend → medium', messageIds: ['filling-up'],
       snap: () => snapshot({
         agents: [ok('cilium-a', [[`${P}{map_name="ct4_global"}`, 0.7]])],
         prometheus: prometheus([], [trend(P, {map_name: 'ct4_global', pod: 'cilium-a'}, 0.7, 0.05)]),

@@ -18,7 +18,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
   ],
   invalid: [
     {
-      name: 'interval at 10 s for the whole 1 h window with CT at 92 % → high with ratio suggestion', messageIds: ['gcFallingBehind'],
+      name: 'interval at 10 s for the whole 1 h window with CT at 92 % → high with ratio suggestion', messageIds: ['gc-falling-behind'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {status: status({bpfMaps: bpfMaps({'ct-tcp': 301401})})})],
         prometheus: prometheus(metrics([[`${I}{pod="cilium-a"}`, 10], ['cilium_bpf_map_pressure{map_name="ct4_global",pod="cilium-a"}', 0.92]]).samples,
@@ -34,7 +34,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'uncompleted GC runs without trend → medium, "since agent start"', messageIds: ['gcFallingBehind'],
+      name: 'uncompleted GC runs without trend → medium, "since agent start"', messageIds: ['gc-falling-behind'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${R}{family="ipv4",protocol="TCP",status="uncompleted"}`, 4]])})]}),
       expect(f) {
         expect(f[0].severity).to.equal('medium')
@@ -42,7 +42,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'GC failed to finish in the log, fixed interval in config', messageIds: ['gcFallingBehind'],
+      name: 'GC failed to finish in the log, fixed interval in config', messageIds: ['gc-falling-behind'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {logs: [warnLog('Garbage collection on ipv4 TCP CT map failed to finish')]})],
         cluster: {config: config({'conntrack-gc-interval': '1m0s'})},

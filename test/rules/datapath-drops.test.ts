@@ -60,7 +60,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'Policy denied where the policy map is over 1.0 → high with bpf.policyMapMax', messageIds: ['policyDeniedMapFull'],
+      name: 'Policy denied where the policy map is over 1.0 → high with bpf.policyMapMax', messageIds: ['policy-denied-map-full'],
       snap: () => snapshot({agents: [a('cilium-a', [[`${D}{direction="INGRESS",reason="Policy denied"}`, 800], ['cilium_bpf_map_pressure{map_name="policy_02366"}', 1.3]])]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')

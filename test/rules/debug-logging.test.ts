@@ -13,12 +13,12 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'debug true with datapath verbose', messageIds: ['debugEnabled'],
+      name: 'debug true with datapath verbose', messageIds: ['debug-enabled'],
       snapshot: snapshot({cluster: {config: config({debug: 'true', 'debug-verbose': 'datapath flow'})}}),
       expect: [{count: 1, severity: 'medium', agents: [], message: /debug: true\), debug-verbose: datapath flow/, evidence: {text: 'debug: true', line: 2}, helm: {path: 'debug.enabled', value: false}}, {helm: {path: 'debug.verbose', value: null}}],
     },
     {
-      name: 'logs mostly debug (runtime toggle)', messageIds: ['mostlyDebug'],
+      name: 'logs mostly debug (runtime toggle)', messageIds: ['mostly-debug'],
       snapshot: snapshot({agents: [agent('cilium-a', {logs: [log(1000, 800)]})], cluster: {config: config({debug: 'false'})}}),
       expect: {count: 1, severity: 'medium', agents: ['cilium-a'], message: /800\/1000 = 80 %/, fix: /debug=false/},
     },

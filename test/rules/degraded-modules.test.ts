@@ -31,7 +31,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'DEGRADED lb reconciler on two agents → one critical finding', messageIds: ['moduleDegraded'],
+      name: 'DEGRADED lb reconciler on two agents → one critical finding', messageIds: ['module-degraded'],
       snapshot: snapshot({agents: [
         tree('cilium-a', [...healthyTree, mod('agent.controlplane.loadbalancer-reconciler.bpf-reconciler', 'DEGRADED', 'reconcile failed -- update lb4_services_v2: map is full', 90)]),
         tree('cilium-b', [...healthyTree, mod('agent.controlplane.loadbalancer-reconciler.bpf-reconciler', 'DEGRADED', 'reconcile failed -- update lb4_services_v2: map is full', 90)]),
@@ -39,17 +39,17 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'critical', agents: ['cilium-a', 'cilium-b'], message: /bpf-reconciler is DEGRADED on 2 agents.*map is full/, evidence: {line: 90, text: /\[DEGRADED\]/}},
     },
     {
-      name: 'non-datapath module degraded → high', messageIds: ['moduleDegraded'],
+      name: 'non-datapath module degraded → high', messageIds: ['module-degraded'],
       snapshot: snapshot({agents: [tree('cilium-a', [mod('agent.infra.k8s-synced-crdsync.job-sync', 'DEGRADED', 'bozo -- BOOM!', 91)])]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-a'], message: /BOOM/},
     },
     {
-      name: 'summary Degraded(2) without tree', messageIds: ['degradedCount'],
+      name: 'summary Degraded(2) without tree', messageIds: ['degraded-count'],
       snapshot: snapshot({agents: [tree('cilium-a', [], {degraded: 2})]}),
       expect: {count: 1, severity: 'high', message: /Degraded\(2\) on cilium-a/, evidence: {text: 'Modules Health:', line: 80}},
     },
     {
-      name: 'metric only', messageIds: ['degradedMetric'],
+      name: 'metric only', messageIds: ['degraded-metric'],
       snapshot: snapshot({agents: [agent('cilium-m', {metrics: {format: 'exposition', unrecognized: [], samples: [metric('cilium-m', 'degraded', 1)]}})]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-m'], message: /cilium_hive_status/, evidence: {line: 7}},
     },

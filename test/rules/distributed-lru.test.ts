@@ -17,7 +17,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
   ],
   invalid: [
     {
-      name: 'on without a ratio → critical, ratio suggestion', messageIds: ['noRatio'],
+      name: 'on without a ratio → critical, ratio suggestion', messageIds: ['no-ratio'],
       snap: () => snapshot({cluster: {config: config({'bpf-distributed-lru': 'true'})}}),
       expect(f) {
         expect(f).to.have.length(1)
@@ -28,7 +28,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'on 1.17.4 → critical re-creation bug, disable suggestion', messageIds: ['recreationLoop'],
+      name: 'on 1.17.4 → critical re-creation bug, disable suggestion', messageIds: ['recreation-loop'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {status: status({...v('1.17.4'), bpfMaps: bpfMaps({}, 0.0025)})})],
         cluster: {config: config({'bpf-distributed-lru': 'true', 'bpf-map-dynamic-size-ratio': '0.0025'})},
@@ -40,7 +40,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'sizes not multiples of the node CPUs → info', messageIds: ['sizesNotCpuMultiple'],
+      name: 'sizes not multiples of the node CPUs → info', messageIds: ['sizes-not-cpu-multiple'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {node: 'n1', status: status({...v('1.18.7'), bpfMaps: bpfMaps({'ct-tcp': 180943, 'ct-any': 90471}, 0.01)})})],
         cluster: {config: config({'bpf-distributed-lru': 'true', 'bpf-map-dynamic-size-ratio': '0.01'}), nodes: [node('n1', 7)]},

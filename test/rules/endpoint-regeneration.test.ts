@@ -20,7 +20,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
   ],
   invalid: [
     {
-      name: 'failures rising by trend on one agent → high', messageIds: ['regenerationFailures'],
+      name: 'failures rising by trend on one agent → high', messageIds: ['regeneration-failures'],
       snap: () => snapshot({
         agents: [agent('cilium-a')],
         prometheus: prometheus(metrics([[`${R}{outcome="fail",pod="cilium-a"}`, 25], [`${R}{outcome="success",pod="cilium-a"}`, 475]]).samples,
@@ -35,7 +35,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'failures without trend → medium; 6 waiting-for-identity in one scrape → info', messageIds: ['regenerationFailures', 'endpointsNotReady'],
+      name: 'failures without trend → medium; 6 waiting-for-identity in one scrape → info', messageIds: ['regeneration-failures', 'endpoints-not-ready'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${R}{outcome="fail"}`, 3], [`${S}{endpoint_state="waiting-for-identity"}`, 6]])})]}),
       expect(f) {
         expect(f.map((x) => x.severity)).to.deep.equal(['medium', 'info'])
@@ -43,7 +43,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'invalid endpoints → high', messageIds: ['endpointsNotReady'],
+      name: 'invalid endpoints → high', messageIds: ['endpoints-not-ready'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${S}{endpoint_state="invalid"}`, 1]])})]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')
@@ -51,7 +51,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'mean regeneration 14 s from exposition _sum/_count → medium', messageIds: ['regenerationSlow'],
+      name: 'mean regeneration 14 s from exposition _sum/_count → medium', messageIds: ['regeneration-slow'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([[`${T}_sum{scope="total",status="success"}`, 140], [`${T}_count{scope="total",status="success"}`, 10]])})]}),
       expect(f) {
         expect(f[0].severity).to.equal('medium')

@@ -25,17 +25,17 @@ ruleTester(rule, {
       expect: {count: 1, message: /8000 CiliumEndpoints/, helm: {path: 'enableCiliumEndpointSlice', value: true}, evidence: {text: 'enable-cilium-endpoint-slice: false'}},
     },
     {
-      name: 'CES off at scale but egress gateway on → blocked, info, no suggestion', messageIds: ['offBlocked'],
+      name: 'CES off at scale but egress gateway on → blocked, info, no suggestion', messageIds: ['off-blocked'],
       snapshot: snapshot({cluster: {config: config({'enable-egress-gateway': 'true'}), nodes: nodes(120)}}),
       expect: {count: 1, severity: 'info', message: /blocked: egress gateway is enabled/, noHelm: true, evidence: {text: 'enable-egress-gateway: true'}},
     },
     {
-      name: 'CES and egress gateway both on → high conflict', messageIds: ['conflictsWithEgressGateway'],
+      name: 'CES and egress gateway both on → high conflict', messageIds: ['conflicts-with-egress-gateway'],
       snapshot: snapshot({cluster: {config: config({'enable-cilium-endpoint-slice': 'true', 'enable-ipv4-egress-gateway': 'true'})}}),
       expect: {count: 1, severity: 'high', message: /not compatible with CES/, evidence: {text: 'enable-ipv4-egress-gateway: true'}},
     },
     {
-      name: 'deprecated Helm key → upgrade blocker with typed replacement', messageIds: ['removedHelmKey'],
+      name: 'deprecated Helm key → upgrade blocker with typed replacement', messageIds: ['removed-helm-key'],
       snapshot: snapshot({cluster: {helm: {source: 'helm get values', values: {enableCiliumEndpointSlice: true}}, nodes: nodes(3)}}),
       expect: {count: 1, severity: 'medium', message: /removed in 1\.18/, helm: {path: 'ciliumEndpointSlice.enabled', value: true}},
     },

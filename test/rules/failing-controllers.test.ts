@@ -41,7 +41,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'sync-lb-maps failing on two agents → one critical finding', messageIds: ['controllerFailing'],
+      name: 'sync-lb-maps failing on two agents → one critical finding', messageIds: ['controller-failing'],
       snapshot: snapshot({agents: [
         ctl('cilium-a', [...idle, row('sync-lb-maps-with-k8s-services', '2m ago', '7s ago', 4, 'Unable to update element for LB bpf map', 50)], 2, 3),
         ctl('cilium-b', [...idle, row('sync-lb-maps-with-k8s-services', '2m ago', '9s ago', 6, 'Unable to update element for LB bpf map', 50)], 2, 3),
@@ -49,17 +49,17 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'critical', agents: ['cilium-a', 'cilium-b'], message: /sync-lb-maps-with-k8s-services failing on 2 agents \(cilium-a, cilium-b\): 6 consecutive failures, last error 9s ago/, evidence: {line: 50}, fix: /bpf\.lbMapMax/},
     },
     {
-      name: 'cilium-health-ep timeout → high', messageIds: ['controllerFailing'],
+      name: 'cilium-health-ep timeout → high', messageIds: ['controller-failing'],
       snapshot: snapshot({agents: [ctl('cilium-a', [row('cilium-health-ep', '2m11s ago', '11s ago', 5, 'Get "http://10.0.10.64:4240/hello": context deadline exceeded', 44)], 47, 48)]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-a'], message: /cilium-health-ep failing on cilium-a: 5 consecutive/, fix: /TCP 4240/},
     },
     {
-      name: 'sync-lb-maps timing out on Kubernetes → API hint, not a map hint', messageIds: ['controllerFailing'],
+      name: 'sync-lb-maps timing out on Kubernetes → API hint, not a map hint', messageIds: ['controller-failing'],
       snapshot: snapshot({agents: [ctl('cilium-a', [row('sync-lb-maps-with-k8s-services', 'never', '9s ago', 14, 'timed out waiting for Kubernetes services and endpoints to be synchronized', 62)], 50, 51)]}),
       expect: {count: 1, severity: 'critical', fix: /Kubernetes API/},
     },
     {
-      name: 'endpoint regeneration controllers on one agent → critical, one finding', messageIds: ['controllerFailing'],
+      name: 'endpoint regeneration controllers on one agent → critical, one finding', messageIds: ['controller-failing'],
       snapshot: snapshot({agents: [ctl('cilium-a', [
         row('endpoint-12-regeneration-recovery', 'never', '3s ago', 2, 'regeneration failed', 60),
         row('endpoint-99-regeneration-recovery', 'never', '4s ago', 3, 'regeneration failed', 61),
@@ -67,12 +67,12 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'critical', message: /endpoint-\*-regeneration-recovery failing on cilium-a \(2 instances\)/},
     },
     {
-      name: 'plain mode N/M healthy without rows', messageIds: ['controllersFailingCount'],
+      name: 'plain mode N/M healthy without rows', messageIds: ['controllers-failing-count'],
       snapshot: snapshot({agents: [ctl('cilium-a', [], 47, 48)]}),
       expect: {count: 1, severity: 'high', message: /47\/48 healthy on cilium-a: 1 controller/, evidence: {line: 39}},
     },
     {
-      name: 'metric only', messageIds: ['controllersFailingMetric'],
+      name: 'metric only', messageIds: ['controllers-failing-metric'],
       snapshot: snapshot({agents: [metricAgent('cilium-m', 2)]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-m'], message: /cilium_controllers_failing > 0 on cilium-m \(max 2\)/, evidence: {line: 12}},
     },

@@ -21,13 +21,13 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'labelsContext with source_ip and sourceContext=pod', messageIds: ['highCardinality'],
+      name: 'labelsContext with source_ip and sourceContext=pod', messageIds: ['high-cardinality'],
       snapshot: snapshot({cluster: {config: config({'hubble-metrics': 'dns:query;ignoreAAAA drop:sourceContext=pod;destinationContext=pod httpV2:labelsContext=source_ip,source_namespace,destination_ip'})}}),
       expect: {count: 1, severity: 'medium', agents: [], message: /drop \(sourceContext=pod; destinationContext=pod\), httpV2 \(labelsContext source_ip,destination_ip\)/,
         evidence: {line: 2, text: /^hubble-metrics: /}, fix: /labelsContext=source_namespace,source_workload,destination_workload/},
     },
     {
-      name: 'Helm list form', messageIds: ['highCardinality'],
+      name: 'Helm list form', messageIds: ['high-cardinality'],
       snapshot: snapshot({cluster: {helm: {source: 'helm get values', values: {hubble: {metrics: {enabled: ['flow:sourceContext=ip']}}}}}}),
       expect: {count: 1, message: /flow \(sourceContext=ip\)/},
     },

@@ -15,7 +15,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
   ],
   invalid: [
     {
-      name: '60000 identities → high (92 %), labels suggestion', messageIds: ['nearLimit'],
+      name: '60000 identities → high (92 %), labels suggestion', messageIds: ['near-limit'],
       snap: () => snapshot({cluster: {counts: counts(60000)}}),
       expect(f) {
         expect(f).to.have.length(1)
@@ -26,7 +26,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'max-connected-clusters 511 halves the space: 31500 → critical', messageIds: ['nearLimit'],
+      name: 'max-connected-clusters 511 halves the space: 31500 → critical', messageIds: ['near-limit'],
       snap: () => snapshot({cluster: {counts: counts(31500), config: config({'max-connected-clusters': '511'})}}),
       expect(f) {
         expect(f[0].severity).to.equal('critical')
@@ -34,7 +34,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'nearly one identity per endpoint → medium', messageIds: ['perPodLabels'],
+      name: 'nearly one identity per endpoint → medium', messageIds: ['per-pod-labels'],
       snap: () => snapshot({cluster: {counts: counts(2400, 2600)}}),
       expect(f) {
         expect(f[0].severity).to.equal('medium')

@@ -19,17 +19,17 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: '230/254 → high with a /23 suggestion', messageIds: ['poolExhausted'],
+      name: '230/254 → high with a /23 suggestion', messageIds: ['pool-exhausted'],
       snapshot: snapshot({agents: [ipam('cilium-a', 230, 254, '10.0.1.0/24'), ipam('cilium-b', 12, 254, '10.0.2.0/24')]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-a'], message: /cilium-a IPv4 230\/254 \(91 %\)/, evidence: {line: 14}, helm: {path: 'ipam.operator.clusterPoolIPv4MaskSize', value: 23}},
     },
     {
-      name: 'ENI form 14/14 → critical, ENI fix, no mask suggestion', messageIds: ['poolExhausted'],
+      name: 'ENI form 14/14 → critical, ENI fix, no mask suggestion', messageIds: ['pool-exhausted'],
       snapshot: snapshot({agents: [ipam('cilium-a', 14, 14)], cluster: {config: config({ipam: 'eni'})}}),
       expect: {count: 1, severity: 'critical', noHelm: true, fix: /prefix delegation/},
     },
     {
-      name: 'metrics only', messageIds: ['poolExhausted'],
+      name: 'metrics only', messageIds: ['pool-exhausted'],
       snapshot: snapshot({agents: [metric('cilium-m', 250, 254)]}),
       expect: {count: 1, severity: 'critical', agents: ['cilium-m'], message: /250\/254/},
     },

@@ -16,13 +16,13 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'IPTables with legacy host routing → medium', messageIds: ['iptablesMasquerading'],
+      name: 'IPTables with legacy host routing → medium', messageIds: ['iptables-masquerading'],
       snapshot: snapshot({agents: [masq('cilium-a', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', true), masq('cilium-b', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', true)]}),
       expect: {count: 1, severity: 'medium', agents: ['cilium-a', 'cilium-b'], message: /iptables on 2 agents.*host routing is Legacy.*NOT enabled/, evidence: {line: 33}, helm: {path: 'bpf.masquerade', value: true, prerequisites: ['kube-proxy-replacement']}},
     },
     {
       // field trial: a whole-folder run mixed one cluster's Legacy/KPR lines into another agent's finding
-      name: 'agents with different facts get separate findings, each with its own KPR and routing lines', messageIds: ['iptablesMasquerading', 'iptablesMasquerading'],
+      name: 'agents with different facts get separate findings, each with its own KPR and routing lines', messageIds: ['iptables-masquerading', 'iptables-masquerading'],
       snapshot: snapshot({agents: [
         masq('cilium-a', 'IPTables', 'IPTables', true, 'Disabled'),
         masq('cilium-b', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', false, 'Strict'),
@@ -33,7 +33,7 @@ ruleTester(rule, {
       ],
     },
     {
-      name: 'config only, bpf masquerade absent → info', messageIds: ['iptablesMasquerading'],
+      name: 'config only, bpf masquerade absent → info', messageIds: ['iptables-masquerading'],
       snapshot: snapshot({cluster: {config: config({'enable-ipv4-masquerade': 'true', 'kube-proxy-replacement': 'true'})}}),
       expect: {count: 1, severity: 'info', message: /\(cilium-config\).*is enabled/, evidence: {text: 'enable-ipv4-masquerade: true'}},
     },

@@ -17,7 +17,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
   ],
   invalid: [
     {
-      name: '429s rising on two agents → high, share of calls in the message', messageIds: ['clientErrors'],
+      name: '429s rising on two agents → high, share of calls in the message', messageIds: ['client-errors'],
       snap: () => snapshot({
         agents: [agent('cilium-a'), agent('cilium-b')],
         prometheus: prometheus(metrics([
@@ -35,7 +35,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: '403s since agent start → high', messageIds: ['clientErrors'],
+      name: '403s since agent start → high', messageIds: ['client-errors'],
       snap: () => snapshot({agents: [agent('cilium-a', {metrics: metrics([...ok, [`${C}{host="10.0.0.1:6443",method="LIST",return_code="403"}`, 15]])})]}),
       expect(f) {
         expect(f[0].severity).to.equal('high')
@@ -43,7 +43,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'limiter p99 2.5 s at configured qps 5 → medium, qps 10 / burst 20', messageIds: ['rateLimiterWait'],
+      name: 'limiter p99 2.5 s at configured qps 5 → medium, qps 10 / burst 20', messageIds: ['rate-limiter-wait'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {metrics: metrics([...ok, [`${L}{method="PUT",path="/apis/cilium.io/v2/ciliumendpoints",quantile="0.99"}`, 2.5]])})],
         cluster: {config: config({'k8s-client-qps': '5', 'k8s-client-burst': '10'})},

@@ -103,13 +103,13 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'medium', agents: [], message: /unset \(default false\).*IPv4 BIG TCP/, evidence: {text: 'enable-ipv4-big-tcp: true'}},
     },
     {
-      name: 'log only: Deprecated value for --kube-proxy-replacement: strict → info, true', messageIds: ['deprecatedMode'],
+      name: 'log only: Deprecated value for --kube-proxy-replacement: strict → info, true', messageIds: ['deprecated-mode'],
       snapshot: snapshot({agents: [agent('cilium-a', {logs: [deprecatedLog('strict')]})]}),
       expect: {count: 1, severity: 'info', agents: ['cilium-a'], message: /"strict" is deprecated/, evidence: {line: 2},
         helm: {path: 'kubeProxyReplacement', value: true}},
     },
     {
-      name: 'deprecated partial → info with a fix, no single Helm value', messageIds: ['deprecatedMode'],
+      name: 'deprecated partial → info with a fix, no single Helm value', messageIds: ['deprecated-mode'],
       snapshot: snapshot({agents: [agent('cilium-a', {logs: [deprecatedLog('partial')]})]}),
       expect: {count: 1, severity: 'info', noHelm: true, fix: /true \(full replacement\) or false/},
     },

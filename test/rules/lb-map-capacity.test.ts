@@ -35,7 +35,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
   ],
   invalid: [
     {
-      name: '300 × (1+2) = 900 of 1024 slots → high on 2/2 agents; backends 600 (59 %) fine', messageIds: ['nearFull'],
+      name: '300 × (1+2) = 900 of 1024 slots → high on 2/2 agents; backends 600 (59 %) fine', messageIds: ['near-full'],
       snap: () => snapshot({agents: ['cilium-a', 'cilium-b'].map((n) => agent(n, {status: small(), services: services(300, 2)}))}),
       expect(f) {
         expect(f).to.have.length(1)
@@ -47,7 +47,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'distinct backends over the backend map → critical', messageIds: ['nearFull'],
+      name: 'distinct backends over the backend map → critical', messageIds: ['near-full'],
       snap: () => snapshot({agents: [agent('cilium-a', {status: small({'lb4-services': 65536}), services: services(100, 10)})]}),
       expect(f) {
         expect(f).to.have.length(1)
@@ -56,7 +56,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'no status: size from cilium-config bpf-lb-map-max', messageIds: ['nearFull'],
+      name: 'no status: size from cilium-config bpf-lb-map-max', messageIds: ['near-full'],
       snap: () => snapshot({agents: [agent('cilium-a', {services: services(300, 2, true)})], cluster: {config: config({'bpf-lb-map-max': '1000'})}}),
       expect(f) {
         expect(f[0].message).to.contain('vs 1000')

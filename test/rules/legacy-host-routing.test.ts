@@ -74,7 +74,7 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'medium', message: /look met, so the agent fell back for a reason not in this evidence \(e\.g\. kernel < 5\.10\)/},
     },
     {
-      name: 'IPsec forces legacy → info, no Helm flip', messageIds: ['legacyBlocked'],
+      name: 'IPsec forces legacy → info, no Helm flip', messageIds: ['legacy-blocked'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'True', 'BPF', {encryption: {mode: 'IPsec', text: 'IPsec', src: at('Encryption:   IPsec', 50)}})})]}),
       expect: {count: 1, severity: 'info', message: /Blocked: IPsec/, noHelm: true, evidence: {line: 50}},
     },

@@ -23,7 +23,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
   ],
   invalid: [
     {
-      name: 'cilium-config without a ratio and no status → medium, the ratio suggested', messageIds: ['noRatio'],
+      name: 'cilium-config without a ratio and no status → medium, the ratio suggested', messageIds: ['no-ratio'],
       snap: () => snapshot({cluster: {config: config({'bpf-lb-map-max': '65536'})}}),
       expect(f) {
         expect(f).to.have.length(1)
@@ -33,7 +33,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'status says dynamic sizing off and CT is hot → high', messageIds: ['dynamicSizingOff'],
+      name: 'status says dynamic sizing off and CT is hot → high', messageIds: ['dynamic-sizing-off'],
       snap: () => snapshot({agents: ['cilium-a', 'cilium-b'].map((n) => agent(n, {
         status: status({bpfMaps: bpfMaps({'ct-tcp': 524288}, null)}),
         metrics: metrics([['cilium_bpf_map_pressure{map_name="ct4_global"}', 0.85]]),
@@ -48,7 +48,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'explicit bpf-ct-global-tcp-max smaller than the ratio gives on a 64 GiB node → medium, unset suggestion', messageIds: ['explicitSizesOverride'],
+      name: 'explicit bpf-ct-global-tcp-max smaller than the ratio gives on a 64 GiB node → medium, unset suggestion', messageIds: ['explicit-sizes-override'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {node: 'big', status: status({bpfMaps: bpfMaps({'ct-tcp': 262144})})})],
         cluster: {nodes: [node('big', 64)], config: config({'bpf-map-dynamic-size-ratio': '0.0025', 'bpf-ct-global-tcp-max': '262144'})},
@@ -62,7 +62,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: 'explicit size without node memory → info', messageIds: ['explicitSizesOverride'],
+      name: 'explicit size without node memory → info', messageIds: ['explicit-sizes-override'],
       snap: () => snapshot({cluster: {config: config({'bpf-map-dynamic-size-ratio': '0.0025', 'bpf-nat-global-max': '524288'})}}),
       expect(f) {
         expect(f[0].severity).to.equal('info')
@@ -70,7 +70,7 @@ ruleTester(rule, {messagesCarryNumbers: true,
       },
     },
     {
-      name: '64 GiB node with CT at the 131072 floor and no explicit key → medium', messageIds: ['stuckAtFloor'],
+      name: '64 GiB node with CT at the 131072 floor and no explicit key → medium', messageIds: ['stuck-at-floor'],
       snap: () => snapshot({
         agents: [agent('cilium-a', {node: 'big', status: status({bpfMaps: bpfMaps()})})],
         cluster: {nodes: [node('big', 64)]},

@@ -21,12 +21,12 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'NodeMonitor lost events → medium', messageIds: ['monitorLost'],
+      name: 'NodeMonitor lost events → medium', messageIds: ['monitor-lost'],
       snapshot: snapshot({agents: [mon('cilium-a', 1520), mon('cilium-b')]}),
       expect: {count: 1, severity: 'medium', agents: ['cilium-a'], message: /lost 1520 events on cilium-a/, evidence: {line: 12, text: /events lost/}, helm: {path: 'bpf.monitorAggregation', value: 'maximum'}},
     },
     {
-      name: 'observer queue losses → doubled queue size from config', messageIds: ['hubbleLost'],
+      name: 'observer queue losses → doubled queue size from config', messageIds: ['hubble-lost'],
       snapshot: snapshot({agents: [lost('cilium-a', 'observer_events_queue', 3300)], cluster: {config: config({'hubble-event-queue-size': '16384'})}}),
       expect: {count: 1, severity: 'medium', message: /observer_events_queue"\} = 3300/, helm: {path: 'hubble.eventQueueSize', value: 32768}},
     },

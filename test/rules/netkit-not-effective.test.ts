@@ -24,7 +24,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'configured netkit, agent crash-looping with the fatal, node on 6.1 → critical, node named', messageIds: ['notEffective'],
+      name: 'configured netkit, agent crash-looping with the fatal, node on 6.1 → critical, node named', messageIds: ['not-effective'],
       snapshot: snapshot({
         agents: [agent('cilium-a', {node: 'node-a', logs: [fatalLog('logs-cilium-a-prev.log')],
           pod: {name: 'cilium-a', node: 'node-a', restarts: 7, ready: false, src: at('restartCount: 7', 80, 'k8s-pods.yaml')}})],
@@ -34,17 +34,17 @@ ruleTester(rule, {
         evidence: {line: 40, text: /netkit devices need kernel/}, helm: {path: 'bpf.datapathMode', value: 'veth'}, fix: /upgrade the named nodes/},
     },
     {
-      name: 'configured netkit but Device Mode veth (agents not restarted) → high', messageIds: ['notEffective'],
+      name: 'configured netkit but Device Mode veth (agents not restarted) → high', messageIds: ['not-effective'],
       snapshot: snapshot({agents: [dev('cilium-a', 'veth'), dev('cilium-b', 'veth')], cluster: {config: config({'datapath-mode': 'netkit'})}}),
       expect: {count: 1, severity: 'high', agents: ['cilium-a', 'cilium-b'], message: /Device Mode is veth on 2 agent\(s\).*netkit is configured/, evidence: {text: 'datapath-mode: netkit'}},
     },
     {
-      name: '1.19 "[Configured: netkit]" without config evidence', messageIds: ['notEffective'],
+      name: '1.19 "[Configured: netkit]" without config evidence', messageIds: ['not-effective'],
       snapshot: snapshot({agents: [dev('cilium-a', 'veth', 'netkit')]}),
       expect: {count: 1, severity: 'high', message: /Device Mode is veth/},
     },
     {
-      name: 'Helm says netkit, node on 6.7 → high prediction', messageIds: ['notEffective'],
+      name: 'Helm says netkit, node on 6.7 → high prediction', messageIds: ['not-effective'],
       snapshot: snapshot({cluster: {helm: {source: 'helm get values', values: {bpf: {datapathMode: 'netkit'}}}, nodes: [node('node-a', '6.7.5', 3)]}}),
       expect: {count: 1, severity: 'high', message: /node-a \(6\.7\.5\)$/},
     },

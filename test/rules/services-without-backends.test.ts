@@ -42,7 +42,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'ClusterIP with zero backends on every agent → high, one finding', messageIds: ['noBackends'],
+      name: 'ClusterIP with zero backends on every agent → high, one finding', messageIds: ['no-backends'],
       snapshot: snapshot({agents: [
         list('cilium-a', [...healthy(), svc('10.96.44.3:8080/TCP', 'ClusterIP', [])]),
         list('cilium-b', [...healthy(), svc('10.96.44.3:8080/TCP', 'ClusterIP', [])]),
@@ -50,12 +50,12 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'high', agents: ['cilium-a', 'cilium-b'], message: /ClusterIP 10\.96\.44\.3:8080\/TCP has no backends on all 2 agents/, evidence: {text: /10\.96\.44\.3:8080/}},
     },
     {
-      name: 'only terminating/quarantined backends on a single agent → medium', messageIds: ['noBackends'],
+      name: 'only terminating/quarantined backends on a single agent → medium', messageIds: ['no-backends'],
       snapshot: snapshot({agents: [list('cilium-a', [svc('10.96.7.7:80/TCP', 'ClusterIP', [['10.244.1.1:80', 'terminating'], ['10.244.1.2:80', 'quarantined']])])]}),
       expect: {count: 1, severity: 'medium', agents: ['cilium-a'], message: /no active backend \(only terminating\/quarantined\) on cilium-a/},
     },
     {
-      name: 'LoadBalancer empty everywhere → reported', messageIds: ['noBackends'],
+      name: 'LoadBalancer empty everywhere → reported', messageIds: ['no-backends'],
       snapshot: snapshot({agents: [
         list('cilium-a', [svc('172.18.255.200:80/TCP', 'LoadBalancer', [])]),
         list('cilium-b', [svc('172.18.255.200:80/TCP', 'LoadBalancer', [])]),
@@ -63,7 +63,7 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'high', message: /LoadBalancer 172\.18\.255\.200:80\/TCP has no backends/},
     },
     {
-      name: 'ClusterIP empty on one agent only → info with the internalTrafficPolicy caveat', messageIds: ['noBackends'],
+      name: 'ClusterIP empty on one agent only → info with the internalTrafficPolicy caveat', messageIds: ['no-backends'],
       snapshot: snapshot({agents: [
         list('cilium-a', [svc('10.96.9.9:80/TCP', 'ClusterIP', [['10.244.1.1:80', 'active']])]),
         list('cilium-b', [svc('10.96.9.9:80/TCP', 'ClusterIP', [])]),
@@ -71,7 +71,7 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'info', agents: ['cilium-b'], message: /internalTrafficPolicy: Local/},
     },
     {
-      name: 'many empty frontends collapse into one finding', messageIds: ['manyWithoutBackends'],
+      name: 'many empty frontends collapse into one finding', messageIds: ['many-without-backends'],
       snapshot: snapshot({agents: [list('cilium-a', Array.from({length: 12}, (_, i) => svc(`10.96.100.${i + 1}:80/TCP`, 'ClusterIP', [])))]}),
       expect: {count: 1, severity: 'high', message: /^12 service frontends have no active backends/},
     },

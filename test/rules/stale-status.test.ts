@@ -6,7 +6,7 @@ import {ruleTester} from './_rule-tester.js'
 const ok = (name: string) => agent(name, {status: status({cilium: {state: 'Ok', message: '1.18.7', src: at('Cilium:   Ok   1.18.7', 9)}})})
 const stale = (name: string, text: string) => agent(name, {status: status({staleStatus: {text, src: at(`Stale status:   ${text}`, 10)}})})
 
-describe('staleProbes', () => {
+describe('stale-probes', () => {
   it('reads the quoted probe names', () => {
     expect(staleProbes('"kvstore" since 2026-04-13T11:45:41Z, "cluster" since 2026-04-13T11:45:42Z')).to.deep.equal(['kvstore', 'cluster'])
   })
@@ -15,7 +15,7 @@ describe('staleProbes', () => {
 ruleTester(rule, {
   valid: [{name: 'no Stale status line', snapshot: snapshot({agents: [ok('cilium-a'), ok('cilium-b')]})}],
   invalid: [{
-    name: 'two agents with the same stale probes → one high finding', messageIds: ['staleProbes'],
+    name: 'two agents with the same stale probes → one high finding', messageIds: ['stale-probes'],
     snapshot: snapshot({agents: [
       stale('cilium-a', '"kubernetes" since 2026-04-13T11:45:41Z, "ipam" since 2026-04-13T11:45:41Z'),
       stale('cilium-b', '"ipam" since 2026-04-13T11:46:00Z, "kubernetes" since 2026-04-13T11:46:00Z'),

@@ -35,17 +35,17 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'EKS 1/3 reachable with two 0/1 rows → critical, names both nodes', messageIds: ['nodesUnreachable'],
+      name: 'EKS 1/3 reachable with two 0/1 rows → critical, names both nodes', messageIds: ['nodes-unreachable'],
       snapshot: snapshot({agents: [withHealth('cilium-abcde', health(1, 3, [row('node-b', false, false, 27), row('node-c', false, false, 28)]))]}),
       expect: {count: 1, severity: 'critical', agents: ['cilium-abcde'], message: /^2\/3 nodes unreachable from cilium-abcde: node-b \(host and health endpoint\), node-c/, evidence: {line: 27, text: /node-b/}, fix: /TCP 4240/},
     },
     {
-      name: '7/8 reachable with the endpoint path down → critical (>10 %), endpoint fix', messageIds: ['nodesUnreachable'],
+      name: '7/8 reachable with the endpoint path down → critical (>10 %), endpoint fix', messageIds: ['nodes-unreachable'],
       snapshot: snapshot({agents: [withHealth('cilium-a', health(7, 8, [row('juju-1-lxd-3', true, false, 4)]))]}),
       expect: {count: 1, severity: 'critical', message: /1\/8 nodes unreachable from cilium-a: juju-1-lxd-3 \(health endpoint\)/, fix: /VXLAN 8472/},
     },
     {
-      name: '99/100 from several agents → high, most-reported node first', messageIds: ['nodesUnreachable'],
+      name: '99/100 from several agents → high, most-reported node first', messageIds: ['nodes-unreachable'],
       snapshot: snapshot({agents: [
         withHealth('cilium-a', health(99, 100, [row('node-x', false, true, 30)])),
         withHealth('cilium-b', health(99, 100, [row('node-x', false, true, 30)])),
@@ -54,7 +54,7 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'high', agents: ['cilium-a', 'cilium-b'], message: /2 agents see unreachable nodes .*node-x \(host, from 2 agents\)/},
     },
     {
-      name: 'health daemon unreachable', messageIds: ['healthDaemonNotOk'],
+      name: 'health daemon unreachable', messageIds: ['health-daemon-not-ok'],
       snapshot: snapshot({agents: [withHealth('cilium-a', health(undefined, undefined, [], 'Warning   cilium-health daemon unreachable'),
         {state: 'Warning', message: 'cilium-health daemon unreachable', src: at('Cilium health daemon:   Warning   cilium-health daemon unreachable', 7)})]}),
       expect: {count: 1, severity: 'high', message: /cilium-health daemon not Ok on cilium-a: Warning/, evidence: {line: 7}},
@@ -62,19 +62,19 @@ ruleTester(rule, {
     {
       // field trial (1.7 status): "0/1 reachable" with the localhost row `true false` was reported as nodes
       // unreachable with a tunnel-port fix; it is the node's own health endpoint
-      name: 'only the localhost row fails, host reachable, endpoint not → local health endpoint, high', messageIds: ['localHealthEndpoint'],
+      name: 'only the localhost row fails, host reachable, endpoint not → local health endpoint, high', messageIds: ['local-health-endpoint'],
       snapshot: snapshot({agents: [withHealth('cilium-a', health(0, 1, [row('node-a', true, false, 14, true)]))]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-a'], message: /^the local cilium-health endpoint is unreachable on cilium-a \(node-a \(localhost\): host reachable/,
         evidence: {line: 14}, fix: /health endpoint on that node/},
     },
     {
-      name: 'localhost endpoint and a remote node fail → still the node-reachability finding', messageIds: ['nodesUnreachable'],
+      name: 'localhost endpoint and a remote node fail → still the node-reachability finding', messageIds: ['nodes-unreachable'],
       snapshot: snapshot({agents: [withHealth('cilium-a', health(0, 2, [row('node-a', true, false, 14, true), row('node-b', false, false, 15)]))]}),
       expect: {count: 1, severity: 'critical', message: /^2\/2 nodes unreachable/},
     },
     {
       // whole-folder run: another agent's failing rows must not turn this agent's local-endpoint problem into a tunnel one
-      name: 'one agent with only its local endpoint down, another with a remote node down → two findings', messageIds: ['nodesUnreachable', 'localHealthEndpoint'],
+      name: 'one agent with only its local endpoint down, another with a remote node down → two findings', messageIds: ['nodes-unreachable', 'local-health-endpoint'],
       snapshot: snapshot({agents: [
         withHealth('cilium-a', health(0, 1, [row('node-a', true, false, 14, true)])),
         withHealth('cilium-b', health(1, 2, [row('node-c', false, false, 15)])),
@@ -85,12 +85,12 @@ ruleTester(rule, {
       ],
     },
     {
-      name: 'metrics only', messageIds: ['metricUnreachable'],
+      name: 'metrics only', messageIds: ['metric-unreachable'],
       snapshot: snapshot({agents: [metrics('cilium-m', 2, 1)]}),
       expect: {count: 1, severity: 'high', agents: ['cilium-m'], message: /unreachable peers on cilium-m: up to 2 node\(s\) and 1 health endpoint\(s\)/, evidence: {line: 3}},
     },
     {
-      name: '1.17+ connectivity-status metric only', messageIds: ['metricUnreachable'],
+      name: '1.17+ connectivity-status metric only', messageIds: ['metric-unreachable'],
       snapshot: snapshot({agents: [agent('cilium-c', {metrics: {format: 'exposition', unrecognized: [], samples: [
         {name: 'cilium_node_health_connectivity_status', labels: {source_cluster: 'default', source_node_name: 'n1', type: 'node', status: 'unreachable'}, value: 3, src: at('cilium_node_health_connectivity_status{status="unreachable",type="node"} 3', 8)},
         {name: 'cilium_node_health_connectivity_status', labels: {source_cluster: 'default', source_node_name: 'n1', type: 'node', status: 'reachable'}, value: 97, src: at('cilium_node_health_connectivity_status{status="reachable",type="node"} 97', 9)},

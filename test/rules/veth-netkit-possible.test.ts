@@ -24,7 +24,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'veth + BPF host routing + all kernels >= 6.8 → info netkit suggestion', messageIds: ['netkitPossible'],
+      name: 'veth + BPF host routing + all kernels >= 6.8 → info netkit suggestion', messageIds: ['netkit-possible'],
       snapshot: snapshot({agents: agents(), cluster: {nodes: newNodes}}),
       expect: {count: 1, severity: 'info', agents: ['cilium-a', 'cilium-b'], message: /all 2 nodes run kernel >= 6\.8 \(lowest 6\.8\.0-1015-aws/,
         evidence: {line: 32, text: 'Device Mode:   veth'},

@@ -52,7 +52,7 @@ describe('one fact in one place: the CT TCP default size', () => {
         cluster: {nodes: [{name: 'big', memoryBytes: 64 * GiB, cpus: 8, podCIDRs: [], labels: {}, src: at('name: big', 1, 'nodes.yaml')}],
           config: config({'bpf-map-dynamic-size-ratio': String(ratio), 'bpf-ct-global-tcp-max': '262144'})},
       })
-      const f = runRule(rule, s).findings.find((x) => x.messageId === 'explicitSizesOverride')!
+      const f = runRule(rule, s).findings.find((x) => x.messageId === 'explicit-sizes-override')!
       expect(f.message).to.contain(`< ${dyn.entries} that ratio ${ratio} gives on big`)
 
       // suggest: node memory inverted from the CT size the agent reports
