@@ -6,6 +6,7 @@ import {collectFromPath} from '../ingest/from-path.js'
 import {inert} from '../report/inert.js'
 import {renderMarkdown} from '../report/markdown.js'
 import {buildReport, type Report} from '../report/model.js'
+import {coverageHeadline, INCOMPLETE_EXIT, judge, sourceFindings} from '../report/judged.js'
 import {renderTable} from '../report/table.js'
 import {loadRules, runRules} from '../rules/engine.js'
 import {emptySnapshot, Snapshot} from '../snapshot/schema.js'
@@ -83,7 +84,17 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   if (opts.saveSnapshot) writeFileSync(opts.saveSnapshot, JSON.stringify(snapshot) + '\n')
   const rules = await loadRules()
   const {findings, outcomes} = runRules(rules, snapshot)
+  const judgement = judge(snapshot, findings, outcomes, rules)
+  // nothing could be judged because a source failed: one line naming it, never a report that reads as healthy
+  if (judgement.nothingJudged) throw new InputError(`${judgement.failedSources.join('; ')}; no check could run`)
+  findings.push(...sourceFindings(judgement))
   const report = buildReport({snapshot, rules, findings, outcomes, failOn: opts.failOn, version: toolVersion()})
-  io.stdout(renderReport(report, opts.output, opts.color))
+  const headline = coverageHeadline(judgement)
+  if (headline) {
+    report.summary.warning = headline
+    if (report.summary.exitCode === 0 && opts.failOn !== 'none') report.summary.exitCode = INCOMPLETE_EXIT
+  }
+  const text = renderReport(report, opts.output, opts.color)
+  io.stdout(headline && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${text}` : text)
   return report.summary.exitCode
 }

@@ -20,7 +20,7 @@ export const Report = z.object({
   tool: z.object({name: z.literal('ciltune'), version: z.string()}),
   source: z.object({kind: z.string(), path: z.string().optional(), context: z.string().optional()}),
   ciliumVersion: z.string().optional(),
-  summary: z.object({critical: z.number(), high: z.number(), medium: z.number(), info: z.number(), failOn: z.string(), exitCode: z.number()}),
+  summary: z.object({critical: z.number(), high: z.number(), medium: z.number(), info: z.number(), failOn: z.string(), exitCode: z.number(), warning: z.string().optional()}),
   findings: z.array(Finding),
   coverage: z.object({
     rules: z.object({total: z.number(), fired: z.number(), passed: z.number(), notEvaluated: z.number(), notApplicable: z.number()}),

@@ -1,0 +1,60 @@
+import type {Finding, Rule, RuleOutcome} from '../rules/types.js'
+import type {Snapshot} from '../snapshot/schema.js'
+
+/*
+ * How much of the report rests on evidence. A source that was asked for and failed, or input in
+ * which nothing was read, must never end in "No findings" with exit 0: the caller turns
+ * `nothingJudged` into one stderr line and exit 2, and `mostNotRun` into a first report line.
+ */
+
+/** Exit code of a report where most checks could not run and nothing fired: not 0, which means healthy. */
+export const INCOMPLETE_EXIT = 3
+
+export interface Judgement {
+  /** One line per source that was asked for and gave nothing: "Prometheus http://…: unreachable (ECONNREFUSED)". */
+  failedSources: string[]
+  /** Rules that looked at real evidence (fired or passed), not counting the rules about evidence itself. */
+  judged: number
+  total: number
+  nothingJudged: boolean
+  mostNotRun: boolean
+}
+
+export function judge(snapshot: Snapshot, findings: Finding[], allOutcomes: RuleOutcome[], rules: Rule[]): Judgement {
+  const meta = new Set(rules.filter((r) => r.meta.needs.length === 0).map((r) => r.meta.id))
+  const outcomes = allOutcomes.filter((o) => !meta.has(o.id))
+  const judged = outcomes.filter((o) => o.result === 'fired' || o.result === 'passed').length
+  const failedSources: string[] = []
+  const p = snapshot.prometheus
+  if (p && p.samples.length === 0 && p.trends.length === 0 && p.errors.length > 0) failedSources.push(p.errors[0].message)
+  const noEvidence = findings.find((f) => f.id === 'no-evidence')
+  if (noEvidence) failedSources.push(`${snapshot.origin.path ? `--from ${snapshot.origin.path}` : snapshot.origin.kind}: nothing could be read (${noEvidence.message.replace(/\s*No check could run\.$/, '')})`)
+  return {
+    failedSources,
+    judged,
+    total: outcomes.length,
+    nothingJudged: judged === 0 && failedSources.length > 0,
+    mostNotRun: judged * 2 < outcomes.length,
+  }
+}
+
+/** The report's first line when most checks could not run: said before any "No findings". */
+export function coverageHeadline(j: Judgement): string | undefined {
+  if (!j.mostNotRun) return undefined
+  return `Most checks could not run: ${j.total - j.judged} of ${j.total} rules could not run for lack of evidence; this is not a clean bill of health.`
+}
+
+/** A failed source next to evidence that still stands: a finding, so the report is not read as complete. */
+export function sourceFindings(j: Judgement): Finding[] {
+  if (j.nothingJudged) return []
+  return j.failedSources.filter((line) => !line.includes('nothing could be read')).map((line) => ({
+    id: 'source-failed',
+    severity: 'high' as const,
+    title: 'An evidence source that was asked for could not be read',
+    message: `${line}. The checks that needed it are not evaluated; the other findings stand.`,
+    agents: [],
+    evidence: [{source: 'collection', line: 0, text: line}],
+    helm: [],
+    fix: 'Fix the source (URL, credentials, network) and run again.',
+  }))
+}
