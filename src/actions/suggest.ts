@@ -7,6 +7,7 @@ import {loadChart, loadSchemaFile} from '../suggest/chart.js'
 import {currentValues} from '../suggest/current-values.js'
 import {textDiff, valuesDiff} from '../suggest/diff.js'
 import {mergeValues} from '../suggest/merge.js'
+import {getPath} from '../suggest/paths.js'
 import {overlayObject, renderOverlay} from '../suggest/overlay.js'
 import {buildPlan, type SuggestionPlan} from '../suggest/plan.js'
 import {setFlags} from '../suggest/set-flags.js'
@@ -62,6 +63,24 @@ export function whatIfCheck(plan: SuggestionPlan, findings: Finding[], rules: Aw
   }
 }
 
+/** A comment of at most `max` characters, cut at a word boundary with an ellipsis, never mid-word. */
+export function shortComment(text: string, max = 160): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, max - 1)
+  const space = cut.lastIndexOf(' ')
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}…`
+}
+
+/** A number the baseline already sets higher is kept: a suggestion never makes a value worse. */
+function neverLower<T extends {writePath: string, value: unknown}>(items: T[], baseline: Record<string, unknown>, io: Io): T[] {
+  return items.filter((i) => {
+    const had = getPath(baseline, i.writePath)
+    if (typeof had !== 'number' || typeof i.value !== 'number' || had <= i.value) return true
+    io.stderr(`ciltune: kept ${i.writePath}: ${had} (the suggestion ${i.value} would lower it)\n`)
+    return false
+  })
+}
+
 export async function runSuggest(o: SuggestOptions, io: Io): Promise<number> {
   checkUsage(o)
   const chart: ChartFiles | undefined = o.chart ? await loadChart(o.chart) : undefined
@@ -69,7 +88,8 @@ export async function runSuggest(o: SuggestOptions, io: Io): Promise<number> {
   const snapshot = await gatherSnapshot(o)
   const rules = await loadRules()
   const {findings} = runRules(rules, snapshot)
-  const current = currentValues(snapshot, {valuesFile: o.values, chartDefaults: chart?.defaults})
+  // the file --merge writes into is the baseline: its values are what the suggestion builds on
+  const current = currentValues(snapshot, {valuesFile: o.merge ?? o.values, chartDefaults: chart?.defaults})
   if (chart?.version && current.version && chart.version.split('.').slice(0, 2).join('.') !== current.version.split('.').slice(0, 2).join('.')) {
     io.stderr(`ciltune: warning: --chart ${chart.source} is ${chart.version}, the cluster runs ${current.version}\n`)
   }
@@ -90,7 +110,7 @@ export async function runSuggest(o: SuggestOptions, io: Io): Promise<number> {
     if (!v.valid || v.unknownPaths.length > 0) code = 1
   }
 
-  const edits = plan.items.map((i) => ({path: i.writePath, value: i.value, comment: `${i.findings.map((f) => f.id).join(', ')}: ${i.reason}`.slice(0, 160)}))
+  const edits = neverLower(plan.items, current.user, io).map((i) => ({path: i.writePath, value: i.value, comment: shortComment(`${i.findings.map((f) => f.id).join(', ')}: ${i.reason}`)}))
   let mergedDiff: string | undefined
   if (o.merge) {
     const before = readFileSync(o.merge, 'utf8')

@@ -60,24 +60,24 @@ function nonEmpty(v: Record<string, unknown> | undefined): Record<string, unknow
 export function currentValues(snapshot: Snapshot, opts: {valuesFile?: string, chartDefaults?: Record<string, unknown>} = {}): CurrentValues {
   const helm = snapshot.cluster.helm
   const agentVersion = clusterVersion(snapshot)
+  if (opts.valuesFile) {
+    // A file the user named is the baseline (the file `--merge` writes, or `--values` for the next
+    // `helm upgrade -f`): it wins over the release, whose chart defaults and version still count.
+    return {
+      source: 'values-file',
+      description: `values file ${opts.valuesFile}${helm ? ` (Helm release ${helm.source} read for chart defaults only)` : ''}`,
+      user: readValuesFile(opts.valuesFile),
+      chartDefaults: nonEmpty(helm?.chartDefaults) ?? opts.chartDefaults,
+      version: helm?.chartVersion ?? agentVersion,
+    }
+  }
   if (helm) {
-    // The release is what Helm will merge with on --reuse-values, so it wins over a values file.
     return {
       source: 'helm-release',
-      description: `Helm release ${helm.source}${helm.revision !== undefined ? ` revision ${helm.revision}` : ''}${helm.chartVersion ? ` (chart ${helm.chartVersion})` : ''}${opts.valuesFile ? `; --values ${opts.valuesFile} not used` : ''}`,
+      description: `Helm release ${helm.source}${helm.revision !== undefined ? ` revision ${helm.revision}` : ''}${helm.chartVersion ? ` (chart ${helm.chartVersion})` : ''}`,
       user: helm.values,
       chartDefaults: nonEmpty(helm.chartDefaults) ?? opts.chartDefaults,
       version: helm.chartVersion ?? agentVersion,
-    }
-  }
-  if (opts.valuesFile) {
-    // A complete values file beats the partial picture cilium-config gives (only keys with a known Helm value).
-    return {
-      source: 'values-file',
-      description: `values file ${opts.valuesFile}`,
-      user: readValuesFile(opts.valuesFile),
-      chartDefaults: opts.chartDefaults,
-      version: agentVersion,
     }
   }
   if (snapshot.cluster.config) {

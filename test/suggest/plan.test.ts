@@ -120,7 +120,7 @@ describe('suggest: prerequisites and overlay', () => {
 })
 
 describe('suggest: current values', () => {
-  it('Helm release first (user values and chart defaults), then --values, then cilium-config', async () => {
+  it('a named values file first (issue 17: it is the baseline), with the release\'s chart defaults and version; then the release; then cilium-config', async () => {
     const {mkdtempSync, rmSync, writeFileSync} = await import('node:fs')
     const {tmpdir} = await import('node:os')
     const {join} = await import('node:path')
@@ -131,7 +131,8 @@ describe('suggest: current values', () => {
       const helm = {source: 'secret/sh.helm.release.v1.cilium.v4', chartVersion: '1.18.4', revision: 4, values: {bpf: {lbMapMax: 65536}}, chartDefaults: {bpf: {lbMapMax: 65536, masquerade: false}}}
       const withHelm = cluster([ciliumAgent('a', 'n1')], [node('n1')], {'bpf-lb-map-max': '32768'}, {helm})
       const a = currentValues(withHelm, {valuesFile: file})
-      expect(a).to.deep.include({source: 'helm-release', version: '1.18.4', user: {bpf: {lbMapMax: 65536}}})
+      expect(a).to.deep.include({source: 'values-file', version: '1.18.4', user: {bpf: {lbMapMax: 131072}}})
+      expect(currentValues(withHelm)).to.deep.include({source: 'helm-release', version: '1.18.4', user: {bpf: {lbMapMax: 65536}}})
       expect(a.chartDefaults).to.deep.equal({bpf: {lbMapMax: 65536, masquerade: false}})
       const noHelm = cluster([ciliumAgent('a', 'n1')], [node('n1')], {'bpf-lb-map-max': '32768', 'enable-ipv4-egress-gateway': 'true'})
       expect(currentValues(noHelm, {valuesFile: file})).to.deep.include({source: 'values-file', user: {bpf: {lbMapMax: 131072}}})
