@@ -4,6 +4,8 @@ import type {Io} from './doctor-options.js'
 export interface CollectOptions {
   live: LiveOptions
   output: string
+  /** false only with `--no-redact`: keys and tokens are written as read (a warning says so) */
+  redact?: boolean
 }
 
 /**
@@ -14,7 +16,8 @@ export async function collectAction(opts: CollectOptions, io: Io): Promise<numbe
   const {collectLive} = await import('../collect/live.js')
   const {writeCollection} = await import('../collect/write-dir.js')
   const c = await collectLive(opts.live)
-  const written = writeCollection(opts.output, c)
+  if (opts.redact === false) io.stderr(`ciltune: warning: --no-redact: ${opts.output} holds keys, certificates and tokens as read; do not share it\n`)
+  const written = writeCollection(opts.output, c, {redact: opts.redact !== false})
   const failedAgents = Object.keys(c.agentErrors).filter((a) => c.agentErrors[a].some((e) => e.kind !== 'missing'))
   const gaps = Object.values(c.agentErrors).flat().length + c.clusterErrors.length
   io.stdout(`wrote ${written.length} files for ${c.agents.length} agents to ${opts.output}` +

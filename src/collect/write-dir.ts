@@ -4,6 +4,7 @@ import {gunzipSync} from 'node:zlib'
 import {stringify} from 'yaml'
 import type {Collected, EvidenceFile} from '../ingest/evidence.js'
 import {InputError} from '../util/errors.js'
+import {REDACTED, redactText, redactValues} from '../util/redact.js'
 
 /*
  * A live collection written in the `--from` directory format, to hand to a colleague:
@@ -38,7 +39,7 @@ export function helmUserValues(secretJson: string): {values: unknown, chartVersi
   }
 }
 
-function clusterFile(f: EvidenceFile): {name: string, text: string} | undefined {
+function clusterFile(f: EvidenceFile, redact: boolean): {name: string, text: string} | undefined {
   switch (f.kind) {
     case 'configmap': return {name: 'cilium-config.yaml', text: asYaml(f.text)}
     case 'nodes': return {name: 'nodes.yaml', text: asYaml(f.text)}
@@ -46,9 +47,10 @@ function clusterFile(f: EvidenceFile): {name: string, text: string} | undefined 
     case 'operator': return {name: 'operator.yaml', text: asYaml(f.text)}
     case 'helm-release': {
       const h = helmUserValues(f.text)
-      if (!h) return {name: 'helm-release.json', text: f.text} // undecodable: keep it as read
+      // undecodable: its payload cannot be redacted key by key, so it is not written at all
+      if (!h) return redact ? {name: 'helm-release.json', text: `{"undecodable": "${REDACTED}"}\n`} : {name: 'helm-release.json', text: f.text}
       const head = `# Helm release of cilium${h.revision ? `, revision ${h.revision}` : ''}${h.chartVersion ? `, chart ${h.chartVersion}` : ''}: user-supplied values\n`
-      return {name: 'helm-values.yaml', text: head + stringify(h.values ?? {}, {lineWidth: 0})}
+      return {name: 'helm-values.yaml', text: head + stringify(redact ? redactValues(h.values ?? {}) : h.values ?? {}, {lineWidth: 0})}
     }
     case 'cilium-resources': {
       const kind = (JSON.parse(f.text) as {kind?: string}).kind ?? 'CiliumList'
@@ -59,27 +61,29 @@ function clusterFile(f: EvidenceFile): {name: string, text: string} | undefined 
 }
 
 /** Write `c` into `dir` (created; it must be absent or empty). Returns the files written, relative to dir. */
-export function writeCollection(dir: string, c: Collected): string[] {
+export function writeCollection(dir: string, c: Collected, opts: {redact?: boolean} = {}): string[] {
+  const redact = opts.redact ?? true
   try {
     if (readdirSync(dir).length > 0) throw new InputError(`--output ${dir}: exists and is not empty; choose a new directory`)
   } catch (error) {
     if (error instanceof InputError) throw error
     // absent: created below
   }
-  mkdirSync(dir, {recursive: true})
+  mkdirSync(dir, {recursive: true, mode: 0o700})
   const written: string[] = []
   const put = (rel: string, text: string) => {
-    writeFileSync(join(dir, rel), text)
+    // owner-only: even redacted, a capture names the cluster's nodes, addresses and configuration
+    writeFileSync(join(dir, rel), redact ? redactText(text) : text, {mode: 0o600})
     written.push(rel)
   }
-  for (const agent of c.agents) mkdirSync(join(dir, agent), {recursive: true})
+  for (const agent of c.agents) mkdirSync(join(dir, agent), {recursive: true, mode: 0o700})
   for (const f of c.files) {
     if (f.agent) {
       const name = agentFileName(f)
       if (name) put(join(f.agent, name), f.text)
       continue
     }
-    const cf = clusterFile(f)
+    const cf = clusterFile(f, redact)
     if (cf) put(cf.name, cf.text)
   }
   put('collection-errors.json', JSON.stringify({

@@ -16,11 +16,12 @@ export default class Collect extends BaseCommand {
 
   static flags = {
     output: Flags.string({char: 'o', description: 'directory to write (created; must be absent or empty)', required: true}),
+    'redact': Flags.boolean({description: 'replace keys, certificates and tokens by <redacted> (--no-redact writes them as read, with a warning)', default: true, allowNo: true}),
     ...clusterFlags,
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Collect)
-    process.exitCode = await collectAction({live: liveOptions(flags, processIo), output: flags.output}, processIo)
+    process.exitCode = await collectAction({live: liveOptions(flags, processIo), output: flags.output, redact: flags.redact}, processIo)
   }
 }

@@ -14,7 +14,7 @@ import {requirePrometheus, startPrometheus, type PrometheusServer} from '../help
 
 const HEALTHY = 'fixtures/synthetic-healthy'
 
-function expectOneLine(r: {code: number, stdout: string, stderr: string}, what: RegExp): void {
+function expectOneLine(r: {code: number | null, stdout: string, stderr: string}, what: RegExp): void {
   expect(r.code, r.stderr + r.stdout).to.equal(2)
   expect(r.stdout).not.to.include('No findings')
   const lines = r.stderr.trim().split('\n')

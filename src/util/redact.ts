@@ -1,0 +1,96 @@
+/*
+ * The one place that decides what is secret. Helm values can carry keys, certificates and tokens
+ * (clustermesh, Hubble TLS, IPsec, etcd, extraEnv credentials, extraArgs flags); nothing ciltune
+ * prints or writes may contain them: collect directories, saved snapshots, every report format,
+ * suggest overlays, --set and diffs go through here. Keys are judged by name, values by shape.
+ */
+
+export const REDACTED = '<redacted>'
+
+const SECRET_SEGMENT = /^(ca|cert|crt|key|keys|token|password|passwd|secret|secrets|psk|privateKey|credentials?)$|(Key|Keys|Cert|Crt|Token|Password|Secret|Psk|Bundle|Credentials?|KeyData|CertificateData)$/
+const SECRET_TREE = /(^|\.)(tls|ipsec|etcd|clustermesh|auth|authentication|wireguard)(\.|$)/i
+// an env var or flag whose name says it holds a credential (AWS_SECRET_ACCESS_KEY, --api-token)
+const SECRET_NAME = /(secret|token|password|passwd|credential|api[-_]?key|access[-_]?key|private[-_]?key|client[-_]?key|auth)/i
+const PEM = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g
+const LONG_BASE64 = /(?<![\w+/])[A-Za-z0-9+/]{40,}={0,2}/g
+const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g
+const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g
+// `--api-token=abc`, `password: abc`, `"token":"abc"`, `client-key-data: …`: keep the name, drop the value
+const NAMED = /((?:--?)?["']?[\w.-]*(?:secret|token|password|passwd|credential|api[-_]?key|access[-_]?key|private[-_]?key|key-data|certificate-data)[\w.-]*["']?\s*[:=]\s*["']?)([^\s"',}\]]+)/gi
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Whether a dotted Helm path names secret material. */
+export function isSecretPath(path: string): boolean {
+  const segs = path.split('.')
+  const last = segs[segs.length - 1]
+  if (SECRET_SEGMENT.test(last)) return true
+  // Under TLS/IPsec/clustermesh trees, any leaf holding inline data is treated as secret.
+  return SECRET_TREE.test(path) && /(data|value|content|inline)$/i.test(last)
+}
+
+function fresh(re: RegExp): RegExp {
+  re.lastIndex = 0
+  return re
+}
+
+/** A hex run (image digest, commit id) is long but not a secret. */
+function base64Secret(run: string): boolean {
+  return !/^[0-9a-f]+$/i.test(run)
+}
+
+export function looksSecret(value: unknown): boolean {
+  if (typeof value !== 'string') return false
+  if (fresh(PEM).test(value) || fresh(JWT).test(value) || fresh(BEARER).test(value) || fresh(NAMED).test(value)) return true
+  return (value.match(fresh(LONG_BASE64)) ?? []).some(base64Secret)
+}
+
+/** `{name: AWS_SECRET_ACCESS_KEY, value: …}` (extraEnv, env) holds a secret by its name. */
+function secretEnvEntry(v: Record<string, unknown>): boolean {
+  return typeof v.name === 'string' && SECRET_NAME.test(v.name) && 'value' in v
+}
+
+/** Deep copy with every secret leaf (by path, by env name or by content) replaced. */
+export function redactValues(v: unknown, path = ''): unknown {
+  if (Array.isArray(v)) return v.map((x, i) => redactValues(x, path ? `${path}.${i}` : String(i)))
+  if (isRecord(v)) {
+    const out: Record<string, unknown> = {}
+    const env = secretEnvEntry(v)
+    for (const [k, x] of Object.entries(v)) {
+      const p = path ? `${path}.${k}` : k
+      const leaf = x !== null && x !== '' && !isRecord(x) && !Array.isArray(x)
+      out[k] = leaf && (isSecretPath(p) || (env && k === 'value')) ? REDACTED : redactValues(x, p)
+    }
+    return out
+  }
+  return typeof v === 'string' ? redactText(v) : v
+}
+
+/** Free text (evidence lines, reasons, whole files) with secret-shaped runs replaced. */
+export function redactText(s: string): string {
+  return s
+    .replace(fresh(PEM), REDACTED)
+    .replace(fresh(JWT), REDACTED)
+    .replace(fresh(BEARER), (_m, kind: string) => `${kind} ${REDACTED}`)
+    .replace(fresh(NAMED), (_m, name: string) => `${name}${REDACTED}`)
+    .replace(fresh(LONG_BASE64), (run) => (base64Secret(run) ? REDACTED : run))
+}
+
+export function redactScalar(path: string, value: unknown): unknown {
+  return isSecretPath(path) || looksSecret(value) ? REDACTED : value
+}
+
+/** A snapshot as saved: Helm values redacted key by key (the rest by shape, when serialized through redactText). */
+export function redactSnapshot<T extends {cluster: {helm?: {values: Record<string, unknown>, chartDefaults?: Record<string, unknown>}}}>(s: T): T {
+  const helm = s.cluster.helm
+  if (!helm) return s
+  return {
+    ...s,
+    cluster: {
+      ...s.cluster,
+      helm: {...helm, values: redactValues(helm.values), ...(helm.chartDefaults ? {chartDefaults: redactValues(helm.chartDefaults)} : {})},
+    },
+  }
+}
