@@ -103,7 +103,7 @@ export async function runSuggest(o: SuggestOptions, io: Io): Promise<number> {
   const overlayText = renderOverlay(plan)
   let code = 0
   if (o.validate) {
-    const v = validateValues({schema, chartDefaults: current.chartDefaults ?? chart?.defaults, user: current.user, overlay, overlayPaths: plan.items.map((i) => i.writePath)})
+    const v = validateValues({schema, chartDefaults: current.chartDefaults ?? chart?.defaults, user: current.user, overlay, overlayPaths: plan.items.map((i) => i.writePath), commented: chart?.commented})
     for (const e of v.errors) io.stderr(`ciltune: --validate: ${e}\n`)
     for (const p of v.unknownPaths) io.stderr(`ciltune: --validate: ${p} is not a value of this chart (Helm would ignore it)\n`)
     if (v.valid && v.unknownPaths.length === 0) io.stderr(`ciltune: --validate: merged values pass ${o.schema ?? `${chart?.source} values.schema.json`}\n`)

@@ -8,6 +8,7 @@ import {Readable} from 'node:stream'
 import {createGunzip} from 'node:zlib'
 import {extract} from 'tar-stream'
 import {parse} from 'yaml'
+import {commentedKeys} from './validate.js'
 import {InputError} from '../util/errors.js'
 
 export interface ChartFiles {
@@ -15,6 +16,8 @@ export interface ChartFiles {
   version?: string
   schema?: Record<string, unknown>
   defaults?: Record<string, unknown>
+  /** dotted paths the chart documents but comments out in values.yaml (1.16/1.17: `# kubeProxyReplacement: "false"`) */
+  commented?: string[]
 }
 
 const WANTED = ['values.schema.json', 'values.yaml', 'Chart.yaml']
@@ -30,7 +33,10 @@ function parseFiles(source: string, files: Map<string, string>): ChartFiles {
     }
   }
   const values = files.get('values.yaml')
-  if (values !== undefined) out.defaults = (parse(values) ?? {}) as Record<string, unknown>
+  if (values !== undefined) {
+    out.defaults = (parse(values) ?? {}) as Record<string, unknown>
+    out.commented = commentedKeys(values)
+  }
   const chart = files.get('Chart.yaml')
   if (chart !== undefined) out.version = String((parse(chart) as {version?: unknown} | null)?.version ?? '') || undefined
   if (!out.schema && !out.defaults) throw new InputError(`--chart ${source}: no values.yaml or values.schema.json found (expected a Cilium chart directory or .tgz)`)

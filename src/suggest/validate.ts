@@ -30,6 +30,7 @@ export function validateValues(o: {
   user: Record<string, unknown>
   overlay: Record<string, unknown>
   overlayPaths: string[]
+  commented?: string[]
 }): ValidationResult {
   const merged = deepMerge(deepMerge(o.chartDefaults ?? {}, o.user), o.overlay)
   const errors: string[] = []
@@ -43,8 +44,11 @@ export function validateValues(o: {
     }
   }
   const unknownPaths: string[] = []
+  const commented = new Set(o.commented ?? [])
   if (o.chartDefaults && Object.keys(o.chartDefaults).length > 0) {
     for (const p of o.overlayPaths) {
+      // the chart knows a value its schema declares or its values.yaml documents (even commented out)
+      if (commented.has(p) || (o.schema && schemaKnows(o.schema, splitPath(p)))) continue
       const keys = splitPath(p)
       const parent = keys.length > 1 ? getPath(o.chartDefaults, keys.slice(0, -1).join('.')) : o.chartDefaults
       // extraConfig and similar free-form maps are empty in the chart; a key under them is expected.
@@ -53,4 +57,40 @@ export function validateValues(o: {
     }
   }
   return {valid: errors.length === 0, errors, unknownPaths}
+}
+
+/** Whether a JSON schema declares the path (a level with additionalProperties/patternProperties takes any key). */
+export function schemaKnows(schema: Record<string, unknown>, keys: string[]): boolean {
+  let node: unknown = schema
+  for (const k of keys) {
+    if (!isMap(node)) return false
+    const props = node.properties
+    if (isMap(props) && k in props) {
+      node = props[k]
+      continue
+    }
+    return node.additionalProperties === true || isMap(node.additionalProperties) || isMap(node.patternProperties)
+  }
+  return true
+}
+
+/**
+ * Keys a values.yaml documents but comments out, as dotted paths: `  # kubeProxyReplacement: "false"`
+ * at the indentation of its live siblings. Prose comments ("# -- Enable …") are not keys.
+ */
+export function commentedKeys(text: string): string[] {
+  const out: string[] = []
+  const stack: Array<{indent: number, key: string}> = []
+  for (const line of text.split(/\r?\n/)) {
+    const live = /^( *)([A-Za-z_][\w-]*):(\s|$)/.exec(line)
+    const dead = /^( *)#\s?([A-Za-z_][\w-]*):(\s+\S.*)?$/.exec(line)
+    const m = live ?? dead
+    if (!m) continue
+    const indent = m[1].length
+    while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop()
+    const path = [...stack.map((s) => s.key), m[2]].join('.')
+    if (live) stack.push({indent, key: m[2]})
+    else out.push(path)
+  }
+  return out
 }

@@ -74,3 +74,17 @@ describe('suggest: --validate against the released charts', function () {
     }
   })
 })
+
+describe('suggest --validate: every chart knows its own values (issue 17 item 7)', function () {
+  before(function () { requireReference(this) })
+  for (const v of VERSIONS) {
+    it(`chart ${v}: kubeProxyReplacement is a value (schema, or commented out in values.yaml); a made-up key is not`, async () => {
+      const chart = await loadChart(chartDir(v))
+      const r = validateValues({schema: chart.schema, chartDefaults: chart.defaults, commented: chart.commented, user: {}, overlay: {kubeProxyReplacement: true, bpf: {lbMapMax: 131072}}, overlayPaths: ['kubeProxyReplacement', 'bpf.lbMapMax']})
+      expect(r.unknownPaths, v).to.deep.equal([])
+      expect(r.errors, v).to.deep.equal([])
+      const bad = validateValues({schema: chart.schema, chartDefaults: chart.defaults, commented: chart.commented, user: {}, overlay: {bpf: {noSuchMapMax: 1}}, overlayPaths: ['bpf.noSuchMapMax']})
+      expect(bad.unknownPaths).to.deep.equal(['bpf.noSuchMapMax'])
+    })
+  }
+})
