@@ -6,7 +6,7 @@ import {collectFromPath} from '../ingest/from-path.js'
 import {inert} from '../report/inert.js'
 import {renderMarkdown} from '../report/markdown.js'
 import {buildReport, type Report} from '../report/model.js'
-import {coverageHeadline, INCOMPLETE_EXIT, judge, sourceFindings} from '../report/judged.js'
+import {coverageHeadline, INCOMPLETE_EXIT, judge} from '../report/judged.js'
 import {renderTable} from '../report/table.js'
 import {loadRules, runRules} from '../rules/engine.js'
 import {emptySnapshot, Snapshot} from '../snapshot/schema.js'
@@ -88,7 +88,6 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const judgement = judge(snapshot, findings, outcomes, rules)
   // nothing could be judged because a source failed: one line naming it, never a report that reads as healthy
   if (judgement.nothingJudged) throw new InputError(`${judgement.failedSources.join('; ')}; no check could run`)
-  findings.push(...sourceFindings(judgement))
   const report = buildReport({snapshot, rules, findings, outcomes, failOn: opts.failOn, version: toolVersion()})
   const headline = coverageHeadline(judgement)
   if (headline) {

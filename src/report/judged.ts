@@ -44,17 +44,3 @@ export function coverageHeadline(j: Judgement): string | undefined {
   return `Most checks could not run: ${j.total - j.judged} of ${j.total} rules could not run for lack of evidence; this is not a clean bill of health.`
 }
 
-/** A failed source next to evidence that still stands: a finding, so the report is not read as complete. */
-export function sourceFindings(j: Judgement): Finding[] {
-  if (j.nothingJudged) return []
-  return j.failedSources.filter((line) => !line.includes('nothing could be read')).map((line) => ({
-    id: 'source-failed',
-    severity: 'high' as const,
-    title: 'An evidence source that was asked for could not be read',
-    message: `${line}. The checks that needed it are not evaluated; the other findings stand.`,
-    agents: [],
-    evidence: [{source: 'collection', line: 0, text: line}],
-    helm: [],
-    fix: 'Fix the source (URL, credentials, network) and run again.',
-  }))
-}
