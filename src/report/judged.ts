@@ -28,7 +28,9 @@ export function judge(snapshot: Snapshot, findings: Finding[], allOutcomes: Rule
   const p = snapshot.prometheus
   if (p && p.samples.length === 0 && p.trends.length === 0 && p.errors.length > 0) failedSources.push(p.errors[0].message)
   const noEvidence = findings.find((f) => f.id === 'no-evidence')
-  if (noEvidence) failedSources.push(`${snapshot.origin.path ? `--from ${snapshot.origin.path}` : snapshot.origin.kind}: nothing could be read (${noEvidence.message.replace(/\s*No check could run\.$/, '')})`)
+  // read but not recognized stays a no-evidence finding (exit 1); nothing readable at all is a failed source
+  const unreadable = snapshot.skipped.every((x) => /^unreadable|^binary/.test(x.reason))
+  if (noEvidence && unreadable) failedSources.push(`${snapshot.origin.path ? `--from ${snapshot.origin.path}` : snapshot.origin.kind}: nothing could be read (${noEvidence.message.replace(/\s*No check could run\.$/, '')})`)
   return {
     failedSources,
     judged,

@@ -36,9 +36,12 @@ function fresh(re: RegExp): RegExp {
   return re
 }
 
-/** A hex run (image digest, commit id) is long but not a secret. */
+/**
+ * A hex run (image digest, commit id) is long but not a secret, nor is a path (`state/templates/<hex>/bpf_lxc.o`):
+ * a secret has a long segment between slashes that is not hex.
+ */
 function base64Secret(run: string): boolean {
-  return !/^[0-9a-f]+$/i.test(run)
+  return run.split('/').some((seg) => seg.length >= 32 && !/^[0-9a-f]+$/i.test(seg))
 }
 
 export function looksSecret(value: unknown): boolean {
