@@ -12,7 +12,7 @@ import {loadRules, runRules} from '../rules/engine.js'
 import {emptySnapshot, Snapshot} from '../snapshot/schema.js'
 import {isSysdump} from '../sysdump/detect.js'
 import {InputError} from '../util/errors.js'
-import {redactSnapshot, redactText} from '../util/redact.js'
+import {redactSnapshot, redactStrings} from '../util/redact.js'
 import {toolVersion} from '../util/version.js'
 import type {DoctorOptions, Io} from './doctor-options.js'
 
@@ -82,7 +82,7 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
     const found = await discoverPrometheus({kubeconfig: opts.live.kubeconfig, context: opts.live.context})
     io.stderr(`${found.candidates[0] ? discoveryOffer(found.candidates[0]) : found.error ?? 'No in-cluster Prometheus found.'}\n`)
   }
-  if (opts.saveSnapshot) writeFileSync(opts.saveSnapshot, redactText(JSON.stringify(redactSnapshot(snapshot))) + '\n', {mode: 0o600})
+  if (opts.saveSnapshot) writeFileSync(opts.saveSnapshot, JSON.stringify(redactStrings(redactSnapshot(snapshot))) + '\n', {mode: 0o600})
   const rules = await loadRules()
   const {findings, outcomes} = runRules(rules, snapshot)
   const judgement = judge(snapshot, findings, outcomes, rules)
@@ -94,7 +94,7 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
     report.summary.warning = headline
     if (report.summary.exitCode === 0 && opts.failOn !== 'none') report.summary.exitCode = INCOMPLETE_EXIT
   }
-  const text = redactText(renderReport(report, opts.output, opts.color))
+  const text = renderReport(redactStrings(report), opts.output, opts.color)
   io.stdout(headline && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${text}` : text)
   return report.summary.exitCode
 }

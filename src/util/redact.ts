@@ -16,7 +16,8 @@ const LONG_BASE64 = /(?<![\w+/])[A-Za-z0-9+/]{40,}={0,2}/g
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g
 // `--api-token=abc`, `password: abc`, `"token":"abc"`, `client-key-data: …`: keep the name, drop the value
-const NAMED = /((?:--?)?["']?[\w.-]*(?:secret|token|password|passwd|credential|api[-_]?key|access[-_]?key|private[-_]?key|key-data|certificate-data)[\w.-]*["']?\s*[:=]\s*["']?)([^\s"',}\]]+)/gi
+// the name must end in the secret word: `policy-secrets-namespace` is a setting, `api-token` a credential
+const NAMED = /((?:--?)?["']?[\w.-]*(?:secret|token|password|passwd|credentials?|api[-_]?key|access[-_]?key|private[-_]?key|key-data|certificate-data)["']?\s*[:=]\s*["']?)(?![{[\\])([^\s"',}\]]+)/gi
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -96,4 +97,12 @@ export function redactSnapshot<T extends {cluster: {helm?: {values: Record<strin
       helm: {...helm, values: redactValues(helm.values), ...(helm.chartDefaults ? {chartDefaults: redactValues(helm.chartDefaults)} : {})},
     },
   }
+}
+
+/** Deep copy with every string run through redactText (structure kept: JSON stays JSON). */
+export function redactStrings<T>(v: T): T {
+  if (typeof v === 'string') return redactText(v) as T
+  if (Array.isArray(v)) return v.map((x) => redactStrings(x)) as T
+  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactStrings(x)])) as T
+  return v
 }
