@@ -50,7 +50,8 @@ export async function demoAction(opts: DemoOptions, io: Io): Promise<number> {
     if (!opts.quiet) io.stderr(`ciltune demo: simulated cluster "${scenarioDir.split('/').pop()}" with ${sim.agents.length} agents at ${sim.url} (read-only doctor follows)\n`)
     return await runDoctor({
       live: {kubeconfig, concurrency: opts.concurrency, timeoutMs: 30_000, progress: progressPrinter(io, opts.quiet)},
-      output: opts.output, failOn: opts.failOn, color: opts.color, saveSnapshot: opts.saveSnapshot,
+      output: opts.output, outputFile: opts.outputFile, wide: opts.wide, failOn: opts.failOn, color: opts.color,
+      saveSnapshot: opts.saveSnapshot, config: opts.config, baseline: opts.baseline,
     }, io)
   } finally {
     await sim.stop()

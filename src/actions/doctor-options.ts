@@ -1,13 +1,18 @@
 import type {LiveOptions, PrometheusOptions} from '../collect/types.js'
+import type {FormatName} from '../report/formats.js'
 import type {Severity} from '../rules/types.js'
 
-export type OutputFormat = 'table' | 'json' | 'yaml' | 'markdown'
+export type OutputFormat = FormatName
 
 export interface DoctorOptions {
   from?: string // file, directory, sysdump zip, or snapshot.json
   live?: LiveOptions // set when evidence comes from a cluster
   prometheus?: PrometheusOptions
   output: OutputFormat
+  outputFile?: string // write the report here instead of stdout (-o report.sarif)
+  wide?: boolean // table: every finding's full detail
+  config?: string // .ciltune.yaml (default: ./.ciltune.yaml when present)
+  baseline?: string // a saved doctor -o json report: show only what is new
   failOn: Severity | 'none'
   color: boolean
   saveSnapshot?: string
@@ -19,10 +24,14 @@ export interface Io {
   stdout(text: string): void
   stderr(text: string): void
   isTTY: boolean
+  columns?: number // stdout's width when it is a terminal
 }
 
 export const processIo: Io = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stderr.isTTY),
+  get columns() {
+    return process.stdout.isTTY ? process.stdout.columns : undefined
+  },
 }

@@ -1,17 +1,19 @@
 import {readFileSync, statSync, writeFileSync} from 'node:fs'
-import {stringify} from 'yaml'
 import {classify} from '../ingest/classify.js'
 import {buildSnapshot, SnapshotBuilder} from '../ingest/build.js'
 import {collectFromPath} from '../ingest/from-path.js'
-import {inert} from '../report/inert.js'
-import {renderMarkdown} from '../report/markdown.js'
-import {buildReport, type Report} from '../report/model.js'
+import {applyConfig} from '../config/apply.js'
+import {loadConfig} from '../config/load.js'
+import {applyBaseline, readBaseline} from '../report/baseline.js'
+import {toReportFinding} from '../report/fingerprint.js'
+import {render} from '../report/formats.js'
+import {buildReport} from '../report/model.js'
 import {coverageHeadline, INCOMPLETE_EXIT, judge} from '../report/judged.js'
-import {renderTable} from '../report/table.js'
 import {loadRules, runRules} from '../rules/engine.js'
 import {emptySnapshot, Snapshot} from '../snapshot/schema.js'
 import {isSysdump} from '../sysdump/detect.js'
 import {InputError} from '../util/errors.js'
+import {redactSnapshot, redactStrings} from '../util/redact.js'
 import {redactSnapshot, redactStrings} from '../util/redact.js'
 import {toolVersion} from '../util/version.js'
 import type {DoctorOptions, Io} from './doctor-options.js'
@@ -64,18 +66,12 @@ export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' |
   return snapshot
 }
 
-export function renderReport(report: Report, output: DoctorOptions['output'], color: boolean): string {
-  switch (output) {
-    case 'json': return JSON.stringify(report, null, 2) + '\n'
-    case 'yaml': return stringify(report, {lineWidth: 0})
-    // human formats get evidence text made inert: no escape sequence reaches a terminal or a ticket
-    case 'markdown': return renderMarkdown(inert(report))
-    default: return renderTable(inert(report), color)
-  }
-}
 
 /** doctor: evidence → snapshot → rules → report. Returns the exit code (0 clean, 1 findings at/above --fail-on). */
 export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
+  // Settings and the baseline are read before the cluster, so a typo fails in a millisecond, not after collection.
+  const {path: configPath, config} = await loadConfig(opts.config)
+  const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined
   const snapshot = await gatherSnapshot(opts)
   if (opts.discoverPrometheus && opts.live && !opts.prometheus) {
     const {discoverPrometheus, discoveryOffer} = await import('../collect/prometheus-discover.js')
@@ -88,13 +84,22 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const judgement = judge(snapshot, findings, outcomes, rules)
   // nothing could be judged because a source failed: one line naming it, never a report that reads as healthy
   if (judgement.nothingJudged) throw new InputError(`${judgement.failedSources.join('; ')}; no check could run`)
-  const report = buildReport({snapshot, rules, findings, outcomes, failOn: opts.failOn, version: toolVersion()})
+  const today = new Date().toISOString().slice(0, 10)
+  const applied = applyConfig(findings.map(toReportFinding), config, snapshot.agents, today, configPath)
+  let report = buildReport({snapshot, rules, outcomes, failOn: opts.failOn, version: toolVersion(), ...applied})
   const headline = coverageHeadline(judgement)
   if (headline) {
     report.summary.warning = headline
     if (report.summary.exitCode === 0 && opts.failOn !== 'none') report.summary.exitCode = INCOMPLETE_EXIT
   }
-  const text = renderReport(redactStrings(report), opts.output, opts.color)
-  io.stdout(headline && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${text}` : text)
+  if (opts.baseline && baseline) report = applyBaseline(report, opts.baseline, baseline)
+  const rendered = await render(redactStrings(report), opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80})
+  const text = headline && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${rendered}` : rendered
+  if (opts.outputFile) {
+    writeFileSync(opts.outputFile, text, {mode: 0o600})
+    io.stderr(`ciltune: wrote ${opts.outputFile} (${opts.output}, ${report.findings.length} findings)\n`)
+  } else {
+    io.stdout(text)
+  }
   return report.summary.exitCode
 }

@@ -22,6 +22,7 @@ export interface SuggestOptions {
   live?: LiveOptions
   prometheus?: PrometheusOptions
   output?: string // write the overlay here instead of stdout
+  format?: 'yaml' | 'json' // the overlay's format (default yaml, commented)
   force: boolean
   merge?: string // update this values file in place
   values?: string // current values when the Helm release is not readable
@@ -100,7 +101,7 @@ export async function runSuggest(o: SuggestOptions, io: Io): Promise<number> {
   if (check.remaining.length > 0) plan.notes.push(`what-if: still firing with these values: ${check.remaining.join(', ')}`)
 
   const overlay = overlayObject(plan.items)
-  const overlayText = renderOverlay(plan)
+  const overlayText = o.format === 'json' ? JSON.stringify(overlay, null, 2) + '\n' : renderOverlay(plan)
   let code = 0
   if (o.validate) {
     const v = validateValues({schema, chartDefaults: current.chartDefaults ?? chart?.defaults, user: current.user, overlay, overlayPaths: plan.items.map((i) => i.writePath), commented: chart?.commented})

@@ -4,7 +4,7 @@ import {Flags} from '@oclif/core'
 export const clusterFlags = {
   kubeconfig: Flags.string({description: 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)'}),
   context: Flags.string({description: 'kubeconfig context'}),
-  'cilium-namespace': Flags.string({description: "Cilium's namespace (default: where the cilium DaemonSet runs)"}),
+  namespace: Flags.string({char: 'n', aliases: ['cilium-namespace'], description: "Cilium's namespace (default: where the cilium DaemonSet runs; alias --cilium-namespace)"}),
   concurrency: Flags.integer({description: 'agents queried at once', default: 10, min: 1}),
   timeout: Flags.integer({description: 'seconds allowed for each exec in an agent', default: 30, min: 1}),
   node: Flags.string({description: 'only the agent on this node (repeatable)', multiple: true}),
@@ -25,4 +25,14 @@ export const prometheusFlags = {
 
 export const fromFlag = {
   from: Flags.string({description: 'read saved evidence instead of a cluster: a file, a directory, a sysdump zip, or a snapshot.json'}),
+}
+
+/** How doctor and demo report: one format table (src/report/formats.ts), suppressions, baseline. */
+export const reportFlags = {
+  output: Flags.string({char: 'o', description: 'format on stdout: table, json, yaml, markdown, sarif, junit; or a file to write, its extension naming the format (report.sarif, report.xml, report.json)', default: 'table'}),
+  wide: Flags.boolean({description: 'table: every finding in full (message, evidence lines, each Helm change and its reason, coverage)', default: false}),
+  'fail-on': Flags.string({description: 'exit 1 when a (new, unsuppressed) finding is at or above this severity', options: ['critical', 'high', 'medium', 'info', 'none'], default: 'high'}),
+  config: Flags.string({description: 'suppressions and severity overrides (default: ./.ciltune.yaml when present)'}),
+  baseline: Flags.string({description: 'a report saved with -o json: show only findings new since then, list the resolved ones, exit on new ones only'}),
+  'save-snapshot': Flags.string({description: 'write the collected evidence as snapshot JSON (read back with --from)'}),
 }

@@ -1,10 +1,10 @@
 import type {LiveOptions, PrometheusOptions} from '../collect/types.js'
-import type {Io} from '../actions/doctor-options.js'
+import type {DoctorOptions, Io} from '../actions/doctor-options.js'
 
 interface ClusterFlagValues {
   kubeconfig?: string
   context?: string
-  'cilium-namespace'?: string
+  namespace?: string
   concurrency: number
   timeout: number
   node?: string[]
@@ -34,7 +34,7 @@ export function liveOptions(f: ClusterFlagValues, io: Io): LiveOptions {
   return {
     kubeconfig: f.kubeconfig,
     context: f.context,
-    namespace: f['cilium-namespace'],
+    namespace: f.namespace,
     concurrency: f.concurrency,
     timeoutMs: f.timeout * 1000,
     nodes: f.node,
@@ -65,4 +65,24 @@ export function wantsLive(f: {from?: string, kubeconfig?: string, context?: stri
   if (f.from) return false
   if (!f['prometheus-url']) return true
   return Boolean(f.kubeconfig || f.context)
+}
+
+interface ReportFlagValues {
+  output: string
+  wide: boolean
+  'fail-on': string
+  config?: string
+  baseline?: string
+  'save-snapshot'?: string
+}
+
+/** The report half of doctor's options, shared by doctor and demo. */
+export async function reportOptions(f: ReportFlagValues, color: boolean): Promise<Pick<DoctorOptions, 'output' | 'outputFile' | 'wide' | 'failOn' | 'color' | 'config' | 'baseline' | 'saveSnapshot'>> {
+  const {FORMAT_NAMES, formatForFile} = await import('../report/formats.js')
+  const {parseOutput} = await import('./output.js')
+  const out = parseOutput(f.output, FORMAT_NAMES, formatForFile)
+  return {
+    output: out.format, outputFile: out.file, wide: f.wide, failOn: f['fail-on'] as DoctorOptions['failOn'],
+    color: out.file ? false : color, config: f.config, baseline: f.baseline, saveSnapshot: f['save-snapshot'],
+  }
 }

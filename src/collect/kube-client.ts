@@ -2,6 +2,7 @@ import {request as httpRequest, type Agent} from 'node:http'
 import {request as httpsRequest} from 'node:https'
 import {Writable} from 'node:stream'
 import {InputError} from '../util/errors.js'
+import {loadKubeconfig} from './kubeconfig-load.js'
 import {asKubeFailure, httpFailure, KubeFailure} from './kube-errors.js'
 
 /*
@@ -49,9 +50,10 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string})
   const kc = new k8s.KubeConfig()
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig)
-    else kc.loadFromDefault()
+    else loadKubeconfig(kc, () => new k8s.KubeConfig())
     if (opts.context) kc.setCurrentContext(opts.context)
   } catch (error) {
+    if (error instanceof InputError) throw error
     throw new InputError(`kubeconfig ${opts.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'}: ${(error as Error).message.split('\n')[0]}`)
   }
   if (opts.context && !kc.getContextObject(opts.context)) throw new InputError(`--context ${opts.context}: no such context in the kubeconfig`)

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {collectAction} from '../actions/collect.js'
 import {processIo} from '../actions/doctor-options.js'
 import {BaseCommand} from '../cli/base.js'
@@ -9,19 +9,22 @@ export default class Collect extends BaseCommand {
   static summary = 'Save what doctor reads from a cluster as a directory, for doctor --from later or elsewhere'
   static description = 'Read-only, like doctor: a folder per agent pod (status.txt, service-list.txt, map-list.txt, metrics-list.txt, cilium-agent.log), the cluster files (cilium-config.yaml, nodes.yaml, pods.yaml, operator.yaml, helm-values.yaml) and collection-errors.json. Exit 0 when complete, 1 when some evidence could not be read.'
   static examples = [
-    '<%= config.bin %> collect --output ./capture',
-    '<%= config.bin %> collect --output ./capture --context prod --node worker-7',
+    '<%= config.bin %> collect ./capture',
+    '<%= config.bin %> collect ./capture --context prod --node worker-7 -n cilium-system',
     '<%= config.bin %> doctor --from ./capture',
   ]
 
+  static args = {
+    dir: Args.directory({description: 'directory to write (created; must be absent or empty)', required: true}),
+  }
+
   static flags = {
-    output: Flags.string({char: 'o', description: 'directory to write (created; must be absent or empty)', required: true}),
     'redact': Flags.boolean({description: 'replace keys, certificates and tokens by <redacted> (--no-redact writes them as read, with a warning)', default: true, allowNo: true}),
     ...clusterFlags,
   }
 
   async run(): Promise<void> {
-    const {flags} = await this.parse(Collect)
-    process.exitCode = await collectAction({live: liveOptions(flags, processIo), output: flags.output, redact: flags.redact}, processIo)
+    const {args, flags} = await this.parse(Collect)
+    process.exitCode = await collectAction({live: liveOptions(flags, processIo), output: args.dir, redact: flags.redact}, processIo)
   }
 }

@@ -2,29 +2,28 @@ import {Args, Flags} from '@oclif/core'
 import {DEFAULT_SCENARIO, demoAction} from '../actions/demo.js'
 import {processIo} from '../actions/doctor-options.js'
 import {BaseCommand} from '../cli/base.js'
+import {reportFlags} from '../cli/flags.js'
+import {reportOptions} from '../cli/options.js'
 
 export default class Demo extends BaseCommand {
   static summary = 'See ciltune work in one command: the live doctor against a simulated Cilium cluster'
-  static description = 'Starts a simulated Kubernetes API server on 127.0.0.1 serving a scenario (agents answer exec with real Cilium output), writes a temporary kubeconfig, runs the live doctor against it, and stops it. Exit code is doctor\'s.'
+  static description = 'Starts a simulated Kubernetes API server on 127.0.0.1 serving a scenario shipped with ciltune (agents answer exec with real Cilium output), writes a temporary kubeconfig, runs the live doctor against it, and stops it. Exit code is doctor\'s.'
   static examples = [
     '<%= config.bin %> demo',
-    '<%= config.bin %> demo synthetic-healthy --output json',
+    '<%= config.bin %> demo synthetic-healthy -o json',
     '<%= config.bin %> demo synthetic-lb4-pressure --nodes 500',
-    '<%= config.bin %> demo ./my-scenario-dir --fail-on critical',
+    '<%= config.bin %> demo --wide --fail-on critical',
   ]
 
   static args = {
-    scenario: Args.string({description: `scenario name under fixtures/ or a scenario directory (default ${DEFAULT_SCENARIO})`}),
+    scenario: Args.string({description: `scenario shipped with ciltune (e.g. synthetic-healthy) or a scenario directory (default ${DEFAULT_SCENARIO})`}),
   }
 
   static flags = {
     nodes: Flags.integer({description: 'multiply the scenario to this many agents/nodes', min: 1}),
     latency: Flags.integer({description: 'milliseconds added to every simulated API request', min: 0, default: 0}),
     concurrency: Flags.integer({description: 'agents queried at once', default: 10, min: 1}),
-    output: Flags.string({char: 'o', description: 'report format', options: ['table', 'json', 'yaml', 'markdown'], default: 'table'}),
-    'fail-on': Flags.string({description: 'exit 1 when a finding is at or above this severity', options: ['critical', 'high', 'medium', 'info', 'none'], default: 'high'}),
-    color: Flags.boolean({description: 'colour the table (default: when stdout is a TTY and NO_COLOR is unset)', allowNo: true}),
-    'save-snapshot': Flags.string({description: 'write the collected evidence as snapshot JSON (read back with --from)'}),
+    ...reportFlags,
     quiet: Flags.boolean({description: 'no banner or progress on stderr', default: false}),
   }
 
@@ -35,10 +34,7 @@ export default class Demo extends BaseCommand {
       nodes: flags.nodes,
       latencyMs: flags.latency,
       concurrency: flags.concurrency,
-      output: flags.output as 'table',
-      failOn: flags['fail-on'] as 'high',
-      color: flags.color ?? (Boolean(process.stdout.isTTY) && !process.env.NO_COLOR),
-      saveSnapshot: flags['save-snapshot'],
+      ...await reportOptions(flags, this.color(flags.color)),
       quiet: flags.quiet,
     }, processIo)
   }

@@ -4,13 +4,15 @@ import {runSuggest} from '../actions/suggest.js'
 import {BaseCommand} from '../cli/base.js'
 import {clusterFlags, fromFlag, prometheusFlags} from '../cli/flags.js'
 import {liveOptions, prometheusOptions, wantsLive} from '../cli/options.js'
+import {parseOutput} from '../cli/output.js'
 
 export default class Suggest extends BaseCommand {
   static summary = 'Helm values that fix what doctor found, with the numbers, prerequisites and rollout impact'
   static description = 'Runs the doctor rules on the evidence, sizes maps node by node with the agent formula, checks prerequisites, and prints a commented values overlay holding only the keys to change.'
   static examples = [
-    '<%= config.bin %> suggest --from fixtures/synthetic-lb4-pressure',
-    '<%= config.bin %> suggest --output cilium-fix.yaml',
+    '<%= config.bin %> suggest',
+    '<%= config.bin %> suggest --from ./capture -o cilium-fix.yaml',
+    '<%= config.bin %> suggest -n cilium-system -o json',
     '<%= config.bin %> suggest --from sysdump.zip --merge values.yaml --diff',
     '<%= config.bin %> suggest --set --validate --chart cilium-1.18.12.tgz',
   ]
@@ -19,8 +21,8 @@ export default class Suggest extends BaseCommand {
     ...fromFlag,
     ...clusterFlags,
     ...prometheusFlags,
-    output: Flags.string({description: 'write the overlay to this file (refuses to overwrite without --force)'}),
-    force: Flags.boolean({description: 'overwrite --output if it exists', default: false}),
+    output: Flags.string({char: 'o', description: 'yaml (default) or json on stdout; or a file to write, .yaml/.yml/.json (refuses to overwrite without --force)', default: 'yaml'}),
+    force: Flags.boolean({description: 'overwrite the -o file if it exists', default: false}),
     merge: Flags.string({description: 'update this values file in place, keeping comments, order and other keys'}),
     values: Flags.string({description: 'current values file, when the Helm release is not readable'}),
     diff: Flags.boolean({description: 'print a unified diff current → suggested values', default: false}),
@@ -34,11 +36,13 @@ export default class Suggest extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Suggest)
+    const out = parseOutput(flags.output, ['yaml', 'json'] as const, (p) => (/\.ya?ml$/i.test(p) ? 'yaml' : /\.json$/i.test(p) ? 'json' : undefined))
     process.exitCode = await runSuggest({
       from: flags.from,
       live: wantsLive(flags) ? liveOptions(flags, processIo) : undefined,
       prometheus: prometheusOptions(flags),
-      output: flags.output,
+      output: out.file,
+      format: out.format,
       force: flags.force,
       merge: flags.merge,
       values: flags.values,

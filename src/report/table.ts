@@ -1,67 +1,98 @@
 import {Chalk} from 'chalk'
 import Table from 'cli-table3'
 import type {Finding, Severity} from '../rules/types.js'
-import type {Report} from './model.js'
+import type {RenderOptions} from './formats.js'
+import type {Report, ReportFinding} from './model.js'
+import {renderWideTable} from './table-wide.js'
+import {configAndBaselineLines} from './table-notes.js'
+import {inertLine} from './terminal-text.js'
 
-const MAX_EVIDENCE = 5
+const FIXED = {sev: 10, code: 11, where: 16} // widths with cli-table3's one-space padding each side
+const BORDERS = 5
 
-function colours(color: boolean) {
-  const c = new Chalk({level: color ? 1 : 0})
-  const sev: Record<Severity, (s: string) => string> = {
-    critical: (s) => c.bold.red(s), high: (s) => c.red(s), medium: (s) => c.yellow(s), info: (s) => c.cyan(s),
-  }
-  return {c, sev}
+/** The line that best shows the problem: the rule puts it first; a real source line beats a summary. */
+export function strongestEvidence(f: Finding): string | undefined {
+  const e = f.evidence.find((x) => x.line > 0) ?? f.evidence[0]
+  return e && `${inertLine(e.source)}${e.line > 0 ? `:${e.line}` : ''}: ${inertLine(e.text.trim())}`
 }
 
-function formatValue(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v)
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`
 }
 
-function agentsLabel(f: Finding, total: number): string {
+function where(f: Finding, total: number): string {
   if (f.agents.length === 0) return 'cluster'
-  if (f.agents.length <= 2) return f.agents.join(', ')
+  if (f.agents.length === 1) return f.agents[0]
   return `${f.agents.length}/${total} agents`
 }
 
-/** The human report: worst first, each finding with the exact evidence line and the change that fixes it. */
-export function renderTable(r: Report, color: boolean): string {
-  const {c, sev} = colours(color)
-  const out: string[] = []
-  const src = r.source.path ?? r.source.context ?? r.source.kind
-  out.push(c.bold(`ciltune doctor: ${src}`) + `  (${r.agents.length} agents${r.ciliumVersion ? `, Cilium ${r.ciliumVersion}` : ''})`)
-  out.push('')
-  if (r.findings.length === 0) {
-    out.push(c.green('No findings.'))
-  } else {
-    // Plain style: cli-table3 colours borders from TERM even when piped (toolchain.md §7), so colour cells ourselves.
-    const t = new Table({
-      head: ['severity', 'rule', 'where', 'finding'], style: {head: [], border: []}, wordWrap: true, colWidths: [10, 28, 18, 60],
-      chars: {'mid': '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
-    })
-    for (const f of r.findings) t.push([sev[f.severity](f.severity.toUpperCase()), f.id, agentsLabel(f, r.agents.length), f.title])
-    out.push(t.toString())
-    for (const f of r.findings) {
-      out.push('')
-      out.push(`${sev[f.severity](f.severity.toUpperCase())} ${c.bold(f.id)}: ${f.title}`)
-      out.push(`  ${f.message}`)
-      for (const e of f.evidence.slice(0, MAX_EVIDENCE)) out.push(c.dim(`  ${e.source}${e.line > 0 ? `:${e.line}` : ''}`) + `  ${e.text}`)
-      if (f.evidence.length > MAX_EVIDENCE) out.push(c.dim(`  … ${f.evidence.length - MAX_EVIDENCE} more evidence lines (--output json shows all)`))
-      for (const h of f.helm) out.push(`  ${c.green('fix')}: ${h.path}: ${formatValue(h.value)}  ${c.dim(`# ${h.reason}${h.cost ? `; cost: ${h.cost}` : ''}`)}`)
-      if (f.fix) out.push(`  ${c.green('fix')}: ${f.fix}`)
+export function summaryLine(r: Report): string {
+  const s = r.summary
+  const parts = [`${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.info} info`, `${r.coverage.agents.total} agents read`]
+  const notEvaluated = r.coverage.rules.notEvaluated + r.coverage.agentChecksNotEvaluated
+  parts.push(`${notEvaluated} checks not evaluated`)
+  if (s.suppressed > 0) parts.push(`${s.suppressed} suppressed`)
+  if (r.errors.length > 0) parts.push(`${r.errors.length} sources failed`)
+  return parts.join(' · ')
+}
+
+/** One line per distinct Helm change (path = value), naming every finding that asks for it. */
+export function helmChanges(findings: ReportFinding[]): Array<{change: string, codes: string[]}> {
+  const byChange = new Map<string, string[]>()
+  for (const f of findings) {
+    for (const h of f.helm) {
+      const key = `${h.path}=${typeof h.value === 'string' ? h.value : JSON.stringify(h.value)}`
+      const codes = byChange.get(key) ?? []
+      if (!codes.includes(f.code)) codes.push(f.code)
+      byChange.set(key, codes)
     }
   }
-  out.push('')
-  const cv = r.coverage
-  out.push(`Rules: ${cv.rules.total} run, ${cv.rules.fired} fired, ${cv.rules.passed} passed, ${cv.rules.notEvaluated} not evaluated, ${cv.rules.notApplicable} not applicable.`)
-  if (cv.agents.incomplete > 0) {
-    out.push(sev.high(`Incomplete: ${cv.agents.incomplete} agent(s) could not be read fully; ${cv.agentChecksNotEvaluated} agent checks not evaluated.`))
+  return [...byChange].map(([change, codes]) => ({change, codes}))
+}
+
+function findingsTable(r: Report, width: number, sev: Record<Severity, (s: string) => string>, dim: (s: string) => string): string {
+  const rest = Math.max(30, width - FIXED.sev - FIXED.code - FIXED.where - BORDERS)
+  const t = new Table({
+    head: ['severity', 'code', 'where', 'finding · strongest evidence'],
+    colWidths: [FIXED.sev, FIXED.code, FIXED.where, rest],
+    wordWrap: true, wrapOnWordBoundary: false,
+    style: {head: [], border: [], 'padding-left': 1, 'padding-right': 1},
+    chars: {'mid': '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
+  })
+  const inner = rest - 2
+  for (const f of r.findings) {
+    const ev = strongestEvidence(f)
+    const cell = clip(inertLine(f.title), inner * 2) + (ev ? `\n${dim(clip(ev, inner * 2))}` : '')
+    t.push([sev[f.severity](f.severity.toUpperCase()), f.code, clip(where(f, r.agents.length), FIXED.where - 2), cell])
   }
-  for (const ne of cv.notEvaluated) out.push(c.dim(`  not evaluated: ${ne.id}: ${ne.reason}`))
-  for (const e of r.errors) out.push(c.yellow(`  error: ${e.message}`))
-  if (r.skipped.length > 0) {
-    out.push(c.dim(`Skipped ${r.skipped.length} file(s):`))
-    for (const s of r.skipped.slice(0, 20)) out.push(c.dim(`  ${s.path}: ${s.reason}`))
-    if (r.skipped.length > 20) out.push(c.dim(`  … ${r.skipped.length - 20} more`))
+  return t.toString()
+}
+
+/**
+ * The human report, sized to the terminal: a one-line summary, one row per finding with its strongest
+ * evidence, each Helm change once, and where to go next. --wide prints every detail instead.
+ */
+export function renderTable(r: Report, opts: RenderOptions): string {
+  if (opts.wide) return renderWideTable(r, opts.color)
+  const c = new Chalk({level: opts.color ? 1 : 0})
+  const sev: Record<Severity, (s: string) => string> = {
+    critical: (s) => c.bold.red(s), high: (s) => c.red(s), medium: (s) => c.yellow(s), info: (s) => c.cyan(s),
+  }
+  const width = Math.max(60, opts.width)
+  const src = r.source.path ?? r.source.context ?? r.source.kind
+  const out: string[] = [clip(`${c.bold('ciltune doctor')}: ${src}${r.ciliumVersion ? ` (Cilium ${r.ciliumVersion})` : ''}`, width + 20), summaryLine(r)]
+  if (r.findings.length === 0) out.push(c.green(r.baseline ? 'No new findings.' : 'No findings.'))
+  else out.push(findingsTable(r, width, sev, (s) => c.dim(s)))
+  for (const e of r.errors) out.push(c.yellow(clip(`error: ${inertLine(e.message)}`, width)))
+  if (r.coverage.agents.incomplete > 0) out.push(sev.high(`Incomplete: ${r.coverage.agents.incomplete} agent(s) could not be read fully.`))
+  out.push(...configAndBaselineLines(r, (s) => c.yellow(s), (s) => c.dim(s), false))
+  const changes = helmChanges(r.findings)
+  if (changes.length > 0) {
+    out.push('Helm changes:')
+    for (const h of changes) out.push(clip(`  ${h.change}  (${h.codes.join(', ')})`, width))
+    out.push(`Run \`ciltune suggest\` for these as a values file with sizes, prerequisites and rollout impact; --wide for details.`)
+  } else if (r.findings.length > 0) {
+    out.push('--wide shows each finding in full; `ciltune explain RULE` documents a rule.')
   }
   return out.join('\n') + '\n'
 }

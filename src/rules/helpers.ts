@@ -8,11 +8,12 @@ export function ev(src: SourceRef): Evidence {
   return {source: src.file, line: src.line, text: src.text}
 }
 
-/** At most `max` evidence lines, plus one line saying how many more there were. */
-export function capEvidence(items: Evidence[], max = 8): Evidence[] {
-  if (items.length <= max) return items
-  const rest = items.length - max
-  return [...items.slice(0, max), {source: '…', line: 0, text: `(${rest} more evidence lines omitted)`}]
+/**
+ * Every evidence line is kept (the JSON contract promises all of them, with real lines only);
+ * the terminal table is where lines are shortened, and it says how many it left out.
+ */
+export function capEvidence(items: Evidence[], _formerCap?: number): Evidence[] {
+  return items
 }
 
 export function has(snapshot: Snapshot, kind: EvidenceKind): boolean {

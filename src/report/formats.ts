@@ -1,0 +1,49 @@
+import type {Report} from './model.js'
+
+export interface RenderOptions {
+  color: boolean
+  wide: boolean
+  width: number // terminal columns (80 when not a terminal)
+}
+
+type Renderer = (report: Report, opts: RenderOptions) => string
+type LazyRenderer = () => Promise<Renderer>
+
+/**
+ * Every report format, in one table: name → file extensions → renderer loaded only when chosen.
+ * Adding a format is one line here plus its renderer file.
+ */
+export const FORMATS = {
+  table: {ext: ['.txt'], load: async () => (await import('./table.js')).renderTable},
+  json: {ext: ['.json'], load: async () => (r: Report) => JSON.stringify(r, null, 2) + '\n'},
+  yaml: {ext: ['.yaml', '.yml'], load: async () => {
+    const {stringify} = await import('yaml')
+    return (r: Report) => stringify(r, {lineWidth: 0})
+  }},
+  markdown: {ext: ['.md'], load: async () => (await import('./markdown.js')).renderMarkdown},
+  sarif: {ext: ['.sarif'], load: async () => (await import('./sarif.js')).renderSarif},
+  junit: {ext: ['.xml'], load: async () => (await import('./junit.js')).renderJunit},
+} satisfies Record<string, {ext: string[], load: LazyRenderer}>
+
+export type FormatName = keyof typeof FORMATS
+export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[]
+
+export function isFormat(name: string): name is FormatName {
+  return Object.hasOwn(FORMATS, name)
+}
+
+/** The format a file name asks for by its extension, if any. */
+export function formatForFile(path: string): FormatName | undefined {
+  const lower = path.toLowerCase()
+  return FORMAT_NAMES.find((n) => FORMATS[n].ext.some((e) => lower.endsWith(e)))
+}
+
+// Formats people read (terminal, ticket, CI test view) get evidence made inert: no escape sequence acts there.
+const HUMAN: ReadonlySet<FormatName> = new Set(['table', 'markdown', 'junit'])
+
+export async function render(report: Report, format: FormatName, opts: RenderOptions): Promise<string> {
+  const renderer = await FORMATS[format].load()
+  if (!HUMAN.has(format)) return renderer(report, opts)
+  const {inert} = await import('./inert.js')
+  return renderer(inert(report), opts)
+}
