@@ -13,7 +13,7 @@ const BORDERS = 5
 /** The line that best shows the problem: the rule puts it first; a real source line beats a summary. */
 export function strongestEvidence(f: Finding): string | undefined {
   const e = f.evidence.find((x) => x.line > 0) ?? f.evidence[0]
-  return e && `${inertLine(e.source)}${e.line > 0 ? `:${e.line}` : ''}: ${inertLine(e.text.trim())}`
+  return e && `${inertLine(e.source)}${e.line > 0 ? `:${e.line}` : ''}: ${inertLine(e.text).replace(/\s+/g, ' ').trim()}`
 }
 
 function clip(s: string, max: number): string {
@@ -90,7 +90,7 @@ export function renderTable(r: Report, opts: RenderOptions): string {
   if (changes.length > 0) {
     out.push('Helm changes:')
     for (const h of changes) out.push(clip(`  ${h.change}  (${h.codes.join(', ')})`, width))
-    out.push(`Run \`ciltune suggest\` for these as a values file with sizes, prerequisites and rollout impact; --wide for details.`)
+    out.push('Next: `ciltune suggest` writes these as Helm values; --wide shows every detail.')
   } else if (r.findings.length > 0) {
     out.push('--wide shows each finding in full; `ciltune explain RULE` documents a rule.')
   }

@@ -5,10 +5,10 @@ import {PROJECT_DIR} from './reference.js'
 export interface CliResult {code: number | null, stdout: string, stderr: string}
 
 /** Run the built CLI (`npm test` builds first) as a user would, with an optional environment. */
-export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = PROJECT_DIR): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [join(PROJECT_DIR, 'bin', 'run.js'), ...args], {
-      cwd: PROJECT_DIR,
+      cwd,
       env: {...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env},
     })
     let stdout = ''
