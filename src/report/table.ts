@@ -7,17 +7,37 @@ import {renderWideTable} from './table-wide.js'
 import {configAndBaselineLines} from './table-notes.js'
 import {inertLine} from './terminal-text.js'
 
-const FIXED = {sev: 10, code: 11, where: 16} // widths with cli-table3's one-space padding each side
+const FIXED = {sev: 10, code: 11, where: 14} // widths with cli-table3's one-space padding each side
 const BORDERS = 5
+
+/** A source as short as still tells it apart: the file name, or the command run in the agent. */
+function shortSource(source: string): string {
+  const cmd = /^pod\/[^:]+: (?:cilium-dbg |cilium )?(.*)$/.exec(source)
+  return cmd ? cmd[1].replace(/ --verbose$/, '') : source.split('/').pop() ?? source
+}
 
 /** The line that best shows the problem: the rule puts it first; a real source line beats a summary. */
 export function strongestEvidence(f: Finding): string | undefined {
   const e = f.evidence.find((x) => x.line > 0) ?? f.evidence[0]
-  return e && `${inertLine(e.source)}${e.line > 0 ? `:${e.line}` : ''}: ${inertLine(e.text).replace(/\s+/g, ' ').trim()}`
+  return e && `${inertLine(shortSource(e.source))}${e.line > 0 ? `:${e.line}` : ''} ${inertLine(e.text).replace(/[│├└─]+/g, ' ').replace(/\s+/g, ' ').trim()}` // tree glyphs of status --verbose only cost width
 }
 
 function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`
+  return [...s].length <= max ? s : `${[...s].slice(0, Math.max(0, max - 1)).join('')}…`
+}
+
+/** At most `lines` lines of `width`, broken at spaces where possible; the last one clipped. We wrap, not cli-table3, so colour codes are never split. */
+function wrap(s: string, width: number, lines: number): string[] {
+  const out: string[] = []
+  let rest = s
+  while (rest.length > 0 && out.length < lines - 1 && [...rest].length > width) {
+    const cut = rest.lastIndexOf(' ', width)
+    const at = cut > width / 2 ? cut : width
+    out.push(rest.slice(0, at).trimEnd())
+    rest = rest.slice(at).trimStart()
+  }
+  if (rest.length > 0) out.push(clip(rest, width))
+  return out
 }
 
 function where(f: Finding, total: number): string {
@@ -55,14 +75,14 @@ function findingsTable(r: Report, width: number, sev: Record<Severity, (s: strin
   const t = new Table({
     head: ['severity', 'code', 'where', 'finding · strongest evidence'],
     colWidths: [FIXED.sev, FIXED.code, FIXED.where, rest],
-    wordWrap: true, wrapOnWordBoundary: false,
+    wordWrap: false,
     style: {head: [], border: [], 'padding-left': 1, 'padding-right': 1},
     chars: {'mid': '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
   })
   const inner = rest - 2
   for (const f of r.findings) {
     const ev = strongestEvidence(f)
-    const cell = clip(inertLine(f.title), inner * 2) + (ev ? `\n${dim(clip(ev, inner * 2))}` : '')
+    const cell = [...wrap(inertLine(f.title), inner, 2), ...(ev ? [dim(clip(ev, inner))] : [])].join('\n')
     t.push([sev[f.severity](f.severity.toUpperCase()), f.code, clip(where(f, r.agents.length), FIXED.where - 2), cell])
   }
   return t.toString()
