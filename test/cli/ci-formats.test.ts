@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url)
 function sarifValidator() {
   const path = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json')
   const schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
-  return new Ajv04({allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false}).compile(schema)
+  return new Ajv04.default({allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false}).compile(schema)
 }
 
 describe('-o sarif and -o junit for CI', function () {
