@@ -14,7 +14,7 @@ export function renderMarkdown(r: Report): string {
   out.push('')
   if (r.findings.length > 0) {
     out.push('| severity | code | rule | finding | agents |', '|---|---|---|---|---|')
-    for (const f of r.findings) out.push(`| ${f.severity} | [${f.code}](${f.docUrl}) | \`${f.id}\` | ${cell(f.title)} | ${f.agents.length || 'cluster'} |`)
+    for (const f of r.findings) out.push(`| ${f.severity} | ${f.code} | \`${f.id}\` | ${cell(f.title)} | ${f.agents.length || 'cluster'} |`)
     for (const f of r.findings) {
       out.push('', `## ${f.severity.toUpperCase()} [${f.code}] \`${f.id}\`: ${mdText(f.title)}`, '', mdText(f.message), '', `Documentation: ${f.docUrl}`, '')
       for (const e of f.evidence) out.push(`- ${mdCode(`${e.source}${e.line > 0 ? `:${e.line}` : ''}`)}: ${mdCode(e.text)}`)

@@ -7,8 +7,8 @@ import {renderWideTable} from './table-wide.js'
 import {configAndBaselineLines} from './table-notes.js'
 import {inertLine} from './terminal-text.js'
 
-const FIXED = {sev: 10, code: 11, where: 14} // widths with cli-table3's one-space padding each side
-const BORDERS = 5
+const FIXED = {sev: 10, code: 14} // widths with cli-table3's one-space padding each side
+const BORDERS = 4
 
 /** A source as short as still tells it apart: the file name, or the command run in the agent. */
 function shortSource(source: string): string {
@@ -71,10 +71,10 @@ export function helmChanges(findings: ReportFinding[]): Array<{change: string, c
 }
 
 function findingsTable(r: Report, width: number, sev: Record<Severity, (s: string) => string>, dim: (s: string) => string): string {
-  const rest = Math.max(30, width - FIXED.sev - FIXED.code - FIXED.where - BORDERS)
+  const rest = Math.max(30, width - FIXED.sev - FIXED.code - BORDERS)
   const t = new Table({
-    head: ['severity', 'code', 'where', 'finding · strongest evidence'],
-    colWidths: [FIXED.sev, FIXED.code, FIXED.where, rest],
+    head: ['severity', 'code, where', 'finding · strongest evidence'],
+    colWidths: [FIXED.sev, FIXED.code, rest],
     wordWrap: false,
     style: {head: [], border: [], 'padding-left': 1, 'padding-right': 1},
     chars: {'mid': '', 'left-mid': '', 'mid-mid': '', 'right-mid': ''},
@@ -82,8 +82,9 @@ function findingsTable(r: Report, width: number, sev: Record<Severity, (s: strin
   const inner = rest - 2
   for (const f of r.findings) {
     const ev = strongestEvidence(f)
-    const cell = [...wrap(inertLine(f.title), inner, 2), ...(ev ? [dim(clip(ev, inner))] : [])].join('\n')
-    t.push([sev[f.severity](f.severity.toUpperCase()), f.code, clip(where(f, r.agents.length), FIXED.where - 2), cell])
+    // title and evidence get two lines each at most; the code sits above where it was seen
+    const cell = [...wrap(inertLine(f.title), inner, 2), ...(ev ? wrap(ev, inner, 2).map(dim) : [])].join('\n')
+    t.push([sev[f.severity](f.severity.toUpperCase()), `${f.code}\n${clip(where(f, r.agents.length), FIXED.code - 2)}`, cell])
   }
   return t.toString()
 }
@@ -107,12 +108,10 @@ export function renderTable(r: Report, opts: RenderOptions): string {
   if (r.coverage.agents.incomplete > 0) out.push(sev.high(`Incomplete: ${r.coverage.agents.incomplete} agent(s) could not be read fully.`))
   out.push(...configAndBaselineLines(r, (s) => c.yellow(s), (s) => c.dim(s), false))
   const changes = helmChanges(r.findings)
-  if (changes.length > 0) {
-    out.push('Helm changes:')
-    for (const h of changes) out.push(clip(`  ${h.change}  (${h.codes.join(', ')})`, width))
-    out.push('Next: `ciltune suggest` writes these as Helm values; --wide shows every detail.')
-  } else if (r.findings.length > 0) {
-    out.push('--wide shows each finding in full; `ciltune explain RULE` documents a rule.')
-  }
+  const line = (h: {change: string, codes: string[]}) => `${h.change}  (${h.codes.join(', ')})`
+  if (changes.length === 1) out.push(clip(`Helm change: ${line(changes[0])}`, width))
+  if (changes.length > 1) out.push('Helm changes:', ...changes.map((h) => clip(`  ${line(h)}`, width)))
+  if (changes.length > 0) out.push('Next: `ciltune suggest` writes these as Helm values; --wide shows every detail.')
+  else if (r.findings.length > 0) out.push('--wide shows each finding in full; `ciltune explain RULE` documents a rule.')
   return out.join('\n') + '\n'
 }

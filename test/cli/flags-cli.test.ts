@@ -63,7 +63,7 @@ describe('ciltune flags, help and errors (the built CLI)', function () {
   })
 
   it('-h, help, --version, version; did-you-mean for an unknown command', async () => {
-    const h = await cli(['doctor', '-h'])
+    const h = await cli(['doctor', '-h'], {NO_COLOR: '1'})
     expect(h.stdout).to.match(/USAGE\n\s+\$ ciltune doctor /)
     expect(h.stdout).to.match(/-n, --namespace=<value>/)
     expect((await cli(['help', 'suggest'])).stdout).to.match(/\$ ciltune suggest/)

@@ -15,7 +15,7 @@ describe('the table fits the terminal', function () {
       const lines = visible(out).trimEnd().split('\n')
       for (const l of lines) expect([...l].length, l).to.be.at.most(columns)
       expect(lines[1]).to.match(/^3 critical, 1 high, 1 medium, 0 info · 3 agents read · \d+ checks not evaluated/)
-      expect(lines.filter((l) => /^│ (CRITICAL|HIGH|MEDIUM|INFO) /.test(l))).to.have.length(5)
+      expect(lines.filter((l) => /^│ (CRITICAL|HIGH|MEDIUM|INFO) +│ CT\d{4}/.test(l))).to.have.length(5)
       expect(lines.filter((l) => l.includes('bpf.lbMapMax='))).to.have.length(1)
       expect(lines.at(-1)).to.match(/^Next: `ciltune suggest`/)
     })
@@ -47,7 +47,7 @@ describe('the table fits the terminal', function () {
     const tmux = (...a: string[]) => execFileSync('tmux', ['-S', sock, ...a], {encoding: 'utf8'})
     tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', '-c', PROJECT_DIR)
     try {
-      tmux('send-keys', '-t', session, `clear; node bin/run.js demo --quiet; echo DONE-$?`, 'Enter')
+      tmux('send-keys', '-t', session, `clear; node bin/run.js demo --quiet; printf DONE-$?`, 'Enter')
       let screen = ''
       for (let i = 0; i < 200 && !/DONE-\d/.test(screen); i++) {
         execFileSync('sleep', ['0.1'])
