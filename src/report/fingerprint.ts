@@ -6,7 +6,7 @@ import type {ReportFinding} from './model.js'
  * The same problem on the next run: rule, message and title with every number masked
  * (a map at 91% today and 96% tomorrow is one problem). Used by --baseline and SARIF partialFingerprints.
  */
-export function fingerprint(f: Pick<Finding, 'id' | 'messageId' | 'title'>): string {
+export function fingerprint(f: Pick<Finding, 'id' | 'title'> & {messageId?: string}): string {
   return [f.id, f.messageId ?? '', f.title.replace(/\d+(?:[.,]\d+)*/g, '#')].join('|')
 }
 

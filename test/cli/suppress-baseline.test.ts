@@ -43,7 +43,7 @@ describe('.ciltune.yaml suppressions and --baseline', function () {
   })
 
   it('agent and node selectors match only when every affected agent matches; messageId selects one message', () => {
-    const f = (agents: string[], messageId?: string) => ({id: 'r', severity: 'high' as const, title: 't', message: 'm', agents, evidence: [], helm: [], code: 'CT1000', docUrl: 'u', fingerprint: 'r||t', ...(messageId ? {messageId} : {})})
+    const f = (agents: string[], messageId = 'other') => ({id: 'r', messageId, severity: 'high' as const, title: 't', message: 'm', agents, evidence: [], helm: [], code: 'CT1000', docUrl: 'u', fingerprint: 'r||t'})
     const agents = [{name: 'a1', node: 'n1'}, {name: 'a2', node: 'n2'}]
     const cfg = CiltuneConfig.parse({suppress: [{node: 'n1', reason: 'draining'}, {messageId: 'fatal-oom', reason: 'known'}]})
     const out = applyConfig([f(['a1']), f(['a1', 'a2']), f([]), f(['a2'], 'fatal-oom')], cfg, agents, '2026-01-01')
