@@ -77,7 +77,7 @@ describe('.ciltune.yaml suppressions and --baseline', function () {
     const healthy = await cli(['doctor', '--from', 'fixtures/synthetic-healthy', '--baseline', base])
     expect(healthy.code).to.equal(0)
     expect(healthy.stdout).to.match(/Baseline .*base\.json: 0 new, 0 unchanged \(not shown\), 5 resolved\./)
-    expect(healthy.stdout).to.match(/resolved: \[CT\d{4}\] bpf-map-pressure: /)
+    expect(healthy.stdout).to.match(/resolved: \[CT\d{4}-\d{2}\] bpf-map-pressure: /)
     const fromHealthy = write('healthy.json', (await cli(['doctor', '--from', 'fixtures/synthetic-healthy', '-o', 'json'])).stdout)
     const worse = await cli(['doctor', '--from', 'fixtures/synthetic-lb4-pressure', '--baseline', fromHealthy, '-o', 'json'])
     expect(worse.code).to.equal(1)
