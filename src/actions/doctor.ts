@@ -14,7 +14,6 @@ import {emptySnapshot, Snapshot} from '../snapshot/schema.js'
 import {isSysdump} from '../sysdump/detect.js'
 import {InputError} from '../util/errors.js'
 import {redactSnapshot, redactStrings} from '../util/redact.js'
-import {redactSnapshot, redactStrings} from '../util/redact.js'
 import {toolVersion} from '../util/version.js'
 import type {DoctorOptions, Io} from './doctor-options.js'
 

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import {collectAction} from '../actions/collect.js'
 import {processIo} from '../actions/doctor-options.js'
 import {BaseCommand} from '../cli/base.js'
