@@ -2,6 +2,7 @@ import type {EvidenceFile} from '../ingest/evidence.js'
 import type {CollectionError} from '../snapshot/schema.js'
 import {AGENT_COMMANDS, AGENT_CONTAINER, BINARIES, isAllowed} from './allowlist.js'
 import {withRetry} from './fanout.js'
+import {seg} from './k8s-names.js'
 import type {ExecOutput, Kube} from './kube-client.js'
 import {asKubeFailure, KubeFailure} from './kube-errors.js'
 
@@ -75,7 +76,7 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
 /** The agent's :9962/metrics through the API server's pod proxy; silent when that is refused too. */
 async function readMetricsProxy(kube: Kube, ns: string, pod: string, timeoutMs: number, files: EvidenceFile[]): Promise<void> {
   try {
-    const text = await kube.get(`/api/v1/namespaces/${ns}/pods/${pod}:${AGENT_METRICS_PORT}/proxy/metrics`, timeoutMs)
+    const text = await kube.get(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}:${AGENT_METRICS_PORT}/proxy/metrics`, timeoutMs)
     if (text.trim() !== '') files.push({path: `pod/${pod}: proxy :${AGENT_METRICS_PORT}/metrics`, text, agent: pod, kind: 'metrics'})
   } catch {
     // the exec error already names this agent; a refused proxy adds nothing
@@ -87,7 +88,7 @@ async function readLog(kube: Kube, ns: string, pod: string, timeoutMs: number, p
   if (previous) q.set('previous', 'true')
   const command = `logs ${AGENT_CONTAINER}${previous ? ' --previous' : ''}`
   try {
-    const text = await withRetry(() => kube.get(`/api/v1/namespaces/${ns}/pods/${pod}/log?${q}`, timeoutMs))
+    const text = await withRetry(() => kube.get(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}/log?${q}`, timeoutMs))
     if (text.trim() !== '') files.push({path: `pod/${pod}: ${command}`, text, agent: pod, kind: 'agent-log', previous})
   } catch (error) {
     const f = error instanceof KubeFailure ? error : asKubeFailure(error, command)

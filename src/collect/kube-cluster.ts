@@ -1,6 +1,7 @@
 import type {Collected} from '../ingest/evidence.js'
 import {InputError} from '../util/errors.js'
 import {withRetry} from './fanout.js'
+import {seg} from './k8s-names.js'
 import type {Kube} from './kube-client.js'
 import {asKubeFailure, KubeFailure} from './kube-errors.js'
 
@@ -22,16 +23,24 @@ function strip(o: K8sObject): K8sObject {
   return o
 }
 
+// 200 pages of PAGE items is far beyond any real cluster: a server that keeps answering with a continue
+// token (or repeats one) is misbehaving, and the list stops with an error instead of looping forever
+const MAX_PAGES = 200
+
 export async function listAll(kube: Kube, path: string, timeoutMs: number): Promise<K8sObject[]> {
   const items: K8sObject[] = []
+  const seen = new Set<string>()
   let cont: string | undefined
-  do {
+  for (let pages = 0; ; pages++) {
+    if (pages >= MAX_PAGES) throw new Error(`${path}: more than ${MAX_PAGES} pages of ${PAGE}; the API server keeps returning a continue token`)
     const sep = path.includes('?') ? '&' : '?'
     const page = JSON.parse(await withRetry(() => kube.get(`${path}${sep}limit=${PAGE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`, timeoutMs))) as List
     items.push(...(page.items ?? []).map(strip))
     cont = page.metadata?.continue || undefined
-  } while (cont)
-  return items
+    if (!cont) return items
+    if (seen.has(cont)) throw new Error(`${path}: the API server repeated a continue token; the list is incomplete`)
+    seen.add(cont)
+  }
 }
 
 /** The namespace of the `cilium` DaemonSet, or undefined when it cannot be found or listed. */
@@ -57,7 +66,7 @@ export async function agentPods(kube: Kube, ns: string, selector: string | undef
   const sel = ['k8s-app=cilium', ...(selector ? [selector] : [])].join(',')
   let pods: K8sObject[]
   try {
-    pods = await listAll(kube, `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(sel)}`, timeoutMs)
+    pods = await listAll(kube, `/api/v1/namespaces/${seg(ns)}/pods?labelSelector=${encodeURIComponent(sel)}`, timeoutMs)
   } catch (error) {
     throw new InputError(`cluster ${kube.server}: cannot list Cilium agent pods in ${ns}: ${asKubeFailure(error, 'list pods').message}`)
   }
@@ -91,7 +100,7 @@ async function readNodes(kube: Kube, c: Collected, timeoutMs: number): Promise<v
 /** The deployed Helm release: the highest revision among Secrets labelled owner=helm,name=cilium. */
 async function readHelm(kube: Kube, c: Collected, ns: string, timeoutMs: number): Promise<void> {
   try {
-    const list = JSON.parse(await withRetry(() => kube.get(`/api/v1/namespaces/${ns}/secrets?labelSelector=${encodeURIComponent('owner=helm,name=cilium')}`, timeoutMs))) as List
+    const list = JSON.parse(await withRetry(() => kube.get(`/api/v1/namespaces/${seg(ns)}/secrets?labelSelector=${encodeURIComponent('owner=helm,name=cilium')}`, timeoutMs))) as List
     const rev = (s: K8sObject) => Number(s.metadata?.labels?.version ?? 0)
     const items = (list.items ?? []).sort((a, b) => rev(b) - rev(a))
     const chosen = items.find((s) => s.metadata?.labels?.status === 'deployed') ?? items[0]
@@ -136,9 +145,9 @@ async function readCounts(kube: Kube, c: Collected, timeoutMs: number): Promise<
 
 export async function readCluster(kube: Kube, c: Collected, ns: string, timeoutMs: number): Promise<void> {
   await Promise.all([
-    readObject(kube, c, `/api/v1/namespaces/${ns}/configmaps/cilium-config`, 'configmap/cilium-config', 'configmap', timeoutMs),
+    readObject(kube, c, `/api/v1/namespaces/${seg(ns)}/configmaps/cilium-config`, 'configmap/cilium-config', 'configmap', timeoutMs),
     readNodes(kube, c, timeoutMs),
-    readObject(kube, c, `/apis/apps/v1/namespaces/${ns}/deployments/cilium-operator`, 'deployment/cilium-operator', 'operator', timeoutMs),
+    readObject(kube, c, `/apis/apps/v1/namespaces/${seg(ns)}/deployments/cilium-operator`, 'deployment/cilium-operator', 'operator', timeoutMs),
     readHelm(kube, c, ns, timeoutMs),
     readCounts(kube, c, timeoutMs),
   ])

@@ -1,6 +1,7 @@
 import type {Collected, EvidenceFile} from '../ingest/evidence.js'
 import type {CollectionError} from '../snapshot/schema.js'
 import {emptyCollected} from '../ingest/evidence.js'
+import {checkNamespace, checkNodeName} from './k8s-names.js'
 import {InputError} from '../util/errors.js'
 import {AGENT_CONTAINER} from './allowlist.js'
 import {visitAgent} from './exec.js'
@@ -33,6 +34,8 @@ export interface EvidenceSink {
 }
 
 export async function collectLive(opts: LiveOptions, sink?: EvidenceSink): Promise<Collected> {
+  if (opts.namespace !== undefined) checkNamespace('--namespace', opts.namespace)
+  for (const n of opts.nodes ?? []) checkNodeName('--node', n)
   const kube = await connectKube({kubeconfig: opts.kubeconfig, context: opts.context})
   const c: Collected = emptyCollected('live', kube.server)
   if (kube.context) c.origin.context = kube.context

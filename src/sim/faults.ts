@@ -12,6 +12,8 @@ export interface SimFaults {
   agents?: Record<string, FaultKind>
   /** resources whose get/list answers 403, e.g. ['secrets'] for RBAC without Helm access */
   forbidResources?: string[]
+  /** resources whose list pages always carry the same continue token, as a broken API server or proxy would */
+  repeatContinue?: string[]
 }
 
 export function statusBody(code: number, reason: string, message: string): string {

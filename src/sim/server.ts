@@ -73,7 +73,7 @@ interface Reply {code: number, body: string, type?: string}
 const json = (code: number, o: unknown): Reply => ({code, body: JSON.stringify(o)})
 const notFound = (what: string): Reply => ({code: 404, body: statusBody(404, 'NotFound', `${what} not found`)})
 
-function listReply(resource: string, items: K8sObject[], u: URL, gvKind: [string, string]): Reply {
+function listReply(resource: string, items: K8sObject[], u: URL, gvKind: [string, string], repeatContinue = false): Reply {
   const limit = Number(u.searchParams.get('limit') ?? 0)
   const from = Number(Buffer.from(u.searchParams.get('continue') ?? '', 'base64').toString() || 0)
   const page = limit > 0 ? items.slice(from, from + limit) : items.slice(from)
@@ -84,6 +84,7 @@ function listReply(resource: string, items: K8sObject[], u: URL, gvKind: [string
     metadata.remainingItemCount = items.length - next
   }
   void resource
+  if (repeatContinue) metadata.continue = 'c3R1Y2s='
   return json(200, {kind: `${gvKind[1]}List`, apiVersion: gvKind[0], metadata, items: page})
 }
 
@@ -123,7 +124,7 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
     if (!gvKind) return notFound(`the server could not find the requested resource (${r.resource})`)
     const all = world.objects.get(r.resource) ?? []
     const inNs = CLUSTER_SCOPED.has(r.resource) || r.namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === r.namespace)
-    if (r.name === undefined) return listReply(r.resource, selectObjects(inNs, u.searchParams.get('labelSelector'), u.searchParams.get('fieldSelector')), u, gvKind)
+    if (r.name === undefined) return listReply(r.resource, selectObjects(inNs, u.searchParams.get('labelSelector'), u.searchParams.get('fieldSelector')), u, gvKind, opts.faults?.repeatContinue?.includes(r.resource))
     const podName = r.resource === 'pods' ? r.name.replace(/:\d+$/, '') : r.name
     const obj = inNs.find((o) => o.metadata?.name === podName)
     if (!obj) return notFound(`${r.resource} "${podName}"`)
