@@ -13,8 +13,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
     const p = spawn(process.execPath, [CHILD, ...args], {env: {...process.env, ...env}})
     let stdout = ''
     let stderr = ''
-    p.stdout.on('data', (d: Buffer) => (stdout += d))
-    p.stderr.on('data', (d: Buffer) => (stderr += d))
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     p.on('error', reject)
     p.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6

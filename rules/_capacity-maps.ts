@@ -26,7 +26,7 @@ const explicitBySnapshot = new WeakMap<Snapshot, Map<FamilyId, number | undefine
 
 function explicitSizeOnce(snapshot: Snapshot, fam: FamilyId): number | undefined {
   let perFam = explicitBySnapshot.get(snapshot)
-  if (!perFam) explicitBySnapshot.set(snapshot, (perFam = new Map()))
+  if (!perFam) explicitBySnapshot.set(snapshot, (perFam = new Map<FamilyId, number | undefined>()))
   if (!perFam.has(fam)) perFam.set(fam, explicitSize(snapshot, fam))
   return perFam.get(fam)
 }

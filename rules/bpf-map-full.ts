@@ -120,7 +120,6 @@ export default defineRule({
       const agents = [...new Set(hits.map((h) => h.agent))]
       const fam = map === LB_UNNAMED ? 'lb-services' : familyOf(map)
       const label = fam === 'other' || map === LB_UNNAMED ? map : `${FAMILIES[fam].label} map ${map}`
-      const kinds = [...new Set(hits.map((h) => h.what.split(':')[0]))]
       const failed = hits.reduce((n, h) => n + (h.count ?? 0), 0)
       const agent = snapshot.agents.find((a) => a.name === agents[0])
       const size = map === 'unknown map' ? undefined : configuredSize(snapshot, agent, map === LB_UNNAMED ? 'lb4_services_v2' : map)

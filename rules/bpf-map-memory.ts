@@ -125,7 +125,7 @@ export default defineRule({
         severity: 'medium',
         title: 'Large BPF map dynamic size ratio',
         messageId: 'ratio-too-high',
-        message: `bpf-map-dynamic-size-ratio ${ratio.ratio} (${ratio.from}) is ≥ ${BIG_RATIO}: ${budget ? `on ${biggest!.name} (${formatBytes(biggest!.memoryBytes!)}) the maps get a ${formatBytes(budget)} budget, roughly ${formatBytes(budget * 1.8)} of kernel memory for IPv4 maps (estimate)` : `${(ratio.ratio * 100).toFixed(1)} % of every node's memory goes to the map budget, roughly 1.8× that in kernel memory (estimate)`}.`,
+        message: `bpf-map-dynamic-size-ratio ${ratio.ratio} (${ratio.from}) is ≥ ${BIG_RATIO}: ${budget ? `on ${biggest.name} (${formatBytes(biggest.memoryBytes!)}) the maps get a ${formatBytes(budget)} budget, roughly ${formatBytes(budget * 1.8)} of kernel memory for IPv4 maps (estimate)` : `${(ratio.ratio * 100).toFixed(1)} % of every node's memory goes to the map budget, roughly 1.8× that in kernel memory (estimate)`}.`,
         agents: [],
         evidence: src ? [ev(src)] : [],
         helm: [],

@@ -48,7 +48,7 @@ export default defineRule({
       const t = trendFor(snapshot, INTERVAL, {}, s.agent)
       const long = t !== undefined && t.windowSeconds >= LONG_S && t.current <= FLOOR_S && t.slopePerHour <= 0
       signals.push({agent: agentOf(s), severity: long ? 'high' : 'medium', src: s.src,
-        text: `GC interval at the ${FLOOR_S} s floor (${s.value} s)${long ? ` for the whole ${Math.round(t!.windowSeconds / 60)} min trend window` : ' at collection time'}`})
+        text: `GC interval at the ${FLOOR_S} s floor (${s.value} s)${long ? ` for the whole ${Math.round(t.windowSeconds / 60)} min trend window` : ' at collection time'}`})
     }
     for (const s of runs) {
       if (s.labels.status !== 'uncompleted' || s.value <= 0) continue
@@ -66,10 +66,10 @@ export default defineRule({
     let worst: {p: number, map: string, agent?: string} | undefined
     for (const s of metricSamples(snapshot, 'cilium_bpf_map_pressure')) {
       const fam = familyOf(s.labels.map_name ?? '')
-      if ((fam === 'ct-tcp' || fam === 'ct-any') && (!worst || s.value > worst.p)) worst = {p: s.value, map: s.labels.map_name!, agent: s.agent}
+      if ((fam === 'ct-tcp' || fam === 'ct-any') && (!worst || s.value > worst.p)) worst = {p: s.value, map: s.labels.map_name, agent: s.agent}
     }
     const helm = worst && worst.p > TARGET
-      ? sizingFor(snapshot, familyOf(worst.map), worst.p, configuredSize(snapshot, snapshot.agents.find((a) => a.name === worst!.agent), worst.map)?.size).helm
+      ? sizingFor(snapshot, familyOf(worst.map), worst.p, configuredSize(snapshot, snapshot.agents.find((a) => a.name === worst.agent), worst.map)?.size).helm
       : []
     const fixed = configValue(snapshot, 'conntrack-gc-interval')
     const fixedNote = fixed && !/^(0|0s|)$/.test(fixed.value.trim()) ? ` A fixed conntrack-gc-interval (${fixed.value}) is set: the adaptive interval cannot react.` : ''

@@ -42,7 +42,7 @@ export default defineRule({
       const byAgent = [...groupBy(fails, agentOf)].map(([agent, ss]) => {
         const n = ss.reduce((x, s) => x + s.value, 0)
         const ok = successes.get(agent) ?? 0
-        return {agent, n, ok, src: ss[0].src, trend: trendFor(snapshot, REGEN, {outcome: ss[0].labels.outcome!}, agent)}
+        return {agent, n, ok, src: ss[0].src, trend: trendFor(snapshot, REGEN, {outcome: ss[0].labels.outcome}, agent)}
       }).sort((a, b) => b.n - a.n)
       const w = byAgent[0]
       const rising = byAgent.filter((a) => a.trend && a.trend.slopePerHour > 0)
@@ -62,7 +62,7 @@ export default defineRule({
     const bad = states.filter((s) => BAD_STATES.includes(s.labels.endpoint_state ?? s.labels.state ?? '') && s.value > 0)
     if (bad.length > 0) {
       const rows = bad.map((s) => {
-        const state = s.labels.endpoint_state ?? s.labels.state!
+        const state = s.labels.endpoint_state ?? s.labels.state
         const t = trendFor(snapshot, STATE, s.labels.endpoint_state ? {endpoint_state: state} : {state}, s.agent)
         const persistent = state === 'invalid' || (t !== undefined && t.windowSeconds >= PERSIST_S && t.current > 0)
         return {agent: agentOf(s), state, n: s.value, persistent, src: s.src}

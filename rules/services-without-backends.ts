@@ -3,7 +3,7 @@ import type {CheckResult, Evidence, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {SEVERITY_ORDER} from '../src/rules/types.js'
 import type {Service} from '../src/snapshot/schema.js'
-import {agentPhrase, distinctEvidence, nameList} from './_health-common.js'
+import {agentPhrase, distinctEvidence} from './_health-common.js'
 
 /*
  * Which empty frontends are NOT problems (documented choices):

@@ -88,7 +88,7 @@ async function readLog(kube: Kube, ns: string, pod: string, timeoutMs: number, p
   if (previous) q.set('previous', 'true')
   const command = `logs ${AGENT_CONTAINER}${previous ? ' --previous' : ''}`
   try {
-    const text = await withRetry(() => kube.get(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}/log?${q}`, timeoutMs))
+    const text = await withRetry(() => kube.get(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}/log?${q.toString()}`, timeoutMs))
     if (text.trim() !== '') files.push({path: `pod/${pod}: ${command}`, text, agent: pod, kind: 'agent-log', previous})
   } catch (error) {
     const f = error instanceof KubeFailure ? error : asKubeFailure(error, command)

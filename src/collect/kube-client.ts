@@ -63,7 +63,7 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string})
   const secure = server.startsWith('https://')
   const reqOpts: {agent?: Agent, headers?: Record<string, string>, auth?: string} = {}
   try {
-    await kc.applyToHTTPSOptions(reqOpts as never)
+    await kc.applyToHTTPSOptions(reqOpts)
   } catch (error) {
     throw new InputError(`cluster ${server}: ${(error as Error).message.split('\n')[0]}`)
   }
@@ -77,7 +77,7 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string})
       hold(ws)
       return ws
     }
-    return new k8s.Exec(kc, new WebSocketHandler(kc, factory as never))
+    return new k8s.Exec(kc, new WebSocketHandler(kc, factory))
   }
 
   function get(path: string, timeoutMs: number): Promise<string> {
@@ -118,7 +118,7 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string})
         reject(new KubeFailure('timeout', `${what}: no answer within ${Math.round(timeoutMs / 1000)}s`))
       }, timeoutMs)
       exec.exec(namespace, pod, container, argv, out.stream, err.stream, null, false, (s) => {
-        status = s as V1StatusLike
+        status = s
       }).then((ws) => {
         if (timedOut) return void ws.terminate()
         ws.on('close', (code: number) => {

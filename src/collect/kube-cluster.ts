@@ -11,7 +11,7 @@ import {asKubeFailure, KubeFailure} from './kube-errors.js'
  * recorded as a cluster error; what does not exist (a CRD not installed, no Helm release) is skipped.
  */
 
-export type K8sObject = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+export type K8sObject = Record<string, any>  
 interface List {items?: K8sObject[], metadata?: {continue?: string, remainingItemCount?: number}}
 
 const PAGE = 500

@@ -120,6 +120,8 @@ export async function createClient(opts: PrometheusOptions, concurrency = 4): Pr
     responseInterceptor: {
       onFulfilled(res) {
         if (!looksLikeApiAnswer(res.data)) {
+          // a marker object, not an Error: axios hands it to onRejected and prometheus-query passes it through
+          // eslint-disable-next-line @typescript-eslint/only-throw-error
           throw {ciltune: 'malformed', httpStatus: res.status, message: `answer is not Prometheus API JSON (${snippet(res.data)})`} satisfies Marker
         }
         return res
@@ -129,6 +131,7 @@ export async function createClient(opts: PrometheusOptions, concurrency = 4): Pr
         if (r) {
           const d = r.data as {status?: string, error?: string, errorType?: string} | undefined
           const prom = d && typeof d === 'object' && d.status === 'error'
+          // eslint-disable-next-line @typescript-eslint/only-throw-error
           throw {
             ciltune: 'http',
             httpStatus: r.status,
@@ -138,6 +141,7 @@ export async function createClient(opts: PrometheusOptions, concurrency = 4): Pr
             message: prom ? String(d.error) : snippet(r.data),
           } satisfies Marker
         }
+        // eslint-disable-next-line @typescript-eslint/only-throw-error
         throw {ciltune: 'network', code: error.code, message: error.message ?? 'network error'} satisfies Marker
       },
     },

@@ -112,8 +112,8 @@ async function collectWith(client: PromClient, opts: PrometheusOptions, out: Pro
     return out
   }
 
-  const families = present ? FAMILIES.filter((f) => present!.has(f.family)) : FAMILIES
-  if (present) out.absent = FAMILIES.filter((f) => !present!.has(f.family)).map((f) => f.family)
+  const families = present ? FAMILIES.filter((f) => present.has(f.family)) : FAMILIES
+  if (present) out.absent = FAMILIES.filter((f) => !present.has(f.family)).map((f) => f.family)
   const instant = new Map<FamilyQuery, Series[]>()
   const samples = new Map<string, PrometheusEvidence['samples']>()
   const keep = (f: FamilyQuery, query: string, series: Series[]) => {

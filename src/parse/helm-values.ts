@@ -51,7 +51,7 @@ function findRelease(text: string): Record<string, unknown> | undefined {
     const deployed = candidates.filter((s) => get(s, 'metadata', 'labels', 'status') === 'deployed')
     const pool = deployed.length > 0 ? deployed : candidates
     const rev = (s: unknown) => Number(get(s, 'metadata', 'labels', 'version') ?? 0) || 0
-    const best = pool.sort((a, b) => rev(b) - rev(a))[0]
+    const best: unknown = pool.sort((a, b) => rev(b) - rev(a))[0]
     const payload = str(get(best, 'data', 'release'))
     return payload ? decodePayload(payload) : undefined
   }

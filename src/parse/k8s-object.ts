@@ -135,7 +135,7 @@ export function objectsOfKind(doc: K8sDoc, kind: string): {obj: Record<string, u
 }
 
 const YAML_TOP_KIND = /^kind:\s*["']?(\w+)["']?\s*$/m
-const YAML_ITEM_KIND = /^(?:- |  )kind:\s*["']?(\w+)["']?\s*$/m
+const YAML_ITEM_KIND = /^(?:- | {2})kind:\s*["']?(\w+)["']?\s*$/m
 const JSON_KIND = /"kind"\s*:\s*"(\w+)"/
 const MAX_JSON_SNIFF = 32 * 1024 * 1024
 

@@ -1,4 +1,4 @@
-import type {MapList, Unrecognized} from '../snapshot/schema.js'
+import type {MapList} from '../snapshot/schema.js'
 import {get, readK8sDoc, str} from './k8s-object.js'
 import {headLines, splitLines, src} from './text.js'
 

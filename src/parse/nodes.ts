@@ -36,7 +36,7 @@ export function parseNodes(text: string, file: string): Node[] {
     const pods = parseQuantity(get(capacity, 'pods'))
     if (pods !== undefined && Number.isSafeInteger(pods)) node.maxPods = pods
     const conditions = get(obj, 'status', 'conditions')
-    const ready = Array.isArray(conditions) ? conditions.find((c) => get(c, 'type') === 'Ready') : undefined
+    const ready: unknown = Array.isArray(conditions) ? conditions.find((c) => get(c, 'type') === 'Ready') : undefined
     if (ready) node.ready = get(ready, 'status') === 'True'
     return [node]
   })

@@ -8,7 +8,7 @@ import {parse as parseYaml} from 'yaml'
  * what its exec commands print. What a scenario lacks is synthesized in objects.ts.
  */
 
-export type K8sObject = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+export type K8sObject = Record<string, any>  
 
 export interface AgentFiles {
   status?: string

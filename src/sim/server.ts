@@ -225,7 +225,7 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
     writeKubeconfig: (dir: string) => writeKubeconfig(dir, url, opts.token),
     stop: async () => {
       for (const ws of sockets) ws.terminate()
-      for (const h of held) 'destroy' in h ? h.destroy() : undefined
+      for (const h of held) if ('destroy' in h) h.destroy()
       wss.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

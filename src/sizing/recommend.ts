@@ -89,7 +89,7 @@ export function planNodes(nodes: NodeObservation[], p: SizingPolicy, ratio: numb
 
 /** Pressure under target on every family the ratio moves (explicitly sized families are recommendMax's job). */
 const satisfied = (pl: NodePlan, target: number, overrides: SizingPolicy['overrides'] = {}) =>
-  Object.entries(pl.pressureAfter).every(([f, v]) => overrides[f as DynamicFamily] !== undefined || (v as number) <= target)
+  Object.entries(pl.pressureAfter).every(([f, v]) => overrides[f as DynamicFamily] !== undefined || (v) <= target)
 
 /**
  * The smallest ratio (multiple of RATIO_STEP, never below the current one) under which every node's

@@ -30,7 +30,7 @@ function lineStart(text: string, offset: number): number {
 }
 
 function findPair(map: YAMLMap, key: string): Pair | undefined {
-  return map.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === key) as Pair | undefined
+  return map.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === key)
 }
 
 /** Insert or replace the `# ciltune suggest:` line right above the line starting at `keyLineStart`. */
@@ -63,7 +63,7 @@ function spliceOne(text: string, edit: MergeEdit): string | undefined {
     const sep = text.length === 0 || text.endsWith('\n') ? '' : '\n'
     return text + sep + nested(keys, edit.value, '', edit.comment) + '\n'
   }
-  let map: YamlNode | null = doc.contents as YamlNode | null
+  let map: YamlNode | null = doc.contents
   for (let i = 0; i < keys.length; i++) {
     if (!isMap(map) || map.flow || !map.range) return undefined
     const pair = findPair(map, keys[i])

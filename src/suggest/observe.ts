@@ -111,7 +111,7 @@ export function nodeObservations(snapshot: Snapshot, observed: Observed[], ratio
       if (isDynamicFamily(m.id)) currentSizes[m.id] = m.size
     }
     const pressure: NodeObservation['pressure'] = {}
-    for (const f of DYNAMIC_FAMILIES) if (o.pressure[f]) pressure[f] = o.pressure[f]!.value
+    for (const f of DYNAMIC_FAMILIES) if (o.pressure[f]) pressure[f] = o.pressure[f].value
     let memoryBytes = n?.memoryBytes
     let memorySource: NodeObservation['memorySource'] = 'node'
     const tcp = currentSizes['ct-tcp']

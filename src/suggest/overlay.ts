@@ -2,7 +2,7 @@
  * The values overlay: only the keys to change, each preceded by a comment naming the finding, the
  * evidence line, the reason, the cost, the prerequisites and the rollout impact.
  */
-import {Document, isMap, isScalar, type Pair, type YAMLMap} from 'yaml'
+import {Document, isMap, isScalar, type Pair} from 'yaml'
 import {splitPath} from './paths.js'
 import type {SuggestionItem, SuggestionPlan} from './plan.js'
 import {redactScalar, redactText} from './redact.js'
@@ -49,7 +49,7 @@ export function overlayObject(items: SuggestionItem[]): Record<string, unknown> 
 export function findPair(doc: Document, keys: string[]): Pair | undefined {
   const parent = keys.length > 1 ? doc.getIn(keys.slice(0, -1), true) : doc.contents
   if (!isMap(parent)) return undefined
-  return (parent as YAMLMap).items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === keys[keys.length - 1]) as Pair | undefined
+  return (parent).items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === keys[keys.length - 1])
 }
 
 /** Several changes: the safe order to roll them out in, with the restart each causes. */

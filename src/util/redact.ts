@@ -102,7 +102,7 @@ export function redactSnapshot<T extends {cluster: {helm?: {values: Record<strin
 /** Deep copy with every string run through redactText (structure kept: JSON stays JSON). */
 export function redactStrings<T>(v: T): T {
   if (typeof v === 'string') return redactText(v) as T
-  if (Array.isArray(v)) return v.map((x) => redactStrings(x)) as T
+  if (Array.isArray(v)) return (v as unknown[]).map((x) => redactStrings(x)) as T
   if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactStrings(x)])) as T
   return v
 }

@@ -13,8 +13,8 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = PROJECT_D
     })
     let stdout = ''
     let stderr = ''
-    p.stdout.on('data', (d: Buffer) => (stdout += d))
-    p.stderr.on('data', (d: Buffer) => (stderr += d))
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     p.on('error', reject)
     p.on('close', (code) => resolve({code, stdout, stderr}))
   })

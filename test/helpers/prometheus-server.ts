@@ -140,7 +140,7 @@ export async function startPrometheus(opts: StartOptions = {}): Promise<Promethe
     ], {stdio: ['ignore', 'ignore', 'pipe']})
     live.add(child)
     let stderr = ''
-    child.stderr!.on('data', (d) => {
+    child.stderr.on('data', (d) => {
       stderr = (stderr + d).slice(-4000)
     })
     let exited = false

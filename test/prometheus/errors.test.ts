@@ -166,7 +166,7 @@ describe('collectPrometheus failures (one line, never a throw)', () => {
     before(async function () {
       tls = selfSigned()
       if (!tls) this.skip() // no openssl CLI to make a certificate
-      f = await fakeTlsServer(tls!, okAnswer)
+      f = await fakeTlsServer(tls, okAnswer)
       fakes.push(f)
     })
     after(() => tls?.cleanup())

@@ -36,7 +36,7 @@ export function bpfMaps(sizes: Partial<Record<BpfMapId, number>> = {}, ratio: nu
     src: at(`BPF Maps:   dynamic sizing: ${ratio !== null ? `on (ratio: ${ratio.toFixed(6)})` : 'off'}`, line, file),
     maps: Object.entries(all).map(([id, size]) => {
       const name = ROW_NAMES[id as BpfMapId] ?? id
-      return {name, id: id as BpfMapId, size: size!, src: at(`${name}   ${size}`, ++line, file)}
+      return {name, id: id as BpfMapId, size: size, src: at(`${name}   ${size}`, ++line, file)}
     }),
   }
 }

@@ -4,6 +4,7 @@ import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
 import {ruleTester} from './_rule-tester.js'
 
 const nodes = (n: number, cp = 0): Node[] => Array.from({length: n}, (_, i) => ({name: `node-${i}`, podCIDRs: [],
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it for the union of literals
   labels: (i < cp ? {'node-role.kubernetes.io/control-plane': ''} : {}) as Record<string, string>, src: at(`name: node-${i}`, i + 1, 'k8s-nodes.yaml')}))
 const v118 = agent('cilium-a', {status: status({cilium: {state: 'Ok', message: '1.18.7', version: '1.18.7', src: at('Cilium:   Ok   1.18.7')}})})
 

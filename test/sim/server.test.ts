@@ -6,7 +6,7 @@ import {startSimCluster, type SimCluster} from '../../src/sim/server.js'
 
 const MINI = join(import.meta.dirname, 'scenario-mini')
 
-async function getJson(sim: SimCluster, path: string): Promise<{status: number, body: any}> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function getJson(sim: SimCluster, path: string): Promise<{status: number, body: any}> {  
   const res = await fetch(sim.url + path)
   return {status: res.status, body: await res.json()}
 }

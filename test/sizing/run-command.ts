@@ -6,15 +6,15 @@ export async function runCommand(cmd: {run(argv: string[], opts: string): Promis
   const ew = process.stderr.write.bind(process.stderr)
   const before = process.exitCode
   process.exitCode = undefined
-  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write
-  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true)) as typeof process.stderr.write
+  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true))
+  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true))
   let code: number | undefined
   try {
     await cmd.run(argv, import.meta.url)
   } finally {
     process.stdout.write = ow
     process.stderr.write = ew
-    code = process.exitCode as number | undefined
+    code = process.exitCode
     process.exitCode = before
   }
   return {out: out.join(''), err: err.join(''), code}

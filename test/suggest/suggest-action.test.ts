@@ -68,7 +68,7 @@ describe('ciltune suggest (action)', function () {
     const io = capture()
     await runSuggest({...base, from: lb4Snapshot(dir), merge: values, diff: true}, io)
     const merged = readFileSync(values, 'utf8')
-    expect(merged).to.match(/^# platform values\nbpf:\n  # keep this comment\n  # ciltune suggest: bpf-map-pressure: .*\n  lbMapMax: 262144   # was fine once\n  masquerade: true\n\nhubble:\n  enabled: true\n$/)
+    expect(merged).to.match(/^# platform values\nbpf:\n {2}# keep this comment\n {2}# ciltune suggest: bpf-map-pressure: .*\n {2}lbMapMax: 262144 {3}# was fine once\n {2}masquerade: true\n\nhubble:\n {2}enabled: true\n$/)
     expect(io.out).to.contain('-  lbMapMax: 65536   # was fine once\n')
     expect(io.out).to.contain('+  lbMapMax: 262144   # was fine once\n')
   })
@@ -133,7 +133,7 @@ describe('ciltune suggest against the simulated cluster with a Helm release secr
     const userLb = (parse(readFileSync(join(scenario, 'helm-values.yaml'), 'utf8').replace(/^USER-SUPPLIED VALUES:.*\n/, '')) as {bpf: {lbMapMax: number}}).bpf.lbMapMax
     expect(io.out).to.match(/^--- current values \(helm-release\)$/m)
     expect(io.out).to.contain(`-  lbMapMax: ${userLb}\n`)
-    const m = /^\+  lbMapMax: (\d+)$/m.exec(io.out)
+    const m = /^\+ {2}lbMapMax: (\d+)$/m.exec(io.out)
     expect(m, io.out).to.not.equal(null)
     const suggested = Number(m![1])
     expect(suggested).to.be.greaterThan(userLb)
