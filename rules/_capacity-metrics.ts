@@ -1,5 +1,6 @@
 import type {Snapshot, SourceRef, Trend} from '../src/snapshot/schema.js'
-import {configValue, metricSamples, parseVersion} from '../src/rules/helpers.js'
+import {configValue, metricSamples} from '../src/rules/helpers.js'
+import {atLeast} from '../src/cilium/version.js'
 
 export type Sample = ReturnType<typeof metricSamples>[number]
 
@@ -78,9 +79,7 @@ export function srcOf(s: {src: SourceRef}): SourceRef {
 }
 
 export function versionAtLeast(v: string | undefined, major: number, minor: number): boolean | undefined {
-  const p = parseVersion(v)
-  if (!p) return undefined
-  return p[0] > major || (p[0] === major && p[1] >= minor)
+  return atLeast(v, `${major}.${minor}`)
 }
 
 /**

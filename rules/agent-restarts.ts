@@ -4,7 +4,7 @@ import {defineRule} from '../src/rules/types.js'
 import {causeOf} from '../src/logs/causes.js'
 import {isFatal, isStartFailure} from '../src/logs/claimed.js'
 import {logfmtFields} from '../src/parse/agent-log.js'
-import type {LogEntry, PodInfo} from '../src/snapshot/schema.js'
+import type {LogEntry, PodInfo, Snapshot} from '../src/snapshot/schema.js'
 import {agentPhrase, distinctEvidence, groupBy, nameList} from './_health-common.js'
 
 // Agent DaemonSet pods: "cilium-" + 5-char suffix; the operator and envoy pods are not agents.
@@ -45,92 +45,121 @@ export default defineRule({
   },
   check(ctx) {
     const s = ctx.snapshot
-    const out: CheckResult[] = []
-    const byName = new Map<string, PodInfo>()
-    for (const a of s.agents) if (a.pod) byName.set(a.pod.name, a.pod)
-    const agentNames = new Set(s.agents.map((a) => a.name))
-    for (const p of s.cluster.pods ?? []) if (!byName.has(p.name) && (agentNames.has(p.name) || AGENT_POD.test(p.name))) byName.set(p.name, p)
+    const byName = agentPods(s)
     const pods = [...byName.values()]
-
-    const restarted = pods.filter((p) => p.restarts > 0)
-    if (restarted.length > 0) {
-      const looping = restarted.filter((p) => p.ready === false || /crashloop/i.test(p.phase ?? ''))
-      const sorted = [...restarted].sort((x, y) => y.restarts - x.restarts)
-      // restartCount has no time window (a node reboot weeks ago counts too): a couple of restarts of a Ready
-      // agent is medium, repeated restarts high, a restarting agent that is not Ready now critical.
-      const many = restarted.some((p) => p.restarts >= REPEATED)
-      out.push({
-        severity: looping.length > 0 ? 'critical' : many ? 'high' : 'medium',
-        messageId: 'restarted',
-        message: `${restarted.length} agent pod(s) restarted (restartCount is cumulative since pod creation): ${nameList(sorted.map((p) => `${p.name} x${p.restarts}`))}` +
-          (looping.length > 0 ? `; not Ready now: ${nameList(looping.map((p) => p.name))} (crash loop: no networking for new pods on those nodes)` : ''),
-        agents: sorted.map((p) => p.name),
-        evidence: capEvidence(sorted.map((p) => ev(p.src))),
-        helm: [],
-        fix: 'kubectl -n kube-system logs --previous <pod> -c cilium-agent shows why the last container died.',
-      })
-    }
-    const oom = pods.filter((p) => /oomkilled/i.test(p.lastTerminationReason ?? ''))
-    if (oom.length > 0) {
-      const limits = [...new Set(oom.map((p) => (p.memoryLimitBytes ? `${Math.round(p.memoryLimitBytes / 2 ** 20)} MiB` : 'no limit known')))]
-      out.push({
-        severity: 'high',
-        messageId: 'oom-killed',
-        message: `Agent container OOMKilled on ${agentPhrase(oom.map((p) => p.name))} (memory limit ${limits.join(', ')}); BPF map memory is charged to the agent cgroup`,
-        agents: oom.map((p) => p.name),
-        evidence: capEvidence(oom.map((p) => ev(p.src))),
-        helm: [],
-        fix: 'Raise or remove the agent memory limit (resources.limits.memory), or lower bpf.mapDynamicSizeRatio to what map pressure justifies.',
-      })
-    }
-
-    const fatals: Array<{agent: string, e: LogEntry, previous: boolean}> = []
-    const starts: Array<{agent: string, e: LogEntry, previous: boolean}> = []
-    for (const a of s.agents) {
-      for (const l of a.logs) {
-        for (const e of l.entries) {
-          if (isFatal(e)) fatals.push({agent: a.name, e, previous: l.previous})
-          else if (isStartFailure(e)) starts.push({agent: a.name, e, previous: l.previous})
-        }
-      }
-    }
-    // "Start hook failed", "Failed to start hive" and cobra's "Error: …" are one incident: grouped by cause
-    for (const list of groupBy(starts, (f) => causeOf(f.e.src.text).id).values()) {
-      const names = [...new Set(list.map((f) => f.agent))]
-      const cause = causeOf(list[0].e.src.text)
-      const detail = logfmtFields(list[0].e.src.text).error
-      out.push({
-        severity: 'critical',
-        messageId: `start-failure-${cause.id}`,
-        message: `Agent start-up failure on ${agentPhrase(names)}${list.some((f) => f.previous) ? ' (previous container)' : ''}: ${list[0].e.msg}` +
-          `${detail ? ` (${detail})` : ''}${cause.id === 'unknown' ? '' : ` — ${cause.summary}`}; the agent cannot start, so no networking for new pods on that node`,
-        agents: names,
-        evidence: capEvidence(distinctEvidence(list.map((f) => ev(f.e.src)))),
-        helm: [],
-        fix: cause.fix,
-      })
-    }
-    for (const list of groupBy(fatals, (f) => f.e.msg.replace(/\d+/g, 'N')).values()) {
-      const names = [...new Set(list.map((f) => f.agent))]
-      const cause = causeOf(list[0].e.src.text)
-      const fix = hintFor(list[0].e.msg) ?? cause.fix
-      const detail = logfmtFields(list[0].e.src.text).error
-      // A fatal line means the agent exited; only a pod seen Ready without restarts says it has recovered since.
-      const recovered = names.every((n) => {
-        const p = byName.get(n) ?? s.agents.find((a) => a.name === n)?.pod
-        return p !== undefined && p.ready === true && p.restarts === 0
-      })
-      out.push({
-        severity: recovered && !list.some((f) => f.previous) ? 'high' : 'critical',
-        messageId: `fatal-${cause.id}`,
-        message: `Fatal agent log line on ${agentPhrase(names)}${list.some((f) => f.previous) ? ' (previous container)' : ''}: ${list[0].e.msg}` +
-          `${detail ? ` (${detail})` : ''}${cause.id === 'unknown' ? '' : ` — ${cause.summary}`}; the agent exits on a fatal error`,
-        agents: names,
-        evidence: capEvidence(distinctEvidence(list.map((f) => ev(f.e.src)))),
-        helm: [],
-        fix,
-      })
-    }
-    return out
+    const {fatals, starts} = fatalLines(s)
+    return [
+      ...restartedFinding(pods),
+      ...oomFinding(pods),
+      ...startFailureFindings(starts),
+      ...fatalFindings(fatals, (n) => byName.get(n) ?? s.agents.find((a) => a.name === n)?.pod),
+    ]
   },
 })
+
+interface LogHit {agent: string, e: LogEntry, previous: boolean}
+
+/** Agent pods from the agents read and from the cluster's pod list, by name. */
+function agentPods(s: Snapshot): Map<string, PodInfo> {
+  const byName = new Map<string, PodInfo>()
+  for (const a of s.agents) if (a.pod) byName.set(a.pod.name, a.pod)
+  const agentNames = new Set(s.agents.map((a) => a.name))
+  for (const p of s.cluster.pods ?? []) if (!byName.has(p.name) && (agentNames.has(p.name) || AGENT_POD.test(p.name))) byName.set(p.name, p)
+  return byName
+}
+
+function restartedFinding(pods: PodInfo[]): CheckResult[] {
+  const restarted = pods.filter((p) => p.restarts > 0)
+  if (restarted.length === 0) return []
+  const looping = restarted.filter((p) => p.ready === false || /crashloop/i.test(p.phase ?? ''))
+  const sorted = [...restarted].sort((x, y) => y.restarts - x.restarts)
+  // restartCount has no time window (a node reboot weeks ago counts too): a couple of restarts of a Ready
+  // agent is medium, repeated restarts high, a restarting agent that is not Ready now critical.
+  const many = restarted.some((p) => p.restarts >= REPEATED)
+  return [{
+    severity: looping.length > 0 ? 'critical' : many ? 'high' : 'medium',
+    messageId: 'restarted',
+    message: `${restarted.length} agent pod(s) restarted (restartCount is cumulative since pod creation): ${nameList(sorted.map((p) => `${p.name} x${p.restarts}`))}` +
+      (looping.length > 0 ? `; not Ready now: ${nameList(looping.map((p) => p.name))} (crash loop: no networking for new pods on those nodes)` : ''),
+    agents: sorted.map((p) => p.name),
+    evidence: capEvidence(sorted.map((p) => ev(p.src))),
+    helm: [],
+    fix: 'kubectl -n kube-system logs --previous <pod> -c cilium-agent shows why the last container died.',
+  }]
+}
+
+function oomFinding(pods: PodInfo[]): CheckResult[] {
+  const oom = pods.filter((p) => /oomkilled/i.test(p.lastTerminationReason ?? ''))
+  if (oom.length === 0) return []
+  const limits = [...new Set(oom.map((p) => (p.memoryLimitBytes ? `${Math.round(p.memoryLimitBytes / 2 ** 20)} MiB` : 'no limit known')))]
+  return [{
+    severity: 'high',
+    messageId: 'oom-killed',
+    message: `Agent container OOMKilled on ${agentPhrase(oom.map((p) => p.name))} (memory limit ${limits.join(', ')}); BPF map memory is charged to the agent cgroup`,
+    agents: oom.map((p) => p.name),
+    evidence: capEvidence(oom.map((p) => ev(p.src))),
+    helm: [],
+    fix: 'Raise or remove the agent memory limit (resources.limits.memory), or lower bpf.mapDynamicSizeRatio to what map pressure justifies.',
+  }]
+}
+
+function fatalLines(s: Snapshot): {fatals: LogHit[], starts: LogHit[]} {
+  const fatals: LogHit[] = []
+  const starts: LogHit[] = []
+  for (const a of s.agents) {
+    for (const l of a.logs) {
+      for (const e of l.entries) {
+        if (isFatal(e)) fatals.push({agent: a.name, e, previous: l.previous})
+        else if (isStartFailure(e)) starts.push({agent: a.name, e, previous: l.previous})
+      }
+    }
+  }
+  return {fatals, starts}
+}
+
+/** "…on agents X (previous container): msg (error) — cause" as both kinds of finding word it. */
+function logLineStory(kind: string, list: LogHit[], names: string[]): string {
+  const first = list[0]
+  const cause = causeOf(first.e.src.text)
+  const detail = logfmtFields(first.e.src.text).error
+  return `${kind} on ${agentPhrase(names)}${list.some((f) => f.previous) ? ' (previous container)' : ''}: ${first.e.msg}` +
+    `${detail ? ` (${detail})` : ''}${cause.id === 'unknown' ? '' : ` — ${cause.summary}`}`
+}
+
+function startFailureFindings(starts: LogHit[]): CheckResult[] {
+  // "Start hook failed", "Failed to start hive" and cobra's "Error: …" are one incident: grouped by cause
+  return [...groupBy(starts, (f) => causeOf(f.e.src.text).id).values()].map((list) => {
+    const names = [...new Set(list.map((f) => f.agent))]
+    const cause = causeOf(list[0].e.src.text)
+    return {
+      severity: 'critical',
+      messageId: `start-failure-${cause.id}`,
+      message: `${logLineStory('Agent start-up failure', list, names)}; the agent cannot start, so no networking for new pods on that node`,
+      agents: names,
+      evidence: capEvidence(distinctEvidence(list.map((f) => ev(f.e.src)))),
+      helm: [],
+      fix: cause.fix,
+    }
+  })
+}
+
+function fatalFindings(fatals: LogHit[], podOf: (agent: string) => PodInfo | undefined): CheckResult[] {
+  return [...groupBy(fatals, (f) => f.e.msg.replace(/\d+/g, 'N')).values()].map((list) => {
+    const names = [...new Set(list.map((f) => f.agent))]
+    const cause = causeOf(list[0].e.src.text)
+    // A fatal line means the agent exited; only a pod seen Ready without restarts says it has recovered since.
+    const recovered = names.every((n) => {
+      const p = podOf(n)
+      return p !== undefined && p.ready === true && p.restarts === 0
+    })
+    return {
+      severity: recovered && !list.some((f) => f.previous) ? 'high' : 'critical',
+      messageId: `fatal-${cause.id}`,
+      message: `${logLineStory('Fatal agent log line', list, names)}; the agent exits on a fatal error`,
+      agents: names,
+      evidence: capEvidence(distinctEvidence(list.map((f) => ev(f.e.src)))),
+      helm: [],
+      fix: hintFor(list[0].e.msg) ?? cause.fix,
+    }
+  })
+}

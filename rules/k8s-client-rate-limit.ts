@@ -1,4 +1,7 @@
 import {ev, parseVersion} from '../src/rules/helpers.js'
+import {atLeast} from '../src/cilium/version.js'
+import {defaultFor} from '../src/cilium/helm-config.js'
+import type {Snapshot} from '../src/snapshot/schema.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {configText, helmEvidence, helmString, helmValue, nodeCount} from './_health-common.js'
@@ -31,86 +34,94 @@ export default defineRule({
   },
   check(ctx) {
     const s = ctx.snapshot
-    const out: CheckResult[] = []
-    const v = parseVersion(ctx.ciliumVersion)
-    const atLeast = (minor: number) => v !== undefined && (v[0] > 1 || v[1] >= minor)
+    const version = ctx.ciliumVersion
     const nodes = nodeCount(s)
-
-    if (nodes) {
-      const qpsCfg = configText(s, 'k8s-client-qps')
-      const burstCfg = configText(s, 'k8s-client-burst')
-      // Absent key: 1.17+ agents default to 10/20; 1.16 binaries fall back to client-go 5/10.
-      const qps = qpsCfg ? Number(qpsCfg.value) : v && !atLeast(17) ? 5 : 10
-      const burst = burstCfg ? Number(burstCfg.value) : v && !atLeast(17) ? 10 : 20
-      // Explicitly lowered below the 1.17+ defaults (10/20) on a cluster that is no longer small.
-      const lowered = atLeast(17) && qpsCfg !== undefined && Number.isFinite(qps) && qps < 10 && nodes.count > LOWERED_NODES
-      if (lowered && nodes.count <= AGENT_NODES) {
-        out.push({
-          messageId: 'agent-lowered-limits',
-          message: `Agent API-server client explicitly limited to ${qps} QPS / burst ${burst}, below the 1.17+ defaults of 10 / 20, on ${nodes.count} nodes (heuristic: lowered limits above ${LOWERED_NODES} nodes)`,
-          agents: [],
-          evidence: [ev(qpsCfg.src), ...(burstCfg ? [ev(burstCfg.src)] : []), ...(nodes.src ? [ev(nodes.src)] : [])],
-          helm: [
-            {path: 'k8sClientRateLimit.qps', value: 10, reason: 'back to the chart/agent default; lowered limits throttle endpoint and identity updates', cost: `API-server load grows with node count (${nodes.count} agents x QPS)`},
-            {path: 'k8sClientRateLimit.burst', value: 20, reason: 'back to the chart/agent default', cost: 'API-server load during agent rollouts'},
-          ],
-        })
-      }
-      if (nodes.count > AGENT_NODES && Number.isFinite(qps) && qps <= AGENT_QPS) {
-        const ces = configText(s, 'enable-cilium-endpoint-slice')?.value === 'true'
-        const evidence: Evidence[] = [qpsCfg ? ev(qpsCfg.src) : {source: 'cilium-config', line: 0, text: `k8s-client-qps not set (default ${qps})`}, ...(nodes.src ? [ev(nodes.src)] : [])]
-        out.push({
-          messageId: 'agent-low-limits',
-          message: `Agent API-server client limited to ${qps} QPS / burst ${burst} with ${nodes.count} nodes (heuristic threshold: <= ${AGENT_QPS} QPS above ${AGENT_NODES} nodes)${ces ? '' : '; CiliumEndpointSlice is off, enable it before raising limits'}`,
-          agents: [],
-          evidence,
-          helm: ces
-            ? [
-              {path: 'k8sClientRateLimit.qps', value: qps * 2, reason: 'less client-side throttling of agent API calls', cost: `API-server load grows with node count (${nodes.count} agents x QPS)`},
-              {path: 'k8sClientRateLimit.burst', value: burst * 2, reason: 'absorb bursts after restarts', cost: 'API-server load during agent rollouts'},
-            ]
-            : [],
-        })
-      }
-      const opQpsCfg = configText(s, 'operator-k8s-client-qps')
-      const opQps = opQpsCfg ? Number(opQpsCfg.value) : atLeast(17) ? 100 : undefined
-      if (opQps !== undefined && nodes.count > OPERATOR_NODES && opQps <= OPERATOR_QPS) {
-        out.push({
-          messageId: 'operator-low-limits',
-          message: `Operator API-server client limited to ${opQps} QPS with ${nodes.count} nodes (heuristic threshold: <= ${OPERATOR_QPS} QPS above ${OPERATOR_NODES} nodes); CES and identity work queue behind it`,
-          agents: [],
-          evidence: [opQpsCfg ? ev(opQpsCfg.src) : {source: 'cilium-config', line: 0, text: `operator-k8s-client-qps not set (default ${opQps})`}, ...(nodes.src ? [ev(nodes.src)] : [])],
-          helm: [{path: 'k8sClientRateLimit.operator.qps', value: opQps * 2, reason: 'operator throttling at this cluster size', cost: 'more operator writes to the API server'}],
-        })
-      }
-    }
-
-    // R-SCL-05
-    const host = helmString(s, 'k8sServiceHost')
-    const urls = configText(s, 'k8s-api-server-urls') ?? (helmValue(s, 'k8s.apiServerURLs') ? {value: String(helmValue(s, 'k8s.apiServerURLs'))} : undefined)
-    const controlPlanes = (s.cluster.nodes ?? []).filter((n) => 'node-role.kubernetes.io/control-plane' in n.labels || 'node-role.kubernetes.io/master' in n.labels)
-    if (atLeast(18) && host && IP_LITERAL.test(host) && !urls && controlPlanes.length >= 3) {
-      out.push({
-        messageId: 'single-api-server',
-        message: `Agents reach the API server through a single IP (k8sServiceHost: ${host}) although there are ${controlPlanes.length} control-plane nodes; if that endpoint is not a load balancer, losing it cuts every agent off`,
-        agents: [],
-        evidence: [helmEvidence(s, 'k8sServiceHost'), ev(controlPlanes[0].src)],
-        helm: [],
-        fix: 'Put a VIP / load balancer in front of the API servers, or set k8s.apiServerURLs to the space-separated list of all API-server URLs (1.18+: the client rotates to another URL on failure).',
-      })
-    }
-    // R-SCL-06
-    const backoff = helmValue(s, 'k8sClientExponentialBackoff.enabled')
-    if (atLeast(18) && (backoff === false || backoff === 'false')) {
-      out.push({
-        messageId: 'backoff-disabled',
-        message: 'Exponential backoff of the agents\' Kubernetes client is disabled (k8sClientExponentialBackoff.enabled: false): after an API-server outage all agents retry in lockstep',
-        agents: [],
-        evidence: [helmEvidence(s, 'k8sClientExponentialBackoff.enabled')],
-        helm: [{path: 'k8sClientExponentialBackoff.enabled', value: true, reason: 'spread agent retries after API-server errors (1.18+ default)'}],
-      })
-    }
+    const out: CheckResult[] = nodes ? [...agentLimits(s, nodes, version), ...operatorLimits(s, nodes, version)] : []
+    out.push(...singleApiServer(s, version), ...backoffDisabled(s, version))
     if (!nodes && !s.cluster.helm) ctx.notEvaluated('no node count to compare client limits with')
     return out
   },
 })
+
+type Nodes = NonNullable<ReturnType<typeof nodeCount>>
+
+function agentLimits(s: Snapshot, nodes: Nodes, version: string | undefined): CheckResult[] {
+  const out: CheckResult[] = []
+  const qpsCfg = configText(s, 'k8s-client-qps')
+  const burstCfg = configText(s, 'k8s-client-burst')
+  const qps = qpsCfg ? Number(qpsCfg.value) : defaultFor('k8s-client-qps', version)!
+  const burst = burstCfg ? Number(burstCfg.value) : defaultFor('k8s-client-burst', version)!
+  const [newQps, newBurst] = [defaultFor('k8s-client-qps', '1.17.0')!, defaultFor('k8s-client-burst', '1.17.0')!]
+  // Explicitly lowered below the 1.17+ defaults on a cluster that is no longer small.
+  const lowered = atLeast(version, '1.17') === true && qpsCfg !== undefined && Number.isFinite(qps) && qps < newQps && nodes.count > LOWERED_NODES
+  if (lowered && nodes.count <= AGENT_NODES) {
+    out.push({
+      messageId: 'agent-lowered-limits',
+      message: `Agent API-server client explicitly limited to ${qps} QPS / burst ${burst}, below the 1.17+ defaults of ${newQps} / ${newBurst}, on ${nodes.count} nodes (heuristic: lowered limits above ${LOWERED_NODES} nodes)`,
+      agents: [],
+      evidence: [ev(qpsCfg.src), ...(burstCfg ? [ev(burstCfg.src)] : []), ...(nodes.src ? [ev(nodes.src)] : [])],
+      helm: [
+        {path: 'k8sClientRateLimit.qps', value: newQps, reason: 'back to the chart/agent default; lowered limits throttle endpoint and identity updates', cost: `API-server load grows with node count (${nodes.count} agents x QPS)`},
+        {path: 'k8sClientRateLimit.burst', value: newBurst, reason: 'back to the chart/agent default', cost: 'API-server load during agent rollouts'},
+      ],
+    })
+  }
+  if (nodes.count > AGENT_NODES && Number.isFinite(qps) && qps <= AGENT_QPS) {
+    const ces = configText(s, 'enable-cilium-endpoint-slice')?.value === 'true'
+    const evidence: Evidence[] = [qpsCfg ? ev(qpsCfg.src) : {source: 'cilium-config', line: 0, text: `k8s-client-qps not set (default ${qps})`}, ...(nodes.src ? [ev(nodes.src)] : [])]
+    out.push({
+      messageId: 'agent-low-limits',
+      message: `Agent API-server client limited to ${qps} QPS / burst ${burst} with ${nodes.count} nodes (heuristic threshold: <= ${AGENT_QPS} QPS above ${AGENT_NODES} nodes)${ces ? '' : '; CiliumEndpointSlice is off, enable it before raising limits'}`,
+      agents: [],
+      evidence,
+      helm: ces
+        ? [
+          {path: 'k8sClientRateLimit.qps', value: qps * 2, reason: 'less client-side throttling of agent API calls', cost: `API-server load grows with node count (${nodes.count} agents x QPS)`},
+          {path: 'k8sClientRateLimit.burst', value: burst * 2, reason: 'absorb bursts after restarts', cost: 'API-server load during agent rollouts'},
+        ]
+        : [],
+    })
+  }
+  return out
+}
+
+function operatorLimits(s: Snapshot, nodes: Nodes, version: string | undefined): CheckResult[] {
+  const opQpsCfg = configText(s, 'operator-k8s-client-qps')
+  // an unknown version gives no default here: before 1.17 the operator had none of its own
+  const opQps = opQpsCfg ? Number(opQpsCfg.value) : parseVersion(version) ? defaultFor('operator-k8s-client-qps', version) : undefined
+  if (opQps === undefined || nodes.count <= OPERATOR_NODES || opQps > OPERATOR_QPS) return []
+  return [{
+    messageId: 'operator-low-limits',
+    message: `Operator API-server client limited to ${opQps} QPS with ${nodes.count} nodes (heuristic threshold: <= ${OPERATOR_QPS} QPS above ${OPERATOR_NODES} nodes); CES and identity work queue behind it`,
+    agents: [],
+    evidence: [opQpsCfg ? ev(opQpsCfg.src) : {source: 'cilium-config', line: 0, text: `operator-k8s-client-qps not set (default ${opQps})`}, ...(nodes.src ? [ev(nodes.src)] : [])],
+    helm: [{path: 'k8sClientRateLimit.operator.qps', value: opQps * 2, reason: 'operator throttling at this cluster size', cost: 'more operator writes to the API server'}],
+  }]
+}
+
+function singleApiServer(s: Snapshot, version: string | undefined): CheckResult[] {
+  const host = helmString(s, 'k8sServiceHost')
+  const urls = configText(s, 'k8s-api-server-urls') ?? (helmValue(s, 'k8s.apiServerURLs') ? {value: String(helmValue(s, 'k8s.apiServerURLs'))} : undefined)
+  const controlPlanes = (s.cluster.nodes ?? []).filter((n) => 'node-role.kubernetes.io/control-plane' in n.labels || 'node-role.kubernetes.io/master' in n.labels)
+  if (atLeast(version, '1.18') !== true || !host || !IP_LITERAL.test(host) || urls || controlPlanes.length < 3) return []
+  return [{
+    messageId: 'single-api-server',
+    message: `Agents reach the API server through a single IP (k8sServiceHost: ${host}) although there are ${controlPlanes.length} control-plane nodes; if that endpoint is not a load balancer, losing it cuts every agent off`,
+    agents: [],
+    evidence: [helmEvidence(s, 'k8sServiceHost'), ev(controlPlanes[0].src)],
+    helm: [],
+    fix: 'Put a VIP / load balancer in front of the API servers, or set k8s.apiServerURLs to the space-separated list of all API-server URLs (1.18+: the client rotates to another URL on failure).',
+  }]
+}
+
+function backoffDisabled(s: Snapshot, version: string | undefined): CheckResult[] {
+  const backoff = helmValue(s, 'k8sClientExponentialBackoff.enabled')
+  if (atLeast(version, '1.18') !== true || (backoff !== false && backoff !== 'false')) return []
+  return [{
+    messageId: 'backoff-disabled',
+    message: 'Exponential backoff of the agents\' Kubernetes client is disabled (k8sClientExponentialBackoff.enabled: false): after an API-server outage all agents retry in lockstep',
+    agents: [],
+    evidence: [helmEvidence(s, 'k8sClientExponentialBackoff.enabled')],
+    helm: [{path: 'k8sClientExponentialBackoff.enabled', value: true, reason: 'spread agent retries after API-server errors (1.18+ default)'}],
+  }]
+}

@@ -58,8 +58,13 @@ export const KEY_MAPPINGS: KeyMapping[] = [
   {helm: 'ciliumEndpointSlice.enabled', config: 'enable-cilium-endpoint-slice', type: 'bool', since: '1.16.0'},
   {helm: 'enableCiliumEndpointSlice', config: 'enable-cilium-endpoint-slice', type: 'bool', until: '1.16.0'},
   {helm: 'k8s.apiServerURLs', config: 'k8s-api-server-urls', type: 'string', since: '1.18.0'},
-  {helm: 'k8sClientRateLimit.qps', config: 'k8s-client-qps', type: 'number'},
-  {helm: 'k8sClientRateLimit.burst', config: 'k8s-client-burst', type: 'int'},
+  // agent defaults: 1.17+ sets 10/20 itself; older agents fall back to client-go's 5/10 (pkg/k8s/client/config.go)
+  {helm: 'k8sClientRateLimit.qps', config: 'k8s-client-qps', type: 'number', since: '1.17.0', default: 10},
+  {helm: 'k8sClientRateLimit.qps', config: 'k8s-client-qps', type: 'number', until: '1.17.0', default: 5},
+  {helm: 'k8sClientRateLimit.burst', config: 'k8s-client-burst', type: 'int', since: '1.17.0', default: 20},
+  {helm: 'k8sClientRateLimit.burst', config: 'k8s-client-burst', type: 'int', until: '1.17.0', default: 10},
+  {helm: 'k8sClientRateLimit.operator.qps', config: 'operator-k8s-client-qps', type: 'number', since: '1.17.0', default: 100},
+  {helm: 'k8sClientRateLimit.operator.burst', config: 'operator-k8s-client-burst', type: 'int', since: '1.17.0', default: 200},
   {helm: 'identityAllocationMode', config: 'identity-allocation-mode', type: 'string'},
   {helm: 'ipam.mode', config: 'ipam', type: 'string'},
   {helm: 'debug.enabled', config: 'debug', type: 'bool'},
@@ -121,6 +126,12 @@ export function configKeyFor(path: string, version: string | undefined): KeyMapp
   const p = helmPathFor(path, version)
   const candidates = KEY_MAPPINGS.filter((m) => m.helm === p || m.helm === path)
   return candidates.find((m) => inRange(version, m.since, m.until)) ?? candidates[0]
+}
+
+/** The agent's (or operator's) own default for a cilium-config key in `version`; undefined when none is known. */
+export function defaultFor(key: string, version: string | undefined): number | undefined {
+  const m = KEY_MAPPINGS.find((k) => k.config === key && inRange(version, k.since, k.until))
+  return m?.default
 }
 
 /** Helm path for a cilium-config key in `version`, if the mapping knows it. */

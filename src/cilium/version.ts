@@ -1,44 +1,39 @@
 /*
- * Cilium and kernel version comparison, written once. Versions come in every shape the evidence holds:
- * "1.18.7", "v1.18.7-2adae214", "1.20.0-dev", kernel "6.8.0-1015-aws"; only major.minor.patch counts.
+ * Cilium and kernel version comparison, written once on `semver`. Versions come in every shape the evidence
+ * holds: "1.18.7", "v1.18.7-2adae214", "1.20.0-dev", kernel "6.8.0-1015-aws"; only major.minor.patch counts,
+ * so every version is coerced to that before it is compared (a build suffix is not a semver prerelease).
  */
+import semver from 'semver'
+
 export type Version = [number, number, number]
+
+function coerce(v: string | undefined): semver.SemVer | undefined {
+  if (!v) return undefined
+  return semver.coerce(v) ?? undefined
+}
 
 /** Parse a version into numbers; undefined when it holds none. */
 export function parseVersion(v: string | undefined): Version | undefined {
-  if (!v) return undefined
-  const m = /v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v)
-  if (!m) return undefined
-  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)]
+  const c = coerce(v)
+  return c ? [c.major, c.minor, c.patch] : undefined
 }
 
 export function compareVersions(a: Version, b: Version): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]
+  return semver.compare(a.join('.'), b.join('.'))
 }
 
 /** Whether `v` is at least `min`; undefined when `v` is not a version. */
 export function atLeast(v: string | undefined, min: string): boolean | undefined {
-  const p = parseVersion(v)
-  const m = parseVersion(min)
+  const p = coerce(v)
+  const m = coerce(min)
   if (!p || !m) return undefined
-  return compareVersions(p, m) >= 0
+  return semver.gte(p, m)
 }
 
 /** Does version `v` satisfy a range like ">=1.16", "<1.18", ">=1.16 <1.19", "*". Unknown versions satisfy. */
 export function versionSatisfies(v: string | undefined, range: string): boolean {
-  const parsed = parseVersion(v)
+  const parsed = coerce(v)
   if (!parsed || range.trim() === '*' || range.trim() === '') return true
-  return range.trim().split(/\s+/).every((clause) => {
-    const m = /^(>=|<=|>|<|=)?(.+)$/.exec(clause)
-    const bound = parseVersion(m?.[2])
-    if (!m || !bound) return true
-    const c = compareVersions(parsed, bound)
-    switch (m[1]) {
-      case '>=': return c >= 0
-      case '<=': return c <= 0
-      case '>': return c > 0
-      case '<': return c < 0
-      default: return c === 0
-    }
-  })
+  // ranges are written with partial versions (">=1.16"); semver reads those as x-ranges, which is what is meant
+  return semver.satisfies(parsed, range.trim())
 }

@@ -56,107 +56,114 @@ function problem(cells: string, src: SourceRef): z.infer<typeof CliProblem> | un
 export function parseCliStatus(text: string, file: string): CliStatus {
   const out: CliStatus = {components: [], workloads: [], images: [], errors: [], warnings: [], unrecognized: []}
   try {
-    parseInto(out, typeof text === 'string' ? text : String(text), file)
+    const reader = new CliStatusReader(out, file)
+    splitLines(typeof text === 'string' ? text : String(text)).forEach((raw, i) => reader.line(raw, i + 1))
   } catch (err) {
     out.unrecognized.push({line: 0, text: `parser error: ${err instanceof Error ? err.message : String(err)}`})
   }
   return out
 }
 
-function parseInto(out: CliStatus, text: string, file: string): void {
-  const lines = splitLines(text)
-  let section: Section = 'none'
-  let last: z.infer<typeof CliProblem> | undefined
+/** Reading state: the section a line belongs to and the last Errors/Warnings row (for continuations). */
+class CliStatusReader {
+  private section: Section = 'none'
+  private last: z.infer<typeof CliProblem> | undefined
 
-  lines.forEach((raw, i) => {
-    const no = i + 1
+  constructor(private readonly out: CliStatus, private readonly file: string) {}
+
+  line(raw: string, no: number): void {
     if (raw.trim() === '' || /^[\s/\\_¯]+$/.test(raw)) return // blank, or logo art alone
-    const s = mkSrc(file, no, raw)
-    const unknown = () => out.unrecognized.push({line: no, text: raw.trim()})
+    const s = mkSrc(this.file, no, raw)
+    const known = this.marginLine(raw, s) ?? this.indentedLine(raw, s)
+    if (!known) this.out.unrecognized.push({line: no, text: raw.trim()})
+  }
 
+  /** Lines that start a record or a section; undefined when the line is none of them. */
+  private marginLine(raw: string, s: SourceRef): boolean | undefined {
+    const out = this.out
     const comp = COMPONENT.exec(raw)
     // only behind the logo art (or at the margin), never inside an error message
     if (comp && /^[\s/\\_¯]*$/.test(raw.slice(0, comp.index))) {
       out.components.push(component(comp[1], comp[2], s))
-      return
+      return true
     }
     const wl = /^(DaemonSet|Deployment)\s+(\S+)\s+(.*)$/.exec(raw)
     if (wl) {
-      section = 'none'
+      this.section = 'none'
       out.workloads.push(workload(wl[1] as 'DaemonSet' | 'Deployment', wl[2], wl[3], s))
-      return
+      return true
     }
     const im = /^Image versions\s+(.*)$/.exec(raw)
     if (im) {
-      section = 'images'
-      const img = image(im[1], s)
-      if (img) out.images.push(img)
-      else unknown()
-      return
+      this.section = 'images'
+      return this.image(im[1], s)
     }
     if (/^status check failed:/.test(raw)) {
       out.checkFailed = {text: raw.trim(), src: s}
-      section = 'none'
-      return
+      this.section = 'none'
+      return true
     }
     const lb = LABEL.exec(raw)
-    if (lb) {
-      const value = (lb[2] ?? '').trim()
-      switch (lb[1]) {
-        case 'Containers':
-          section = 'containers'
-          return
-        case 'Cluster Pods': {
-          section = 'none'
-          const m = /^(\d+)\/(\d+)\s+managed/.exec(value)
-          const managed = safeInt(m?.[1])
-          const total = safeInt(m?.[2])
-          if (managed !== undefined && total !== undefined) out.clusterPods = {managed, total, src: s}
-          else unknown()
-          return
-        }
-        case 'Helm chart version':
-          section = 'none'
-          out.helmChartVersion = {value, src: s}
-          return
-        case 'Errors':
-        case 'Warnings': {
-          section = lb[1] === 'Errors' ? 'errors' : 'warnings'
-          last = problem(value, s)
-          if (last) out[section].push(last)
-          else unknown()
-          return
-        }
-        case 'Configuration':
-        case 'Notices':
-          section = 'other'
-          return
+    return lb ? this.label(lb[1], (lb[2] ?? '').trim(), s) : undefined
+  }
+
+  private label(name: string, value: string, s: SourceRef): boolean | undefined {
+    switch (name) {
+      case 'Containers':
+        this.section = 'containers'
+        return true
+      case 'Cluster Pods': {
+        this.section = 'none'
+        const m = /^(\d+)\/(\d+)\s+managed/.exec(value)
+        const managed = safeInt(m?.[1])
+        const total = safeInt(m?.[2])
+        if (managed === undefined || total === undefined) return false
+        this.out.clusterPods = {managed, total, src: s}
+        return true
       }
+      case 'Helm chart version':
+        this.section = 'none'
+        this.out.helmChartVersion = {value, src: s}
+        return true
+      case 'Errors':
+      case 'Warnings':
+        this.section = name === 'Errors' ? 'errors' : 'warnings'
+        return this.problem(value, s)
+      case 'Configuration':
+      case 'Notices':
+        this.section = 'other'
+        return true
+      default:
+        return undefined
     }
+  }
+
+  private indentedLine(raw: string, s: SourceRef): boolean {
+    const section = this.section
     if (/^\s/.test(raw)) {
-      switch (section) {
-        case 'containers':
-        case 'other':
-          return
-        case 'images': {
-          const img = image(raw, s)
-          if (img) out.images.push(img)
-          else unknown()
-          return
-        }
-        case 'errors':
-        case 'warnings': {
-          last = problem(raw, s)
-          if (last) out[section].push(last)
-          else unknown()
-          return
-        }
-      }
-    } else if ((section === 'errors' || section === 'warnings') && last) {
-      // a message with an embedded newline continues at the margin (#38516)
-      last.message = `${last.message}\n${raw.trim()}`
-      return
+      if (section === 'containers' || section === 'other') return true
+      if (section === 'images') return this.image(raw, s)
+      if (section === 'errors' || section === 'warnings') return this.problem(raw, s)
+      return false
     }
-    unknown()
-  })
+    if ((section === 'errors' || section === 'warnings') && this.last) {
+      // a message with an embedded newline continues at the margin (#38516)
+      this.last.message = `${this.last.message}\n${raw.trim()}`
+      return true
+    }
+    return false
+  }
+
+  private image(cells: string, s: SourceRef): boolean {
+    const img = image(cells, s)
+    if (img) this.out.images.push(img)
+    return Boolean(img)
+  }
+
+  private problem(cells: string, s: SourceRef): boolean {
+    const section = this.section
+    this.last = problem(cells, s)
+    if (this.last && (section === 'errors' || section === 'warnings')) this.out[section].push(this.last)
+    return Boolean(this.last)
+  }
 }

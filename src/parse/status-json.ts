@@ -101,6 +101,14 @@ export function parseStatusJson(text: string, file: string): AgentStatus {
   return out
 }
 
+/** Where a section's facts come from: the document, and the line of a key in it. */
+interface Ctx {
+  out: AgentStatus
+  root: Json
+  loc: Locator
+  at: At
+}
+
 function fill(out: AgentStatus, root: Json, loc: Locator): void {
   /** SourceRef of a top-level key, or of `sub` inside it. */
   const at = (key: string, sub?: string): SourceRef => {
@@ -112,14 +120,28 @@ function fill(out: AgentStatus, root: Json, loc: Locator): void {
     const i = direct >= 0 ? direct + 1 : loc.find(`"${sub}"`, r[0], r[1])
     return i >= 0 ? loc.src(i, '') : loc.src(r[0], '')
   }
+  const ctx: Ctx = {out, root, loc, at}
+  states(ctx)
+  kpr(out, obj(root['kube-proxy-replacement']), at)
+  staleAndMonitor(ctx)
+  ipamAndMesh(ctx)
+  bigTcpAndBandwidth(ctx)
+  routingModes(ctx)
+  masquerading(ctx)
+  controllers(out, root, loc)
+  proxyStatus(ctx)
+  hubble(out, root, at)
+  bpfMaps(out, root, loc)
+  encryption(ctx)
+  // what the verbose text would show (all controllers, BPF maps, KPR details) is always in the JSON
+  out.verbose = Boolean(out.bpfMaps || (out.controllers && out.controllers.total > 0) || out.kprDetails)
+}
 
-  const state = (key: 'kvstore' | 'kubernetes') => {
+function states({out, root, at}: Ctx): void {
+  for (const key of ['kvstore', 'kubernetes'] as const) {
     const s = obj(root[key])
     if (s && str(s.state)) out[key] = {state: str(s.state)!, message: str(s.msg) ?? '', src: at(key)}
   }
-  state('kvstore')
-  state('kubernetes')
-
   const cilium = obj(root.cilium)
   if (cilium && str(cilium.state)) {
     const message = str(cilium.msg) ?? ''
@@ -127,56 +149,56 @@ function fill(out: AgentStatus, root: Json, loc: Locator): void {
     const v = versionFromMessage(message)
     if (v) out.cilium.version = v
   }
-
-  kpr(out, obj(root['kube-proxy-replacement']), at)
-
-  const stale = obj(root.stale)
-  if (stale && Object.keys(stale).length > 0) {
-    out.staleStatus = {text: Object.entries(stale).map(([k, v]) => `"${k}" since ${String(v)}`).join(', '), src: at('stale')}
-  }
-
-  const nm = obj(root.nodeMonitor)
-  if (nm) {
-    const cpus = int(nm.cpus) ?? 0
-    out.nodeMonitor = {
-      text: `Listening for events on ${cpus} CPUs with ${int(nm.npages) ?? 0}x${int(nm.pagesize) ?? 0} of shared memory`,
-      src: at('nodeMonitor'),
-    }
-    const lost = int(nm.lost)
-    if (lost !== undefined) out.nodeMonitor.lost = lost
-  }
-
   const health = obj(obj(root.cluster)?.ciliumHealth)
   if (health && str(health.state)) {
     out.healthDaemon = {state: str(health.state)!, message: str(health.msg) ?? '', src: at('cluster', 'ciliumHealth')}
   }
+}
 
+function staleAndMonitor({out, root, at}: Ctx): void {
+  const stale = obj(root.stale)
+  if (stale && Object.keys(stale).length > 0) {
+    out.staleStatus = {text: Object.entries(stale).map(([k, v]) => `"${k}" since ${String(v)}`).join(', '), src: at('stale')}
+  }
+  const nm = obj(root.nodeMonitor)
+  if (!nm) return
+  const cpus = int(nm.cpus) ?? 0
+  out.nodeMonitor = {
+    text: `Listening for events on ${cpus} CPUs with ${int(nm.npages) ?? 0}x${int(nm.pagesize) ?? 0} of shared memory`,
+    src: at('nodeMonitor'),
+  }
+  const lost = int(nm.lost)
+  if (lost !== undefined) out.nodeMonitor.lost = lost
+}
+
+function ipamAndMesh({out, root, at}: Ctx): void {
   const ipam = obj(root.ipam)
   const pools = ipamPools(str(ipam?.status) ?? '')
   if (pools.length > 0) out.ipam = {pools, src: at('ipam', 'status')}
-
   const mesh = obj(root['cluster-mesh'])
   if (mesh) {
     const clusters = arr(mesh.clusters).map(obj).filter((c): c is Json => Boolean(c))
     out.clusterMesh = {ready: clusters.filter((c) => bool(c.ready)).length, total: clusters.length, src: at('cluster-mesh')}
   }
+}
 
+function bigTcpAndBandwidth({out, root, at}: Ctx): void {
   for (const [key, fam] of [['ipv4-big-tcp', 'ipv4'], ['ipv6-big-tcp', 'ipv6']] as const) {
     const b = obj(root[key])
     if (!b) continue
     out.bigTcp ??= {}
     out.bigTcp[fam] = {enabled: bool(b.enabled), src: at(key)}
   }
-
   const bw = obj(root['bandwidth-manager'])
-  if (bw) {
-    const enabled = bool(bw.enabled)
-    const cc = str(bw.congestionControl)
-    const devs = arr(bw.devices).map(str).filter(Boolean)
-    const text = enabled ? `EDT with BPF${cc ? ` [${cc.toUpperCase()}]` : ''} [${devs.join(', ')}]` : 'Disabled'
-    out.bandwidthManager = {enabled, text, src: at('bandwidth-manager')}
-  }
+  if (!bw) return
+  const enabled = bool(bw.enabled)
+  const cc = str(bw.congestionControl)
+  const devs = arr(bw.devices).map(str).filter(Boolean)
+  const text = enabled ? `EDT with BPF${cc ? ` [${cc.toUpperCase()}]` : ''} [${devs.join(', ')}]` : 'Disabled'
+  out.bandwidthManager = {enabled, text, src: at('bandwidth-manager')}
+}
 
+function routingModes({out, root, at}: Ctx): void {
   const rt = obj(root.routing)
   const hostRouting = obj(root['host-routing'])
   if (rt) {
@@ -192,7 +214,6 @@ function fill(out: AgentStatus, root: Json, loc: Locator): void {
     const mode = str(hostRouting.mode)
     if (mode === 'BPF' || mode === 'Legacy') out.routing = {host: mode, src: at('host-routing')}
   }
-
   // the words the text printer uses for these enums
   const attach = str(root['attach-mode'])
   if (attach) out.attachMode = {value: attach === 'tcx' ? 'TCX' : 'Legacy TC', src: at('attach-mode')}
@@ -202,46 +223,41 @@ function fill(out: AgentStatus, root: Json, loc: Locator): void {
     const configured = str(root['configured-datapath-mode'])
     if (configured) out.deviceMode.configured = configured
   }
+}
 
+function masquerading({out, root, at}: Ctx): void {
   const masq = obj(root.masquerading)
-  if (masq) {
-    // same decision tree as the text printer (pkg/client FormatStatusResponse)
-    const protos = obj(masq.enabledProtocols)
-    const m = str(masq.mode)
-    let mode: string
-    let text: string
-    if (!protos) mode = text = bool(masq.enabled) ? 'Enabled' : 'Disabled'
-    else if (!bool(protos.ipv4) && !bool(protos.ipv6)) mode = text = 'Disabled'
-    else {
-      mode = m === 'iptables' ? 'IPTables' : m === 'BPF' ? (bool(masq['ip-masq-agent']) ? 'BPF (ip-masq-agent)' : 'BPF') : (m ?? '')
-      const cidr = mode.startsWith('BPF') ? str(masq['snat-exclusion-cidr-v4']) ?? str(masq['snat-exclusion-cidr']) ?? '' : ''
-      text = `${mode}${cidr ? `   ${cidr}` : ''} [IPv4: ${bool(protos.ipv4) ? 'Enabled' : 'Disabled'}, IPv6: ${bool(protos.ipv6) ? 'Enabled' : 'Disabled'}]`
-    }
-    out.masquerading = {mode, text, src: at('masquerading')}
+  if (!masq) return
+  // same decision tree as the text printer (pkg/client FormatStatusResponse)
+  const protos = obj(masq.enabledProtocols)
+  const m = str(masq.mode)
+  let mode: string
+  let text: string
+  if (!protos) mode = text = bool(masq.enabled) ? 'Enabled' : 'Disabled'
+  else if (!bool(protos.ipv4) && !bool(protos.ipv6)) mode = text = 'Disabled'
+  else {
+    mode = m === 'iptables' ? 'IPTables' : m === 'BPF' ? (bool(masq['ip-masq-agent']) ? 'BPF (ip-masq-agent)' : 'BPF') : (m ?? '')
+    const cidr = mode.startsWith('BPF') ? str(masq['snat-exclusion-cidr-v4']) ?? str(masq['snat-exclusion-cidr']) ?? '' : ''
+    text = `${mode}${cidr ? `   ${cidr}` : ''} [IPv4: ${bool(protos.ipv4) ? 'Enabled' : 'Disabled'}, IPv6: ${bool(protos.ipv6) ? 'Enabled' : 'Disabled'}]`
   }
+  out.masquerading = {mode, text, src: at('masquerading')}
+}
 
-  controllers(out, root, loc)
-
+function proxyStatus({out, root, at}: Ctx): void {
   const proxy = obj(root.proxy)
-  if (proxy) {
-    const envoy = str(proxy['envoy-deployment-mode'])
-    out.proxy = {
-      text: `OK, ip ${str(proxy.ip) ?? ''}, ${int(proxy['total-redirects']) ?? 0} redirects active on ports ${str(proxy['port-range']) ?? ''}${envoy ? `, Envoy: ${envoy}` : ''}`,
-      src: at('proxy'),
-    }
+  if (!proxy) return
+  const envoy = str(proxy['envoy-deployment-mode'])
+  out.proxy = {
+    text: `OK, ip ${str(proxy.ip) ?? ''}, ${int(proxy['total-redirects']) ?? 0} redirects active on ports ${str(proxy['port-range']) ?? ''}${envoy ? `, Envoy: ${envoy}` : ''}`,
+    src: at('proxy'),
   }
+}
 
-  hubble(out, root, at)
-  bpfMaps(out, root, loc)
-
+function encryption({out, root, at}: Ctx): void {
   const enc = obj(root.encryption)
-  if (enc && str(enc.mode)) {
-    const msg = str(enc.msg)
-    out.encryption = {mode: str(enc.mode)!, text: msg ? `${str(enc.mode)}   ${msg}` : str(enc.mode)!, src: at('encryption')}
-  }
-
-  // what the verbose text would show (all controllers, BPF maps, KPR details) is always in the JSON
-  out.verbose = Boolean(out.bpfMaps || (out.controllers && out.controllers.total > 0) || out.kprDetails)
+  if (!enc || !str(enc.mode)) return
+  const msg = str(enc.msg)
+  out.encryption = {mode: str(enc.mode)!, text: msg ? `${str(enc.mode)}   ${msg}` : str(enc.mode)!, src: at('encryption')}
 }
 
 type At = (key: string, sub?: string) => SourceRef

@@ -47,7 +47,11 @@ function ciPrefix(lines: string[]): RegExp | undefined {
 export function parseStatusText(text: string, file: string): AgentStatus {
   const out: AgentStatus = {format: 'text', verbose: false, earlyExit: false, unrecognized: []}
   try {
-    parseInto(out, typeof text === 'string' ? text : String(text), file)
+    const reader = new StatusTextReader(out, file)
+    const lines = splitLines(typeof text === 'string' ? text : String(text))
+    const prefix = ciPrefix(lines)
+    for (let i = 0; i < lines.length; i++) reader.line(prefix ? lines[i].replace(prefix, '') : lines[i], i + 1)
+    reader.finish()
   } catch (err) {
     // never throw: a parser bug must not cost the on-call engineer the rest of the report
     out.unrecognized.push({line: 0, text: `parser error: ${err instanceof Error ? err.message : String(err)}`})
@@ -55,281 +59,295 @@ export function parseStatusText(text: string, file: string): AgentStatus {
   return out
 }
 
-function parseInto(out: AgentStatus, text: string, file: string): void {
-  const lines = splitLines(text)
-  const prefix = ciPrefix(lines)
-  const at = (line: number, t: string): SourceRef => mkSrc(file, line, t)
-  const unrecognized = (line: number, t: string) => out.unrecognized.push({line, text: t.trim()})
+/** A top-level "Label: value" line; false when the value cannot be read. */
+type LabelHandler = (r: StatusTextReader, value: string, s: SourceRef, raw: string) => boolean
 
-  let section: Section = 'none'
-  let labelSeen = false
-  let controllerRows: ControllerRow[] | undefined
-  let lastController: ControllerRow | undefined
-  let bpfRows: BpfMapRow[] | undefined
-  const kprDetails = new KprDetailsParser(out.unrecognized)
-  let kprDetailsSeen = false
-  const health = new ClusterHealthParser()
-  const modules = new ModulesTreeParser()
+/** Labels whose value is kept as text as printed; an empty value cannot be read. */
+function textLabel(set: (out: AgentStatus, value: string, s: SourceRef) => void): LabelHandler {
+  return (r, value, s) => {
+    if (!value) return false
+    set(r.out, value, s)
+    return true
+  }
+}
 
-  for (let i = 0; i < lines.length; i++) {
-    const no = i + 1
-    const raw = prefix ? lines[i].replace(prefix, '') : lines[i]
+function stateLabel(key: 'kvstore' | 'kubernetes' | 'healthDaemon'): LabelHandler {
+  return (r, value, s) => {
+    const sm = stateAndMessage(value)
+    if (sm) r.out[key] = {...sm, src: s}
+    return Boolean(sm)
+  }
+}
+
+function bigTcpLabel(family: 'ipv4' | 'ipv6'): LabelHandler {
+  return textLabel((out, value, s) => {
+    out.bigTcp ??= {}
+    out.bigTcp[family] = {enabled: /^enabled\b/i.test(value), src: s}
+  })
+}
+
+function routingLabel(host: boolean): LabelHandler {
+  return (r, value, s) => {
+    const rt = routing(value, host, s)
+    if (rt) r.out.routing = rt
+    return Boolean(rt)
+  }
+}
+
+/** A label that only opens a section whose lines follow. */
+function sectionLabel(section: Section): LabelHandler {
+  return (r) => {
+    r.section = section
+    return true
+  }
+}
+
+const LABEL_HANDLERS: Partial<Record<string, LabelHandler>> = {
+  'KVStore': stateLabel('kvstore'),
+  'Kubernetes': stateLabel('kubernetes'),
+  'Cilium health daemon': stateLabel('healthDaemon'),
+  'Cilium': (r, value, s) => {
+    const sm = stateAndMessage(value)
+    if (!sm) return false
+    r.out.cilium = {...sm, src: s}
+    const v = versionFromMessage(sm.message)
+    if (v) r.out.cilium.version = v
+    return true
+  },
+  'KubeProxyReplacement': (r, value, s) => {
+    const k = kprHeader(value, s)
+    if (k) r.out.kubeProxyReplacement = k
+    return Boolean(k)
+  },
+  'Stale status': textLabel((out, value, s) => {
+    out.staleStatus = {text: value, src: s}
+  }),
+  'NodeMonitor': (r, value, s) => {
+    if (!value) return false
+    r.out.nodeMonitor = {text: value, src: s}
+    const lost = lostEvents(value)
+    if (lost !== undefined) r.out.nodeMonitor.lost = lost
+    r.section = 'nodemonitor'
+    return true
+  },
+  'IPAM': (r, value, s) => {
+    const pools = ipamPools(value)
+    if (pools.length > 0) r.out.ipam = {pools, src: s}
+    return pools.length > 0
+  },
+  'Allocated addresses': sectionLabel('allocated'),
+  'ClusterMesh': (r, value, s) => {
+    const c = clusterMeshCounts(value)
+    if (c) r.out.clusterMesh = {...c, src: s}
+    r.section = 'clustermesh'
+    return Boolean(c)
+  },
+  'IPv4 BIG TCP': bigTcpLabel('ipv4'),
+  'IPv6 BIG TCP': bigTcpLabel('ipv6'),
+  'BandwidthManager': textLabel((out, value, s) => {
+    out.bandwidthManager = {enabled: !/^disabled\b/i.test(value), text: value, src: s}
+  }),
+  'Host Routing': routingLabel(true),
+  'Routing': routingLabel(false),
+  'Attach Mode': textLabel((out, value, s) => {
+    out.attachMode = {value, src: s}
+  }),
+  'Device Mode': textLabel((out, value, s) => {
+    out.deviceMode = {...deviceMode(value), src: s}
+  }),
+  'Masquerading': textLabel((out, value, s) => {
+    out.masquerading = {mode: masqueradingMode(value), text: value, src: s}
+  }),
+  'Controller Status': (r, value, s) => {
+    r.section = 'controllers'
+    const h = controllerHeader(value)
+    if (!h) return false
+    r.out.controllers = {...h, src: s, rows: []}
+    r.controllerRows = []
+    r.lastController = undefined
+    return true
+  },
+  'Proxy Status': (r, value, s) => {
+    if (!value) return false
+    r.out.proxy = {text: value, src: s}
+    r.section = 'proxy'
+    return true
+  },
+  'Hubble': (r, value, s) => {
+    const h = hubble(value)
+    if (h) r.out.hubble = {...h, src: s}
+    return Boolean(h)
+  },
+  'KubeProxyReplacement Details': (r) => {
+    r.section = 'kpr-details'
+    r.kprDetailsSeen = true
+    return true
+  },
+  'BPF Maps': (r, value, s) => {
+    r.section = 'bpf-maps'
+    const h = bpfMapsHeader(value)
+    if (!h) return false
+    r.out.bpfMaps = {...h, src: s, maps: []}
+    r.bpfRows = []
+    return true
+  },
+  'Encryption': (r, value, s) => {
+    const sm = stateAndMessage(value)
+    if (sm) r.out.encryption = {mode: sm.state, text: value, src: s}
+    return Boolean(sm)
+  },
+  'Cluster health': (r, value, s) => {
+    r.section = 'cluster-health'
+    if (!value) return false
+    r.out.clusterHealth = {...clusterHealthHeader(value), src: s, nodes: []}
+    return true
+  },
+  'Modules Health': (r, value, s, raw) => {
+    r.section = 'modules'
+    const sum = modulesSummary(value)
+    r.out.modulesHealth = {...(sum ?? {}), src: s, modules: []}
+    // 1.18–1.19 verbose: the tree root shares this line, at the block's value column
+    if (!sum && value) r.modules.root(value, raw.indexOf(value, 'Modules Health'.length + 1))
+    return true
+  },
+}
+
+/** An indented (or margin-less table) line inside a section; false = unknown. */
+type SectionHandler = (r: StatusTextReader, raw: string, no: number, s: SourceRef) => boolean
+
+const SECTION_HANDLERS: Record<Section, SectionHandler> = {
+  'none': () => false,
+  'nodemonitor': (r, raw) => {
+    const lost = lostEvents(raw)
+    if (lost === undefined || !r.out.nodeMonitor) return false
+    r.out.nodeMonitor.lost = (r.out.nodeMonitor.lost ?? 0) + lost
+    return true
+  },
+  'allocated': (_r, raw) => /^\s+\S+\s+\(.*\)?$/.test(raw),
+  'clustermesh': (_r, raw) => /^\s/.test(raw),
+  'controllers': (r, raw, _no, s) => r.controllerLine(raw, s),
+  // --all-redirects table: "  Protocol   Redirect   Proxy Port" and "  http   ingress:…   12345"
+  'proxy': (r, raw) => {
+    if (!/^\s+Protocol\s+Redirect\s+Proxy Port$/.test(raw)) return /^\s+\S+\s+\S+\s+\d+$/.test(raw)
+    r.out.verbose = true
+    return true
+  },
+  'kpr-details': (r, raw, no) => r.kprDetails.line(raw, no, (line, t) => mkSrc(r.file, line, t)),
+  'bpf-maps': (r, raw, _no, s) => {
+    if (isBpfMapsTableHeader(raw)) return true
+    const row = r.bpfRows ? bpfMapRow(raw, s) : undefined
+    if (row) r.bpfRows!.push(row)
+    return Boolean(row)
+  },
+  'cluster-health': (r, raw, _no, s) => Boolean(r.out.clusterHealth) && r.health.line(raw, s),
+  'modules': (r, raw, _no, s) => r.modules.line(raw, s),
+}
+
+/** Reading state of one status output: the current section and the tables still open. */
+class StatusTextReader {
+  section: Section = 'none'
+  labelSeen = false
+  controllerRows: ControllerRow[] | undefined
+  lastController: ControllerRow | undefined
+  bpfRows: BpfMapRow[] | undefined
+  kprDetailsSeen = false
+  readonly kprDetails: KprDetailsParser
+  readonly health = new ClusterHealthParser()
+  readonly modules = new ModulesTreeParser()
+
+  constructor(readonly out: AgentStatus, readonly file: string) {
+    this.kprDetails = new KprDetailsParser(out.unrecognized)
+  }
+
+  line(raw: string, no: number): void {
     // splitLines trims line ends (and a CI prefix is only removed before a letter), so blank means empty
-    if (raw === '') continue
-    const s = at(no, raw)
-
+    if (raw === '') return
+    const s = mkSrc(this.file, no, raw)
     // a label ends at the first colon (LABEL_LINE's name cannot hold one): look it up before running the regex
     const colon = raw.indexOf(':')
     const lm = colon > 0 && LABELS.has(raw.slice(0, colon)) ? LABEL_LINE.exec(raw) : null
     if (lm) {
       const label = lm[1]
-      const value = (lm[2] ?? '').trim()
-      if (VERBOSE_LABELS.has(label)) out.verbose = true
-      section = 'none'
-      labelSeen = true
-      const ok = topLevel(label, value, raw, s)
-      if (!ok) unrecognized(no, raw)
-      continue
+      if (VERBOSE_LABELS.has(label)) this.out.verbose = true
+      this.section = 'none'
+      this.labelSeen = true
+      // recognized labels ciltune keeps no field for (Kubernetes APIs, Host firewall, …) read as known
+      const handler = LABEL_HANDLERS[label]
+      if (handler && !handler(this, (lm[2] ?? '').trim(), s, raw)) this.unrecognized(no, raw)
+      return
     }
-
     // a fragment that starts inside a section: guess it from the line's shape
-    if (!labelSeen && section === 'none') section = guessSection(raw)
-    if (!sectionLine(raw, no, s)) unrecognized(no, raw)
+    if (!this.labelSeen && this.section === 'none') this.section = this.guessSection(raw)
+    if (!SECTION_HANDLERS[this.section](this, raw, no, s)) this.unrecognized(no, raw)
   }
 
-  // ---- end of input: close open tables ----
-  if (controllerRows && out.controllers) out.controllers.rows = controllerRows
-  if (bpfRows && out.bpfMaps) {
-    resolveBpfMapIds(bpfRows)
-    out.bpfMaps.maps = bpfRows
-  }
-  if (out.clusterHealth) out.clusterHealth.nodes = health.finish()
-  if (health.verboseSeen || modules.treeSeen) out.verbose = true
-  const leaves = modules.counts.ok + modules.counts.degraded + modules.counts.stopped
-  if (!out.modulesHealth && leaves > 0) out.modulesHealth = {src: modules.firstLeaf!, modules: []}
-  if (out.modulesHealth) {
-    out.modulesHealth.modules = modules.modules
-    // no summary line (1.16–1.19 verbose, fragments): the tree's own counts stand in for it
-    if (out.modulesHealth.ok === undefined && leaves > 0) Object.assign(out.modulesHealth, modules.counts)
-  }
-  if (kprDetailsSeen) {
-    out.kprDetails = kprDetails.rows
-    // fragments can lack the header line but carry the same facts in the details table
-    const status = kprDetails.get('Status')
-    if (!out.kubeProxyReplacement && status) {
-      const devices = kprDetails.get('Devices')
-      out.kubeProxyReplacement = {
-        mode: status.value, enabled: kprEnabled(status.value), devices: devices ? kprDevices(devices.value) : [], src: status.src,
-      }
-    }
-  }
-  if (out.cilium) out.earlyExit = !/^(ok|disabled)$/i.test(out.cilium.state)
-
-  /** A top-level "Label: value" line; false when the value cannot be read. */
-  function topLevel(label: string, value: string, raw: string, s: SourceRef): boolean {
-    switch (label) {
-      case 'KVStore':
-      case 'Kubernetes':
-      case 'Cilium health daemon': {
-        const sm = stateAndMessage(value)
-        if (!sm) return false
-        const key = label === 'KVStore' ? 'kvstore' : label === 'Kubernetes' ? 'kubernetes' : 'healthDaemon'
-        out[key] = {...sm, src: s}
-        return true
-      }
-      case 'Cilium': {
-        const sm = stateAndMessage(value)
-        if (!sm) return false
-        out.cilium = {...sm, src: s}
-        const v = versionFromMessage(sm.message)
-        if (v) out.cilium.version = v
-        return true
-      }
-      case 'KubeProxyReplacement': {
-        const k = kprHeader(value, s)
-        if (k) out.kubeProxyReplacement = k
-        return Boolean(k)
-      }
-      case 'Stale status':
-        if (!value) return false
-        out.staleStatus = {text: value, src: s}
-        return true
-      case 'NodeMonitor': {
-        if (!value) return false
-        out.nodeMonitor = {text: value, src: s}
-        const lost = lostEvents(value)
-        if (lost !== undefined) out.nodeMonitor.lost = lost
-        section = 'nodemonitor'
-        return true
-      }
-      case 'IPAM': {
-        const pools = ipamPools(value)
-        if (pools.length === 0) return false
-        out.ipam = {pools, src: s}
-        return true
-      }
-      case 'Allocated addresses':
-        section = 'allocated'
-        return true
-      case 'ClusterMesh': {
-        const c = clusterMeshCounts(value)
-        if (c) out.clusterMesh = {...c, src: s}
-        section = 'clustermesh'
-        return Boolean(c)
-      }
-      case 'IPv4 BIG TCP':
-      case 'IPv6 BIG TCP': {
-        if (!value) return false
-        out.bigTcp ??= {}
-        out.bigTcp[label.startsWith('IPv4') ? 'ipv4' : 'ipv6'] = {enabled: /^enabled\b/i.test(value), src: s}
-        return true
-      }
-      case 'BandwidthManager':
-        if (!value) return false
-        out.bandwidthManager = {enabled: !/^disabled\b/i.test(value), text: value, src: s}
-        return true
-      case 'Host Routing':
-      case 'Routing': {
-        const r = routing(value, label === 'Host Routing', s)
-        if (r) out.routing = r
-        return Boolean(r)
-      }
-      case 'Attach Mode':
-        if (!value) return false
-        out.attachMode = {value, src: s}
-        return true
-      case 'Device Mode':
-        if (!value) return false
-        out.deviceMode = {...deviceMode(value), src: s}
-        return true
-      case 'Masquerading':
-        if (!value) return false
-        out.masquerading = {mode: masqueradingMode(value), text: value, src: s}
-        return true
-      case 'Controller Status': {
-        section = 'controllers'
-        const h = controllerHeader(value)
-        if (!h) return false
-        out.controllers = {...h, src: s, rows: []}
-        controllerRows = []
-        lastController = undefined
-        return true
-      }
-      case 'Proxy Status':
-        if (!value) return false
-        out.proxy = {text: value, src: s}
-        section = 'proxy'
-        return true
-      case 'Hubble': {
-        const h = hubble(value)
-        if (h) out.hubble = {...h, src: s}
-        return Boolean(h)
-      }
-      case 'KubeProxyReplacement Details':
-        section = 'kpr-details'
-        kprDetailsSeen = true
-        return true
-      case 'BPF Maps': {
-        section = 'bpf-maps'
-        const h = bpfMapsHeader(value)
-        if (!h) return false
-        out.bpfMaps = {...h, src: s, maps: []}
-        bpfRows = []
-        return true
-      }
-      case 'Encryption': {
-        const sm = stateAndMessage(value)
-        if (!sm) return false
-        out.encryption = {mode: sm.state, text: value, src: s}
-        return true
-      }
-      case 'Cluster health': {
-        section = 'cluster-health'
-        if (!value) return false
-        out.clusterHealth = {...clusterHealthHeader(value), src: s, nodes: []}
-        return true
-      }
-      case 'Modules Health': {
-        section = 'modules'
-        const sum = modulesSummary(value)
-        out.modulesHealth = {...(sum ?? {}), src: s, modules: []}
-        // 1.18–1.19 verbose: the tree root shares this line, at the block's value column
-        if (!sum && value) modules.root(value, raw.indexOf(value, label.length + 1))
-        return true
-      }
-      default:
-        // recognized labels ciltune keeps no field for (Kubernetes APIs, Host firewall, …)
-        return true
-    }
+  unrecognized(line: number, t: string): void {
+    this.out.unrecognized.push({line, text: t.trim()})
   }
 
-  function guessSection(raw: string): Section {
+  guessSection(raw: string): Section {
     if (/[├└]──/.test(raw)) return 'modules'
     if (/^\s+(?:-\s+)?[A-Za-z][^:]*:(?:\s|$)/.test(raw) && !/\s(ago|never)\s/.test(raw)) {
-      kprDetailsSeen = true
+      this.kprDetailsSeen = true
       return 'kpr-details'
     }
     return 'none'
   }
 
-  /** An indented (or margin-less table) line inside the current section; false = unknown. */
-  function sectionLine(raw: string, no: number, s: SourceRef): boolean {
-    switch (section) {
-      case 'nodemonitor': {
-        const lost = lostEvents(raw)
-        if (lost === undefined || !out.nodeMonitor) return false
-        out.nodeMonitor.lost = (out.nodeMonitor.lost ?? 0) + lost
-        return true
-      }
-      case 'allocated':
-        return /^\s+\S+\s+\(.*\)?$/.test(raw)
-      case 'clustermesh':
-        return /^\s/.test(raw)
-      case 'controllers': {
-        if (isControllerTableHeader(raw)) return true
-        if (!controllerRows) return false
-        const row = controllerRow(raw, s)
-        if (row) {
-          // only failing rows are kept (healthy ones are counted in the header and read by no rule);
-          // a healthy row is still tracked so its multi-line message is not left unrecognized
-          if (row.failureCount > 0) controllerRows.push(row)
-          lastController = row
-          // plain mode lists failing controllers only; an idle row means --verbose/--all-controllers
-          if (row.failureCount === 0) out.verbose = true
-          return true
-        }
-        // error messages can carry newlines; their continuation starts at the margin, whereas an
-        // indented non-row is a cut row (truncated capture) and stays unrecognized
-        if (lastController && !/^\s/.test(raw)) {
-          lastController.message = `${lastController.message}\n${raw.trim()}`
-          return true
-        }
-        return false
-      }
-      case 'proxy':
-        // --all-redirects table: "  Protocol   Redirect   Proxy Port" and "  http   ingress:…   12345"
-        if (/^\s+Protocol\s+Redirect\s+Proxy Port$/.test(raw)) {
-          out.verbose = true
-          return true
-        }
-        return /^\s+\S+\s+\S+\s+\d+$/.test(raw)
-      case 'kpr-details':
-        return kprDetails.line(raw, no, at)
-      case 'bpf-maps': {
-        if (isBpfMapsTableHeader(raw)) return true
-        const row = bpfRows ? bpfMapRow(raw, s) : undefined
-        if (!row) return false
-        bpfRows!.push(row)
-        return true
-      }
-      case 'cluster-health':
-        if (!out.clusterHealth) return false
-        if (health.line(raw, s)) return true
-        return false
-      case 'modules':
-        return modules.line(raw, s)
-      default:
-        return false
+  controllerLine(raw: string, s: SourceRef): boolean {
+    if (isControllerTableHeader(raw)) return true
+    if (!this.controllerRows) return false
+    const row = controllerRow(raw, s)
+    if (row) {
+      // only failing rows are kept (healthy ones are counted in the header and read by no rule);
+      // a healthy row is still tracked so its multi-line message is not left unrecognized
+      if (row.failureCount > 0) this.controllerRows.push(row)
+      this.lastController = row
+      // plain mode lists failing controllers only; an idle row means --verbose/--all-controllers
+      if (row.failureCount === 0) this.out.verbose = true
+      return true
+    }
+    // error messages can carry newlines; their continuation starts at the margin, whereas an
+    // indented non-row is a cut row (truncated capture) and stays unrecognized
+    if (!this.lastController || /^\s/.test(raw)) return false
+    this.lastController.message = `${this.lastController.message}\n${raw.trim()}`
+    return true
+  }
+
+  /** End of input: close the open tables. */
+  finish(): void {
+    const out = this.out
+    if (this.controllerRows && out.controllers) out.controllers.rows = this.controllerRows
+    if (this.bpfRows && out.bpfMaps) {
+      resolveBpfMapIds(this.bpfRows)
+      out.bpfMaps.maps = this.bpfRows
+    }
+    if (out.clusterHealth) out.clusterHealth.nodes = this.health.finish()
+    if (this.health.verboseSeen || this.modules.treeSeen) out.verbose = true
+    this.finishModules()
+    if (this.kprDetailsSeen) this.finishKprDetails()
+    if (out.cilium) out.earlyExit = !/^(ok|disabled)$/i.test(out.cilium.state)
+  }
+
+  private finishModules(): void {
+    const {out, modules} = this
+    const leaves = modules.counts.ok + modules.counts.degraded + modules.counts.stopped
+    if (!out.modulesHealth && leaves > 0) out.modulesHealth = {src: modules.firstLeaf!, modules: []}
+    if (!out.modulesHealth) return
+    out.modulesHealth.modules = modules.modules
+    // no summary line (1.16–1.19 verbose, fragments): the tree's own counts stand in for it
+    if (out.modulesHealth.ok === undefined && leaves > 0) Object.assign(out.modulesHealth, modules.counts)
+  }
+
+  private finishKprDetails(): void {
+    const out = this.out
+    out.kprDetails = this.kprDetails.rows
+    // fragments can lack the header line but carry the same facts in the details table
+    const status = this.kprDetails.get('Status')
+    if (out.kubeProxyReplacement || !status) return
+    const devices = this.kprDetails.get('Devices')
+    out.kubeProxyReplacement = {
+      mode: status.value, enabled: kprEnabled(status.value), devices: devices ? kprDevices(devices.value) : [], src: status.src,
     }
   }
 }

@@ -5,7 +5,7 @@
  * not change with the size); routing, device and KPR facts flip to what the new values make the agent do.
  * Historic evidence (logs, drop counters) is left as it was: it describes the past, not the new config.
  */
-import type {Agent, BpfMapId, Snapshot, SourceRef} from '../snapshot/schema.js'
+import type {Agent, BpfMapId, Node, Snapshot, SourceRef} from '../snapshot/schema.js'
 import {clusterVersion, configValue} from '../rules/helpers.js'
 import {computeMapSizes, DYNAMIC_FAMILIES, isDynamicRatio} from '../sizing/formula.js'
 import {defaultSize, floorSize, MAP_FAMILIES, totalDefaultBytes} from '../cilium/maps.js'
@@ -39,23 +39,56 @@ function ratioOf(s: Snapshot): number | undefined {
 }
 
 /** Node memory for an agent: Node object, else inverted from its CT TCP status size and the old ratio. */
-function memoryOf(s: Snapshot, a: Agent, oldRatio: number | undefined): {bytes: number, cpus?: number} | undefined {
-  const n = s.cluster.nodes?.find((x) => x.name === (a.node ?? a.pod?.node))
-  if (n?.memoryBytes) return {bytes: n.memoryBytes, cpus: n.cpus}
+function memoryOf(node: Node | undefined, a: Agent, oldRatio: number | undefined): {bytes: number, cpus?: number} | undefined {
+  if (node?.memoryBytes) return {bytes: node.memoryBytes, cpus: node.cpus}
   const tcp = a.status?.bpfMaps?.maps.find((m) => m.id === 'ct-tcp')?.size
-  if (oldRatio && tcp && tcp > floorSize('ct-tcp')) return {bytes: (tcp * totalDefaultBytes()) / defaultSize('ct-tcp') / oldRatio, cpus: n?.cpus}
+  if (oldRatio && tcp && tcp > floorSize('ct-tcp')) return {bytes: (tcp * totalDefaultBytes()) / defaultSize('ct-tcp') / oldRatio, cpus: node?.cpus}
   return undefined
+}
+
+/** The sizing inputs cilium-config gives, before or after the overlay. */
+interface Sizing {
+  ratio: number | undefined
+  lru: boolean
+  overrides: ReturnType<typeof explicitSizes>
+}
+
+function sizingOf(s: Snapshot): Sizing {
+  return {ratio: ratioOf(s), lru: configValue(s, 'bpf-distributed-lru')?.value === 'true', overrides: explicitSizes(s)}
 }
 
 export function applyOverlay(original: Snapshot, overlay: Record<string, unknown>): WhatIf {
   const s = structuredClone(original)
   const changes: string[] = []
-  const version = s.cluster.helm?.chartVersion ?? clusterVersion(s)
-  const oldRatio = ratioOf(s)
-  const oldLru = configValue(s, 'bpf-distributed-lru')?.value === 'true'
-  const oldOverrides = explicitSizes(s)
+  const before = sizingOf(s)
+  applyConfig(s, overlay, changes)
+  const after = sizingOf(s)
+  const lbMax = Number(configValue(s, 'bpf-lb-map-max')?.value)
+  const oldLbMax = Number(configValue(original, MAP_FAMILIES['lb-services'].configKey!)?.value) || defaultSize('lb-services')
+  const sizingChanged = after.ratio !== before.ratio || after.lru !== before.lru || JSON.stringify(after.overrides) !== JSON.stringify(before.overrides)
+  const originals = new Map(original.agents.map((a) => [a.name, a]))
+  const nodes = new Map((original.cluster.nodes ?? []).map((n) => [n.name, n]))
 
-  // 1. cilium-config and Helm values
+  for (const a of s.agents) {
+    // scale factor old/new per status row id, used to rescale pressures
+    const scale = new Map<BpfMapId, number>()
+    if (sizingChanged) {
+      const orig = originals.get(a.name)!
+      const mem = memoryOf(nodes.get(orig.node ?? orig.pod?.node ?? ''), orig, before.ratio)
+      if (mem) resizeDynamic(a, mem, before, after, scale, changes)
+      else changes.push(`${a.name}: node memory unknown, dynamic map sizes not recomputed`)
+    }
+    if (Number.isInteger(lbMax) && lbMax > 0 && lbMax !== oldLbMax) resizeLb(a, lbMax, oldLbMax, scale, changes)
+    rescalePressure(a, scale)
+    flipFacts(a, overlay)
+  }
+  rescalePrometheus(s, originals)
+  return {snapshot: s, changes}
+}
+
+/** cilium-config and Helm values as the overlay leaves them. */
+function applyConfig(s: Snapshot, overlay: Record<string, unknown>, changes: string[]): void {
+  const version = s.cluster.helm?.chartVersion ?? clusterVersion(s)
   const config = s.cluster.config ?? {name: 'cilium-config', namespace: 'kube-system', data: {}}
   s.cluster.config = config
   for (const [path, value] of leaves(overlay)) {
@@ -66,69 +99,54 @@ export function applyOverlay(original: Snapshot, overlay: Record<string, unknown
     changes.push(`cilium-config ${key}: ${before ?? '(unset)'} → ${toConfigString(value)}`)
   }
   if (s.cluster.helm) s.cluster.helm.values = deepMerge(s.cluster.helm.values, overlay) as Record<string, unknown>
+}
 
-  const newRatio = ratioOf(s)
-  const newLru = configValue(s, 'bpf-distributed-lru')?.value === 'true'
-  const newOverrides = explicitSizes(s)
-  const lbMax = Number(configValue(s, 'bpf-lb-map-max')?.value)
-  const oldLbMax = Number(configValue(original, MAP_FAMILIES['lb-services'].configKey!)?.value) || defaultSize('lb-services')
-  const sizingChanged = newRatio !== oldRatio || newLru !== oldLru || JSON.stringify(newOverrides) !== JSON.stringify(oldOverrides)
-
-  for (const a of s.agents) {
-    // scale factor old/new per status row id, used to rescale pressures
-    const scale = new Map<BpfMapId, number>()
-    const rows = a.status?.bpfMaps?.maps ?? []
-    if (sizingChanged) {
-      const mem = memoryOf(original, original.agents.find((x) => x.name === a.name)!, oldRatio)
-      if (mem) {
-        const before = computeMapSizes({memoryBytes: mem.bytes, cpus: mem.cpus, ratio: oldRatio, distributedLru: oldLru, overrides: oldOverrides})
-        const after = computeMapSizes({memoryBytes: mem.bytes, cpus: mem.cpus, ratio: newRatio, distributedLru: newLru, overrides: newOverrides})
-        for (const f of DYNAMIC_FAMILIES) {
-          const row = rows.find((r) => r.id === f)
-          const old = row?.size ?? before.sizes[f].entries
-          const now = after.sizes[f].entries
-          scale.set(f, old / now)
-          if (row && row.size !== now) {
-            changes.push(`${a.name}: ${row.name} ${row.size} → ${now}`)
-            row.size = now
-            row.src = ref(`${row.name} ${now}`)
-          }
-        }
-        if (a.status?.bpfMaps) {
-          a.status.bpfMaps.dynamicSizing = isDynamicRatio(newRatio)
-          a.status.bpfMaps.ratio = newRatio
-        }
-      } else {
-        changes.push(`${a.name}: node memory unknown, dynamic map sizes not recomputed`)
-      }
+function resizeDynamic(a: Agent, mem: {bytes: number, cpus?: number}, before: Sizing, after: Sizing, scale: Map<BpfMapId, number>, changes: string[]): void {
+  const rows = a.status?.bpfMaps?.maps ?? []
+  const old = computeMapSizes({memoryBytes: mem.bytes, cpus: mem.cpus, ratio: before.ratio, distributedLru: before.lru, overrides: before.overrides})
+  const now = computeMapSizes({memoryBytes: mem.bytes, cpus: mem.cpus, ratio: after.ratio, distributedLru: after.lru, overrides: after.overrides})
+  for (const f of DYNAMIC_FAMILIES) {
+    const row = rows.find((r) => r.id === f)
+    const entries = now.sizes[f].entries
+    scale.set(f, (row?.size ?? old.sizes[f].entries) / entries)
+    if (row && row.size !== entries) {
+      changes.push(`${a.name}: ${row.name} ${row.size} → ${entries}`)
+      row.size = entries
+      row.src = ref(`${row.name} ${entries}`)
     }
-    if (Number.isInteger(lbMax) && lbMax > 0 && lbMax !== oldLbMax) {
-      for (const id of LB_ROWS) {
-        const row = rows.find((r) => r.id === id)
-        const old = row?.size ?? oldLbMax
-        scale.set(id, old / lbMax)
-        if (row) {
-          changes.push(`${a.name}: ${row.name} ${row.size} → ${lbMax}`)
-          row.size = lbMax
-          row.src = ref(`${row.name} ${lbMax}`)
-        }
-      }
-    }
-    rescalePressure(a, scale)
-    flipFacts(a, overlay)
   }
-  // Prometheus series: attribute by pod/instance to the agent's scale (recomputed the same way).
+  if (a.status?.bpfMaps) {
+    a.status.bpfMaps.dynamicSizing = isDynamicRatio(after.ratio)
+    a.status.bpfMaps.ratio = after.ratio
+  }
+}
+
+function resizeLb(a: Agent, lbMax: number, oldLbMax: number, scale: Map<BpfMapId, number>, changes: string[]): void {
+  const rows = a.status?.bpfMaps?.maps ?? []
+  for (const id of LB_ROWS) {
+    const row = rows.find((r) => r.id === id)
+    scale.set(id, (row?.size ?? oldLbMax) / lbMax)
+    if (!row) continue
+    changes.push(`${a.name}: ${row.name} ${row.size} → ${lbMax}`)
+    row.size = lbMax
+    row.src = ref(`${row.name} ${lbMax}`)
+  }
+}
+
+/** Prometheus series: attributed by pod/instance to the agent's scale (recomputed the same way). */
+function rescalePrometheus(s: Snapshot, originals: Map<string, Agent>): void {
+  const agents = new Map(s.agents.map((a) => [a.name, a]))
   for (const sample of s.prometheus?.samples ?? []) {
     if (sample.name !== 'cilium_bpf_map_pressure') continue
-    const agent = s.agents.find((x) => x.name === (sample.labels.pod ?? sample.labels.instance))
-    const orig = original.agents.find((x) => x.name === agent?.name)
+    const name = sample.labels.pod ?? sample.labels.instance
+    const agent = agents.get(name)
+    const orig = originals.get(name)
     const fam = mapFamily(sample.labels.map_name ?? '')
     if (!agent || !orig || !fam) continue
     const before = orig.status?.bpfMaps?.maps.find((m) => m.id === fam.row)?.size
     const after = agent.status?.bpfMaps?.maps.find((m) => m.id === fam.row)?.size
     if (before && after) sample.value = (sample.value * before) / after
   }
-  return {snapshot: s, changes}
 }
 
 function rescalePressure(a: Agent, scale: Map<BpfMapId, number>): void {
