@@ -1,8 +1,7 @@
-import {agentsWith, capEvidence, ev, parseVersion, versionSatisfies} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, parseVersion, versionSatisfies, agentPhrase, distinctEvidence, groupBy} from '../src/rules/helpers.js'
 import type {CheckResult, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {SourceRef} from '../src/snapshot/schema.js'
-import {agentPhrase, distinctEvidence, groupBy} from './_health-common.js'
 
 interface Bad {agent: string, state: string, message: string, src: SourceRef, earlyExit: boolean, version?: string}
 

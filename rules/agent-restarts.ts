@@ -1,11 +1,10 @@
-import {capEvidence, ev} from '../src/rules/helpers.js'
+import {capEvidence, ev, agentPhrase, distinctEvidence, groupBy, nameList} from '../src/rules/helpers.js'
 import type {CheckResult} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {causeOf} from '../src/logs/causes.js'
 import {isFatal, isStartFailure} from '../src/logs/claimed.js'
 import {logfmtFields} from '../src/parse/agent-log.js'
 import type {LogEntry, PodInfo, Snapshot} from '../src/snapshot/schema.js'
-import {agentPhrase, distinctEvidence, groupBy, nameList} from './_health-common.js'
 
 // Agent DaemonSet pods: "cilium-" + 5-char suffix; the operator and envoy pods are not agents.
 const AGENT_POD = /^cilium-(?!operator|envoy)[a-z0-9]{5}$/

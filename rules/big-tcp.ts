@@ -1,7 +1,6 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, configText, distinctEvidence, isTrue, nodesByKernel} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, HelmSuggestion} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {configText, distinctEvidence, isTrue, nodesByKernel} from './_health-common.js'
 
 const BIG_TCP_COST = 'pods must be restarted to use the larger GSO/GRO size; needs a NIC driver with BIG TCP support (mlx4, mlx5, ice)'
 

@@ -1,12 +1,9 @@
 import type {Snapshot, SourceRef} from '../src/snapshot/schema.js'
-import {capEvidence, ev, metricSamples} from '../src/rules/helpers.js'
+import {capEvidence, ev, metricSamples, configuredSize, counterText, fmtCount, trendFor, sizingFor} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {SEVERITY_ORDER} from '../src/rules/types.js'
 import {MAP_FAMILIES as FAMILIES, familyOf} from '../src/cilium/maps.js'
-import {configuredSize} from './_capacity-maps.js'
-import {counterText, fmtCount, trendFor} from './_capacity-metrics.js'
-import {sizingFor} from './_capacity-suggest.js'
 
 const FULL_TEXT = /map is full|argument list too long|E2BIG|no space left|ENOSPC/i
 const MAP_NAME = /\bcilium_[a-z0-9_]+/i

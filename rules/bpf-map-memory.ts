@@ -1,11 +1,9 @@
 import type {Agent, PodInfo, Snapshot} from '../src/snapshot/schema.js'
-import {capEvidence, configBool, ev, metricSamples} from '../src/rules/helpers.js'
+import {capEvidence, configBool, ev, metricSamples, ceil4, currentRatio, TARGET} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, HelmSuggestion} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {DYNAMIC_FAMILIES, familyOf} from '../src/cilium/maps.js'
 import {formatBytes, mapKernelBytes} from '../src/sizing/memory.js'
-import {ceil4, currentRatio} from './_capacity-maps.js'
-import {TARGET} from './_capacity-suggest.js'
 
 const GiB = 1024 ** 3
 const LIMIT_SHARE = 0.5 // maps above half the agent limit leave too little for the agent itself (heuristic)

@@ -1,12 +1,9 @@
 import type {Agent, Snapshot, SourceRef} from '../src/snapshot/schema.js'
-import {capEvidence, ev, metricSamples, percent} from '../src/rules/helpers.js'
+import {capEvidence, ev, metricSamples, percent, configuredSize, ciliumMetricsPresent, fmtHours, groupBy, hoursUntil, howToEnable, trendFor, versionAtLeast, HIGH, pressureSeverity, pressureWord, sizingFor} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {FamilyId} from '../src/cilium/maps.js'
 import {MAP_FAMILIES as FAMILIES, familyOf, statusIdOf} from '../src/cilium/maps.js'
-import {configuredSize} from './_capacity-maps.js'
-import {ciliumMetricsPresent, fmtHours, groupBy, hoursUntil, howToEnable, trendFor, versionAtLeast} from './_capacity-metrics.js'
-import {HIGH, pressureSeverity, pressureWord, sizingFor} from './_capacity-suggest.js'
 
 const METRIC = 'cilium_bpf_map_pressure'
 /** Array maps are always "full" by construction; a ratio on them means nothing. */

@@ -1,7 +1,6 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, agentPhrase, distinctEvidence, groupBy} from '../src/rules/helpers.js'
 import type {CheckResult} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentPhrase, distinctEvidence, groupBy} from './_health-common.js'
 
 // "   mesh-1: not-ready, 0 nodes, 0 identities, 0 services, 1 failures (last: 2m52s ago)" (status --verbose)
 const CLUSTER_ROW = /^\s*([\w.-]+):\s+(?:not-ready|ready),\s+\d+ nodes/

@@ -1,8 +1,7 @@
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {configText, helmEvidence, helmString} from './_health-common.js'
-import {ev} from '../src/rules/helpers.js'
+import {configText, helmEvidence, helmString, ev} from '../src/rules/helpers.js'
 
 /*
  * Helm values or cilium-config on their own: what an expert reads from configuration before anything runs.

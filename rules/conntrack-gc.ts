@@ -1,12 +1,9 @@
 import type {SourceRef} from '../src/snapshot/schema.js'
-import {capEvidence, configValue, ev, metricSamples} from '../src/rules/helpers.js'
+import {capEvidence, configValue, ev, metricSamples, configuredSize, agentOf, counterText, trendFor, TARGET, sizingFor} from '../src/rules/helpers.js'
 import type {Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {SEVERITY_ORDER} from '../src/rules/types.js'
 import {familyOf} from '../src/cilium/maps.js'
-import {configuredSize} from './_capacity-maps.js'
-import {agentOf, counterText, trendFor} from './_capacity-metrics.js'
-import {TARGET, sizingFor} from './_capacity-suggest.js'
 
 const INTERVAL = 'cilium_datapath_conntrack_gc_interval_seconds'
 const RUNS = 'cilium_datapath_conntrack_gc_runs_total'

@@ -1,12 +1,9 @@
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {capEvidence, ev, metricSamples} from '../src/rules/helpers.js'
+import {capEvidence, ev, metricSamples, configuredSize, agentOf, ciliumMetricsPresent, counterText, fmtCount, groupBy, slopeText, trendFor, sizingFor} from '../src/rules/helpers.js'
 import type {CheckResult, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {FamilyId} from '../src/cilium/maps.js'
 import {familyOf} from '../src/cilium/maps.js'
-import {configuredSize} from './_capacity-maps.js'
-import {agentOf, ciliumMetricsPresent, counterText, fmtCount, groupBy, slopeText, trendFor} from './_capacity-metrics.js'
-import {sizingFor} from './_capacity-suggest.js'
 
 const DROPS = 'cilium_drop_count_total'
 const PRESSURE = 'cilium_bpf_map_pressure'

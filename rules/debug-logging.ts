@@ -1,7 +1,6 @@
-import {capEvidence, ev, percent} from '../src/rules/helpers.js'
+import {capEvidence, ev, percent, agentPhrase, configText, helmValue, isTrue} from '../src/rules/helpers.js'
 import type {CheckResult, HelmSuggestion} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentPhrase, configText, helmValue, isTrue} from './_health-common.js'
 
 // Share of debug lines above which a log is "mostly debug" (heuristic).
 const DEBUG_SHARE = 0.5

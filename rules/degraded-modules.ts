@@ -1,8 +1,7 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from '../src/rules/helpers.js'
 import type {CheckResult, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {ModuleHealth} from '../src/snapshot/schema.js'
-import {agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from './_health-common.js'
 
 // Modules whose failure means packets are (or will be) handled wrongly, not just a side feature (heuristic, R-AGT-02).
 const DATAPATH = /(datapath|loader|endpoint|reconciler|loadbalancer|\blb\b|\.lb\.|bpf|maps?\b|ipcache|policy|service)/i

@@ -1,9 +1,8 @@
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {capEvidence, compareVersions, configValue, ev, parseVersion} from '../src/rules/helpers.js'
+import {capEvidence, compareVersions, configValue, ev, parseVersion, currentRatio} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {DYNAMIC_FAMILIES} from '../src/cilium/maps.js'
-import {currentRatio} from './_capacity-maps.js'
 
 function enabled(snapshot: Snapshot): {on: boolean, src?: Evidence} {
   const c = configValue(snapshot, 'bpf-distributed-lru')

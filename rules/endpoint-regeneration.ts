@@ -1,8 +1,7 @@
-import {capEvidence, ev, metricSamples} from '../src/rules/helpers.js'
+import {capEvidence, ev, metricSamples, agentOf, counterText, fmtCount, groupBy, howToEnable, latencies, trendFor} from '../src/rules/helpers.js'
 import type {CheckResult, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {agentOf, counterText, fmtCount, groupBy, howToEnable, latencies, trendFor} from './_capacity-metrics.js'
 
 const REGEN = 'cilium_endpoint_regenerations_total'
 const STATE = 'cilium_endpoint_state'

@@ -1,8 +1,7 @@
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {ev, parseVersion} from '../src/rules/helpers.js'
+import {ev, parseVersion, configText, helmEvidence, helmValue, isTrue, nodeCount} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {configText, helmEvidence, helmValue, isTrue, nodeCount} from './_health-common.js'
 
 // Heuristic thresholds (no Cilium-published number for CES): the brief's 100 nodes / 5000 CEPs; high above 1000 nodes.
 const NODES = 100

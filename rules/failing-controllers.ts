@@ -1,8 +1,7 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from '../src/rules/helpers.js'
 import type {CheckResult, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {ControllerRow, SourceRef} from '../src/snapshot/schema.js'
-import {agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from './_health-common.js'
 
 // Controllers whose failure means services, CNI setup or endpoints are not programmed (R-AGT-03 heuristic).
 const CRITICAL = /^(sync-lb-maps-with-k8s-services|write-cni-file|sync-host-ips)$|regeneration|^sync-to-k8s-ciliumendpoint/

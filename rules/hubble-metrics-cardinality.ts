@@ -1,7 +1,6 @@
-import {configValue, ev} from '../src/rules/helpers.js'
+import {configValue, ev, helmEvidence, helmValue} from '../src/rules/helpers.js'
 import type {Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {helmEvidence, helmValue} from './_health-common.js'
 
 // Context values that create one series per pod / IP / DNS name (metrics.rst "Context options").
 const HIGH_CONTEXT = new Set(['ip', 'pod', 'pod-name', 'pod-short', 'dns'])

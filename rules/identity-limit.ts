@@ -1,8 +1,7 @@
 import type {Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {capEvidence, configValue, ev, metricSamples, percent} from '../src/rules/helpers.js'
+import {capEvidence, configValue, ev, metricSamples, percent, fmtCount, fmtHours, groupBy, slopeText, trendFor} from '../src/rules/helpers.js'
 import type {CheckResult, Severity} from '../src/rules/types.js'
-import {fmtCount, fmtHours, groupBy, slopeText, trendFor} from './_capacity-metrics.js'
 
 const METRIC = 'cilium_identity'
 const RESERVED = 256 // identities below 256 are reserved

@@ -1,7 +1,6 @@
-import {agentsWith, capEvidence, ev, percent} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, percent, configText, distinctEvidence, nameList} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, HelmSuggestion, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {configText, distinctEvidence, nameList} from './_health-common.js'
 
 // Heuristic thresholds from the brief / R-IPAM-01.
 const HIGH = 0.9

@@ -1,8 +1,6 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, agentPhrase, configText, distinctEvidence, groupBy, isTrue, agentVersion, kprEnableValue, kprPrereq, type Prereq} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentPhrase, configText, distinctEvidence, groupBy, isTrue} from './_health-common.js'
-import {type Prereq, agentVersion, kprEnableValue, kprPrereq} from './_health-datapath.js'
 
 export default defineRule({
   meta: {

@@ -1,9 +1,8 @@
-import {capEvidence, configValue, ev, metricSamples} from '../src/rules/helpers.js'
+import {capEvidence, configValue, ev, metricSamples, agentOf, counterText, fmtCount, groupBy, howToEnable, latencies, trendFor} from '../src/rules/helpers.js'
 import type {CheckResult, HelmSuggestion, Severity} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
 import {defaultFor} from '../src/cilium/helm-config.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentOf, counterText, fmtCount, groupBy, howToEnable, latencies, trendFor} from './_capacity-metrics.js'
 
 const CALLS = 'cilium_k8s_client_api_calls_total'
 const LIMITER = 'cilium_k8s_client_rate_limiter_duration_seconds'

@@ -1,10 +1,9 @@
-import {ev, parseVersion} from '../src/rules/helpers.js'
+import {ev, parseVersion, configText, helmEvidence, helmString, helmValue, nodeCount} from '../src/rules/helpers.js'
 import {atLeast} from '../src/cilium/version.js'
 import {defaultFor} from '../src/cilium/helm-config.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {configText, helmEvidence, helmString, helmValue, nodeCount} from './_health-common.js'
 
 // Heuristic thresholds (R-SCL-04): agent QPS <= 10 with > 500 nodes; operator QPS <= 100 with > 1000 nodes.
 const AGENT_NODES = 500

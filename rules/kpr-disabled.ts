@@ -1,9 +1,7 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, agentPhrase, configText, distinctEvidence, groupBy, helmString, isTrue, agentVersion, kprEnableValue, kprLevel} from '../src/rules/helpers.js'
 import type {Agent, SourceRef} from '../src/snapshot/schema.js'
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentPhrase, configText, distinctEvidence, groupBy, helmString, isTrue} from './_health-common.js'
-import {agentVersion, kprEnableValue, kprLevel} from './_health-datapath.js'
 
 type Snap = Parameters<Rule['check']>[0]['snapshot']
 type Dep = {what: string, evidence?: Evidence}

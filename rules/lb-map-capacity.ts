@@ -1,10 +1,8 @@
 import type {Agent, BpfMapId, Service, Snapshot, SourceRef} from '../src/snapshot/schema.js'
-import {capEvidence, configValue, ev, metricSamples, percent} from '../src/rules/helpers.js'
+import {capEvidence, configValue, ev, metricSamples, percent, fmtCount, HIGH, pressureSeverity, pressureWord, sizingFor} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {defaultSize, MAP_FAMILIES} from '../src/cilium/maps.js'
-import {fmtCount} from './_capacity-metrics.js'
-import {HIGH, pressureSeverity, pressureWord, sizingFor} from './_capacity-suggest.js'
 
 /*
  * Offline estimate of LB map use from `cilium-dbg service list` (rules-catalog R-MAP-06/07):

@@ -1,9 +1,7 @@
-import {agentsWith, capEvidence, ev, parseVersion} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, parseVersion, agentPhrase, configText, distinctEvidence, groupBy, isTrue, PREREQ, agentVersion, describePrereqs, kprEnableValue, kprPrereq, legacyBlockers, masqPrereq} from '../src/rules/helpers.js'
 import type {Agent} from '../src/snapshot/schema.js'
 import type {CheckResult, Evidence, HelmSuggestion} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentPhrase, configText, distinctEvidence, groupBy, isTrue} from './_health-common.js'
-import {PREREQ, agentVersion, describePrereqs, kprEnableValue, kprPrereq, legacyBlockers, masqPrereq} from './_health-datapath.js'
 
 /*
  * The Helm key bpf.hostLegacyRouting is what 1.11+ charts read (helm-config-map.md); 1.9/1.10 charts

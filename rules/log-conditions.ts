@@ -1,10 +1,9 @@
 import {LOG_CONDITIONS, conditionOf, type LogCondition} from '../src/logs/catalog.js'
 import {logEntries, type AgentLogEntry} from '../src/logs/entries.js'
-import {capEvidence, ev, groupBy} from '../src/rules/helpers.js'
+import {capEvidence, ev, groupBy, agentPhrase, configText, distinctEvidence, helmValue} from '../src/rules/helpers.js'
 import type {CheckResult, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {agentPhrase, configText, distinctEvidence, helmValue} from './_health-common.js'
 
 /** A fallback from a default the user never set is a note; from an explicit request, the condition's severity. */
 function severityOf(c: LogCondition, s: Snapshot): {severity: Severity, asked?: string} {

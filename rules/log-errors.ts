@@ -1,8 +1,7 @@
 import {isClaimed} from '../src/logs/claimed.js'
 import {logEntries, messageTemplate} from '../src/logs/entries.js'
-import {ev, groupBy} from '../src/rules/helpers.js'
+import {ev, groupBy, agentPhrase} from '../src/rules/helpers.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentPhrase} from './_health-common.js'
 
 const SHOWN = 5
 const shown = (s: string) => (s.length > 160 ? `${s.slice(0, 160)}…` : s)

@@ -1,13 +1,11 @@
 import type {Agent, Snapshot} from '../src/snapshot/schema.js'
-import {capEvidence, configValue, ev, metricSamples} from '../src/rules/helpers.js'
+import {capEvidence, configValue, ev, metricSamples, currentRatio, HIGH} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, HelmSuggestion, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {computeMapSizes} from '../src/sizing/formula.js'
 import {DYNAMIC_FAMILIES, MAP_FAMILIES as FAMILIES, familyOf} from '../src/cilium/maps.js'
 import {formatBytes} from '../src/sizing/memory.js'
 import type {DynamicFamily} from '../src/sizing/formula.js'
-import {currentRatio} from './_capacity-maps.js'
-import {HIGH} from './_capacity-suggest.js'
 
 const GiB = 1024 ** 3
 const HELM_RATIO_DEFAULT = 0.0025

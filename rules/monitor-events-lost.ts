@@ -1,7 +1,6 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, agentPhrase, configText, distinctEvidence, gaugeByAgent} from '../src/rules/helpers.js'
 import type {CheckResult} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentPhrase, configText, distinctEvidence, gaugeByAgent} from './_health-common.js'
 
 export default defineRule({
   meta: {

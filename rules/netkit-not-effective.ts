@@ -1,7 +1,6 @@
-import {capEvidence, ev} from '../src/rules/helpers.js'
+import {capEvidence, ev, agentNode, configText, distinctEvidence, helmEvidence, helmString, kernelAtLeast, nameList} from '../src/rules/helpers.js'
 import type {Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentNode, configText, distinctEvidence, helmEvidence, helmString, kernelAtLeast, nameList} from './_health-common.js'
 
 const NETKIT = /^netkit(-l2)?$/
 

@@ -1,9 +1,8 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, agentPhrase, distinctEvidence} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {SEVERITY_ORDER} from '../src/rules/types.js'
 import type {Service} from '../src/snapshot/schema.js'
-import {agentPhrase, distinctEvidence} from './_health-common.js'
 
 /*
  * Which empty frontends are NOT problems (documented choices):

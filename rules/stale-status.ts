@@ -1,6 +1,5 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, agentPhrase, distinctEvidence, groupBy} from '../src/rules/helpers.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentPhrase, distinctEvidence, groupBy} from './_health-common.js'
 
 /** `"kvstore" since 2026-…, "cluster" since …` → ["kvstore", "cluster"]. */
 export function staleProbes(text: string): string[] {

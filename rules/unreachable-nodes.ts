@@ -1,7 +1,6 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentPhrase, distinctEvidence, gaugeByAgent, groupBy} from './_health-common.js'
 
 interface Target {node: string, host: boolean, endpoints: boolean, from: Set<string>}
 

@@ -1,7 +1,6 @@
-import {capEvidence, ev, metricSamples, parseVersion} from '../src/rules/helpers.js'
+import {capEvidence, ev, metricSamples, parseVersion, nameList} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import {nameList} from './_health-common.js'
 
 // Pre-release builds are different builds: "1.15.0-pre.2" is not "1.15.0". A git hash suffix
 // ("v1.18.7-2adae214") is not a pre-release and is dropped.

@@ -1,6 +1,5 @@
-import {agentsWith, capEvidence, ev} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, agentPhrase, configText, distinctEvidence, helmString, isTrue, nodesByKernel} from '../src/rules/helpers.js'
 import {defineRule} from '../src/rules/types.js'
-import {agentPhrase, configText, distinctEvidence, helmString, isTrue, nodesByKernel} from './_health-common.js'
 
 export const NETKIT_COST = 'only new pods get netkit; existing pods keep veth until restarted'
 

@@ -1,6 +1,3 @@
-import {readdirSync} from 'node:fs'
-import {dirname, join} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
 import type {Snapshot} from '../snapshot/schema.js'
 import {clusterVersion, has, versionSatisfies, withMetricIndex} from './helpers.js'
 import {requirementsOf} from '../cilium/features.js'
@@ -10,34 +7,19 @@ import {SEVERITY_ORDER} from './types.js'
 class NotEvaluated extends Error {}
 class NotApplicable extends Error {}
 
-/** rules/ sits next to src/ both in the source tree (tsx) and in dist/. */
-export function rulesDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules')
-}
-
 let cache: Rule[] | undefined
 
-/** Every rule file in rules/ (one rule per file, default export); files starting with "_" are helpers. */
-export async function loadRules(dir = rulesDir()): Promise<Rule[]> {
-  if (cache && dir === rulesDir()) return cache
-  const files = readdirSync(dir)
-    .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.startsWith('_'))
-    .sort()
-  const rules: Rule[] = []
-  for (const f of files) {
-    const mod = await import(pathToFileURL(join(dir, f)).href) as {default?: Rule}
-    if (!mod.default?.meta?.id || typeof mod.default.check !== 'function') {
-      throw new Error(`rules/${f}: expected a default export {meta, check}`)
-    }
-    rules.push(mod.default)
-  }
+/** Every rule, from the typed registry (rules/index.ts), loaded on first use so start-up stays light. */
+export async function loadRules(): Promise<Rule[]> {
+  if (cache) return cache
+  const {RULES} = await import('../../rules/index.js')
   const ids = new Set<string>()
-  for (const r of rules) {
+  for (const r of RULES) {
     if (ids.has(r.meta.id)) throw new Error(`rules: duplicate rule id ${r.meta.id}`)
     ids.add(r.meta.id)
   }
-  if (dir === rulesDir()) cache = rules
-  return rules
+  cache = [...RULES]
+  return cache
 }
 
 export interface RunResult {

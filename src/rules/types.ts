@@ -41,8 +41,8 @@ export type EvidenceKind =
   | 'status' | 'services' | 'maps' | 'metrics' | 'logs'
   | 'config' | 'helm' | 'nodes' | 'pods' | 'counts' | 'operator' | 'prometheus'
 
-export interface RuleMeta<M extends string = string> {
-  id: string // stable, kebab-case: "bpf-map-pressure"
+export interface RuleMeta<M extends string = string, I extends string = string> {
+  id: I // stable, kebab-case: "bpf-map-pressure"
   title: string
   severity: Severity // the highest severity the rule can report
   versions: string // Cilium versions the rule applies to, e.g. ">=1.16" or "*"
@@ -71,13 +71,16 @@ export interface RuleContext {
   notApplicable(reason: string): never
 }
 
-export interface Rule<M extends string = string> {
-  meta: RuleMeta<M>
+export interface Rule<M extends string = string, I extends string = string> {
+  meta: RuleMeta<M, I>
   check(ctx: RuleContext): Array<CheckResult<M>>
 }
 
-/** A rule, typed; the engine refuses a finding whose messageId its meta.messages does not declare. */
-export function defineRule<M extends string>(rule: Rule<M>): Rule<M> {
+/**
+ * A rule, typed: its id is kept as a literal (the registry's RuleId union) and its findings may only use
+ * the messageIds its meta.messages declares; the engine also refuses undeclared ones at run time.
+ */
+export function defineRule<M extends string, const I extends string>(rule: Rule<M, I>): Rule<M, I> {
   return rule
 }
 

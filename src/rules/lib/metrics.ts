@@ -1,6 +1,6 @@
-import type {Snapshot, SourceRef, Trend} from '../src/snapshot/schema.js'
-import {configValue, metricSamples} from '../src/rules/helpers.js'
-import {atLeast} from '../src/cilium/version.js'
+import type {Snapshot, SourceRef, Trend} from '../../snapshot/schema.js'
+import {configValue, metricSamples} from './core.js'
+import {atLeast} from '../../cilium/version.js'
 
 export type Sample = ReturnType<typeof metricSamples>[number]
 
@@ -72,7 +72,6 @@ export function agentOf(s: Sample): string {
   return s.agent ?? 'unknown agent'
 }
 
-export {groupBy} from '../src/rules/helpers.js'
 
 export function srcOf(s: {src: SourceRef}): SourceRef {
   return s.src

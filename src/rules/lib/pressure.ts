@@ -1,9 +1,9 @@
-import type {Snapshot} from '../src/snapshot/schema.js'
-import type {HelmSuggestion, Severity} from '../src/rules/types.js'
-import {percent} from '../src/rules/helpers.js'
-import type {FamilyId} from '../src/cilium/maps.js'
-import {DYNAMIC_FAMILIES, MAP_FAMILIES as FAMILIES, kernelBytes, nextPow2} from '../src/cilium/maps.js'
-import {ceil4, currentRatio, dynamicSizingOff, explicitSize, mib} from './_capacity-maps.js'
+import type {Snapshot} from '../../snapshot/schema.js'
+import type {HelmSuggestion, Severity} from '../types.js'
+import {percent} from './core.js'
+import type {FamilyId} from '../../cilium/maps.js'
+import {DYNAMIC_FAMILIES, MAP_FAMILIES as FAMILIES, kernelBytes, nextPow2} from '../../cilium/maps.js'
+import {ceil4, currentRatio, dynamicSizingOff, explicitSize, mib} from './maps.js'
 
 /** Pressure thresholds (heuristic, rules-catalog R-MAP-01): ≥0.80 high, ≥0.95 critical; Cilium calls ≥1.0 full. */
 export const HIGH = 0.8

@@ -1,7 +1,7 @@
-import type {Agent, BpfMapId, Snapshot} from '../src/snapshot/schema.js'
-import type {FamilyId} from '../src/cilium/maps.js'
-import {MAP_FAMILIES, familyOf, statusIdOf} from '../src/cilium/maps.js'
-import {configValue} from '../src/rules/helpers.js'
+import type {Agent, BpfMapId, Snapshot} from '../../snapshot/schema.js'
+import type {FamilyId} from '../../cilium/maps.js'
+import {MAP_FAMILIES, familyOf, statusIdOf} from '../../cilium/maps.js'
+import {configValue} from './core.js'
 
 /* How big a map is on one agent, and the dynamic ratio in effect; the families themselves are src/cilium/maps.ts. */
 

@@ -1,7 +1,8 @@
-import type {Agent, Node, Snapshot, SourceRef} from '../src/snapshot/schema.js'
-import {configValue, metricSamples, parseVersion} from '../src/rules/helpers.js'
-import {atLeast} from '../src/cilium/version.js'
-import type {Evidence} from '../src/rules/types.js'
+import type {Agent, Node, Snapshot, SourceRef} from '../../snapshot/schema.js'
+import {configValue, metricSamples, parseVersion} from './core.js'
+import {atLeast} from '../../cilium/version.js'
+import {valueAt} from '../../cilium/conditions.js'
+import type {Evidence} from '../types.js'
 
 /*
  * Helpers shared by the health / datapath / scale / hygiene rules (group B).
@@ -22,7 +23,6 @@ export function agentPhrase(names: string[], max = 5): string {
   return `${uniq.length} agents (${nameList(uniq, max)})`
 }
 
-export {groupBy} from '../src/rules/helpers.js'
 
 /** Evidence lines, one per distinct source line (many agents often print the same line). */
 export function distinctEvidence(items: Evidence[]): Evidence[] {
@@ -37,12 +37,7 @@ export function distinctEvidence(items: Evidence[]): Evidence[] {
 
 /** Nested Helm value by dotted path from the user-supplied values; undefined when absent. */
 export function helmValue(snapshot: Snapshot, path: string): unknown {
-  let cur: unknown = snapshot.cluster.helm?.values
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined
-    cur = (cur as Record<string, unknown>)[part]
-  }
-  return cur
+  return valueAt(snapshot.cluster.helm?.values, path)
 }
 
 /** A Helm value as a lower-case string (booleans and numbers included), or undefined. */

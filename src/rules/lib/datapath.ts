@@ -1,8 +1,8 @@
-import type {Agent, Snapshot} from '../src/snapshot/schema.js'
-import {ev, parseVersion} from '../src/rules/helpers.js'
-import type {Evidence} from '../src/rules/types.js'
-import type {ConditionId} from '../src/cilium/conditions.js'
-import {configText, helmEvidence, helmString, isTrue, nodesByKernel} from './_health-common.js'
+import type {Agent, Snapshot} from '../../snapshot/schema.js'
+import {ev, parseVersion} from './core.js'
+import type {Evidence} from '../types.js'
+import type {ConditionId} from '../../cilium/conditions.js'
+import {configText, helmEvidence, helmString, isTrue, nodesByKernel} from './cluster.js'
 
 /*
  * Prerequisites of eBPF host routing (and so of netkit and BIG TCP), judged from the evidence:

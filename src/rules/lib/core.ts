@@ -1,0 +1,147 @@
+import type {Agent, Snapshot, SourceRef} from '../../snapshot/schema.js'
+import type {Evidence, EvidenceKind} from '../types.js'
+
+export {compareVersions, parseVersion, versionSatisfies} from '../../cilium/version.js'
+
+/** Evidence line from a parsed value's source. */
+export function ev(src: SourceRef): Evidence {
+  return {source: src.file, line: src.line, text: src.text}
+}
+
+/**
+ * Every evidence line is kept (the JSON contract promises all of them, with real lines only);
+ * the terminal table is where lines are shortened, and it says how many it left out.
+ */
+export function capEvidence(items: Evidence[], _formerCap?: number): Evidence[] {
+  return items
+}
+
+export function has(snapshot: Snapshot, kind: EvidenceKind): boolean {
+  const c = snapshot.cluster
+  switch (kind) {
+    case 'status': return snapshot.agents.some((a) => a.status)
+    case 'services': return snapshot.agents.some((a) => a.services)
+    case 'maps': return snapshot.agents.some((a) => a.maps)
+    case 'metrics': return snapshot.agents.some((a) => a.metrics && a.metrics.samples.length > 0) ||
+      Boolean(snapshot.prometheus && snapshot.prometheus.samples.length > 0)
+    case 'logs': return snapshot.agents.some((a) => a.logs.length > 0)
+    case 'config': return Boolean(c.config)
+    case 'helm': return Boolean(c.helm)
+    case 'nodes': return Boolean(c.nodes && c.nodes.length > 0)
+    case 'pods': return Boolean(c.pods && c.pods.length > 0) || snapshot.agents.some((a) => a.pod)
+    case 'counts': return Boolean(c.counts)
+    case 'operator': return Boolean(c.operator)
+    case 'prometheus': return Boolean(snapshot.prometheus)
+  }
+}
+
+export function agentsWith<K extends 'status' | 'services' | 'maps' | 'metrics'>(
+  snapshot: Snapshot, kind: K,
+): Array<Agent & Required<Pick<Agent, K>>> {
+  return snapshot.agents.filter((a) => a[kind] !== undefined) as Array<Agent & Required<Pick<Agent, K>>>
+}
+
+/** cilium-config value with its source; undefined when the key or the ConfigMap is absent. */
+export function configValue(snapshot: Snapshot, key: string): {value: string, src: SourceRef} | undefined {
+  return snapshot.cluster.config?.data[key]
+}
+
+export function configBool(snapshot: Snapshot, key: string): boolean | undefined {
+  const v = configValue(snapshot, key)?.value.trim().toLowerCase()
+  if (v === undefined) return undefined
+  if (v === 'true') return true
+  if (v === 'false') return false
+  return undefined
+}
+
+/** The most common agent version in the snapshot (from status), or undefined. */
+export function clusterVersion(snapshot: Snapshot): string | undefined {
+  const counts = new Map<string, number>()
+  for (const a of snapshot.agents) {
+    const v = a.status?.cilium?.version
+    if (v) counts.set(v, (counts.get(v) ?? 0) + 1)
+  }
+  let best: string | undefined
+  let n = 0
+  for (const [v, c] of counts) if (c > n) [best, n] = [v, c]
+  return best
+}
+
+type AgentSample = NonNullable<Agent['metrics']>['samples'][number]
+
+// The agents' samples by family name, for the snapshot the engine is running rules over: rules ask for
+// some forty families, and scanning every sample of 1000 agents for each costs more than the rules.
+let metricIndex: {snapshot: Snapshot, byName?: Map<string, Array<[string, AgentSample]>>} | undefined
+
+/** Run `fn` with metricSamples answering from an index of `snapshot` (which must not change meanwhile). */
+export function withMetricIndex<T>(snapshot: Snapshot, fn: () => T): T {
+  const previous = metricIndex
+  metricIndex = {snapshot}
+  try {
+    return fn()
+  } finally {
+    metricIndex = previous
+  }
+}
+
+function indexedAgentSamples(snapshot: Snapshot, name: string): Array<[string, AgentSample]> | undefined {
+  if (metricIndex?.snapshot !== snapshot) return undefined
+  if (!metricIndex.byName) {
+    const byName = new Map<string, Array<[string, AgentSample]>>()
+    for (const a of snapshot.agents) {
+      for (const s of a.metrics?.samples ?? []) {
+        let list = byName.get(s.name)
+        if (!list) byName.set(s.name, list = [])
+        list.push([a.name, s])
+      }
+    }
+    metricIndex.byName = byName
+  }
+  return metricIndex.byName.get(name) ?? []
+}
+
+/** Metric samples for a family, from the agents (each tagged with its agent) and from Prometheus. */
+export function metricSamples(snapshot: Snapshot, name: string) {
+  const out: Array<{agent?: string, labels: Record<string, string>, value: number, src: SourceRef}> = []
+  const indexed = indexedAgentSamples(snapshot, name)
+  if (indexed) {
+    for (const [agent, s] of indexed) out.push({agent, labels: s.labels, value: s.value, src: s.src})
+  } else {
+    for (const a of snapshot.agents) {
+      for (const s of a.metrics?.samples ?? []) if (s.name === name) out.push({agent: a.name, labels: s.labels, value: s.value, src: s.src})
+    }
+  }
+  for (const s of snapshot.prometheus?.samples ?? []) {
+    if (s.name === name) out.push({agent: s.labels.pod ?? s.labels.instance, labels: s.labels, value: s.value, src: s.src})
+  }
+  return out
+}
+
+/** Whether a metric family was exported at all (present in any agent or in Prometheus). */
+export function metricExported(snapshot: Snapshot, name: string): boolean {
+  return metricSamples(snapshot, name).length > 0
+}
+
+export function percent(x: number): string {
+  return `${(x * 100).toFixed(x >= 0.1 ? 0 : 1)} %`
+}
+
+/** Whether anything was read at all: "no findings" from unreadable input must not look like "healthy". */
+export function hasAnyEvidence(s: Snapshot): boolean {
+  const c = s.cluster
+  return s.agents.some((a) => a.status || a.services || a.maps || a.metrics || a.logs.length > 0 || a.errors.length > 0) ||
+    Boolean(c.config || c.helm || c.nodes?.length || c.pods?.length || c.counts || c.operator || c.cliStatus || c.errors.length > 0) ||
+    Boolean(s.prometheus)
+}
+
+/** Group items by a key, keeping first-seen order. */
+export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const it of items) {
+    const k = key(it)
+    const list = out.get(k)
+    if (list) list.push(it)
+    else out.set(k, [it])
+  }
+  return out
+}
