@@ -10,7 +10,7 @@ import type {Snapshot, SourceRef} from '../snapshot/schema.js'
 import {atLeast, compareVersions, parseVersion} from './version.js'
 
 export const CONDITION_IDS = [
-  'kernel>=5.10', 'kernel>=5.19', 'kernel>=6.3', 'kernel>=6.8',
+  'kernel>=5.1', 'kernel>=5.6', 'kernel>=5.10', 'kernel>=5.19', 'kernel>=6.3', 'kernel>=6.8',
   'bpf-host-routing', 'kube-proxy-replacement', 'bpf-masquerade', 'k8s-service-host', 'no-cni-chaining',
   'no-egress-gateway', 'no-endpoint-slice', 'endpoint-crd-enabled', 'dynamic-size-ratio', 'no-bpf-tproxy',
   'cilium>=1.17.2', 'cilium>=1.18',
@@ -140,6 +140,8 @@ function noChaining(ctx: ConditionContext): ConditionResult {
 }
 
 export const CONDITIONS: Record<ConditionId, Condition> = {
+  'kernel>=5.1': {describe: 'Linux kernel ≥ 5.1 on every node (bandwidth manager)', check: (ctx) => kernelAtLeast(ctx, '5.1'), fixers: []},
+  'kernel>=5.6': {describe: 'Linux kernel ≥ 5.6 on every node (WireGuard in the kernel)', check: (ctx) => kernelAtLeast(ctx, '5.6'), fixers: []},
   'kernel>=5.10': {describe: 'Linux kernel ≥ 5.10 on every node (eBPF host routing)', check: (ctx) => kernelAtLeast(ctx, '5.10'), fixers: []},
   'kernel>=5.19': {describe: 'Linux kernel ≥ 5.19 on every node (IPv6 BIG TCP)', check: (ctx) => kernelAtLeast(ctx, '5.19'), fixers: []},
   'kernel>=6.3': {describe: 'Linux kernel ≥ 6.3 on every node (IPv4 BIG TCP)', check: (ctx) => kernelAtLeast(ctx, '6.3'), fixers: []},

@@ -23,6 +23,8 @@ export interface LogCondition {
   // Lines an expert reads past: claimed (so never "unexplained") but reported only from minCount lines on.
   benign?: boolean
   minCount?: number
+  // A feature's fallback: feature-not-effective reports it as the reason the feature is off (src/cilium/effective.ts).
+  feature?: string
 }
 
 /** The reason a fallback message gives: the sentence before "Falling back". */
@@ -158,6 +160,39 @@ LOG_CONDITIONS.push(
     fix: () => 'The API server answers too slowly for the operator\'s lease renewal (a few seconds): check API-server latency and load, and the operator\'s client rate limits (client-side throttling starves the renewal, cilium#24266). A single timeout is a blip; repeated ones are this condition.',
     minCount: 3,
     url: 'https://github.com/cilium/cilium/issues/32846',
+  },
+)
+
+// Fallbacks the agent logs when it turns a requested feature off (pkg/datapath/linux/bigtcp/bigtcp.go,
+// pkg/datapath/linux/bandwidth/bandwidth.go); feature-not-effective names them as the reason.
+LOG_CONDITIONS.push(
+  {
+    id: 'big-tcp-kernel', title: 'BIG TCP refused: kernel too old', severity: 'medium', feature: 'big-tcp',
+    msg: /^Cannot enable --enable-ipv[46]-big-tcp, needs kernel/,
+    reading: 'the agent did not enable BIG TCP because the node kernel lacks the GSO/GRO size attributes',
+    fix: (line) => `Upgrade the node kernel (${/needs kernel ([\d.]+)/.exec(line)?.[1] ?? '6.3 for IPv4, 5.19 for IPv6'} or newer); asking for BIG TCP again changes nothing.`,
+    url: 'https://docs.cilium.io/en/stable/operations/performance/tuning/#ipv4-big-tcp',
+  },
+  {
+    id: 'big-tcp-no-devices', title: 'BIG TCP refused: no host devices', severity: 'medium', feature: 'big-tcp',
+    msg: /^BIG TCP could not detect host devices/,
+    reading: 'the agent found no native devices to raise the GSO/GRO size on, so BIG TCP stays off',
+    fix: () => 'Name the native devices (Helm `devices`) or fix device detection, then restart the agents.',
+    url: 'https://docs.cilium.io/en/stable/operations/performance/tuning/#ipv4-big-tcp',
+  },
+  {
+    id: 'big-tcp-gso-failed', title: 'BIG TCP rolled back', severity: 'medium', feature: 'big-tcp',
+    msg: /^Could not modify IPv[46] gro_max_size and gso_max_size, disabling BIG TCP/,
+    reading: 'the NIC driver refused the larger GSO/GRO size, so the agent rolled BIG TCP back',
+    fix: () => 'The device driver does not accept BIG TCP sizes (supported: mlx4, mlx5, ice); disable BIG TCP or use a NIC whose driver supports it.',
+    url: 'https://docs.cilium.io/en/stable/operations/performance/tuning/#ipv4-big-tcp',
+  },
+  {
+    id: 'bandwidth-manager-disabled', title: 'Bandwidth manager turned off by the agent', severity: 'medium', feature: 'bandwidth-manager',
+    msg: /^BPF bandwidth manager (needs kernel|could not read procfs|could not detect host devices)/,
+    reading: 'the agent turned the bandwidth manager off at start-up, so pod egress bandwidth annotations are not enforced',
+    fix: (line) => (/kernel/.test(line) ? 'Upgrade the node kernel to 5.1 or newer (5.18 for BBR).' : 'The agent could not read procfs or find host devices: check the devices setting and the agent\'s /proc mount.'),
+    url: 'https://docs.cilium.io/en/stable/network/kubernetes/bandwidth-manager/',
   },
 )
 

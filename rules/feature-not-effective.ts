@@ -1,0 +1,71 @@
+import {EFFECTIVE, type EffectiveFeature} from '../src/cilium/effective.js'
+import {decidingEvidence, reasonsFor, type Reason} from '../src/effective/reasons.js'
+import {askedFor, effectByAgent, endpointSliceEffect, type AgentEffect} from '../src/effective/state.js'
+import {capEvidence, ev} from '../src/rules/helpers.js'
+import type {CheckResult, Severity} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
+import type {Snapshot} from '../src/snapshot/schema.js'
+import {agentPhrase, distinctEvidence} from './_health-common.js'
+
+// Asked-for encryption or kube-proxy replacement that is off leaves traffic unencrypted or Services to a kube-proxy that may be gone.
+const SEVERITY: Partial<Record<EffectiveFeature['id'], Severity>> = {'wireguard': 'high', 'ipsec': 'high', 'kube-proxy-replacement': 'high'}
+
+/** The agents (or the cluster, for CiliumEndpointSlice) where the asked-for feature is off. */
+function offEffects(s: Snapshot, f: EffectiveFeature): AgentEffect[] | {cluster: NonNullable<ReturnType<typeof endpointSliceEffect>>} {
+  if (f.id === 'endpoint-slice') {
+    const e = endpointSliceEffect(s)
+    return e && !e.on ? {cluster: e} : []
+  }
+  return effectByAgent(s, f).filter((x) => !x.effect.on)
+}
+
+function finding(s: Snapshot, f: EffectiveFeature, version: string | undefined): CheckResult | undefined {
+  const asked = askedFor(s, f)
+  if (!asked) return undefined
+  const off = offEffects(s, f)
+  const agents = Array.isArray(off) ? off.map((o) => o.agent) : []
+  if (Array.isArray(off) && off.length === 0) return undefined
+  const shown = Array.isArray(off) ? off[0].effect : off.cluster
+  const where = agents.length > 0 ? agentPhrase(agents.map((a) => a.name)) : 'the cluster'
+  const reasons: Reason[] = reasonsFor(s, f, agents, version)
+  const head = `${f.title} is asked for (${asked.key}: ${asked.value}) but not in effect on ${where} (${shown.text})`
+  const evidence = [ev(asked.src), ...(Array.isArray(off) ? off.map((o) => ev(o.effect.src)) : [ev(shown.src)]), ...reasons.flatMap((r) => r.evidence)]
+  return {
+    severity: SEVERITY[f.id] ?? 'medium',
+    title: `${f.title} asked for but not in effect`,
+    messageId: reasons.length > 0 ? 'not-in-effect' : 'reason-unknown',
+    message: reasons.length > 0
+      ? `${head}. Reason: ${reasons.map((r) => `[${r.kind}] ${r.detail}`).join('; ')}.`
+      : `${head}. Reason unknown: the evidence shows no logged fallback, restart gap, blocking mode, old kernel or missing prerequisite; what would decide it: ${decidingEvidence(f)}.`,
+    agents: agents.map((a) => a.name),
+    evidence: capEvidence(distinctEvidence(evidence)),
+    helm: reasons.flatMap((r) => r.helm),
+    fix: reasons.length > 0 ? `${reasons.map((r) => r.fix).join('; ')} (${f.docs})` : `Find the reason first (${f.docs}); asking for the feature again changes nothing.`,
+  }
+}
+
+export default defineRule({
+  meta: {
+    id: 'feature-not-effective',
+    title: 'Feature asked for but not in effect',
+    severity: 'high',
+    versions: '*',
+    needs: [['config', 'status'], ['config', 'logs'], ['config', 'counts']],
+    features: ['kube-proxy-replacement', 'bpf-masquerade'],
+    messages: {'not-in-effect': 'a feature asked for in cilium-config is not in effect, with the reason', 'reason-unknown': 'a feature asked for in cilium-config is not in effect, and the evidence does not show why'},
+    description: `cilium-config asks for a feature (${Object.values(EFFECTIVE).filter((f) => !f.reportedBy).map((f) => f.title).join(', ')}) while the agents' status, a logged fallback or the CiliumEndpointSlice count shows it off. Names the reason: a logged fallback, agents not restarted since the change, a mode the feature cannot run in (tunnel, CNI chaining, encryption, legacy host routing), a kernel too old, or a prerequisite that does not hold; or says the reason is unknown and which evidence would decide it. eBPF host routing and netkit are reported by legacy-host-routing and netkit-not-effective.`,
+    why: 'A feature that silently fell back looks enabled in the values but is not: the cluster runs without the encryption, kube-proxy replacement or performance feature someone relies on.',
+    fix: 'Remove the reason (restart, kernel, prerequisite, mode); asking for the feature again changes nothing. In CNI chaining, kube-proxy replacement and eBPF host routing are never suggested.',
+    sources: [
+      'https://docs.cilium.io/en/stable/operations/performance/tuning/',
+      'https://github.com/cilium/cilium/blob/main/pkg/datapath/linux/bigtcp/bigtcp.go',
+      'https://github.com/cilium/cilium/blob/main/pkg/datapath/linux/bandwidth/bandwidth.go',
+      'https://github.com/cilium/cilium/blob/main/daemon/cmd/kube_proxy_replacement.go',
+    ],
+  },
+  check(ctx) {
+    return Object.values(EFFECTIVE)
+      .filter((f) => !f.reportedBy)
+      .flatMap((f) => finding(ctx.snapshot, f, ctx.ciliumVersion) ?? [])
+  },
+})
