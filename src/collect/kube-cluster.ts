@@ -16,9 +16,15 @@ interface List {items?: K8sObject[], metadata?: {continue?: string, remainingIte
 
 const PAGE = 500
 
-function strip(o: K8sObject): K8sObject {
-  // managedFields and node image lists are most of an object's bytes and none of its evidence
-  if (o.metadata?.managedFields) o.metadata = {...o.metadata, managedFields: undefined}
+function strip(o: K8sObject, keepChangeTimes = false): K8sObject {
+  // managedFields and node image lists are most of an object's bytes and none of its evidence; of the
+  // ConfigMap's, who changed it and when is kept (applied-config drift), the field sets are not
+  if (o.metadata?.managedFields) {
+    const times = keepChangeTimes && Array.isArray(o.metadata.managedFields)
+      ? (o.metadata.managedFields as K8sObject[]).map((m) => ({manager: m.manager, operation: m.operation, time: m.time}))
+      : undefined
+    o.metadata = {...o.metadata, managedFields: times}
+  }
   if (o.status?.images) o.status = {...o.status, images: undefined}
   return o
 }
@@ -35,7 +41,7 @@ export async function listAll(kube: Kube, path: string, timeoutMs: number): Prom
     if (pages >= MAX_PAGES) throw new Error(`${path}: more than ${MAX_PAGES} pages of ${PAGE}; the API server keeps returning a continue token`)
     const sep = path.includes('?') ? '&' : '?'
     const page = JSON.parse(await withRetry(() => kube.get(`${path}${sep}limit=${PAGE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`, timeoutMs))) as List
-    items.push(...(page.items ?? []).map(strip))
+    items.push(...(page.items ?? []).map((o) => strip(o)))
     cont = page.metadata?.continue || undefined
     if (!cont) return items
     if (seen.has(cont)) throw new Error(`${path}: the API server repeated a continue token; the list is incomplete`)
@@ -82,7 +88,7 @@ function gap(c: Collected, command: string, error: unknown, skipWhenAbsent: bool
 
 async function readObject(kube: Kube, c: Collected, path: string, shown: string, kind: 'configmap' | 'operator', timeoutMs: number): Promise<void> {
   try {
-    c.files.push({path: shown, text: JSON.stringify(strip(JSON.parse(await withRetry(() => kube.get(path, timeoutMs)))), null, 2), kind})
+    c.files.push({path: shown, text: JSON.stringify(strip(JSON.parse(await withRetry(() => kube.get(path, timeoutMs))), kind === 'configmap'), null, 2), kind})
   } catch (error) {
     gap(c, `get ${shown}`, error, true)
   }
@@ -143,6 +149,16 @@ async function readCounts(kube: Kube, c: Collected, timeoutMs: number): Promise<
   }
 }
 
+/** Operator and Envoy pods: their start times tell whether they run the current configuration. */
+async function readComponentPods(kube: Kube, c: Collected, ns: string, selector: string, shown: string, timeoutMs: number): Promise<void> {
+  try {
+    const items = await listAll(kube, `/api/v1/namespaces/${seg(ns)}/pods?labelSelector=${encodeURIComponent(selector)}`, timeoutMs)
+    if (items.length > 0) c.files.push({path: shown, text: JSON.stringify({apiVersion: 'v1', kind: 'PodList', items}, null, 1), kind: 'pods'})
+  } catch (error) {
+    gap(c, `list pods ${selector}`, error, true)
+  }
+}
+
 export async function readCluster(kube: Kube, c: Collected, ns: string, timeoutMs: number): Promise<void> {
   await Promise.all([
     readObject(kube, c, `/api/v1/namespaces/${seg(ns)}/configmaps/cilium-config`, 'configmap/cilium-config', 'configmap', timeoutMs),
@@ -150,5 +166,7 @@ export async function readCluster(kube: Kube, c: Collected, ns: string, timeoutM
     readObject(kube, c, `/apis/apps/v1/namespaces/${seg(ns)}/deployments/cilium-operator`, 'deployment/cilium-operator', 'operator', timeoutMs),
     readHelm(kube, c, ns, timeoutMs),
     readCounts(kube, c, timeoutMs),
+    readComponentPods(kube, c, ns, 'io.cilium/app=operator', 'pods (operator)', timeoutMs),
+    readComponentPods(kube, c, ns, 'k8s-app=cilium-envoy', 'pods (envoy)', timeoutMs),
   ])
 }

@@ -26,14 +26,14 @@ function asYaml(jsonText: string): string {
 }
 
 /** Helm's release Secret → the user-supplied values (base64 by the API, base64+gzip by Helm, JSON). */
-export function helmUserValues(secretJson: string): {values: unknown, chartVersion?: string, revision?: number} | undefined {
+export function helmUserValues(secretJson: string): {values: unknown, chartVersion?: string, revision?: number, deployedAt?: string} | undefined {
   try {
     const secret = JSON.parse(secretJson) as {data?: {release?: string}}
     const helmValue = Buffer.from(secret.data?.release ?? '', 'base64').toString()
     let raw = Buffer.from(helmValue, 'base64')
     if (raw[0] === 0x1f && raw[1] === 0x8b) raw = gunzipSync(raw)
-    const release = JSON.parse(raw.toString()) as {config?: unknown, version?: number, chart?: {metadata?: {version?: string}}}
-    return {values: release.config ?? {}, chartVersion: release.chart?.metadata?.version, revision: release.version}
+    const release = JSON.parse(raw.toString()) as {config?: unknown, version?: number, chart?: {metadata?: {version?: string}}, info?: {last_deployed?: string}}
+    return {values: release.config ?? {}, chartVersion: release.chart?.metadata?.version, revision: release.version, deployedAt: release.info?.last_deployed}
   } catch {
     return undefined
   }
@@ -43,13 +43,13 @@ function clusterFile(f: EvidenceFile, redact: boolean): {name: string, text: str
   switch (f.kind) {
     case 'configmap': return {name: 'cilium-config.yaml', text: asYaml(f.text)}
     case 'nodes': return {name: 'nodes.yaml', text: asYaml(f.text)}
-    case 'pods': return {name: 'pods.yaml', text: asYaml(f.text)}
+    case 'pods': return {name: f.path === 'pods' ? 'pods.yaml' : `pods-${f.path.replace(/^pods \((\w+)\)$/, '$1')}.yaml`, text: asYaml(f.text)}
     case 'operator': return {name: 'operator.yaml', text: asYaml(f.text)}
     case 'helm-release': {
       const h = helmUserValues(f.text)
       // undecodable: its payload cannot be redacted key by key, so it is not written at all
       if (!h) return redact ? {name: 'helm-release.json', text: `{"undecodable": "${REDACTED}"}\n`} : {name: 'helm-release.json', text: f.text}
-      const head = `# Helm release of cilium${h.revision ? `, revision ${h.revision}` : ''}${h.chartVersion ? `, chart ${h.chartVersion}` : ''}: user-supplied values\n`
+      const head = `# Helm release of cilium${h.revision ? `, revision ${h.revision}` : ''}${h.chartVersion ? `, chart ${h.chartVersion}` : ''}${h.deployedAt ? `, deployed ${h.deployedAt}` : ''}: user-supplied values\n`
       return {name: 'helm-values.yaml', text: head + stringify(redact ? redactValues(h.values ?? {}) : h.values ?? {}, {lineWidth: 0})}
     }
     case 'cilium-resources': {

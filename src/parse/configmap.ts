@@ -25,6 +25,11 @@ export function parseConfigMap(text: string, file: string): ConfigMap {
   const out: ConfigMap = {name: str(meta.name) ?? 'cilium-config', data: {}}
   const ns = str(meta.namespace)
   if (ns) out.namespace = ns
+  const changed = latestChange(meta.managedFields)
+  if (changed) {
+    const line = doc.lineOf([...path, 'metadata', 'managedFields', changed.index, 'time'])
+    out.changedAt = {time: changed.time, ...(changed.manager ? {manager: changed.manager} : {}), src: src(file, line, doc.lineText(line))}
+  }
   const data = obj.data
   if (!isRecord(data)) return out
   for (const [key, raw] of Object.entries(data)) {
@@ -34,6 +39,18 @@ export function parseConfigMap(text: string, file: string): ConfigMap {
     out.data[key] = {value, src: src(file, line, doc.lineText(line))}
   }
   return out
+}
+
+/** The newest managedFields entry (kubectl get -o yaml --show-managed-fields, or ciltune's own capture). */
+function latestChange(fields: unknown): {time: string, manager?: string, index: number} | undefined {
+  if (!Array.isArray(fields)) return undefined
+  let best: {time: string, manager?: string, index: number} | undefined
+  fields.forEach((f: unknown, index) => {
+    if (!isRecord(f)) return
+    const time = str(f.time)
+    if (time && !Number.isNaN(Date.parse(time)) && (!best || Date.parse(time) > Date.parse(best.time))) best = {time, manager: str(f.manager), index}
+  })
+  return best
 }
 
 export function looksLikeConfigMap(text: string): boolean {

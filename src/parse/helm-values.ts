@@ -19,7 +19,16 @@ export function parseHelmValues(text: string, file: string): HelmValues {
   if (lines.length > 0 && HEADING.test(lines[0].trim())) lines[0] = ''
   if (looksLikeHelmRelease(text)) return decodeHelmRelease(text, file)
   const doc = readK8sDoc(lines.join('\n'))
-  return {source: file, values: doc && isRecord(doc.value) ? doc.value : {}}
+  return {source: file, values: doc && isRecord(doc.value) ? doc.value : {}, ...captureHeading(text)}
+}
+
+// the first line `ciltune collect` writes above the values it decoded from the release Secret
+const CAPTURE = /^# Helm release of cilium(?:, revision (\d+))?(?:, chart (\S+?))?(?:, deployed (\S+?))?: user-supplied values/
+
+function captureHeading(text: string): Pick<HelmValues, 'revision' | 'chartVersion' | 'deployedAt'> {
+  const m = CAPTURE.exec(text.slice(0, 512).trimStart())
+  if (!m) return {}
+  return {...(m[1] ? {revision: Number(m[1])} : {}), ...(m[2] ? {chartVersion: m[2]} : {}), ...(m[3] ? {deployedAt: m[3]} : {})}
 }
 
 /** A release Secret (YAML/JSON object, a List of them, its `data` map, or the bare payload) → values. */
@@ -33,6 +42,8 @@ export function decodeHelmRelease(secretOrData: string, file: string): HelmValue
   if (isRecord(defaults)) out.chartDefaults = defaults
   const version = str(get(release, 'chart', 'metadata', 'version'))
   if (version) out.chartVersion = version
+  const deployed = str(get(release, 'info', 'last_deployed'))
+  if (deployed) out.deployedAt = deployed
   const revision = get(release, 'version')
   if (typeof revision === 'number' && Number.isSafeInteger(revision)) out.revision = revision
   return out

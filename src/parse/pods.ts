@@ -40,6 +40,8 @@ export function parsePods(text: string, file: string): PodInfo[] {
     // the agent container's reason first; any container's OOMKilled otherwise
     const reasons = [status, ...statuses].map((c) => str(get(c, 'lastState', 'terminated', 'reason'))).filter((r): r is string => !!r)
     if (reasons.length > 0) pod.lastTerminationReason = reasons[0]
+    const started = str(get(status, 'state', 'running', 'startedAt')) ?? str(get(obj, 'status', 'startTime'))
+    if (started) pod.startedAt = started
     const limit = parseQuantity(get(spec, 'resources', 'limits', 'memory'))
     if (limit !== undefined) pod.memoryLimitBytes = limit
     return [pod]

@@ -253,6 +253,8 @@ export type AgentLog = z.infer<typeof AgentLog>
 export const ConfigMap = z.object({
   name: z.string(),
   namespace: z.string().optional(),
+  // the latest metadata.managedFields time: when the data was last written, and by which manager (helm, kubectl …)
+  changedAt: z.object({time: z.string(), manager: z.string().optional(), src: SourceRef}).optional(),
   data: z.record(z.string(), z.object({value: z.string(), src: SourceRef})),
 })
 export type ConfigMap = z.infer<typeof ConfigMap>
@@ -261,6 +263,7 @@ export const HelmValues = z.object({
   source: z.string(),
   chartVersion: z.string().optional(),
   revision: z.number().int().optional(),
+  deployedAt: z.string().optional(), // the release's info.last_deployed (RFC 3339)
   values: z.record(z.string(), z.unknown()), // user-supplied values (.config of the release)
   chartDefaults: z.record(z.string(), z.unknown()).optional(), // .chart.values, when known
 })
@@ -289,6 +292,7 @@ export const PodInfo = z.object({
   restarts: z.number().int(),
   image: z.string().optional(),
   lastTerminationReason: z.string().optional(), // OOMKilled, Error ...
+  startedAt: z.string().optional(), // the main container's state.running.startedAt, else status.startTime (RFC 3339)
   memoryLimitBytes: z.number().optional(),
   src: SourceRef,
 })
