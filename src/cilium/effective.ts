@@ -19,7 +19,8 @@ export type EffectiveId = typeof EFFECTIVE_IDS[number]
 /** A mode in which the feature cannot run at all; asking again changes nothing. */
 export type Blocker = 'tunnel' | 'chaining' | 'encryption' | 'ipsec' | 'legacy-host-routing' | 'netkit'
 
-export interface InEffect {on: boolean, text: string, src: SourceRef}
+/** `inferred`: read from a line's absence, not printed; too weak to compare agents with. */
+export interface InEffect {on: boolean, text: string, src: SourceRef, inferred?: boolean}
 
 export interface EffectiveFeature {
   id: EffectiveId
@@ -125,7 +126,7 @@ export const EFFECTIVE: Record<EffectiveId, EffectiveFeature> = {
     asked: [{key: 'enable-l7-proxy', on: ON}],
     inEffect: (st) => (st.proxy
       ? {on: !/disabled/i.test(st.proxy.text), text: `Proxy Status: ${st.proxy.text}`, src: st.proxy.src}
-      : st.controllers ? {on: false, text: 'no "Proxy Status:" line after "Controller Status:" (printed only while the proxy runs)', src: st.controllers.src} : undefined),
+      : st.controllers ? {on: false, inferred: true, text: 'no "Proxy Status:" line after "Controller Status:" (printed only while the proxy runs)', src: st.controllers.src} : undefined),
     docs: 'https://docs.cilium.io/en/stable/security/network/proxy/envoy/',
   },
   'hubble': {

@@ -2,7 +2,8 @@
  * Applied-config drift: the configuration changed (cilium-config's last managedFields write, the Helm release's
  * last deploy) after a Cilium pod last started, so that pod still runs the configuration it read at start-up.
  * The agent reads cilium-config only at start; the chart restarts pods on a config change only with
- * rollOutCiliumPods (https://docs.cilium.io/en/stable/helm-reference/).
+ * rollOutCiliumPods / operator.rollOutPods (https://github.com/cilium/cilium/pull/14540,
+ * https://github.com/cilium/cilium/issues/24772).
  */
 import type {Agent, PodInfo, Snapshot, SourceRef} from '../snapshot/schema.js'
 
@@ -51,7 +52,7 @@ export function stalePods(s: Snapshot, change: ConfigChange): StalePod[] {
   })
 }
 
-/** Restart order: the operator first (agents depend on what it manages), then agents, then standalone Envoy. */
+/** Restart order: the operator first (it registers the CRDs new features need; agents wait for them, cilium#48690), then agents, then standalone Envoy. */
 export const RESTART_ORDER: Component[] = ['operator', 'agent', 'envoy']
 
 export const RESTART_COMMAND: Record<Component, string> = {
