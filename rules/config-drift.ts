@@ -1,10 +1,9 @@
 import {lastChange, RESTART_COMMAND, RESTART_ORDER, stalePods, type ConfigChange, type StalePod} from '../src/effective/drift.js'
 import {mixedSettings, runningTurnedOff} from '../src/effective/mixed.js'
-import {capEvidence, ev} from '../src/rules/helpers.js'
+import {capEvidence, ev, agentPhrase, distinctEvidence, nameList} from '../src/rules/helpers.js'
 import type {CheckResult} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {agentPhrase, distinctEvidence, nameList} from './_health-common.js'
 
 /** "1) operator: cilium-operator-x (started …): kubectl … 2) agents: …", in the order they should restart. */
 function restartPlan(s: Snapshot, stale: StalePod[]): string {

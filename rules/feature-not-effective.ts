@@ -1,11 +1,10 @@
 import {EFFECTIVE, type EffectiveFeature} from '../src/cilium/effective.js'
 import {decidingEvidence, reasonsFor, type Reason} from '../src/effective/reasons.js'
 import {askedFor, effectByAgent, endpointSliceEffect, type AgentEffect} from '../src/effective/state.js'
-import {capEvidence, ev} from '../src/rules/helpers.js'
+import {capEvidence, ev, agentPhrase, distinctEvidence} from '../src/rules/helpers.js'
 import type {CheckResult, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {agentPhrase, distinctEvidence} from './_health-common.js'
 
 // Asked-for encryption or kube-proxy replacement that is off leaves traffic unencrypted or Services to a kube-proxy that may be gone.
 const SEVERITY: Partial<Record<EffectiveFeature['id'], Severity>> = {'wireguard': 'high', 'ipsec': 'high', 'kube-proxy-replacement': 'high'}
@@ -28,6 +27,8 @@ function finding(s: Snapshot, f: EffectiveFeature, version: string | undefined):
   const shown = Array.isArray(off) ? off[0].effect : off.cluster
   const where = agents.length > 0 ? agentPhrase(agents.map((a) => a.name)) : 'the cluster'
   const reasons: Reason[] = reasonsFor(s, f, agents, version)
+  // BIG TCP with tunnel routing or encryption is big-tcp's unsupported-combination already
+  if (f.modesReportedBy && reasons.length > 0 && reasons.every((r) => r.kind === 'mode')) return undefined
   const head = `${f.title} is asked for (${asked.key}: ${asked.value}) but not in effect on ${where} (${shown.text})`
   const evidence = [ev(asked.src), ...(Array.isArray(off) ? off.map((o) => ev(o.effect.src)) : [ev(shown.src)]), ...reasons.flatMap((r) => r.evidence)]
   return {
@@ -53,7 +54,7 @@ export default defineRule({
     needs: [['config', 'status'], ['config', 'logs'], ['config', 'counts']],
     features: ['kube-proxy-replacement', 'bpf-masquerade'],
     messages: {'not-in-effect': 'a feature asked for in cilium-config is not in effect, with the reason', 'reason-unknown': 'a feature asked for in cilium-config is not in effect, and the evidence does not show why'},
-    description: `cilium-config asks for a feature (${Object.values(EFFECTIVE).filter((f) => !f.reportedBy).map((f) => f.title).join(', ')}) while the agents' status, a logged fallback or the CiliumEndpointSlice count shows it off. Names the reason: a logged fallback, agents not restarted since the change, a mode the feature cannot run in (tunnel, CNI chaining, encryption, legacy host routing), a kernel too old, or a prerequisite that does not hold; or says the reason is unknown and which evidence would decide it. eBPF host routing and netkit are reported by legacy-host-routing and netkit-not-effective.`,
+    description: `cilium-config asks for a feature (${Object.values(EFFECTIVE).filter((f) => !f.reportedBy).map((f) => f.title).join(', ')}) while the agents' status, a logged fallback or the CiliumEndpointSlice count shows it off. Names the reason: a logged fallback, agents not restarted since the change, a mode the feature cannot run in (tunnel, CNI chaining, encryption, legacy host routing), a kernel too old, or a prerequisite that does not hold; or says the reason is unknown and which evidence would decide it. eBPF host routing and netkit are reported by legacy-host-routing and netkit-not-effective, BIG TCP with tunnel routing or encryption alone by big-tcp.`,
     why: 'A feature that silently fell back looks enabled in the values but is not: the cluster runs without the encryption, kube-proxy replacement or performance feature someone relies on.',
     fix: 'Remove the reason (restart, kernel, prerequisite, mode); asking for the feature again changes nothing. In CNI chaining, kube-proxy replacement and eBPF host routing are never suggested.',
     sources: [

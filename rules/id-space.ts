@@ -1,9 +1,8 @@
 import {LIMITS_SOURCES, NODE_ID_MAX, NODE_MAP_CONFIG_KEY, NODE_MAP_DEFAULT, ROOM_THRESHOLDS, SERVICE_ID_LIMIT} from '../src/cilium/limits.js'
-import {configValue, ev, percent} from '../src/rules/helpers.js'
+import {configValue, ev, percent, nodeCount} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {nodeCount} from './_health-common.js'
 
 function severityFor(share: number): Severity | undefined {
   return ROOM_THRESHOLDS.find((t) => share >= t.share)?.severity

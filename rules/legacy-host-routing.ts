@@ -1,6 +1,8 @@
-import {agentsWith, capEvidence, ev, parseVersion, agentPhrase, configText, distinctEvidence, groupBy, isTrue, PREREQ, agentVersion, describePrereqs, kprEnableValue, kprPrereq, legacyBlockers, masqPrereq} from '../src/rules/helpers.js'
-import type {Agent} from '../src/snapshot/schema.js'
+import {agentsWith, capEvidence, ev, parseVersion, agentPhrase, configText, distinctEvidence, groupBy, isTrue, PREREQ, agentVersion, describePrereqs, kprEnableValue, kprPrereq, legacyBlockers, masqPrereq, type Prereq} from '../src/rules/helpers.js'
+import type {Agent, AgentStatus, Snapshot, SourceRef} from '../src/snapshot/schema.js'
 import type {CheckResult, Evidence, HelmSuggestion} from '../src/rules/types.js'
+import {EFFECTIVE} from '../src/cilium/effective.js'
+import {fallbackLines} from '../src/effective/state.js'
 import {defineRule} from '../src/rules/types.js'
 
 /*
@@ -41,76 +43,101 @@ export default defineRule({
   },
   check(ctx) {
     const s = ctx.snapshot
-    const agents = agentsWith(s, 'status')
-    const withRouting = agents.filter((a) => a.status.routing)
+    const withRouting = agentsWith(s, 'status').filter((a) => a.status.routing)
     if (withRouting.length === 0) ctx.notEvaluated('status has no Routing / Host Routing line (early exit or unsupported format)')
     const legacy = withRouting.filter((a) => a.status.routing!.host === 'Legacy')
-    if (legacy.length === 0) return []
-
-    const explicit = configText(s, 'enable-host-legacy-routing')
-    const rows = legacy.map((a) => {
-      const prereqs = [kprPrereq(s, a), masqPrereq(s, a)]
-      const blockers = legacyBlockers(s, a)
-      const era = keyEra(a, ctx.ciliumVersion)
-      const kprValue = kprEnableValue(agentVersion(a, ctx.ciliumVersion), a.status.kubeProxyReplacement?.mode)
-      return {a, prereqs, blockers, era, kprValue, sig: `${describePrereqs(prereqs)}|${blockers.map((b) => b.why).join('|')}|${era}|${String(kprValue.value)}`}
-    })
-    const out: CheckResult[] = []
-    for (const list of groupBy(rows, (r) => r.sig).values()) {
-      const {prereqs, blockers, era, kprValue} = list[0]
-      const names = list.map((r) => r.a.name)
-      const evidence: Evidence[] = [
-        ...list.map((r) => ev(r.a.status.routing!.src)),
-        ...prereqs.flatMap((p) => (p.evidence ? [p.evidence] : [])),
-        ...blockers.flatMap((b) => (b.evidence ? [b.evidence] : [])),
-      ]
-      if (explicit && isTrue(explicit.value)) evidence.push(ev(explicit.src))
-      const base = `Host routing is Legacy on ${agentPhrase(names)}. eBPF host routing prerequisites: ${describePrereqs(prereqs)}`
-      if (blockers.length > 0) {
-        out.push({
-          severity: 'info',
-          messageId: 'legacy-blocked',
-          message: `${base}. Blocked: ${blockers.map((b) => b.why).join('; ')}`,
-          agents: names,
-          evidence: capEvidence(distinctEvidence(evidence)),
-          helm: [],
-          fix: 'Legacy host routing is forced by the features above; it can only change if they are removed (e.g. WireGuard instead of IPsec, no CNI chaining, newer kernel).',
-        })
-        continue
-      }
-      const unmet = prereqs.filter((p) => p.verdict === 'unmet')
-      const helm: HelmSuggestion[] = era === 'pre-1.11' ? [] : [{
-        path: 'bpf.hostLegacyRouting',
-        value: false,
-        reason: 'use eBPF host routing (bypasses the host stack and netfilter for pod traffic)' + (era === 'unknown' ? '; key of 1.11+ charts (agent version unknown)' : ''),
-        cost: 'agents restart (rolling); host-netfilter rules no longer see pod traffic',
-      }]
-      if (unmet.some((p) => p.id === PREREQ.kpr)) {
-        helm.push({path: 'kubeProxyReplacement', value: kprValue.value, reason: `prerequisite of eBPF host routing (${kprValue.note})`, cost: 'needs k8sServiceHost/k8sServicePort; remove kube-proxy and its iptables rules afterwards'})
-      }
-      if (unmet.some((p) => p.id === PREREQ.bpfMasq)) {
-        helm.push({path: 'bpf.masquerade', value: true, reason: 'prerequisite of eBPF host routing when masquerading is enabled', cost: 'agents restart; existing masqueraded connections may reset'})
-      }
-      const endpointRoutes = configText(s, 'enable-endpoint-routes')
-      const why = unmet.length > 0
-        ? `. The agent falls back to legacy because ${unmet.map((p) => p.label).join(' and ')} ${unmet.length > 1 ? 'are' : 'is'} not enabled`
-        : explicit && isTrue(explicit.value)
-          ? '. Prerequisites look met: enable-host-legacy-routing is set to true explicitly'
-          : '. The prerequisites visible here look met, so the agent fell back for a reason not in this evidence' +
-            (endpointRoutes && isTrue(endpointRoutes.value) ? ' (enable-endpoint-routes is true, which older agents do not support with BPF host routing)' : ' (e.g. kernel < 5.10)') +
-            ': the agent log line "… Falling back to legacy host routing" names it'
-      if (endpointRoutes && isTrue(endpointRoutes.value)) evidence.push(ev(endpointRoutes.src))
-      out.push({
-        messageId: 'legacy',
-        message: `${base}${why}`,
-        agents: names,
-        evidence: capEvidence(distinctEvidence(evidence)),
-        helm,
-        ...(era === 'pre-1.11'
-          ? {fix: 'This agent predates 1.11: its chart has no bpf.hostLegacyRouting (1.9/1.10 charts used bpf.hostRouting; check that chart\'s values.yaml before setting it). Once the prerequisites above are met the agent chooses eBPF host routing by itself; the bpf.hostLegacyRouting key applies on 1.11+.'}
-          : {}),
-      })
-    }
-    return out
+    const rows = legacy.map((a) => rowOf(s, a, ctx.ciliumVersion))
+    return [...groupBy(rows, (r) => r.sig).values()].map((list) => (list[0].blockers.length > 0 ? blocked(s, list) : fallback(s, list)))
   },
 })
+
+interface Row {
+  a: Agent & {status: AgentStatus}
+  prereqs: Prereq[]
+  blockers: ReturnType<typeof legacyBlockers>
+  era: KeyEra
+  kprValue: ReturnType<typeof kprEnableValue>
+  sig: string
+}
+
+function rowOf(s: Snapshot, a: Agent & {status: AgentStatus}, version: string | undefined): Row {
+  const prereqs = [kprPrereq(s, a), masqPrereq(s, a)]
+  const blockers = legacyBlockers(s, a)
+  const era = keyEra(a, version)
+  const kprValue = kprEnableValue(agentVersion(a, version), a.status.kubeProxyReplacement?.mode)
+  return {a, prereqs, blockers, era, kprValue, sig: `${describePrereqs(prereqs)}|${blockers.map((b) => b.why).join('|')}|${era}|${String(kprValue.value)}`}
+}
+
+function baseOf(s: Snapshot, list: Row[]): {base: string, evidence: Evidence[], explicit?: {value: string, src: SourceRef}} {
+  const {prereqs, blockers} = list[0]
+  const explicit = configText(s, 'enable-host-legacy-routing')
+  const evidence: Evidence[] = [
+    ...list.map((r) => ev(r.a.status.routing!.src)),
+    ...prereqs.flatMap((p) => (p.evidence ? [p.evidence] : [])),
+    ...blockers.flatMap((b) => (b.evidence ? [b.evidence] : [])),
+  ]
+  if (explicit && isTrue(explicit.value)) evidence.push(ev(explicit.src))
+  return {base: `Host routing is Legacy on ${agentPhrase(list.map((r) => r.a.name))}. eBPF host routing prerequisites: ${describePrereqs(prereqs)}`, evidence, explicit}
+}
+
+function blocked(s: Snapshot, list: Row[]): CheckResult {
+  const {base, evidence} = baseOf(s, list)
+  return {
+    severity: 'info',
+    messageId: 'legacy-blocked',
+    message: `${base}. Blocked: ${list[0].blockers.map((b) => b.why).join('; ')}`,
+    agents: list.map((r) => r.a.name),
+    evidence: capEvidence(distinctEvidence(evidence)),
+    helm: [],
+    fix: 'Legacy host routing is forced by the features above; it can only change if they are removed (e.g. WireGuard instead of IPsec, no CNI chaining, newer kernel).',
+  }
+}
+
+function helmFor(row: Row, unmet: Prereq[]): HelmSuggestion[] {
+  const {era, kprValue} = row
+  const helm: HelmSuggestion[] = era === 'pre-1.11' ? [] : [{
+    path: 'bpf.hostLegacyRouting',
+    value: false,
+    reason: 'use eBPF host routing (bypasses the host stack and netfilter for pod traffic)' + (era === 'unknown' ? '; key of 1.11+ charts (agent version unknown)' : ''),
+    cost: 'agents restart (rolling); host-netfilter rules no longer see pod traffic',
+  }]
+  if (unmet.some((p) => p.id === PREREQ.kpr)) {
+    helm.push({path: 'kubeProxyReplacement', value: kprValue.value, reason: `prerequisite of eBPF host routing (${kprValue.note})`, cost: 'needs k8sServiceHost/k8sServicePort; remove kube-proxy and its iptables rules afterwards'})
+  }
+  if (unmet.some((p) => p.id === PREREQ.bpfMasq)) {
+    helm.push({path: 'bpf.masquerade', value: true, reason: 'prerequisite of eBPF host routing when masquerading is enabled', cost: 'agents restart; existing masqueraded connections may reset'})
+  }
+  return helm
+}
+
+/** Why the agent fell back, when no blocker forces it: an unmet prerequisite, an explicit setting, or its own log line. */
+function whyFallback(s: Snapshot, list: Row[], unmet: Prereq[], explicit: {value: string} | undefined, evidence: Evidence[]): string {
+  const endpointRoutes = configText(s, 'enable-endpoint-routes')
+  if (endpointRoutes && isTrue(endpointRoutes.value)) evidence.push(ev(endpointRoutes.src))
+  if (unmet.length > 0) return `. The agent falls back to legacy because ${unmet.map((p) => p.label).join(' and ')} ${unmet.length > 1 ? 'are' : 'is'} not enabled`
+  if (explicit && isTrue(explicit.value)) return '. Prerequisites look met: enable-host-legacy-routing is set to true explicitly'
+  const logged = list.flatMap((r) => fallbackLines(r.a, EFFECTIVE['bpf-host-routing']))[0]
+  if (logged) {
+    evidence.push(ev(logged.src))
+    return `. The prerequisites visible here look met; the agent logged the reason: "${logged.msg}"`
+  }
+  return '. The prerequisites visible here look met, so the agent fell back for a reason not in this evidence' +
+    (endpointRoutes && isTrue(endpointRoutes.value) ? ' (enable-endpoint-routes is true, which older agents do not support with BPF host routing)' : ' (e.g. kernel < 5.10)') +
+    ': the agent log line "… Falling back to legacy host routing" names it'
+}
+
+function fallback(s: Snapshot, list: Row[]): CheckResult {
+  const {base, evidence, explicit} = baseOf(s, list)
+  const unmet = list[0].prereqs.filter((p) => p.verdict === 'unmet')
+  const why = whyFallback(s, list, unmet, explicit, evidence)
+  return {
+    messageId: 'legacy',
+    message: `${base}${why}`,
+    agents: list.map((r) => r.a.name),
+    evidence: capEvidence(distinctEvidence(evidence)),
+    helm: helmFor(list[0], unmet),
+    ...(list[0].era === 'pre-1.11'
+      ? {fix: 'This agent predates 1.11: its chart has no bpf.hostLegacyRouting (1.9/1.10 charts used bpf.hostRouting; check that chart\'s values.yaml before setting it). Once the prerequisites above are met the agent chooses eBPF host routing by itself; the bpf.hostLegacyRouting key applies on 1.11+.'}
+      : {}),
+  }
+}

@@ -36,6 +36,8 @@ export interface EffectiveFeature {
   fallbackLogs?: string[]
   /** The rule that reports this feature not being in effect, when it is not feature-not-effective. */
   reportedBy?: string
+  /** The rule that already reports the feature asked for in a mode it cannot run in (so a mode alone is not reported twice). */
+  modesReportedBy?: string
   docs: string
 }
 
@@ -81,7 +83,7 @@ export const EFFECTIVE: Record<EffectiveId, EffectiveFeature> = {
     asked: [{key: 'enable-ipv4-big-tcp', on: ON}],
     inEffect: (st) => line(st.bigTcp?.ipv4, (b) => b.enabled, (b) => `IPv4 BIG TCP: ${b.enabled ? 'Enabled' : 'Disabled'}`),
     kernel: {min: '6.3', condition: 'kernel>=6.3'}, notWith: ['tunnel', 'encryption', 'legacy-host-routing', 'netkit'],
-    fallbackLogs: ['big-tcp-kernel', 'big-tcp-no-devices', 'big-tcp-gso-failed'],
+    fallbackLogs: ['big-tcp-kernel', 'big-tcp-no-devices', 'big-tcp-gso-failed'], modesReportedBy: 'big-tcp',
     docs: 'https://docs.cilium.io/en/stable/operations/performance/tuning/#ipv4-big-tcp',
   },
   'big-tcp-ipv6': {
@@ -89,7 +91,7 @@ export const EFFECTIVE: Record<EffectiveId, EffectiveFeature> = {
     asked: [{key: 'enable-ipv6-big-tcp', on: ON}],
     inEffect: (st) => line(st.bigTcp?.ipv6, (b) => b.enabled, (b) => `IPv6 BIG TCP: ${b.enabled ? 'Enabled' : 'Disabled'}`),
     kernel: {min: '5.19', condition: 'kernel>=5.19'}, notWith: ['tunnel', 'encryption', 'legacy-host-routing', 'netkit'],
-    fallbackLogs: ['big-tcp-kernel', 'big-tcp-no-devices', 'big-tcp-gso-failed'],
+    fallbackLogs: ['big-tcp-kernel', 'big-tcp-no-devices', 'big-tcp-gso-failed'], modesReportedBy: 'big-tcp',
     docs: 'https://docs.cilium.io/en/stable/operations/performance/tuning/#ipv6-big-tcp',
   },
   'bandwidth-manager': {

@@ -59,6 +59,13 @@ ruleTester(rule, {
         cluster: {config: config({'enable-bpf-masquerade': 'true', 'ipam': 'eni', 'enable-ipv4-masquerade': 'false'})},
       }),
     },
+    {
+      name: 'IPv4 BIG TCP asked with tunnel routing and nothing else: big-tcp reports the combination, not this rule',
+      snapshot: snapshot({
+        agents: [agent('cilium-a', {status: status({...bigTcpOff, routing: {network: 'Tunnel', tunnelProtocol: 'vxlan', host: 'BPF', src: at('Routing:                 Network: Tunnel [vxlan]   Host: BPF', 12)}})})],
+        cluster: {config: config({'enable-ipv4-big-tcp': 'true'})},
+      }),
+    },
   ],
   invalid: [
     {

@@ -74,6 +74,16 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'medium', message: /look met, so the agent fell back for a reason not in this evidence \(e\.g\. kernel < 5\.10\)/},
     },
     {
+      // daemon/cmd/kube_proxy_replacement.go logs the reason at info level when it falls back
+      name: 'prerequisites met and the agent logged why: the log line is the reason, quoted', messageIds: ['legacy'],
+      snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'Strict', 'BPF   [eth0]   10.0.0.0/8'), logs: [{
+        file: 'cilium-agent.log', previous: false, format: 'logfmt', lines: 1, levels: {info: 1}, debugLines: 0, truncated: false,
+        entries: [{level: 'info', kind: 'other', subsys: 'daemon', msg: 'BPF host routing requires kernel 5.10 or newer. Falling back to legacy host routing (enable-host-legacy-routing=true).',
+          src: at('level=info msg="BPF host routing requires kernel 5.10 or newer. Falling back to legacy host routing (enable-host-legacy-routing=true)." subsys=daemon', 41, 'cilium-agent.log')}],
+      }]})]}),
+      expect: {count: 1, message: /the agent logged the reason: "BPF host routing requires kernel 5\.10 or newer\./, evidence: {line: 41}},
+    },
+    {
       name: 'IPsec forces legacy → info, no Helm flip', messageIds: ['legacy-blocked'],
       snapshot: snapshot({agents: [agent('cilium-a', {status: st('Legacy', 'True', 'BPF', {encryption: {mode: 'IPsec', text: 'IPsec', src: at('Encryption:   IPsec', 50)}})})]}),
       expect: {count: 1, severity: 'info', message: /Blocked: IPsec/, noHelm: true, evidence: {line: 50}},
