@@ -1,4 +1,12 @@
+import {expect} from 'chai'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import rule from '../../rules/feature-not-effective.js'
+import logConditions from '../../rules/log-conditions.js'
+import {isClaimed} from '../../src/logs/claimed.js'
+import {parseAgentLog} from '../../src/parse/agent-log.js'
+import {runRule} from '../../src/rules/engine.js'
+import {FIXTURES_DIR} from '../helpers/reference.js'
 import type {AgentLog, AgentStatus, Node, PodInfo} from '../../src/snapshot/schema.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
 import {ruleTester} from './_rule-tester.js'
@@ -136,4 +144,24 @@ ruleTester(rule, {
       expect: {count: 1, agents: [], message: /on the cluster \(0 CiliumEndpointSlices for 120 CiliumEndpoints\).*\[prerequisite\]/, helm: {path: 'disableEndpointCRD', value: false}},
     },
   ],
+})
+
+describe('feature-not-effective on captured agent logs (fixtures/effective)', () => {
+  const read = (f: string) => parseAgentLog(readFileSync(join(FIXTURES_DIR, 'effective', f), 'utf8'), f, false)
+  it('the bandwidth-manager fallback is the reason, the log-conditions rule leaves it to this rule, and it is claimed', () => {
+    const log = read('log-bandwidth-manager-old-kernel.log')
+    const a = agent('cilium-4bwxv', {logs: [log], status: status({bandwidthManager: {enabled: false, text: 'Disabled', src: at('BandwidthManager:       Disabled', 11)}})})
+    const s = snapshot({agents: [a], cluster: {config: config({'enable-bandwidth-manager': 'true'})}})
+    const r = runRule(rule, s)
+    expect(r.findings.map((f) => f.messageId)).to.deep.equal(['not-in-effect'])
+    expect(r.findings[0].evidence.some((e) => e.source === 'log-bandwidth-manager-old-kernel.log' && e.line === 4)).to.equal(true)
+    expect(runRule(logConditions, s).findings).to.deep.equal([])
+    expect(log.entries.filter((e) => e.level === 'warning').every(isClaimed)).to.equal(true)
+  })
+  it('a BIG TCP kernel refusal with no status at all still shows the feature off, from the log', () => {
+    const s = snapshot({agents: [agent('cilium-a', {logs: [read('log-big-tcp-kernel.log')]})], cluster: {config: config({'enable-ipv4-big-tcp': 'true'})}})
+    const r = runRule(rule, s)
+    expect(r.findings).to.have.length(1)
+    expect(r.findings[0].message).to.match(/IPv4 BIG TCP is asked for .* \(Cannot enable --enable-ipv4-big-tcp, needs kernel 6\.3 or newer\)\. Reason: \[logged-fallback\]/)
+  })
 })
