@@ -107,3 +107,9 @@ export function requirementsOf(path: string, value: unknown): ConditionId[] {
 export function isImprovement(path: string, value: unknown): boolean {
   return featuresOf(path, value).some((f) => f.improvement)
 }
+
+/**
+ * Conditions that are the cluster's integration mode rather than something a Helm change can make hold:
+ * a change needing one that fails does not apply to this cluster at all and is withheld, with the reason.
+ */
+export const MODE_CONDITIONS: ConditionId[] = ['no-cni-chaining']

@@ -1,6 +1,7 @@
 import type {Snapshot} from '../snapshot/schema.js'
 import {clusterVersion, has, versionSatisfies, withMetricIndex} from './helpers.js'
-import {requirementsOf} from '../cilium/features.js'
+import {MODE_CONDITIONS, requirementsOf} from '../cilium/features.js'
+import {CONDITIONS} from '../cilium/conditions.js'
 import type {Finding, HelmSuggestion, Rule, RuleContext, RuleOutcome} from './types.js'
 import {SEVERITY_ORDER} from './types.js'
 
@@ -39,6 +40,17 @@ export function declared(messages: Record<string, string>, id: string): boolean 
   return Object.hasOwn(messages, id) || Object.keys(messages).some((k) => k.endsWith('*') && id.startsWith(k.slice(0, -1)))
 }
 
+/** Suggestions the cluster's integration mode rules out (KPR or eBPF host routing under CNI chaining), with why. */
+function modeWithheld(helm: HelmSuggestion[], snapshot: Snapshot, version: string | undefined): Map<HelmSuggestion, string> {
+  const out = new Map<HelmSuggestion, string>()
+  const ctx = {snapshot, values: snapshot.cluster.helm?.values ?? {}, version}
+  for (const h of helm) {
+    const failed = requirementsOf(h.path, h.value).filter((id) => MODE_CONDITIONS.includes(id)).map((id) => CONDITIONS[id].check(ctx)).find((r) => r.status === 'failed')
+    if (failed) out.set(h, `${h.path}=${String(h.value)} withheld: ${failed.detail} does not support it`)
+  }
+  return out
+}
+
 export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion(snapshot)): {findings: Finding[], outcome: RuleOutcome} {
   const {meta} = rule
   if (!versionSatisfies(version, meta.versions)) {
@@ -64,17 +76,21 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
     for (const r of results) {
       if (!declared(meta.messages, r.messageId)) throw new Error(`messageId ${r.messageId} is not in meta.messages`)
     }
-    const findings = results.map((r) => ({
-      id: meta.id,
-      messageId: r.messageId,
-      severity: r.severity ?? meta.severity,
-      title: r.title ?? meta.title,
-      message: r.message,
-      agents: r.agents,
-      evidence: r.evidence,
-      helm: r.helm.map(withRequirements),
-      ...(r.fix ? {fix: r.fix} : {}),
-    }))
+    const findings = results.map((r) => {
+      const withheld = modeWithheld(r.helm, snapshot, version)
+      const fix = [r.fix, ...withheld.values()].filter(Boolean).join('; ')
+      return {
+        id: meta.id,
+        messageId: r.messageId,
+        severity: r.severity ?? meta.severity,
+        title: r.title ?? meta.title,
+        message: r.message,
+        agents: r.agents,
+        evidence: r.evidence,
+        helm: r.helm.filter((h) => !withheld.has(h)).map(withRequirements),
+        ...(fix ? {fix} : {}),
+      }
+    })
     return {findings, outcome: {id: meta.id, result: findings.length > 0 ? 'fired' : 'passed'}}
   } catch (error) {
     if (error instanceof NotApplicable) return {findings: [], outcome: {id: meta.id, result: 'not-applicable', reason: error.message}}
