@@ -19,8 +19,12 @@ function restartNeeded(s: Snapshot, change: ConfigChange): CheckResult | undefin
   if (stale.length === 0) return undefined
   const counts = RESTART_ORDER.map((c) => [c, stale.filter((p) => p.component === c).length] as const).filter(([, n]) => n > 0)
   return {
+    // a Helm deploy alone (no ConfigMap write time) may have left cilium-config as it was
+    severity: change.certain ? 'high' : 'medium',
     messageId: 'restart-needed',
-    message: `The configuration changed after ${counts.map(([c, n]) => `${n} ${c} pod(s)`).join(', ')} last started (${change.what}): they still run the configuration they read at start-up.`,
+    message: change.certain
+      ? `The configuration changed after ${counts.map(([c, n]) => `${n} ${c} pod(s)`).join(', ')} last started (${change.what}): they still run the configuration they read at start-up.`
+      : `The Helm release was deployed after ${counts.map(([c, n]) => `${n} ${c} pod(s)`).join(', ')} last started (${change.what}); cilium-config's own change time is not in the evidence, so they may still run the configuration they read at start-up (kubectl get cm cilium-config -o yaml --show-managed-fields decides it).`,
     agents: stale.filter((p) => p.component === 'agent').map((p) => p.pod.name),
     evidence: capEvidence(distinctEvidence([ev(change.src), ...stale.slice(0, 5).map((p) => ev(p.pod.src))])),
     helm: [],

@@ -9,17 +9,22 @@ import type {Agent, PodInfo, Snapshot, SourceRef} from '../snapshot/schema.js'
 
 export type Component = 'operator' | 'agent' | 'envoy'
 
-export interface ConfigChange {time: string, what: string, src: SourceRef}
+/** `certain`: the ConfigMap itself was written then; a Helm deploy alone may not have changed cilium-config. */
+export interface ConfigChange {time: string, what: string, src: SourceRef, certain: boolean}
 export interface StalePod {pod: PodInfo, component: Component, startedAt: string}
 
-/** The latest change of the configuration the pods read, from cilium-config and the Helm release. */
+/**
+ * The latest change of the configuration the pods read: cilium-config's last managedFields write when known
+ * (a Helm upgrade that changed no key leaves it older than the release), else the Helm release's last deploy.
+ */
 export function lastChange(s: Snapshot): ConfigChange | undefined {
-  const out: ConfigChange[] = []
   const cm = s.cluster.config?.changedAt
-  if (cm) out.push({time: cm.time, what: `cilium-config written${cm.manager ? ` by ${cm.manager}` : ''} at ${cm.time}`, src: cm.src})
+  if (cm && !Number.isNaN(Date.parse(cm.time))) return {time: cm.time, what: `cilium-config written${cm.manager ? ` by ${cm.manager}` : ''} at ${cm.time}`, src: cm.src, certain: true}
   const h = s.cluster.helm
-  if (h?.deployedAt) out.push({time: h.deployedAt, what: `Helm release${h.revision ? ` revision ${h.revision}` : ''} deployed at ${h.deployedAt}`, src: {file: h.source, line: 0, text: `deployed ${h.deployedAt}`}})
-  return out.filter((c) => !Number.isNaN(Date.parse(c.time))).sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0]
+  if (h?.deployedAt && !Number.isNaN(Date.parse(h.deployedAt))) {
+    return {time: h.deployedAt, what: `Helm release${h.revision ? ` revision ${h.revision}` : ''} deployed at ${h.deployedAt}`, src: {file: h.source, line: 0, text: `deployed ${h.deployedAt}`}, certain: false}
+  }
+  return undefined
 }
 
 const OPERATOR = /^cilium-operator-/

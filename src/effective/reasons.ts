@@ -68,7 +68,7 @@ function restartReason(s: Snapshot, agents: Agent[]): Reason[] {
   if (stale.length === 0) return []
   return [{
     kind: 'not-restarted',
-    detail: `${stale.length} agent(s) started before the last configuration change (${change.what}; ${stale[0].pod.name} started ${stale[0].startedAt}) and still run the old configuration`,
+    detail: `${stale.length} agent(s) started before the last configuration change (${change.what}; ${stale[0].pod.name} started ${stale[0].startedAt}) and ${change.certain ? 'still run' : 'may still run'} the old configuration`,
     fix: 'restart the agents (kubectl -n <namespace> rollout restart daemonset/cilium); see config-drift for the order',
     evidence: [ev(change.src), ...stale.slice(0, 2).map((p) => ev(p.pod.src))],
     helm: [],

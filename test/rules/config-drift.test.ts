@@ -38,6 +38,13 @@ ruleTester(rule, {
         agent('cilium-b', {status: status({controllers: {healthy: 46, total: 46, rows: [], src: at('Controller Status:      46/46 healthy', 40)}})}),
       ]}),
     },
+    {
+      name: 'a ConfigMap write time wins over a later Helm deploy that changed no key: pods started in between are current',
+      snapshot: snapshot({
+        agents: [agent('cilium-a', {status: status(kpr('True')), pod: pod('cilium-a', '2026-02-10T00:00:00Z')})],
+        cluster: {config: changed('2026-02-01T10:00:00Z'), helm: {source: 'helm-values.yaml', revision: 10, deployedAt: '2026-03-02T08:30:00Z', values: {}}},
+      }),
+    },
   ],
   invalid: [
     {
@@ -53,14 +60,14 @@ ruleTester(rule, {
         evidence: {text: '    time: "2026-01-23T14:02:17Z"', line: 171}},
     },
     {
-      name: 'the Helm release deployed later than the ConfigMap write: the newer time counts, Envoy last',
+      name: 'only the Helm deploy time (no ConfigMap change time): medium, says it may, and what decides it; Envoy last',
       messageIds: ['restart-needed'],
       snapshot: snapshot({
         agents: [agent('cilium-a', {pod: pod('cilium-a', '2026-03-01T10:00:00Z')})],
-        cluster: {config: changed('2026-02-01T10:00:00Z'), helm: {source: 'helm-values.yaml', revision: 9, deployedAt: '2026-03-02T08:30:00.1Z', values: {}},
+        cluster: {config: config({'kube-proxy-replacement': 'true'}), helm: {source: 'helm-values.yaml', revision: 9, deployedAt: '2026-03-02T08:30:00.1Z', values: {}},
           pods: [pod('cilium-envoy-x2p9z', '2026-02-20T00:00:00Z')]},
       }),
-      expect: {count: 1, message: /1 agent pod\(s\), 1 envoy pod\(s\) .*Helm release revision 9 deployed at 2026-03-02T08:30:00\.1Z/, fix: /1\) agent: .*2\) envoy: cilium-envoy-x2p9z/},
+      expect: {count: 1, severity: 'medium', message: /deployed after 1 agent pod\(s\), 1 envoy pod\(s\) .*Helm release revision 9 deployed at 2026-03-02T08:30:00\.1Z.*may still run.*--show-managed-fields/, fix: /1\) agent: .*2\) envoy: cilium-envoy-x2p9z/},
     },
     {
       name: 'agents disagree on kube-proxy replacement',
