@@ -101,7 +101,9 @@ export function renderTable(r: Report, opts: RenderOptions): string {
   }
   const width = Math.max(60, opts.width)
   const src = r.source.path ?? r.source.context ?? r.source.kind
-  const out: string[] = [clip(`${c.bold('ciltune doctor')}: ${src}${r.ciliumVersion ? ` (Cilium ${r.ciliumVersion})` : ''}`, width + 20), summaryLine(r)]
+  // clipped before colouring: the width counts what is visible (a long --from path must not overflow 80 columns)
+  const title = clip(`ciltune doctor: ${src}${r.ciliumVersion ? ` (Cilium ${r.ciliumVersion})` : ''}`, width).replace(/^ciltune doctor/, c.bold('ciltune doctor'))
+  const out: string[] = [title, summaryLine(r)]
   if (r.findings.length === 0) out.push(c.green(r.baseline ? 'No new findings.' : 'No findings.'))
   else out.push(findingsTable(r, width, sev, (s) => c.dim(s)))
   for (const e of r.errors) out.push(c.yellow(clip(`error: ${inertLine(e.message)}`, width)))
