@@ -12,6 +12,7 @@ import bpfMapMemory from './bpf-map-memory.js'
 import bpfMapPressure from './bpf-map-pressure.js'
 import ciliumCliStatus from './cilium-cli-status.js'
 import clustermeshNotReady from './clustermesh-not-ready.js'
+import configDrift from './config-drift.js'
 import configuredRisks from './configured-risks.js'
 import conntrackGc from './conntrack-gc.js'
 import datapathDrops from './datapath-drops.js'
@@ -21,7 +22,9 @@ import distributedLru from './distributed-lru.js'
 import endpointRegeneration from './endpoint-regeneration.js'
 import endpointSliceOff from './endpoint-slice-off.js'
 import failingControllers from './failing-controllers.js'
+import featureNotEffective from './feature-not-effective.js'
 import hubbleMetricsCardinality from './hubble-metrics-cardinality.js'
+import idSpace from './id-space.js'
 import identityLimit from './identity-limit.js'
 import ipamExhaustion from './ipam-exhaustion.js'
 import iptablesMasquerading from './iptables-masquerading.js'
@@ -54,6 +57,7 @@ export const RULES = [
   bpfMapPressure,
   ciliumCliStatus,
   clustermeshNotReady,
+  configDrift,
   configuredRisks,
   conntrackGc,
   datapathDrops,
@@ -63,7 +67,9 @@ export const RULES = [
   endpointRegeneration,
   endpointSliceOff,
   failingControllers,
+  featureNotEffective,
   hubbleMetricsCardinality,
+  idSpace,
   identityLimit,
   ipamExhaustion,
   iptablesMasquerading,
