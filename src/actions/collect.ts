@@ -6,6 +6,8 @@ export interface CollectOptions {
   output: string
   /** false only with `--no-redact`: keys and tokens are written as read (a warning says so) */
   redact?: boolean
+  /** names and addresses in every file, and the agent directory names, become consistent pseudonyms */
+  anonymize?: boolean
 }
 
 /**
@@ -17,7 +19,8 @@ export async function collectAction(opts: CollectOptions, io: Io): Promise<numbe
   const {writeCollection} = await import('../collect/write-dir.js')
   const c = await collectLive(opts.live)
   if (opts.redact === false) io.stderr(`ciltune: warning: --no-redact: ${opts.output} holds keys, certificates and tokens as read; do not share it\n`)
-  const written = writeCollection(opts.output, c, {redact: opts.redact !== false})
+  const anonymize = opts.anonymize ? (await import('../collect/anonymize-collected.js')).anonymizerForCollected(c) : undefined
+  const written = writeCollection(opts.output, c, {redact: opts.redact !== false, anonymize})
   const failedAgents = Object.keys(c.agentErrors).filter((a) => c.agentErrors[a].some((e) => e.kind !== 'missing'))
   const gaps = Object.values(c.agentErrors).flat().length + c.clusterErrors.length
   io.stdout(`wrote ${written.length} files for ${c.agents.length} agents to ${opts.output}` +

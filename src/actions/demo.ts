@@ -51,7 +51,7 @@ export async function demoAction(opts: DemoOptions, io: Io): Promise<number> {
     return await runDoctor({
       live: {kubeconfig, concurrency: opts.concurrency, timeoutMs: 30_000, progress: progressPrinter(io, opts.quiet)},
       output: opts.output, outputFile: opts.outputFile, wide: opts.wide, failOn: opts.failOn, color: opts.color,
-      saveSnapshot: opts.saveSnapshot, config: opts.config, baseline: opts.baseline,
+      saveSnapshot: opts.saveSnapshot, config: opts.config, baseline: opts.baseline, anonymize: opts.anonymize,
     }, io)
   } finally {
     await sim.stop()

@@ -16,6 +16,7 @@ export interface DoctorOptions {
   failOn: Severity | 'none'
   color: boolean
   saveSnapshot?: string
+  anonymize?: boolean // node, pod, namespace names and addresses → consistent pseudonyms in the report and the snapshot
   discoverPrometheus?: boolean // offer an in-cluster Prometheus on stderr (lists Services; opt-in)
 }
 

@@ -77,7 +77,11 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
     const found = await discoverPrometheus({kubeconfig: opts.live.kubeconfig, context: opts.live.context})
     io.stderr(`${found.candidates[0] ? discoveryOffer(found.candidates[0]) : found.error ?? 'No in-cluster Prometheus found.'}\n`)
   }
-  if (opts.saveSnapshot) writeFileSync(opts.saveSnapshot, JSON.stringify(redactStrings(redactSnapshot(snapshot))) + '\n', {mode: 0o600})
+  const anonymize = opts.anonymize ? (await import('../util/anonymize-known.js')).anonymizerForSnapshot(snapshot) : undefined
+  if (opts.saveSnapshot) {
+    const saved = redactStrings(redactSnapshot(snapshot))
+    writeFileSync(opts.saveSnapshot, JSON.stringify(anonymize ? anonymize.deep(saved) : saved) + '\n', {mode: 0o600})
+  }
   const rules = await loadRules()
   const {findings, outcomes} = runRules(rules, snapshot)
   const judgement = judge(snapshot, findings, outcomes, rules)
@@ -92,7 +96,7 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
     if (report.summary.exitCode === 0 && opts.failOn !== 'none') report.summary.exitCode = INCOMPLETE_EXIT
   }
   if (opts.baseline && baseline) report = applyBaseline(report, opts.baseline, baseline)
-  const rendered = await render(redactStrings(report), opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80})
+  const rendered = await render(redactStrings(report), opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80, anonymize})
   const text = headline && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${rendered}` : rendered
   if (opts.outputFile) {
     writeFileSync(opts.outputFile, text, {mode: 0o600})

@@ -34,6 +34,8 @@ export interface SuggestOptions {
   targetPressure: number
   /** Also propose improvements (netkit, BIG TCP, KPR, host routing …); default: only fixes of findings. */
   improvements?: boolean
+  /** Names and addresses in everything printed and in the -o file become pseudonyms (--merge still edits the real file). */
+  anonymize?: boolean
 }
 
 function checkUsage(o: SuggestOptions): void {
@@ -82,11 +84,13 @@ function neverLower<T extends {writePath: string, value: unknown}>(items: T[], b
   })
 }
 
-export async function runSuggest(o: SuggestOptions, io: Io): Promise<number> {
+export async function runSuggest(o: SuggestOptions, realIo: Io): Promise<number> {
   checkUsage(o)
   const chart: ChartFiles | undefined = o.chart ? await loadChart(o.chart) : undefined
   const schema = o.schema ? loadSchemaFile(o.schema) : chart?.schema
   const snapshot = await gatherSnapshot(o)
+  const anon = o.anonymize ? (await import('../util/anonymize-known.js')).anonymizerForSnapshot(snapshot) : undefined
+  const io: Io = anon ? {...realIo, stdout: (t) => realIo.stdout(anon.text(t)), stderr: (t) => realIo.stderr(anon.text(t))} : realIo
   const rules = await loadRules()
   const {findings} = runRules(rules, snapshot)
   // the file --merge writes into is the baseline: its values are what the suggestion builds on
@@ -121,7 +125,7 @@ export async function runSuggest(o: SuggestOptions, io: Io): Promise<number> {
     io.stderr(`ciltune: ${o.merge}: ${plan.items.length} value(s) set${plan.blocked.length > 0 ? `, ${plan.blocked.length} blocked (see the overlay comments)` : ''}\n`)
     mergedDiff = textDiff(o.merge, before, text)
   } else if (o.output) {
-    writeFileSync(o.output, overlayText, {flag: o.force ? 'w' : 'wx'})
+    writeFileSync(o.output, anon ? anon.text(overlayText) : overlayText, {flag: o.force ? 'w' : 'wx'})
     io.stderr(`ciltune: wrote ${o.output}: ${plan.items.length} value(s), ${plan.blocked.length} blocked\n`)
   }
   if (o.diff) io.stdout(mergedDiff ?? valuesDiff(current.user, overlay, {from: `current values (${current.source})`, to: 'suggested values'}))

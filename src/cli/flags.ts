@@ -35,4 +35,5 @@ export const reportFlags = {
   config: Flags.string({description: 'suppressions and severity overrides (default: ./.ciltune.yaml when present)'}),
   baseline: Flags.string({description: 'a report saved with -o json: show only findings new since then, list the resolved ones, exit on new ones only'}),
   'save-snapshot': Flags.string({description: 'write the collected evidence as snapshot JSON (read back with --from)'}),
+  anonymize: Flags.boolean({description: 'replace node, pod, namespace and cluster names, IPs and CIDRs by consistent pseudonyms in the report and --save-snapshot (for a public issue)', default: false}),
 }

@@ -74,15 +74,16 @@ interface ReportFlagValues {
   config?: string
   baseline?: string
   'save-snapshot'?: string
+  anonymize?: boolean
 }
 
 /** The report half of doctor's options, shared by doctor and demo. */
-export async function reportOptions(f: ReportFlagValues, color: boolean): Promise<Pick<DoctorOptions, 'output' | 'outputFile' | 'wide' | 'failOn' | 'color' | 'config' | 'baseline' | 'saveSnapshot'>> {
+export async function reportOptions(f: ReportFlagValues, color: boolean): Promise<Pick<DoctorOptions, 'output' | 'outputFile' | 'wide' | 'failOn' | 'color' | 'config' | 'baseline' | 'saveSnapshot' | 'anonymize'>> {
   const {FORMAT_NAMES, formatForFile} = await import('../report/formats.js')
   const {parseOutput} = await import('./output.js')
   const out = parseOutput(f.output, FORMAT_NAMES, formatForFile)
   return {
     output: out.format, outputFile: out.file, wide: f.wide, failOn: f['fail-on'] as DoctorOptions['failOn'],
-    color: out.file ? false : color, config: f.config, baseline: f.baseline, saveSnapshot: f['save-snapshot'],
+    color: out.file ? false : color, config: f.config, baseline: f.baseline, saveSnapshot: f['save-snapshot'], anonymize: f.anonymize,
   }
 }

@@ -61,7 +61,7 @@ function clusterFile(f: EvidenceFile, redact: boolean): {name: string, text: str
 }
 
 /** Write `c` into `dir` (created; it must be absent or empty). Returns the files written, relative to dir. */
-export function writeCollection(dir: string, c: Collected, opts: {redact?: boolean} = {}): string[] {
+export function writeCollection(dir: string, c: Collected, opts: {redact?: boolean, anonymize?: {text(s: string): string}} = {}): string[] {
   const redact = opts.redact ?? true
   try {
     if (readdirSync(dir).length > 0) throw new InputError(`--output ${dir}: exists and is not empty; choose a new directory`)
@@ -71,12 +71,13 @@ export function writeCollection(dir: string, c: Collected, opts: {redact?: boole
   }
   mkdirSync(dir, {recursive: true, mode: 0o700})
   const written: string[] = []
+  const anon = (s: string) => (opts.anonymize ? opts.anonymize.text(s) : s)
   const put = (rel: string, text: string) => {
     // owner-only: even redacted, a capture names the cluster's nodes, addresses and configuration
-    writeFileSync(join(dir, rel), redact ? redactText(text) : text, {mode: 0o600})
-    written.push(rel)
+    writeFileSync(join(dir, anon(rel)), anon(redact ? redactText(text) : text), {mode: 0o600})
+    written.push(anon(rel))
   }
-  for (const agent of c.agents) mkdirSync(join(dir, agent), {recursive: true, mode: 0o700})
+  for (const agent of c.agents) mkdirSync(join(dir, anon(agent)), {recursive: true, mode: 0o700})
   for (const f of c.files) {
     if (f.agent) {
       const name = agentFileName(f)

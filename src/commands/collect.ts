@@ -20,11 +20,12 @@ export default class Collect extends BaseCommand {
 
   static flags = {
     'redact': Flags.boolean({description: 'replace keys, certificates and tokens by <redacted> (--no-redact writes them as read, with a warning)', default: true, allowNo: true}),
+    'anonymize': Flags.boolean({description: 'replace node, pod and namespace names, IPs and CIDRs by consistent pseudonyms in every file and directory name', default: false}),
     ...clusterFlags,
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Collect)
-    process.exitCode = await collectAction({live: liveOptions(flags, processIo), output: args.dir, redact: flags.redact}, processIo)
+    process.exitCode = await collectAction({live: liveOptions(flags, processIo), output: args.dir, redact: flags.redact, anonymize: flags.anonymize}, processIo)
   }
 }

@@ -4,6 +4,8 @@ export interface RenderOptions {
   color: boolean
   wide: boolean
   width: number // terminal columns (80 when not a terminal)
+  /** --anonymize: applied to the report model before any format renders, so every format (and any new one) gets it */
+  anonymize?: {deep<T>(v: T): T}
 }
 
 type Renderer = (report: Report, opts: RenderOptions) => string
@@ -41,7 +43,8 @@ export function formatForFile(path: string): FormatName | undefined {
 // Formats people read (terminal, ticket, CI test view) get evidence made inert: no escape sequence acts there.
 const HUMAN: ReadonlySet<FormatName> = new Set(['table', 'markdown', 'junit'])
 
-export async function render(report: Report, format: FormatName, opts: RenderOptions): Promise<string> {
+export async function render(model: Report, format: FormatName, opts: RenderOptions): Promise<string> {
+  const report = opts.anonymize ? opts.anonymize.deep(model) : model
   const renderer = await FORMATS[format].load()
   if (!HUMAN.has(format)) return renderer(report, opts)
   const {inert} = await import('./inert.js')
