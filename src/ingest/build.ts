@@ -8,6 +8,7 @@ import {parseConfigMap} from '../parse/configmap.js'
 import {decodeHelmRelease, parseHelmValues} from '../parse/helm-values.js'
 import {parseMapList} from '../parse/map-list.js'
 import {parseMetrics} from '../parse/metrics.js'
+import {checkMapList, checkMetrics, checkStatusBpfMaps} from '../parse/value-range.js'
 import {parseNodes} from '../parse/nodes.js'
 import {parseOperator} from '../parse/operator.js'
 import {parseKubectlPodsTable} from '../parse/kubectl-pods-table.js'
@@ -154,13 +155,24 @@ export function buildSnapshot(c: Collected, into?: SnapshotBuilder): Snapshot {
 
 function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile): void {
   switch (kind) {
-    case 'status-text': a.status = richer(a.status, parseStatusText(file.text, file.path)); break
-    case 'status-json': a.status = richer(a.status, parseStatusJson(file.text, file.path)); break
+    case 'status-text':
+    case 'status-json': {
+      const checked = checkStatusBpfMaps(kind === 'status-text' ? parseStatusText(file.text, file.path) : parseStatusJson(file.text, file.path), file.path)
+      a.errors.push(...checked.errors)
+      a.status = richer(a.status, checked.status)
+      break
+    }
     case 'cilium-health': a.status = mergeHealth(a.status, parseCiliumHealth(file.text, file.path)); break
     case 'service-list': a.services = parseServiceList(file.text, file.path); break
-    case 'map-list': a.maps = parseMapList(file.text, file.path); break
+    case 'map-list': {
+      const checked = checkMapList(parseMapList(file.text, file.path), file.path)
+      a.errors.push(...checked.errors)
+      a.maps = checked.maps
+      break
+    }
     case 'metrics': {
-      const m = parseMetrics(file.text, file.path)
+      const {metrics: m, errors} = checkMetrics(parseMetrics(file.text, file.path), file.path)
+      a.errors.push(...errors)
       if (a.metrics) a.metrics.samples.push(...m.samples)
       else a.metrics = m
       break

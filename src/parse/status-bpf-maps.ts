@@ -30,6 +30,11 @@ const IDS: Record<string, BpfMapId> = {
   'Tunnel': 'tunnel',
 }
 
+/** A row name of the BPF Maps table (any version). */
+export function isBpfMapName(name: string): boolean {
+  return Object.hasOwn(IDS, name) || name === 'Endpoint policy'
+}
+
 /** "dynamic sizing: on (ratio: 0.002500)" / "dynamic sizing: off". Tolerates a cut-off ratio. */
 export function bpfMapsHeader(value: string): {dynamicSizing: boolean, ratio?: number} | undefined {
   const m = /dynamic sizing:\s*(on|off)\b/i.exec(value)
