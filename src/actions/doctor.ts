@@ -8,7 +8,7 @@ import {applyBaseline, readBaseline} from '../report/baseline.js'
 import {toReportFinding} from '../report/fingerprint.js'
 import {render} from '../report/formats.js'
 import {buildReport} from '../report/model.js'
-import {coverageHeadline, INCOMPLETE_EXIT, judge} from '../report/judged.js'
+import {coverageHeadline, INCOMPLETE_EXIT, judge, noVerdict} from '../report/judged.js'
 import {loadRules, runRules} from '../rules/engine.js'
 import {emptySnapshot, Snapshot} from '../snapshot/schema.js'
 import {isSysdump} from '../sysdump/detect.js'
@@ -93,6 +93,8 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const headline = coverageHeadline(judgement)
   if (headline) {
     report.summary.warning = headline
+    const none = noVerdict(judgement, snapshot, report.findings.length)
+    if (none) report.summary.noVerdict = none
     if (report.summary.exitCode === 0 && opts.failOn !== 'none') report.summary.exitCode = INCOMPLETE_EXIT
   }
   if (opts.baseline && baseline) report = applyBaseline(report, opts.baseline, baseline)

@@ -46,3 +46,35 @@ export function coverageHeadline(j: Judgement): string | undefined {
   return `Most checks could not run: ${j.total - j.judged} of ${j.total} rules could not run for lack of evidence; this is not a clean bill of health.`
 }
 
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+/** What the snapshot holds, in words: "a NodeList (3 nodes)", "the operator Deployment", "status of 2 agents". */
+export function evidenceRead(s: Snapshot): string[] {
+  const c = s.cluster
+  const agentKinds = (['status', 'services', 'maps', 'metrics'] as const).filter((k) => s.agents.some((a) => a[k] !== undefined))
+  const withLogs = s.agents.filter((a) => a.logs.length > 0).length
+  return [
+    ...(agentKinds.length > 0 ? [`${agentKinds.join(', ')} of ${plural(s.agents.filter((a) => agentKinds.some((k) => a[k] !== undefined)).length, 'agent')}`] : []),
+    ...(withLogs > 0 ? [`the log of ${plural(withLogs, 'agent')}`] : []),
+    ...(c.config ? ['cilium-config'] : []),
+    ...(c.helm ? ['Helm values'] : []),
+    ...(c.nodes ? [`a NodeList (${plural(c.nodes.length, 'node')})`] : []),
+    ...(c.pods ? [`a pod list (${plural(c.pods.length, 'pod')})`] : []),
+    ...(c.operator ? [`the operator Deployment (${c.operator.ready}/${c.operator.desired} ready)`] : []),
+    ...(c.counts ? ['Cilium resource counts'] : []),
+    ...(c.cliStatus ? ['a cilium-cli status'] : []),
+    ...(s.prometheus && s.prometheus.samples.length > 0 ? ['Prometheus metrics'] : []),
+  ]
+}
+
+/** Said instead of "No findings." when most checks could not run: what was read and what a verdict needs. */
+export function noVerdict(j: Judgement, s: Snapshot, findings: number): string | undefined {
+  if (!j.mostNotRun || findings > 0) return undefined
+  const read = evidenceRead(s)
+  const what = read.length === 0 ? 'nothing Cilium-specific' : read.length === 1 ? read[0] : `${read.slice(0, -1).join(', ')} and ${read[read.length - 1]}`
+  return `No verdict: only ${what} was read. ${j.total - j.judged} of ${j.total} checks need the agents (status, map list, metrics, logs) or Cilium's configuration and could not run. ` +
+    'Give `ciltune collect` output, a cilium-sysdump, or a live cluster.'
+}

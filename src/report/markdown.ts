@@ -1,3 +1,4 @@
+import {noFindingsLine} from './no-findings.js'
 import {mdCode, mdText} from './inert.js'
 import type {Report} from './model.js'
 
@@ -26,7 +27,7 @@ export function renderMarkdown(r: Report): string {
       if (f.fix) out.push('', `Fix: ${mdText(f.fix)}`)
     }
   } else {
-    out.push(r.baseline ? 'No new findings.' : 'No findings.')
+    out.push(noFindingsLine(r))
   }
   if (r.suppressed.length > 0) {
     out.push('', `## Suppressed (${r.suppressed.length})`, '')

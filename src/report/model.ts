@@ -40,6 +40,7 @@ export const Report = z.object({
     critical: z.number(), high: z.number(), medium: z.number(), info: z.number(), failOn: z.string(), exitCode: z.number(),
     suppressed: z.number(), // findings hidden by .ciltune.yaml, listed under `suppressed`
     warning: z.string().optional(), // the report's first line when most rules could not run
+    noVerdict: z.string().optional(), // said instead of "No findings." when most rules could not run: what was read, what is missing
   }),
   findings: z.array(ReportFinding),
   suppressed: z.array(SuppressedFinding),

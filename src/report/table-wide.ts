@@ -1,3 +1,4 @@
+import {noFindingsLine} from './no-findings.js'
 import {Chalk} from 'chalk'
 import Table from 'cli-table3'
 import type {Finding, Severity} from '../rules/types.js'
@@ -33,7 +34,7 @@ export function renderWideTable(r: Report, color: boolean): string {
   out.push(c.bold(`ciltune doctor: ${src}`) + `  (${r.agents.length} agents${r.ciliumVersion ? `, Cilium ${r.ciliumVersion}` : ''})`)
   out.push('')
   if (r.findings.length === 0) {
-    out.push(c.green('No findings.'))
+    out.push(r.summary.noVerdict ? c.yellow(noFindingsLine(r)) : c.green(noFindingsLine(r)))
   } else {
     // Plain style: cli-table3 colours borders from TERM even when piped (toolchain.md §7), so colour cells ourselves.
     const t = new Table({

@@ -1,3 +1,4 @@
+import {noFindingsLine} from './no-findings.js'
 import {Chalk} from 'chalk'
 import Table from 'cli-table3'
 import type {Finding, Severity} from '../rules/types.js'
@@ -104,7 +105,7 @@ export function renderTable(r: Report, opts: RenderOptions): string {
   // clipped before colouring: the width counts what is visible (a long --from path must not overflow 80 columns)
   const title = clip(`ciltune doctor: ${src}${r.ciliumVersion ? ` (Cilium ${r.ciliumVersion})` : ''}`, width).replace(/^ciltune doctor/, c.bold('ciltune doctor'))
   const out: string[] = [title, summaryLine(r)]
-  if (r.findings.length === 0) out.push(c.green(r.baseline ? 'No new findings.' : 'No findings.'))
+  if (r.findings.length === 0) out.push(r.summary.noVerdict ? c.yellow(noFindingsLine(r)) : c.green(noFindingsLine(r)))
   else out.push(findingsTable(r, width, sev, (s) => c.dim(s)))
   for (const e of r.errors) out.push(c.yellow(clip(`error: ${inertLine(e.message)}`, width)))
   if (r.coverage.agents.incomplete > 0) out.push(sev.high(`Incomplete: ${r.coverage.agents.incomplete} agent(s) could not be read fully.`))

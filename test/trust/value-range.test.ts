@@ -107,7 +107,7 @@ describe('impossible numbers are rejected with the file and line', () => {
       const agent = readdirSync(dir, {withFileTypes: true}).find((d) => d.isDirectory())!.name
       const file = join(dir, agent, 'map-list.txt')
       writeFileSync(file, readFileSync(file, 'utf8').replace(/^(cilium_\S+\s+)\d+/m, (_m, head: string) => `${head}-5`))
-      const io = {out: '', err: '', isTTY: false, stdout(t: string) { io.out += t }, stderr(t: string) { io.err += t }} as Io & {out: string}
+      const io = {out: '', err: '', isTTY: false, stdout(t: string) { io.out += t }, stderr(t: string) { io.err += t }} as Io & {out: string, err: string}
       const code = await runDoctor({output: 'table', wide: true, failOn: 'medium', color: false, from: dir}, io)
       expect(code).to.not.equal(0)
       expect(io.out).to.match(/map-list\.txt: line \d+: rejected: cilium_\S+: Num entries "-5" is not a count/)
