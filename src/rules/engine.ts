@@ -1,5 +1,5 @@
 import type {Snapshot} from '../snapshot/schema.js'
-import {clusterVersion, has, versionSatisfies, withMetricIndex} from './helpers.js'
+import {agentsHaveFamily, clusterVersion, failedPrometheusFamilies, has, trackMetricReads, versionSatisfies, withMetricIndex} from './helpers.js'
 import {MODE_CONDITIONS, requirementsOf} from '../cilium/features.js'
 import {CONDITIONS} from '../cilium/conditions.js'
 import type {Finding, HelmSuggestion, Rule, RuleContext, RuleOutcome} from './types.js'
@@ -72,7 +72,7 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
     },
   }
   try {
-    const results = rule.check(ctx)
+    const {result: results, reads} = trackMetricReads(snapshot, () => rule.check(ctx))
     for (const r of results) {
       if (!declared(meta.messages, r.messageId)) throw new Error(`messageId ${r.messageId} is not in meta.messages`)
     }
@@ -91,6 +91,12 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
         ...(fix ? {fix} : {}),
       }
     })
+    if (findings.length === 0) {
+      // nothing found in a family whose Prometheus query failed is not "passed": it was not looked at
+      const failed = failedPrometheusFamilies(snapshot)
+      const missed = [...reads].filter((f) => failed.has(f) && !agentsHaveFamily(snapshot, f))
+      if (missed.length > 0) return {findings, outcome: {id: meta.id, result: 'not-evaluated', reason: `the Prometheus query for ${missed.join(', ')} failed: ${failed.get(missed[0])}`}}
+    }
     return {findings, outcome: {id: meta.id, result: findings.length > 0 ? 'fired' : 'passed'}}
   } catch (error) {
     if (error instanceof NotApplicable) return {findings: [], outcome: {id: meta.id, result: 'not-applicable', reason: error.message}}

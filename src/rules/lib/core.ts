@@ -100,8 +100,28 @@ function indexedAgentSamples(snapshot: Snapshot, name: string): Array<[string, A
   return metricIndex.byName.get(name) ?? []
 }
 
+// Families a rule asked for while the engine runs it, kept on the snapshot itself under a registered
+// symbol (not in module state): a rule file may be loaded with its own copy of this module.
+const READS = Symbol.for('ciltune.metricReads')
+type Tracked = Snapshot & {[READS]?: Set<string>}
+
+/** Run `fn` and return the metric families it read from `snapshot` through metricSamples. */
+export function trackMetricReads<T>(snapshot: Snapshot, fn: () => T): {result: T, reads: Set<string>} {
+  const s = snapshot as Tracked
+  const previous = s[READS]
+  const reads = new Set<string>()
+  Object.defineProperty(s, READS, {value: reads, enumerable: false, configurable: true, writable: true})
+  try {
+    return {result: fn(), reads}
+  } finally {
+    Object.defineProperty(s, READS, {value: previous, enumerable: false, configurable: true, writable: true})
+  }
+}
+
 /** Metric samples for a family, from the agents (each tagged with its agent) and from Prometheus. */
 export function metricSamples(snapshot: Snapshot, name: string) {
+  const reads = (snapshot as Tracked)[READS]
+  reads?.add(name)
   const out: Array<{agent?: string, labels: Record<string, string>, value: number, src: SourceRef}> = []
   const indexed = indexedAgentSamples(snapshot, name)
   if (indexed) {
