@@ -5,6 +5,7 @@ import type {FamilyQuery} from './prometheus-queries.js'
 import {FAMILIES, exactRegex, familyQuery, rangeStepSeconds, sampleQuery} from './prometheus-queries.js'
 import {forecastText, formatNumber, slopePerHour, withoutResets} from './prometheus-trends.js'
 import type {PrometheusOptions} from './types.js'
+import {metricValueProblem} from '../parse/value-range.js'
 
 /*
  * Metrics evidence from Prometheus: a probe that also lists which Cilium families exist, one
@@ -121,8 +122,14 @@ async function collectWith(client: PromClient, opts: PrometheusOptions, out: Pro
     const list = samples.get(f.family) ?? []
     for (const s of series) {
       const p = s.points[s.points.length - 1]
-      if (!p) continue
       const labels = normalize(s.labels)
+      // the client keeps finite points only: a series left with none held NaN or ±Inf
+      const problem = metricValueProblem(f.family, labels, p ? p.v : Number.NaN)
+      if (problem) {
+        addError({command: `prometheus query ${f.family}`, kind: 'unparsable', message: `Prometheus ${opts.url}: rejected: ${problem}: ${seriesText(f.family, labels)}${p ? ` ${p.v}` : ''} (query ${query})`})
+        continue
+      }
+      if (!p) continue
       list.push({name: f.family, labels, value: p.v, src: {file, line: 0, text: `${seriesText(f.family, labels)} ${p.v}`}})
     }
     samples.set(f.family, list)

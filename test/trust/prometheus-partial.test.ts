@@ -3,9 +3,12 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import type {Io} from '../../src/actions/doctor-options.js'
 import {runDoctor} from '../../src/actions/doctor.js'
+import {collectPrometheus} from '../../src/collect/prometheus.js'
 import {openMetricsHistory, seedIncidentAgents} from '../helpers/metrics-endpoints.js'
 import type {PrometheusServer} from '../helpers/prometheus-server.js'
 import {requirePrometheus, startPrometheus} from '../helpers/prometheus-server.js'
+import type {Fake} from '../prometheus/_fake-servers.js'
+import {fakeServer, isProbe, okAnswer} from '../prometheus/_fake-servers.js'
 
 /*
  * Issue 17 item 1, partial: a real Prometheus holding the seed incident, behind a 127.0.0.1 proxy
@@ -80,5 +83,31 @@ describe('Prometheus: some queries fail, the rest stand', function () {
     expect(r.coverage.outcomes.find((o) => o.id === 'datapath-drops')?.result).to.equal('not-evaluated')
     expect(r.findings.map((x) => x.id)).to.include('bpf-map-pressure')
     expect(r.summary.exitCode).to.not.equal(0)
+  })
+})
+
+describe('Prometheus: an impossible value is rejected with the series, never used or dropped silently', () => {
+  let fake: Fake | undefined
+  after(async () => fake?.close())
+
+  it('a negative drop counter and a NaN map pressure: one error each naming the series, the other samples kept', async () => {
+    fake = await fakeServer((req, res) => {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? ''
+      if (isProbe(req)) return okAnswer(req, res, ['cilium_bpf_map_pressure', 'cilium_drop_count_total', 'cilium_version'])
+      const now = Date.now() / 1000
+      const result = q.includes('cilium_drop_count_total')
+        ? [{metric: {pod: 'cilium-a0x7k', reason: 'Policy denied', direction: 'INGRESS'}, value: [now, '-42']}]
+        : q.includes('cilium_bpf_map_pressure')
+          ? [{metric: {pod: 'cilium-a0x7k', map_name: 'ct4_global'}, value: [now, 'NaN']}, {metric: {pod: 'cilium-a0x7k', map_name: 'lb4_services_v2'}, value: [now, '0.25']}]
+          : q.includes('cilium_version') ? [{metric: {pod: 'cilium-a0x7k', version: '1.18.1'}, value: [now, '1']}] : []
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.end(JSON.stringify({status: 'success', data: {resultType: 'vector', result}}))
+    })
+    const p = await collectPrometheus({url: fake.url, timeoutMs: 5000, rangeSeconds: 3600})
+    const messages = p.errors.map((e) => e.message)
+    expect(messages.find((m) => m.includes('cilium_drop_count_total'))).to.match(/rejected: cilium_drop_count_total is -42 \(expected a number ≥ 0\): cilium_drop_count_total\{direction="INGRESS",pod="cilium-a0x7k",reason="Policy denied"\} -42/)
+    expect(messages.find((m) => m.includes('cilium_bpf_map_pressure'))).to.match(/rejected: cilium_bpf_map_pressure is NaN .*map_name="ct4_global"/)
+    expect(p.samples.map((s) => `${s.name} ${s.labels.map_name ?? ''}`)).to.include('cilium_bpf_map_pressure lb4_services_v2')
+    expect(p.samples.some((s) => s.name === 'cilium_drop_count_total')).to.equal(false)
   })
 })
