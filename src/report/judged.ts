@@ -54,10 +54,11 @@ function plural(n: number, one: string, many = `${one}s`): string {
 /** What the snapshot holds, in words: "a NodeList (3 nodes)", "the operator Deployment", "status of 2 agents". */
 export function evidenceRead(s: Snapshot): string[] {
   const c = s.cluster
+  const NAMES = {status: 'status', services: 'service list', maps: 'map list', metrics: 'metrics'} as const
   const agentKinds = (['status', 'services', 'maps', 'metrics'] as const).filter((k) => s.agents.some((a) => a[k] !== undefined))
   const withLogs = s.agents.filter((a) => a.logs.length > 0).length
   return [
-    ...(agentKinds.length > 0 ? [`${agentKinds.join(', ')} of ${plural(s.agents.filter((a) => agentKinds.some((k) => a[k] !== undefined)).length, 'agent')}`] : []),
+    ...(agentKinds.length > 0 ? [`the ${agentKinds.map((k) => NAMES[k]).join(', ')} of ${plural(s.agents.filter((a) => agentKinds.some((k) => a[k] !== undefined)).length, 'agent')}`] : []),
     ...(withLogs > 0 ? [`the log of ${plural(withLogs, 'agent')}`] : []),
     ...(c.config ? ['cilium-config'] : []),
     ...(c.helm ? ['Helm values'] : []),
@@ -75,6 +76,6 @@ export function noVerdict(j: Judgement, s: Snapshot, findings: number): string |
   if (!j.mostNotRun || findings > 0) return undefined
   const read = evidenceRead(s)
   const what = read.length === 0 ? 'nothing Cilium-specific' : read.length === 1 ? read[0] : `${read.slice(0, -1).join(', ')} and ${read[read.length - 1]}`
-  return `No verdict: only ${what} was read. ${j.total - j.judged} of ${j.total} checks need the agents (status, map list, metrics, logs) or Cilium's configuration and could not run. ` +
+  return `No verdict: read only ${what}. ${j.total - j.judged} of ${j.total} checks need the agents (status, map list, metrics, logs) or Cilium's configuration and could not run. ` +
     'Give `ciltune collect` output, a cilium-sysdump, or a live cluster.'
 }

@@ -21,8 +21,8 @@ async function doctor(from: string, output: OutputFormat, wide = false): Promise
 
 describe('a lone NodeList or operator Deployment: a specific message, never "No findings."', () => {
   const cases: Array<[string, string, RegExp]> = [
-    ['operator.yaml', 'a lone operator Deployment', /No verdict: only the operator Deployment \(2\/2 ready\) was read\. \d+ of \d+ checks need the agents/],
-    ['nodes.yaml', 'a lone NodeList', /No verdict: only a NodeList \(3 nodes\) was read\. \d+ of \d+ checks need the agents/],
+    ['operator.yaml', 'a lone operator Deployment', /No verdict: read only the operator Deployment \(2\/2 ready\)\. \d+ of \d+ checks need the agents/],
+    ['nodes.yaml', 'a lone NodeList', /No verdict: read only a NodeList \(3 nodes\)\. \d+ of \d+ checks need the agents/],
   ]
   for (const [file, name, re] of cases) {
     it(`${name}: table, wide table and markdown say what was read; JSON carries it; exit 3`, async () => {
