@@ -92,7 +92,13 @@ export async function runSuggest(o: SuggestOptions, realIo: Io): Promise<number>
   const anon = o.anonymize ? (await import('../util/anonymize-known.js')).anonymizerForSnapshot(snapshot) : undefined
   const io: Io = anon ? {...realIo, stdout: (t) => realIo.stdout(anon.text(t)), stderr: (t) => realIo.stderr(anon.text(t))} : realIo
   const rules = await loadRules()
-  const {findings} = runRules(rules, snapshot)
+  const {findings, outcomes} = runRules(rules, snapshot)
+  // as in doctor: a source that failed, or input where nothing was read, is never "nothing to change"
+  const {coverageHeadline, judge} = await import('../report/judged.js')
+  const judgement = judge(snapshot, findings, outcomes, rules)
+  if (judgement.nothingJudged) throw new InputError(`${judgement.failedSources.join('; ')}; no check could run, so nothing can be suggested`)
+  const headline = coverageHeadline(judgement)
+  if (headline) io.stderr(`ciltune: warning: ${headline} An overlay without a change here does not mean nothing needs changing.\n`)
   // the file --merge writes into is the baseline: its values are what the suggestion builds on
   const current = currentValues(snapshot, {valuesFile: o.merge ?? o.values, chartDefaults: chart?.defaults})
   if (chart?.version && current.version && chart.version.split('.').slice(0, 2).join('.') !== current.version.split('.').slice(0, 2).join('.')) {
