@@ -131,7 +131,7 @@ export async function runSuggest(o: SuggestOptions, realIo: Io): Promise<number>
     io.stderr(`ciltune: ${o.merge}: ${plan.items.length} value(s) set${plan.blocked.length > 0 ? `, ${plan.blocked.length} blocked (see the overlay comments)` : ''}\n`)
     mergedDiff = textDiff(o.merge, before, text)
   } else if (o.output) {
-    writeFileSync(o.output, anon ? anon.text(overlayText) : overlayText, {flag: o.force ? 'w' : 'wx'})
+    writeFileSync(o.output, anon ? anon.text(overlayText) : overlayText, {flag: o.force ? 'w' : 'wx', mode: 0o600})
     io.stderr(`ciltune: wrote ${o.output}: ${plan.items.length} value(s), ${plan.blocked.length} blocked\n`)
   }
   if (o.diff) io.stdout(mergedDiff ?? valuesDiff(current.user, overlay, {from: `current values (${current.source})`, to: 'suggested values'}))

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {Io} from '../../src/actions/doctor-options.js'
@@ -50,5 +50,16 @@ describe('suggest: no "nothing to change" over checks that did not run', () => {
     const io = capture()
     await runSuggest({...base, from: join(FIXTURES_DIR, 'synthetic-healthy')}, io)
     expect(io.err).to.not.match(/Most checks could not run/)
+  })
+
+  it('the -o overlay file is written owner-only (0600), like every file ciltune writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ciltune-out-'))
+    try {
+      const out = join(dir, 'fix.yaml')
+      await runSuggest({...base, from: join(FIXTURES_DIR, 'synthetic-lb4-pressure'), output: out}, capture())
+      expect(statSync(out).mode & 0o777).to.equal(0o600)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
