@@ -39,9 +39,13 @@ const DASHED_V4 = /(?<![\d])(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})(?![\d])/g
 // fields that carry a name in log lines, metric labels and JSON: k8sPodName=ns/pod, node="x", "nodeName":"x"
 const FIELD = /\b(k8sPodName|podName|pod_name|kubernetes_pod_name|pod|k8sNamespace|namespace|k8s_namespace|nodeName|node_name|kubernetes_node|node|hostname)["']?\s*[=:]\s*["']?([A-Za-z0-9][\w.-]*(?:\/[A-Za-z0-9][\w.-]*)?)/g
 
-/** A path as a whole word: `cap` in `cap/x.txt` or `--from cap`, never inside `capture`. */
+/**
+ * A path where a path starts: `cap` in `cap/x.txt` or a field that is just `cap`, never inside `capture` nor in
+ * `…/blob/main/cap/…`. A one-segment path is replaced in prose only as a whole string: `docs` is also a word.
+ */
 function pathPattern(path: string): RegExp {
-  return new RegExp(`(?<![\\w.-])${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|$|[\\s"':,;)\\]])`, 'g')
+  const end = path.includes('/') ? String.raw`(?=/|$|[\s"':,;)\]])` : '(?=/|$)'
+  return new RegExp(`(?<![\\w./-])${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${end}`, 'g')
 }
 
 function fieldKind(field: string): NameKind {

@@ -76,6 +76,15 @@ describe('Anonymizer: consistent pseudonyms that keep the structure', () => {
     for (const o of out) expect(addrs).to.not.include(o)
   })
 
+  it('the --from path becomes "capture" where a path starts, never inside a URL or a word', () => {
+    const a = new Anonymizer({paths: ['docs', '/home/alice/acme-prod']})
+    expect(a.text('docs/cilium-x/status.txt:12')).to.equal('capture/cilium-x/status.txt:12')
+    expect(a.text('https://github.com/ciltune/ciltune/blob/main/docs/codes.md#ct6070')).to.equal('https://github.com/ciltune/ciltune/blob/main/docs/codes.md#ct6070')
+    expect(a.text('see the docs for this')).to.equal('see the docs for this')
+    expect(a.text('docs')).to.equal('capture')
+    expect(a.text('read /home/alice/acme-prod: 3 agents')).to.equal('read capture: 3 agents')
+  })
+
   it('deep: every string and key of a report, structure kept', () => {
     const a = new Anonymizer(known)
     const r = a.deep({agents: [{name: 'cilium-4kc6t', node: 'lbx-cp-01', n: 3}], labels: {'lbx-cp-01': '10.1.2.3'}})
