@@ -1,7 +1,8 @@
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import type {LiveOptions, PrometheusOptions} from '../collect/types.js'
 import {loadRules, runRules} from '../rules/engine.js'
-import type {Finding} from '../rules/types.js'
+import type {Finding, Rule, RuleOutcome} from '../rules/types.js'
+import type {Snapshot} from '../snapshot/schema.js'
 import type {ChartFiles} from '../suggest/chart.js'
 import {loadChart, loadSchemaFile} from '../suggest/chart.js'
 import {currentValues} from '../suggest/current-values.js'
@@ -84,6 +85,15 @@ function neverLower<T extends {writePath: string, value: unknown}>(items: T[], b
   })
 }
 
+/** As in doctor: a source that failed, or input where nothing was read, is never "nothing to change". */
+async function checkEvidence(snapshot: Snapshot, findings: Finding[], outcomes: RuleOutcome[], rules: Rule[], io: Io): Promise<void> {
+  const {coverageHeadline, judge} = await import('../report/judged.js')
+  const judgement = judge(snapshot, findings, outcomes, rules)
+  if (judgement.nothingJudged) throw new InputError(`${judgement.failedSources.join('; ')}; no check could run, so nothing can be suggested`)
+  const headline = coverageHeadline(judgement)
+  if (headline) io.stderr(`ciltune: warning: ${headline} An overlay without a change here does not mean nothing needs changing.\n`)
+}
+
 export async function runSuggest(o: SuggestOptions, realIo: Io): Promise<number> {
   checkUsage(o)
   const chart: ChartFiles | undefined = o.chart ? await loadChart(o.chart) : undefined
@@ -93,12 +103,7 @@ export async function runSuggest(o: SuggestOptions, realIo: Io): Promise<number>
   const io: Io = anon ? {...realIo, stdout: (t) => realIo.stdout(anon.text(t)), stderr: (t) => realIo.stderr(anon.text(t))} : realIo
   const rules = await loadRules()
   const {findings, outcomes} = runRules(rules, snapshot)
-  // as in doctor: a source that failed, or input where nothing was read, is never "nothing to change"
-  const {coverageHeadline, judge} = await import('../report/judged.js')
-  const judgement = judge(snapshot, findings, outcomes, rules)
-  if (judgement.nothingJudged) throw new InputError(`${judgement.failedSources.join('; ')}; no check could run, so nothing can be suggested`)
-  const headline = coverageHeadline(judgement)
-  if (headline) io.stderr(`ciltune: warning: ${headline} An overlay without a change here does not mean nothing needs changing.\n`)
+  await checkEvidence(snapshot, findings, outcomes, rules, io)
   // the file --merge writes into is the baseline: its values are what the suggestion builds on
   const current = currentValues(snapshot, {valuesFile: o.merge ?? o.values, chartDefaults: chart?.defaults})
   if (chart?.version && current.version && chart.version.split('.').slice(0, 2).join('.') !== current.version.split('.').slice(0, 2).join('.')) {
