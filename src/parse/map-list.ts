@@ -23,63 +23,70 @@ export function parseMapList(text: string, file: string): MapList {
     if (json) return json
   }
   const lines = splitLines(text)
-  const verbose = lines.some((l) => SECTION.test(l))
-  const out: MapList = {verbose, maps: [], errorEntries: [], unrecognized: []}
-  let section: Row | undefined
-  let cols: {value: number, state: number, error: number} | undefined
+  const out: MapList = {verbose: lines.some((l) => SECTION.test(l)), maps: [], errorEntries: [], unrecognized: []}
+  const state: ReadState = {out, file}
   lines.forEach((raw, i) => {
-    const n = i + 1
     if (raw.trim() === '') return
-    const sec = SECTION.exec(raw)
-    if (sec) {
-      section = {name: sec[1], entries: 0, errors: 0, src: src(file, n, raw)}
-      cols = undefined
-      out.maps.push(section)
-      return
-    }
-    if (section) {
-      if (/^Cache is disabled/.test(raw)) {
-        // no cache: the CLI cannot know the map's content, so the counts are unknown, not zero
-        section.cacheEnabled = false
-        section.entries = undefined
-        section.errors = undefined
-        return
-      }
-      if (/^Cache is empty/.test(raw)) {
-        section.cacheEnabled = true
-        return
-      }
-      if (CACHE_HEADER.test(raw)) {
-        cols = {value: raw.indexOf('Value'), state: raw.indexOf('State'), error: raw.indexOf('Error')}
-        section.cacheEnabled = true
-        return
-      }
-      if (cols) {
-        const entry = cacheRow(raw, cols)
-        if (entry) {
-          section.entries = (section.entries ?? 0) + 1
-          if (entry.state === 'error' || entry.error !== '') {
-            section.errors = (section.errors ?? 0) + 1
-            out.errorEntries.push({map: section.name, key: entry.key, error: entry.error, src: src(file, n, raw)})
-          }
-          return
-        }
-      }
-      out.unrecognized.push({line: n, text: raw})
-      return
-    }
-    if (HEADER.test(raw)) return
-    const m = ROW.exec(raw.trim())
-    if (!m) {
-      out.unrecognized.push({line: n, text: raw})
-      return
-    }
-    const row: Row = {name: m[1], cacheEnabled: m[4] === 'true', src: src(file, n, raw)}
-    if (m[2] !== 'unknown') row.entries = Number(m[2])
-    if (m[3] !== 'unknown') row.errors = Number(m[3])
-    out.maps.push(row)
+    const known = sectionStart(state, raw, i + 1) || (state.section ? verboseLine(state, raw, i + 1) : plainLine(state, raw, i + 1))
+    if (!known) out.unrecognized.push({line: i + 1, text: raw})
   })
   return out
+}
+
+/** The map a --verbose section is about, and the columns of its cache table once its header was seen. */
+interface ReadState {
+  out: MapList
+  file: string
+  section?: Row
+  cols?: {value: number, state: number, error: number}
+}
+
+function sectionStart(st: ReadState, raw: string, n: number): boolean {
+  const sec = SECTION.exec(raw)
+  if (!sec) return false
+  st.section = {name: sec[1], entries: 0, errors: 0, src: src(st.file, n, raw)}
+  st.cols = undefined
+  st.out.maps.push(st.section)
+  return true
+}
+
+function verboseLine(st: ReadState, raw: string, n: number): boolean {
+  const section = st.section!
+  if (/^Cache is disabled/.test(raw)) {
+    // no cache: the CLI cannot know the map's content, so the counts are unknown, not zero
+    section.cacheEnabled = false
+    section.entries = undefined
+    section.errors = undefined
+    return true
+  }
+  if (/^Cache is empty/.test(raw)) {
+    section.cacheEnabled = true
+    return true
+  }
+  if (CACHE_HEADER.test(raw)) {
+    st.cols = {value: raw.indexOf('Value'), state: raw.indexOf('State'), error: raw.indexOf('Error')}
+    section.cacheEnabled = true
+    return true
+  }
+  const entry = st.cols ? cacheRow(raw, st.cols) : undefined
+  if (!entry) return false
+  section.entries = (section.entries ?? 0) + 1
+  if (entry.state === 'error' || entry.error !== '') {
+    section.errors = (section.errors ?? 0) + 1
+    st.out.errorEntries.push({map: section.name, key: entry.key, error: entry.error, src: src(st.file, n, raw)})
+  }
+  return true
+}
+
+function plainLine(st: ReadState, raw: string, n: number): boolean {
+  if (HEADER.test(raw)) return true
+  const m = ROW.exec(raw.trim())
+  if (!m) return false
+  const row: Row = {name: m[1], cacheEnabled: m[4] === 'true', src: src(st.file, n, raw)}
+  if (m[2] !== 'unknown') row.entries = Number(m[2])
+  if (m[3] !== 'unknown') row.errors = Number(m[3])
+  st.out.maps.push(row)
+  return true
 }
 
 /** Cache rows are tabwriter-aligned to their header; keys and values can contain single spaces. */
