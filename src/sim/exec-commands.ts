@@ -10,6 +10,12 @@ export interface ExecResult {
   internalError?: string
 }
 
+/** The agent's texts as the simulator shapes them for an N-node cluster; the scenario's files otherwise. */
+export interface AgentTexts {
+  status(verbose: boolean): string | undefined
+  serviceList(): string | undefined
+}
+
 const NOT_RUNNING = 'Error: Cannot get status/probe: Get "http://localhost/v1/healthz": dial unix /var/run/cilium/cilium.sock: connect: no such file or directory\n'
 
 function hasCiliumDbg(agent: ScenarioAgent): boolean {
@@ -19,7 +25,7 @@ function hasCiliumDbg(agent: ScenarioAgent): boolean {
   return maj > 1 || min >= 15 // cilium-dbg appeared in 1.15
 }
 
-export function runAgentCommand(agent: ScenarioAgent, argv: string[]): ExecResult {
+export function runAgentCommand(agent: ScenarioAgent, argv: string[], texts?: AgentTexts): ExecResult {
   const [bin, ...rest] = argv
   if (bin === 'cilium-dbg' && !hasCiliumDbg(agent)) {
     return {stdout: '', stderr: '', exitCode: 126, internalError: 'error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: "cilium-dbg": executable file not found in $PATH: unknown'}
@@ -31,8 +37,8 @@ export function runAgentCommand(agent: ScenarioAgent, argv: string[]): ExecResul
   if (f.status === undefined) return {stdout: '', stderr: NOT_RUNNING, exitCode: 1} // crashing agent: nothing answers on the API socket
   const sub = rest.join(' ')
   let out: string | undefined
-  if (sub === 'status --verbose' || sub === 'status') out = f.status
-  else if (sub === 'service list') out = f.serviceList
+  if (sub === 'status --verbose' || sub === 'status') out = texts ? texts.status(sub !== 'status') : f.status
+  else if (sub === 'service list') out = texts ? texts.serviceList() : f.serviceList
   else if (sub === 'map list') out = f.mapList
   else if (sub === 'metrics list') out = f.metricsList ?? (f.metricsProm === undefined ? undefined : renderMetricsList(f.metricsProm))
   else return {stdout: '', stderr: `Error: unknown command "${rest[0] ?? ''}" for "${bin}"\n`, exitCode: 1}
