@@ -1,4 +1,5 @@
-import type {Agent, BpfMapId, Service, Snapshot, SourceRef} from '../src/snapshot/schema.js'
+import type {Agent, BpfMapId, ServiceList, Snapshot, SourceRef} from '../src/snapshot/schema.js'
+import {isV6, lbUseOf} from '../src/cilium/services.js'
 import {capEvidence, configValue, ev, metricSamples, percent, fmtCount, HIGH, pressureSeverity, pressureWord, sizingFor} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
@@ -25,16 +26,9 @@ const TARGETS: Target[] = [
   {id: 'lb6-backends', map: 'lb6_backends_v3', kind: 'backends', v6: true, family: 'lb-backends'},
 ]
 
-function isV6(ip: string): boolean {
-  return ip.includes(':')
-}
-
-function used(services: Service[], t: Target): {n: number, frontends: number} {
-  const mine = services.filter((s) => isV6(s.ip) === t.v6)
-  if (t.kind === 'services') return {n: mine.reduce((sum, s) => sum + 1 + s.backends.length, 0), frontends: mine.length}
-  const uniq = new Set<string>()
-  for (const s of mine) for (const b of s.backends) uniq.add(`${b.ip}:${b.port}/${b.proto ?? s.proto ?? ''}`)
-  return {n: uniq.size, frontends: mine.length}
+function used(list: ServiceList, t: Target): {n: number, frontends: number} {
+  const u = lbUseOf(list, t.v6)
+  return {n: t.kind === 'services' ? u.slots : u.backends, frontends: u.frontends}
 }
 
 function sizeOf(snapshot: Snapshot, a: Agent, t: Target): {size: number, src?: SourceRef, assumed: boolean} {
@@ -82,7 +76,7 @@ export default defineRule({
       const pts: Point[] = []
       for (const a of withList) {
         if (measured.has(`${a.name}\u0000${t.map}`)) continue
-        const u = used(a.services!.services, t)
+        const u = used(a.services!, t)
         if (u.n === 0) continue
         const s = sizeOf(snapshot, a, t)
         const sample = a.services!.services.filter((x) => isV6(x.ip) === t.v6).slice(0, 2).map((x) => ev(x.src))

@@ -2,7 +2,7 @@ import {agentsWith, capEvidence, ev, agentPhrase, distinctEvidence} from '../src
 import type {CheckResult, Evidence, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {SEVERITY_ORDER} from '../src/rules/types.js'
-import type {Service} from '../src/snapshot/schema.js'
+import {frontendKey, frontendKeyType, hasActiveBackend} from '../src/cilium/services.js'
 
 /*
  * Which empty frontends are NOT problems (documented choices):
@@ -17,16 +17,48 @@ import type {Service} from '../src/snapshot/schema.js'
  */
 const PER_NODE_TYPES = /^(nodeport|loadbalancer|hostport|externalips)$/i
 const SKIP_TYPES = /^localredirect$/i
-const ACTIVE = new Set(['active', 'unknown', ''])
 
-/** NodePort/HostPort frontends carry each node's own IP: group them by port/proto across nodes. */
-function frontendKey(s: Service): string {
-  const proto = s.proto ? `/${s.proto}` : ''
-  if (/^(nodeport|hostport)$/i.test(s.type)) return `${s.type} *:${s.port}${proto}`
-  return `${s.type} ${s.ip.includes(':') ? `[${s.ip}]` : s.ip}:${s.port}${proto}`
+// withFrontend: how many agents list the frontend (each agent counted once)
+interface Seen {key: string, type: string, withFrontend: number, empty: Set<string>, noActive: Map<string, string[]>, evidence: Evidence[]}
+
+function seenOf(byKey: Map<string, Seen>, key: string, type: string): Seen {
+  let seen = byKey.get(key)
+  if (!seen) byKey.set(key, seen = {key, type, withFrontend: 0, empty: new Set(), noActive: new Map(), evidence: []})
+  return seen
 }
 
-interface Seen {key: string, type: string, withFrontend: Set<string>, empty: Set<string>, noActive: Map<string, string[]>, evidence: Evidence[]}
+/** Every agent's frontends, counted once per agent; agents sharing one key list (the snapshot summary) are counted together. */
+function countFrontends(agents: ReturnType<typeof agentsWith<'services'>>, byKey: Map<string, Seen>): void {
+  const shared = new Map<readonly string[], number>()
+  for (const a of agents) {
+    const keys = a.services.summary?.frontendKeys
+    if (keys) {
+      shared.set(keys, (shared.get(keys) ?? 0) + 1)
+      continue
+    }
+    const mine = new Map<string, string>()
+    for (const s of a.services.services) if (!SKIP_TYPES.test(s.type)) mine.set(frontendKey(s), s.type)
+    for (const [key, type] of mine) seenOf(byKey, key, type).withFrontend++
+  }
+  for (const [keys, agentCount] of shared) for (const key of keys) seenOf(byKey, key, frontendKeyType(key)).withFrontend += agentCount
+}
+
+/** Frontends with no backend or no active one, per agent, with the rows that show it. */
+function collectEmpty(agents: ReturnType<typeof agentsWith<'services'>>, byKey: Map<string, Seen>): void {
+  for (const a of agents) {
+    for (const s of a.services.services) {
+      if (SKIP_TYPES.test(s.type) || hasActiveBackend(s)) continue
+      const seen = seenOf(byKey, frontendKey(s), s.type)
+      if (s.backends.length === 0) {
+        seen.empty.add(a.name)
+        seen.evidence.push(ev(s.src))
+      } else {
+        seen.noActive.set(a.name, [...new Set(s.backends.map((b) => b.state))])
+        seen.evidence.push(ev(s.src), ...s.backends.slice(0, 2).map((b) => ev(b.src)))
+      }
+    }
+  }
+}
 
 export default defineRule({
   meta: {
@@ -54,30 +86,15 @@ export default defineRule({
       ctx.notEvaluated(`the service list has no parsed services but ${unreadable.reduce((n, a) => n + a.services.unrecognized.length, 0)} unrecognized line(s) (first: line ${u.line} "${u.text.trim().slice(0, 80)}"); backends were not checked`)
     }
     const byKey = new Map<string, Seen>()
-    for (const a of agents) {
-      for (const s of a.services.services) {
-        if (SKIP_TYPES.test(s.type)) continue
-        const key = frontendKey(s)
-        const seen: Seen = byKey.get(key) ?? {key, type: s.type, withFrontend: new Set(), empty: new Set(), noActive: new Map(), evidence: []}
-        byKey.set(key, seen)
-        seen.withFrontend.add(a.name)
-        const active = s.backends.filter((b) => ACTIVE.has(b.state.toLowerCase()))
-        if (s.backends.length === 0) {
-          seen.empty.add(a.name)
-          seen.evidence.push(ev(s.src))
-        } else if (active.length === 0) {
-          seen.noActive.set(a.name, [...new Set(s.backends.map((b) => b.state))])
-          seen.evidence.push(ev(s.src), ...s.backends.slice(0, 2).map((b) => ev(b.src)))
-        }
-      }
-    }
+    countFrontends(agents, byKey)
+    collectEmpty(agents, byKey)
 
     interface Problem {seen: Seen, bad: string[], severity: Severity, text: string}
     const problems: Problem[] = []
     for (const seen of byKey.values()) {
       const bad = [...new Set([...seen.empty, ...seen.noActive.keys()])]
       if (bad.length === 0) continue
-      const everywhere = bad.length === seen.withFrontend.size
+      const everywhere = bad.length === seen.withFrontend
       if (!everywhere && PER_NODE_TYPES.test(seen.type)) continue
       const states = [...new Set([...seen.noActive.values()].flat())]
       const what = seen.empty.size > 0 && states.length === 0
@@ -85,10 +102,10 @@ export default defineRule({
         : seen.empty.size === 0 ? `no active backend (only ${states.join('/')})` : `no backends or only ${states.join('/')} ones`
       let severity: Severity = 'medium'
       if (!everywhere) severity = 'info'
-      else if (seen.withFrontend.size >= 2) severity = 'high'
+      else if (seen.withFrontend >= 2) severity = 'high'
       const where = everywhere
-        ? (seen.withFrontend.size === 1 ? `on ${bad[0]}` : `on all ${seen.withFrontend.size} agents that have it`)
-        : `on ${agentPhrase(bad)} while ${seen.withFrontend.size - bad.length} other agent(s) have active backends (expected only with internalTrafficPolicy: Local; otherwise these agents are out of sync)`
+        ? (seen.withFrontend === 1 ? `on ${bad[0]}` : `on all ${seen.withFrontend} agents that have it`)
+        : `on ${agentPhrase(bad)} while ${seen.withFrontend - bad.length} other agent(s) have active backends (expected only with internalTrafficPolicy: Local; otherwise these agents are out of sync)`
       problems.push({seen, bad, severity, text: `${seen.key} has ${what} ${where}`})
     }
     if (problems.length === 0) return []

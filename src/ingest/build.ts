@@ -17,6 +17,7 @@ import {parseServiceList} from '../parse/service-list.js'
 import {parseStatusJson} from '../parse/status-json.js'
 import {parseStatusText} from '../parse/status-text.js'
 import type {Agent, AgentStatus, CollectionError, Snapshot} from '../snapshot/schema.js'
+import {compactHealth, ServiceCompactor} from '../snapshot/compact.js'
 import {CollectionError as CollectionErrorSchema, emptyAgent, emptySnapshot} from '../snapshot/schema.js'
 import {errorMessage} from '../util/errors.js'
 import {AGENT_KINDS, classify} from './classify.js'
@@ -42,7 +43,7 @@ function richer(a: AgentStatus | undefined, b: AgentStatus): AgentStatus {
 /** cilium-health output fills the cluster-health part of an agent's status, never replaces a status that has one. */
 function mergeHealth(a: AgentStatus | undefined, h: AgentStatus): AgentStatus {
   if (!a) return h
-  if (!a.clusterHealth || a.clusterHealth.nodes.length === 0) return {...a, clusterHealth: h.clusterHealth}
+  if (!a.clusterHealth || (a.clusterHealth.rowsRead ?? a.clusterHealth.nodes.length) === 0) return {...a, clusterHealth: h.clusterHealth}
   return a
 }
 
@@ -76,6 +77,7 @@ export class SnapshotBuilder {
   private readonly agentNodes: Record<string, string> = {}
   private readonly agentErrors: Record<string, CollectionError[]> = {}
   private readonly clusterErrors: CollectionError[] = []
+  private readonly services = new ServiceCompactor()
 
   constructor(origin: Collected['origin']) {
     this.snap = emptySnapshot(origin.kind, origin.path)
@@ -113,7 +115,7 @@ export class SnapshotBuilder {
       return
     }
     try {
-      if (AGENT_KINDS.has(kind)) ingestAgentFile(this.agent(agentNameFor(file)), kind, file)
+      if (AGENT_KINDS.has(kind)) ingestAgentFile(this.agent(agentNameFor(file)), kind, file, this.services)
       else ingestClusterFile(this.snap, kind, file, {agentErrors: this.agentErrors, clusterErrors: this.clusterErrors})
     } catch (error) {
       this.clusterErrors.push({command: file.path, kind: 'unparsable', message: `${file.path}: ${errorMessage(error)}`})
@@ -153,17 +155,22 @@ export function buildSnapshot(c: Collected, into?: SnapshotBuilder): Snapshot {
   return b.finish()
 }
 
-function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile): void {
+/** Statuses keep unhealthy cluster-health rows only, service lists a summary (src/snapshot/compact.ts). */
+function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, services: ServiceCompactor): void {
+  const status = (s: AgentStatus) => {
+    compactHealth(s)
+    return s
+  }
   switch (kind) {
     case 'status-text':
     case 'status-json': {
       const checked = checkStatusBpfMaps(kind === 'status-text' ? parseStatusText(file.text, file.path) : parseStatusJson(file.text, file.path), file.path)
       a.errors.push(...checked.errors)
-      a.status = richer(a.status, checked.status)
+      a.status = richer(a.status, status(checked.status))
       break
     }
-    case 'cilium-health': a.status = mergeHealth(a.status, parseCiliumHealth(file.text, file.path)); break
-    case 'service-list': a.services = parseServiceList(file.text, file.path); break
+    case 'cilium-health': a.status = mergeHealth(a.status, status(parseCiliumHealth(file.text, file.path))); break
+    case 'service-list': a.services = services.compact(parseServiceList(file.text, file.path)); break
     case 'map-list': {
       const checked = checkMapList(parseMapList(file.text, file.path), file.path)
       a.errors.push(...checked.errors)

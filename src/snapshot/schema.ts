@@ -140,7 +140,10 @@ export const AgentStatus = z.object({
     total: z.number().int().optional(),
     text: z.string(), // the whole value, e.g. "Probe disabled" or "Warning cilium-health daemon unreachable"
     src: SourceRef,
+    // unhealthy rows only once the builder has the status (healthy ones are counted in rowsRead):
+    // an N-node cluster prints N rows on each of N agents
     nodes: z.array(ClusterHealthNode),
+    rowsRead: z.number().int().optional(),
   }).optional(),
   modulesHealth: z.object({
     stopped: z.number().int().optional(),
@@ -182,10 +185,20 @@ export const Service = z.object({
   src: SourceRef,
 })
 export type Service = z.infer<typeof Service>
+const LbUse = z.object({slots: z.number().int(), frontends: z.number().int(), backends: z.number().int()})
 export const ServiceList = z.object({
   format: z.enum(['text', 'json']),
+  // with `summary` (every snapshot the builder makes): only the rows rules quote, i.e. Services without an
+  // active backend and the first two of each address family; without it (hand-built), every row
   services: z.array(Service),
   unrecognized: z.array(Unrecognized),
+  // the list is a cluster-wide fact repeated on every agent: what rules need of all rows, counted once
+  summary: z.object({
+    services: z.number().int(), // rows parsed
+    lb: z.object({v4: LbUse, v6: LbUse}), // LB map use per address family (src/cilium/services.ts)
+    // frontendKey of every row but LocalRedirect, once each; agents with the same keys share one array
+    frontendKeys: z.array(z.string()),
+  }).optional(),
 })
 export type ServiceList = z.infer<typeof ServiceList>
 
