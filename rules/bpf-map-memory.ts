@@ -1,5 +1,5 @@
 import type {Agent, PodInfo, Snapshot} from '../src/snapshot/schema.js'
-import {capEvidence, configBool, ev, metricSamples, ceil4, currentRatio, TARGET} from '../src/rules/helpers.js'
+import {byName, capEvidence, configBool, ev, metricSamples, ceil4, currentRatio, TARGET} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, HelmSuggestion} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {DYNAMIC_FAMILIES, familyOf} from '../src/cilium/maps.js'
@@ -11,7 +11,7 @@ const OOM_SHARE = 0.25
 const BIG_RATIO = 0.05 // heuristic, rules-catalog R-MAP-10
 
 function podOf(snapshot: Snapshot, a: Agent): PodInfo | undefined {
-  return a.pod ?? snapshot.cluster.pods?.find((p) => p.name === a.name)
+  return a.pod ?? byName(snapshot.cluster.pods, a.name)
 }
 
 function ipv6(snapshot: Snapshot, a: Agent): boolean {

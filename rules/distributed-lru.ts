@@ -1,5 +1,5 @@
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {capEvidence, compareVersions, configValue, ev, parseVersion, currentRatio} from '../src/rules/helpers.js'
+import {byName, capEvidence, compareVersions, configValue, ev, parseVersion, currentRatio} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {DYNAMIC_FAMILIES} from '../src/cilium/maps.js'
@@ -68,7 +68,7 @@ export default defineRule({
     // sizes must be multiples of the CPU count; capacity CPUs only approximate num_possible_cpus()
     const odd: Array<{agent: string, text: string, src: Evidence}> = []
     for (const a of snapshot.agents) {
-      const cpus = snapshot.cluster.nodes?.find((n) => n.name === a.node)?.cpus
+      const cpus = byName(snapshot.cluster.nodes, a.node)?.cpus
       if (!cpus || cpus < 2 || !a.status?.bpfMaps) continue
       for (const f of DYNAMIC_FAMILIES) {
         const row = a.status.bpfMaps.maps.find((m) => m.id === f)

@@ -1,5 +1,5 @@
 import type {Agent, Snapshot} from '../src/snapshot/schema.js'
-import {capEvidence, configValue, ev, metricSamples, currentRatio, HIGH} from '../src/rules/helpers.js'
+import {byName, capEvidence, configValue, ev, metricSamples, currentRatio, HIGH} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, HelmSuggestion, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {computeMapSizes} from '../src/sizing/formula.js'
@@ -22,7 +22,7 @@ function hotFamilies(snapshot: Snapshot): Map<DynamicFamily, number> {
 }
 
 function nodeMemory(snapshot: Snapshot, a: Agent): {bytes: number, name: string} | undefined {
-  const n = snapshot.cluster.nodes?.find((x) => x.name === a.node)
+  const n = byName(snapshot.cluster.nodes, a.node)
   return n?.memoryBytes ? {bytes: n.memoryBytes, name: n.name} : undefined
 }
 

@@ -70,7 +70,8 @@ export default defineRule({
       const v = c?.version ? statusVersion(c) : undefined
       if (v) seen.set(a.name, {version: v, src: ev(c!.src)})
     }
-    const pods = [...s.agents.flatMap((a) => (a.pod ? [a.pod] : [])), ...(s.cluster.pods ?? []).filter((p) => AGENT_POD.test(p.name) || s.agents.some((a) => a.name === p.name))]
+    const agentNames = new Set(s.agents.map((a) => a.name))
+    const pods = [...s.agents.flatMap((a) => (a.pod ? [a.pod] : [])), ...(s.cluster.pods ?? []).filter((p) => AGENT_POD.test(p.name) || agentNames.has(p.name))]
     for (const p of pods) {
       const v = imageVersion(p.image)
       if (v && !seen.has(p.name)) seen.set(p.name, {version: v, src: ev(p.src)})

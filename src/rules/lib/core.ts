@@ -165,3 +165,17 @@ export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> 
   }
   return out
 }
+
+const nameIndexes = new WeakMap<readonly {name: string}[], Map<string, {name: string}>>()
+
+/** The first item with each name, as `find` would return it, indexed once per list: no scans inside loops over agents. */
+export function byName<T extends {name: string}>(items: readonly T[] | undefined, name: string | undefined): T | undefined {
+  if (!items || name === undefined) return undefined
+  let index = nameIndexes.get(items)
+  if (!index) {
+    index = new Map()
+    for (const x of items) if (!index.has(x.name)) index.set(x.name, x)
+    nameIndexes.set(items, index)
+  }
+  return index.get(name) as T | undefined
+}
