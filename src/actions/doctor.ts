@@ -33,6 +33,12 @@ function savedSnapshot(path: string): Snapshot | undefined {
   return /^\s*\{/.test(text.slice(0, 64)) && classify(text) === 'snapshot' ? readSnapshotFile(path, text) : undefined
 }
 
+/** Saved outputs, each file read once and parsed as it is read, its text then dropped. */
+function fromPath(path: string): Snapshot {
+  const sink = new SnapshotBuilder({kind: 'files', path})
+  return buildSnapshot(collectFromPath(path, sink), sink)
+}
+
 /** Evidence from wherever it is: a saved path, a live cluster, Prometheus, or several of these. */
 export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' | 'prometheus'>): Promise<Snapshot> {
   let snapshot: Snapshot
@@ -41,7 +47,7 @@ export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' |
       const {snapshotFromSysdump} = await import('../sysdump/read.js')
       snapshot = await snapshotFromSysdump(opts.from, statSync(opts.from).isDirectory())
     } else {
-      snapshot = savedSnapshot(opts.from) ?? buildSnapshot(collectFromPath(opts.from))
+      snapshot = savedSnapshot(opts.from) ?? fromPath(opts.from)
     }
   } else if (opts.live) {
     const {collectLive} = await import('../collect/live.js')

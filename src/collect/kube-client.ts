@@ -1,5 +1,5 @@
-import {request as httpRequest, type Agent} from 'node:http'
-import {request as httpsRequest} from 'node:https'
+import {Agent as HttpAgent, request as httpRequest, type Agent} from 'node:http'
+import {Agent as HttpsAgent, request as httpsRequest} from 'node:https'
 import {Writable} from 'node:stream'
 import {InputError} from '../util/errors.js'
 import {loadKubeconfig} from './kubeconfig-load.js'
@@ -45,6 +45,15 @@ function exitFrom(status: V1StatusLike | undefined): {exitCode: number, startErr
   return {exitCode: 126, startError: status.message ?? 'command could not be started'}
 }
 
+/**
+ * One pool of kept-alive connections for every GET of a run (lists, logs, metrics proxy): a 1000-agent
+ * collection makes thousands of them. The TLS options client-node put on its agent are kept.
+ */
+function keepAliveAgent(secure: boolean, given: (Agent & {options?: object}) | undefined): Agent {
+  const options = {...given?.options, keepAlive: true}
+  return secure ? new HttpsAgent(options) : new HttpAgent(options)
+}
+
 export async function connectKube(opts: {kubeconfig?: string, context?: string}): Promise<Kube> {
   const k8s = await import('@kubernetes/client-node')
   const kc = new k8s.KubeConfig()
@@ -67,6 +76,7 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string})
   } catch (error) {
     throw new InputError(`cluster ${server}: ${(error as Error).message.split('\n')[0]}`)
   }
+  reqOpts.agent = keepAliveAgent(secure, reqOpts.agent)
   const [{WebSocketHandler}, {WebSocket}] = await Promise.all([
     import('@kubernetes/client-node/dist/web-socket-handler.js'), import('ws'),
   ])

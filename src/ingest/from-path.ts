@@ -47,7 +47,13 @@ function lazyFile(file: string, path: string, kind: EvidenceKind, agent: string 
  * Files are grouped per agent by the directory that holds them; a file directly inside PATH
  * forms an agent named after the file. Kinds are recognized by content, not by name.
  */
-export function collectFromPath(path: string): Collected {
+/** Where files go as soon as they are read (the SnapshotBuilder): each file is then read once, parsed and dropped. */
+export interface FileSink {
+  add(file: EvidenceFile): void
+  skip(path: string, reason: string): void
+}
+
+export function collectFromPath(path: string, sink?: FileSink): Collected {
   let st
   try {
     st = statSync(path)
@@ -55,6 +61,7 @@ export function collectFromPath(path: string): Collected {
     throw new InputError(`--from ${path}: no such file or directory`)
   }
   const c = emptyCollected('files', path)
+  const skip = (p: string, reason: string) => (sink ? sink.skip(p, reason) : c.skipped.push({path: p, reason}))
   const files: string[] = []
   if (st.isDirectory()) walk(path, files)
   else files.push(path)
@@ -65,21 +72,21 @@ export function collectFromPath(path: string): Collected {
     let text: string | undefined
     try {
       if (statSync(f).size > MAX_FILE_BYTES) {
-        c.skipped.push({path: shown, reason: 'larger than 512 MiB'})
+        skip(shown, 'larger than 512 MiB')
         continue
       }
       text = readText(f)
     } catch (error) {
-      c.skipped.push({path: shown, reason: `unreadable: ${(error as NodeJS.ErrnoException).code ?? 'error'}`})
+      skip(shown, `unreadable: ${(error as NodeJS.ErrnoException).code ?? 'error'}`)
       continue
     }
     if (text === undefined) {
-      c.skipped.push({path: shown, reason: 'binary file'})
+      skip(shown, 'binary file')
       continue
     }
     const kind = classify(text)
     if (!kind) {
-      c.skipped.push({path: shown, reason: 'not recognized as Cilium or Kubernetes output'})
+      skip(shown, 'not recognized as Cilium or Kubernetes output')
       continue
     }
     const rel = st.isDirectory() ? relative(path, f) : basename(f)
@@ -87,7 +94,8 @@ export function collectFromPath(path: string): Collected {
     const agent = AGENT_KINDS.has(kind)
       ? (parts.length > 1 ? parts[parts.length - 2] : basename(f).replace(/\.[^.]+$/, ''))
       : undefined
-    c.files.push(lazyFile(f, shown, kind, agent))
+    if (sink) sink.add({path: shown, text, kind, agent})
+    else c.files.push(lazyFile(f, shown, kind, agent))
     if (agent && !agents.has(agent)) {
       agents.add(agent)
       c.agents.push(agent)
