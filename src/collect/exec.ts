@@ -35,6 +35,22 @@ async function run(kube: Kube, ns: string, pod: string, argv: string[], timeoutM
   return withRetry(() => kube.exec(ns, pod, AGENT_CONTAINER, argv, timeoutMs))
 }
 
+const BLANK = new Set([0x20, 0x09, 0x0a, 0x0d])
+
+function printedNothing(out: ExecOutput): boolean {
+  const b = out.stdoutBytes
+  if (!b) return out.stdout.trim() === ''
+  for (const byte of b) if (!BLANK.has(byte)) return false
+  return true
+}
+
+/** The evidence file of one command, its text decoded when the builder reads it (after a digest of the bytes, for a service list). */
+function outputFile(path: string, out: ExecOutput, agent: string, kind: EvidenceFile['kind']): EvidenceFile {
+  return {path, get text() {
+    return out.stdout
+  }, bytes: out.stdoutBytes, agent, kind}
+}
+
 export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs: number, opts: VisitOptions): Promise<AgentVisit> {
   const files: EvidenceFile[] = []
   const errors: CollectionError[] = []
@@ -58,8 +74,8 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
         continue
       }
       const path = `pod/${pod}: ${argv.join(' ')}`
-      if (out.stdout.trim() === '') skipped.push({path, reason: 'the command printed nothing'})
-      else files.push({path, text: out.stdout, agent: pod, kind: cmd.kind})
+      if (printedNothing(out)) skipped.push({path, reason: 'the command printed nothing'})
+      else files.push(outputFile(path, out, pod, cmd.kind))
     } catch (error) {
       const f = asKubeFailure(error, argv.join(' '))
       errors.push({command: argv.join(' '), kind: f.kind === 'missing' ? 'unreachable' : f.kind, message: f.message})

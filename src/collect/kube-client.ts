@@ -14,6 +14,8 @@ import {asKubeFailure, httpFailure, KubeFailure} from './kube-errors.js'
 
 export interface ExecOutput {
   stdout: string
+  /** stdout as received, when the caller may recognize it without decoding it (a service list seen before) */
+  stdoutBytes?: Buffer
   stderr: string
   exitCode: number
   /** the container runtime could not start the command (binary absent, container not running) */
@@ -29,13 +31,26 @@ export interface Kube {
 
 interface V1StatusLike {status?: string, reason?: string, message?: string, details?: {causes?: Array<{reason?: string, message?: string}>}}
 
-function collector(): {stream: Writable, text: () => string} {
+/** A stream's bytes; each chunk is a frame's own buffer, kept as it is rather than copied. */
+function collector(): {stream: Writable, bytes: () => Buffer, text: () => string} {
   const chunks: Buffer[] = []
   const stream = new Writable({write(chunk: Buffer, _enc, cb) {
-    chunks.push(Buffer.from(chunk))
+    chunks.push(chunk)
     cb()
   }})
-  return {stream, text: () => Buffer.concat(chunks).toString('utf8')}
+  const bytes = () => (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))
+  return {stream, bytes, text: () => bytes().toString('utf8')}
+}
+
+/** The output with stdout decoded only when it is read: 1000 agents' outputs are a gigabyte of text. */
+function execOutput(out: Buffer, stderr: string, exitCode: number, startError: string | undefined): ExecOutput {
+  let text: string | undefined
+  return {
+    get stdout() {
+      return (text ??= out.toString('utf8'))
+    },
+    stdoutBytes: out, stderr, exitCode, ...(startError ? {startError} : {}),
+  }
 }
 
 function exitFrom(status: V1StatusLike | undefined): {exitCode: number, startError?: string} {
@@ -137,7 +152,7 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string})
           // closed abnormally before any status: the connection was lost, not the command's doing
           if (status === undefined && code === 1006) return reject(new KubeFailure('unreachable', `${what}: connection lost`, true))
           const {exitCode, startError} = exitFrom(status)
-          resolve({stdout: out.text(), stderr: err.text(), exitCode, ...(startError ? {startError} : {})})
+          resolve(execOutput(out.bytes(), err.text(), exitCode, startError))
         })
       }, (error: unknown) => {
         clearTimeout(timer)

@@ -15,6 +15,7 @@ import {parseKubectlPodsTable} from '../parse/kubectl-pods-table.js'
 import {parsePods} from '../parse/pods.js'
 import {parseServiceList} from '../parse/service-list.js'
 import {parseStatusJson} from '../parse/status-json.js'
+import {statusTextFromBytes} from '../parse/status-bytes.js'
 import {parseStatusText} from '../parse/status-text.js'
 import type {Agent, AgentStatus, CollectionError, Snapshot} from '../snapshot/schema.js'
 import {compactHealth, ServiceCompactor} from '../snapshot/compact.js'
@@ -164,13 +165,16 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
   switch (kind) {
     case 'status-text':
     case 'status-json': {
-      const checked = checkStatusBpfMaps(kind === 'status-text' ? parseStatusText(file.text, file.path) : parseStatusJson(file.text, file.path), file.path)
+      const parsed = kind === 'status-text'
+        ? parseStatusText(file.bytes ? statusTextFromBytes(file.bytes) : file.text, file.path)
+        : parseStatusJson(file.text, file.path)
+      const checked = checkStatusBpfMaps(parsed, file.path)
       a.errors.push(...checked.errors)
       a.status = richer(a.status, status(checked.status))
       break
     }
     case 'cilium-health': a.status = mergeHealth(a.status, status(parseCiliumHealth(file.text, file.path))); break
-    case 'service-list': a.services = services.compact(parseServiceList(file.text, file.path)); break
+    case 'service-list': a.services = services.read(file, parseServiceList); break
     case 'map-list': {
       const checked = checkMapList(parseMapList(file.text, file.path), file.path)
       a.errors.push(...checked.errors)

@@ -19,6 +19,7 @@ export interface EvidenceFile {
   agent?: string // the agent it belongs to; undefined = cluster-wide
   kind?: EvidenceKind // declared by a collector; otherwise classified by content
   previous?: boolean // agent log of the previous container
+  bytes?: Buffer // the text as received (live exec), so a repeated output can be recognized before it is decoded
 }
 
 export interface Collected {

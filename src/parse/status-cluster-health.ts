@@ -30,6 +30,16 @@ function nodeBlock(raw: string): {name: string, localhost: boolean} | undefined 
   return name ? {name, localhost} : undefined
 }
 
+/** A table row ("  node   IP   host   endpoints"), as line() reads it before anything else. */
+export function isHealthRow(raw: string): boolean {
+  return ROW.test(raw)
+}
+
+/** "  node[ (localhost)]:" opening a --verbose node block. */
+export function opensNodeBlock(raw: string): boolean {
+  return nodeBlock(raw) !== undefined
+}
+
 /** ok when every path is reachable: "reachable"/"true", or x/y with x = y. */
 export function pathOk(s: string): boolean {
   const t = s.trim().toLowerCase()
@@ -85,14 +95,29 @@ export class ClusterHealthParser {
       }
       return true
     }
-    if (!this.block) return false
+    return this.pathLine(raw)
+  }
+
+  /** Inside an open --verbose node block, after its Host/Endpoint line: probe lines count towards it. */
+  get inPath(): boolean {
+    return this.block?.current !== undefined
+  }
+
+  /**
+   * A path or probe line inside an open --verbose node block (6 of every 7 lines of a 1.17+ table, which
+   * every agent prints for every node): read without the row and label checks, which never match them.
+   */
+  pathLine(raw: string): boolean {
+    if (!this.block || raw.charCodeAt(0) !== 32) return false
     const pb = PATH_BLOCK.exec(raw)
     if (pb) {
       this.block.current = pb[1].toLowerCase() === 'host' ? 'host' : 'endpoints'
       if (this.block.current === 'host') this.block.node.ips.push(pb[2])
       return true
     }
-    const probe = PROBE.exec(raw)
+    const probe = this.block.current ? PROBE.exec(raw) : null
+    // a probe line that could also read as a table row is left to line(), which reads rows first
+    if (probe && !/^OK(?:$|, RTT=)/.test(probe[1]) && ROW.test(raw)) return false
     if (probe && this.block.current) {
       const c = this.block[this.block.current]
       c.total++

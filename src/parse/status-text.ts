@@ -262,6 +262,7 @@ class StatusTextReader {
   line(raw: string, no: number): void {
     // splitLines trims line ends (and a CI prefix is only removed before a letter), so blank means empty
     if (raw === '') return
+    if (this.section === 'cluster-health' && this.health.pathLine(raw)) return
     const s = mkSrc(this.file, no, raw)
     // a label ends at the first colon (LABEL_LINE's name cannot hold one): look it up before running the regex
     const colon = raw.indexOf(':')

@@ -51,32 +51,43 @@ function probePair(icmp: string, http: string, last: string): string {
   return `      ICMP to stack:   ${icmp.padEnd(w)}(Last probed: ${last})\n      HTTP to agent:   ${http.padEnd(w)}(Last probed: ${last})\n`
 }
 
-function nodeBlock(p: HealthPeer, i: number, o: HealthTableOptions): string {
-  const seed = o.self * 1_000_003 + i * 7
+/** The 6 lines under a node's name: fixed per node (probe times and RTTs seeded by the node), so built once. */
+function nodePaths(p: HealthPeer, i: number, o: HealthTableOptions): string {
+  const seed = i * 7
   const last = o.lastProbed ? probedText(o.probedAt, seed) : ''
   const lastEp = o.lastProbed ? probedText(o.probedAt, seed + 3) : ''
   const endpoint = p.down
     ? probePair(TIMEOUT_ICMP, timeoutHttp(p.endpointIp), lastEp)
     : probePair(`OK, RTT=${rtt(seed + 1)}`, `OK, RTT=${rtt(seed + 2)}`, lastEp)
-  return `  ${p.name}${i === o.self ? ' (localhost)' : ''}:\n` +
-    `    Host connectivity to ${p.hostIp}:\n` + probePair(`OK, RTT=${rtt(seed + 4)}`, `OK, RTT=${rtt(seed + 5)}`, last) +
+  return `    Host connectivity to ${p.hostIp}:\n` + probePair(`OK, RTT=${rtt(seed + 4)}`, `OK, RTT=${rtt(seed + 5)}`, last) +
     `    Endpoint connectivity to ${p.endpointIp}:\n` + endpoint
 }
 
-/** The rows after the "Cluster health:" header line, the reporting node first as the agent sorts it. */
-export function healthTableBody(peers: readonly HealthPeer[], o: HealthTableOptions): string {
-  const order = [o.self, ...peers.keys()].filter((i, k) => k === 0 || i !== o.self)
-  if (o.form === 'blocks' && o.verbose) {
-    const parts = ['Name              IP              Node                     Endpoints\n']
-    for (const i of order) parts.push(nodeBlock(peers[i], i, o))
-    return parts.join('')
-  }
-  const shown = order.filter((i) => o.verbose || peers[i].down)
-  const name = (i: number) => `  ${peers[i].name}${i === o.self ? ' (localhost)' : ''}`
-  if (o.form === 'words') {
-    const rows = [['  Name', 'IP', 'Node', 'Endpoints'], ...shown.map((i) => [name(i), peers[i].hostIp, 'reachable', peers[i].down ? 'unreachable' : 'reachable'])]
+/**
+ * The rows after the "Cluster health:" header line of every agent of one cluster, the reporting node
+ * first as the agent sorts it. Each node's probe lines are built once and shared by all N agents.
+ */
+export class HealthTable {
+  private readonly paths: string[] = []
+
+  constructor(private readonly peers: readonly HealthPeer[], private readonly o: Omit<HealthTableOptions, 'self' | 'verbose'>) {}
+
+  body(self: number, verbose: boolean): string {
+    const o = {...this.o, self, verbose}
+    const peers = this.peers
+    const order = [self, ...peers.keys()].filter((i, k) => k === 0 || i !== self)
+    const name = (i: number) => `  ${peers[i].name}${i === self ? ' (localhost)' : ''}`
+    if (o.form === 'blocks' && verbose) {
+      const parts = ['Name              IP              Node                     Endpoints\n']
+      for (const i of order) parts.push(`${name(i)}:\n`, this.paths[i] ??= nodePaths(peers[i], i, o))
+      return parts.join('')
+    }
+    const shown = order.filter((i) => verbose || peers[i].down)
+    if (o.form === 'words') {
+      const rows = [['  Name', 'IP', 'Node', 'Endpoints'], ...shown.map((i) => [name(i), peers[i].hostIp, 'reachable', peers[i].down ? 'unreachable' : 'reachable'])]
+      return tabwrite(rows, 2, 3).replace(/ +$/gm, '')
+    }
+    const rows = [['Name', 'IP', 'Node', 'Endpoints'], ...shown.map((i) => [name(i), peers[i].hostIp, '1/1', peers[i].down ? '0/1' : '1/1'])]
     return tabwrite(rows, 2, 3).replace(/ +$/gm, '')
   }
-  const rows = [['Name', 'IP', 'Node', 'Endpoints'], ...shown.map((i) => [name(i), peers[i].hostIp, '1/1', peers[i].down ? '0/1' : '1/1'])]
-  return tabwrite(rows, 2, 3).replace(/ +$/gm, '')
 }

@@ -1,5 +1,5 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
-import type {AddressInfo} from 'node:net'
+import type {AddressInfo, Socket} from 'node:net'
 import type {Duplex} from 'node:stream'
 import {WebSocketServer} from 'ws'
 import {authorized, indexWorld, queryOf, type RecordedRequest, type SimContext} from './context.js'
@@ -38,6 +38,8 @@ export interface SimCluster {
   requests: RecordedRequest[]
   /** requests held unanswered (timeout/stall faults) whose client has not gone away */
   heldOpen(): number
+  /** bytes written to clients so far, headers and WebSocket frames included */
+  bytesSent(): number
   writeKubeconfig(dir: string): string
   stop(): Promise<void>
 }
@@ -89,6 +91,16 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
     setTimeout(() => handleUpgrade(ctx, wss, req, socket, head, u), latency)
   })
 
+  let closedBytes = 0
+  const open = new Set<Socket>()
+  server.on('connection', (s: Socket) => {
+    open.add(s)
+    s.on('close', () => {
+      closedBytes += s.bytesWritten
+      open.delete(s)
+    })
+  })
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
   const url = `http://127.0.0.1:${port}`
@@ -99,6 +111,7 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
     agents: world.agents.map((a) => ({pod: a.pod, node: a.node})),
     requests: ctx.requests,
     heldOpen: () => ctx.held.size,
+    bytesSent: () => [...open].reduce((n, s) => n + s.bytesWritten, closedBytes),
     writeKubeconfig: (dir: string) => writeKubeconfig(dir, url, opts.token),
     stop: async () => {
       for (const ws of ctx.sockets) ws.terminate()

@@ -1,4 +1,4 @@
-import {healthTableBody, peerAddresses, type HealthPeer} from './health-table.js'
+import {HealthTable, peerAddresses, type HealthPeer} from './health-table.js'
 import type {World} from './objects.js'
 import {agentVersion, type AgentFiles, type K8sObject, type ScenarioAgent} from './scenario.js'
 import {serviceTable} from './service-table.js'
@@ -51,6 +51,7 @@ function olderVersion(v: string): string {
 export class SimShape {
   private readonly peers: HealthPeer[]
   private readonly split = new WeakMap<AgentFiles, StatusParts | null>()
+  private readonly tables = new WeakMap<AgentFiles, HealthTable>()
   private readonly lists = new WeakMap<AgentFiles, Map<boolean, string>>()
 
   constructor(private readonly agents: readonly ScenarioAgent[], private readonly o: ShapeOptions) {
@@ -85,19 +86,26 @@ export class SimShape {
     if (parts === undefined) this.split.set(files, parts = splitStatus(files.status) ?? null)
     let text = files.status
     if (parts) {
-      const version = agentVersion(files) ?? '1.18.0'
-      const [maj, min] = version.split('.').map(Number)
-      const at = /\((\d{4}-\d\d-\d\dT[\d:]+Z)\)/.exec(parts.header)?.[1]
-      const body = healthTableBody(this.peers, {
-        self: i, verbose, form: maj > 1 || min >= 17 ? 'blocks' : 'words',
-        probedAt: at ? new Date(at) : undefined, lastProbed: parts.header.includes('Probe interval'),
-      })
+      const body = this.table(files, parts.header).body(i, verbose)
       const down = this.peers.filter((p) => p.down).length
       text = `${parts.before}${countHeader(parts.header, this.peers.length - down, this.peers.length)}\n${body}${parts.after}`
     }
     if (!this.skewed(i)) return text
     const v = agentVersion(files)
     return v ? text.replaceAll(v, olderVersion(v)) : text
+  }
+
+  /** One table per scenario agent's header (its version and probe times), shared by its copies. */
+  private table(files: AgentFiles, header: string): HealthTable {
+    let t = this.tables.get(files)
+    if (!t) {
+      const version = agentVersion(files) ?? '1.18.0'
+      const [maj, min] = version.split('.').map(Number)
+      const at = /\((\d{4}-\d\d-\d\dT[\d:]+Z)\)/.exec(header)?.[1]
+      t = new HealthTable(this.peers, {form: maj > 1 || min >= 17 ? 'blocks' : 'words', probedAt: at ? new Date(at) : undefined, lastProbed: header.includes('Probe interval')})
+      this.tables.set(files, t)
+    }
+    return t
   }
 
   serviceList(i: number): string | undefined {

@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {frontendKey, hasActiveBackend, isV6, lbUse} from '../cilium/services.js'
 import type {AgentStatus, Service, ServiceList} from './schema.js'
 
@@ -29,9 +30,33 @@ function quoted(services: readonly Service[]): Service[] {
   })
 }
 
-/** Frontend-key lists are the same on most agents of a cluster: one array per distinct list. */
+const MAX_TEXTS = 256
+
+/** A parsed row read from another file with the same text: the same row, quoted from this file. */
+function fromFile(s: Service, file: string): Service {
+  return {...s, src: {...s.src, file}, backends: s.backends.map((b) => ({...b, src: {...b.src, file}}))}
+}
+
+/**
+ * Service lists are the same on most agents of a cluster. An output whose text was already read is
+ * not parsed again: parsing is a function of the text and the file name, so the earlier result with
+ * this file's name in its quoted rows is exactly what parsing would give. Frontend-key lists are
+ * kept once per distinct list.
+ */
 export class ServiceCompactor {
   private readonly keyLists = new Map<string, string[]>()
+  private readonly byText = new Map<string, ServiceList>()
+
+  read(file: {path: string, text: string, bytes?: Buffer}, parse: (text: string, file: string) => ServiceList): ServiceList {
+    // the bytes when the collector kept them (live), so a list seen before is never decoded; its UTF-8 otherwise
+    const digest = createHash('sha256').update(file.bytes ?? file.text).digest('base64')
+    const seen = this.byText.get(digest)
+    if (seen) return {...seen, services: seen.services.map((s) => fromFile(s, file.path))}
+    const list = this.compact(parse(file.text, file.path))
+    if (this.byText.size >= MAX_TEXTS) this.byText.clear() // bounded: a cluster whose lists all differ gains nothing
+    this.byText.set(digest, list)
+    return list
+  }
 
   compact(list: ServiceList): ServiceList {
     if (list.summary) return list
