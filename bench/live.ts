@@ -1,7 +1,8 @@
 /*
- * Live-collection benchmark: the real `ciltune doctor` against a simulated 1000-node cluster
- * (5 ms added to every API request), and the same collection done by a sequential loop of the
- * machine's `kubectl exec`, sampled on 20 agents and extrapolated. Prints figures, asserts nothing.
+ * Live-collection benchmark: the real `ciltune doctor` against a simulated, real-shaped 1000-node cluster
+ * in this process (5 ms added to every API request), and the same collection done by a sequential loop of
+ * the machine's `kubectl exec`, sampled on 20 agents and extrapolated. Prints figures, asserts nothing.
+ * bench/scale.ts measures the doctor with the simulator in a process of its own.
  */
 import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
@@ -27,8 +28,10 @@ export async function benchLive(opts: {nodes?: number, latencyMs?: number, sampl
   const nodes = opts.nodes ?? 1000
   const latencyMs = opts.latencyMs ?? 5
   const sample = opts.sample ?? 20
+  // the same real shape as bench/scale.ts: N-node health tables, 2000 Services with 3 backends each
   const sim = await startSimCluster({scenarioDir: join(ROOT, 'fixtures', 'synthetic-lb4-pressure'), nodes, latencyMs,
-    crdCounts: {ciliumEndpoints: nodes * 30, ciliumEndpointSlices: nodes, ciliumIdentities: nodes * 4}})
+    crdCounts: {ciliumEndpoints: nodes * 30, ciliumEndpointSlices: nodes, ciliumIdentities: nodes * 4},
+    shape: {services: 2000, backendsPerService: 3, unreachableNodes: 2, variation: true}})
   const dir = mkdtempSync(join(tmpdir(), 'ciltune-bench-live-'))
   const out: Record<string, string | number> = {nodes, latencyMs}
   try {

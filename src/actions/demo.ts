@@ -11,6 +11,7 @@ export interface DemoOptions extends Omit<DoctorOptions, 'from' | 'live' | 'prom
   scenario?: string // a name under fixtures/ or a directory
   nodes?: number // multiply the scenario to this many agents
   latencyMs?: number
+  services?: number // Services every agent lists (the simulator's real shape)
   concurrency: number
   quiet: boolean
 }
@@ -43,7 +44,7 @@ export async function demoAction(opts: DemoOptions, io: Io): Promise<number> {
   const [{startSimCluster}, {runDoctor}, {progressPrinter}] = await Promise.all([
     import('../sim/server.js'), import('./doctor.js'), import('../cli/options.js'),
   ])
-  const sim = await startSimCluster({scenarioDir, nodes: opts.nodes, latencyMs: opts.latencyMs})
+  const sim = await startSimCluster({scenarioDir, nodes: opts.nodes, latencyMs: opts.latencyMs, shape: opts.services === undefined ? undefined : {services: opts.services}})
   const dir = mkdtempSync(join(tmpdir(), 'ciltune-demo-'))
   try {
     const kubeconfig = sim.writeKubeconfig(dir)

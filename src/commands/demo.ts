@@ -12,6 +12,7 @@ export default class Demo extends BaseCommand {
     '<%= config.bin %> demo',
     '<%= config.bin %> demo synthetic-healthy -o json',
     '<%= config.bin %> demo synthetic-lb4-pressure --nodes 500',
+    '<%= config.bin %> demo --nodes 1000 --services 2000',
     '<%= config.bin %> demo --wide --fail-on critical',
   ]
 
@@ -22,6 +23,7 @@ export default class Demo extends BaseCommand {
   static flags = {
     nodes: Flags.integer({description: 'multiply the scenario to this many agents/nodes', min: 1}),
     latency: Flags.integer({description: 'milliseconds added to every simulated API request', min: 0, default: 0}),
+    services: Flags.integer({description: 'Services every simulated agent lists (3 backends each; the scenario\'s own first)', min: 1}),
     concurrency: Flags.integer({description: 'agents queried at once', default: 10, min: 1}),
     ...reportFlags,
     quiet: Flags.boolean({description: 'no banner or progress on stderr', default: false}),
@@ -33,6 +35,7 @@ export default class Demo extends BaseCommand {
       scenario: args.scenario,
       nodes: flags.nodes,
       latencyMs: flags.latency,
+      services: flags.services,
       concurrency: flags.concurrency,
       ...await reportOptions(flags, this.color(flags.color)),
       quiet: flags.quiet,

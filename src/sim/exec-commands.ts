@@ -3,7 +3,7 @@ import {agentVersion, type ScenarioAgent} from './scenario.js'
 
 /** What one command run in an agent's cilium-agent container answers, from the scenario's files. */
 export interface ExecResult {
-  stdout: string
+  stdout: string | Buffer // a Buffer when the simulator keeps the encoded text (N-node shapes)
   stderr: string
   exitCode: number
   /** the runtime could not start the command (e.g. binary absent): a Failure status without an exit code */
@@ -12,8 +12,8 @@ export interface ExecResult {
 
 /** The agent's texts as the simulator shapes them for an N-node cluster; the scenario's files otherwise. */
 export interface AgentTexts {
-  status(verbose: boolean): string | undefined
-  serviceList(): string | undefined
+  status(verbose: boolean): Buffer | undefined
+  serviceList(): Buffer | undefined
 }
 
 const NOT_RUNNING = 'Error: Cannot get status/probe: Get "http://localhost/v1/healthz": dial unix /var/run/cilium/cilium.sock: connect: no such file or directory\n'
@@ -36,7 +36,7 @@ export function runAgentCommand(agent: ScenarioAgent, argv: string[], texts?: Ag
   const f = agent.files
   if (f.status === undefined) return {stdout: '', stderr: NOT_RUNNING, exitCode: 1} // crashing agent: nothing answers on the API socket
   const sub = rest.join(' ')
-  let out: string | undefined
+  let out: string | Buffer | undefined
   if (sub === 'status --verbose' || sub === 'status') out = texts ? texts.status(sub !== 'status') : f.status
   else if (sub === 'service list') out = texts ? texts.serviceList() : f.serviceList
   else if (sub === 'map list') out = f.mapList

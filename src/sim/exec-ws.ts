@@ -39,7 +39,7 @@ export function answerExec(wss: WebSocketServer, req: IncomingMessage, socket: D
   wss.handleUpgrade(req, socket, head, (ws) => {
     onOpen(ws)
     if (result === 'hold') return
-    if (result.stdout) ws.send(frame(1, result.stdout))
+    if (result.stdout.length > 0) ws.send(frame(1, result.stdout))
     if (result.stderr) ws.send(frame(2, result.stderr))
     ws.send(frame(3, JSON.stringify(statusFrame(result, argv))))
     ws.close(1000)

@@ -52,7 +52,7 @@ function probePair(icmp: string, http: string, last: string): string {
 }
 
 /** The 6 lines under a node's name: fixed per node (probe times and RTTs seeded by the node), so built once. */
-function nodePaths(p: HealthPeer, i: number, o: HealthTableOptions): string {
+function nodePaths(p: HealthPeer, i: number, o: Pick<HealthTableOptions, 'probedAt' | 'lastProbed'>): string {
   const seed = i * 7
   const last = o.lastProbed ? probedText(o.probedAt, seed) : ''
   const lastEp = o.lastProbed ? probedText(o.probedAt, seed + 3) : ''
@@ -67,10 +67,31 @@ function nodePaths(p: HealthPeer, i: number, o: HealthTableOptions): string {
  * The rows after the "Cluster health:" header line of every agent of one cluster, the reporting node
  * first as the agent sorts it. Each node's probe lines are built once and shared by all N agents.
  */
+const VERBOSE_HEADER = Buffer.from('Name              IP              Node                     Endpoints\n')
+
 export class HealthTable {
-  private readonly paths: string[] = []
+  private readonly paths: Buffer[] = []
+  private readonly names = new Map<number, Buffer>()
 
   constructor(private readonly peers: readonly HealthPeer[], private readonly o: Omit<HealthTableOptions, 'self' | 'verbose'>) {}
+
+  /** The body as bytes, each node's block encoded once: 1000 agents print 1000 blocks each. */
+  bodyBytes(self: number, verbose: boolean): Buffer {
+    if (this.o.form !== 'blocks' || !verbose) return Buffer.from(this.body(self, verbose))
+    const peers = this.peers
+    const parts = [VERBOSE_HEADER, Buffer.from(`  ${peers[self].name} (localhost):\n`), this.pathsOf(self)]
+    for (let i = 0; i < peers.length; i++) {
+      if (i === self) continue
+      let name = this.names.get(i)
+      if (!name) this.names.set(i, name = Buffer.from(`  ${peers[i].name}:\n`))
+      parts.push(name, this.pathsOf(i))
+    }
+    return Buffer.concat(parts)
+  }
+
+  private pathsOf(i: number): Buffer {
+    return (this.paths[i] ??= Buffer.from(nodePaths(this.peers[i], i, this.o)))
+  }
 
   body(self: number, verbose: boolean): string {
     const o = {...this.o, self, verbose}
@@ -78,9 +99,7 @@ export class HealthTable {
     const order = [self, ...peers.keys()].filter((i, k) => k === 0 || i !== self)
     const name = (i: number) => `  ${peers[i].name}${i === self ? ' (localhost)' : ''}`
     if (o.form === 'blocks' && verbose) {
-      const parts = ['Name              IP              Node                     Endpoints\n']
-      for (const i of order) parts.push(`${name(i)}:\n`, this.paths[i] ??= nodePaths(peers[i], i, o))
-      return parts.join('')
+      return this.bodyBytes(self, verbose).toString()
     }
     const shown = order.filter((i) => verbose || peers[i].down)
     if (o.form === 'words') {

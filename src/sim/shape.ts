@@ -52,11 +52,13 @@ export class SimShape {
   private readonly peers: HealthPeer[]
   private readonly split = new WeakMap<AgentFiles, StatusParts | null>()
   private readonly tables = new WeakMap<AgentFiles, HealthTable>()
-  private readonly lists = new WeakMap<AgentFiles, Map<boolean, string>>()
+  private readonly lists = new WeakMap<AgentFiles, Map<boolean, Buffer>>()
+  private readonly down: number
 
   constructor(private readonly agents: readonly ScenarioAgent[], private readonly o: ShapeOptions) {
     const down = Math.min(o.unreachableNodes ?? 0, agents.length)
     this.peers = agents.map((a, i) => ({name: a.node, ...peerAddresses(i), down: i >= agents.length - down}))
+    this.down = down
   }
 
   /** Agents whose version is a patch behind the rest (a rolling upgrade caught halfway). */
@@ -80,19 +82,24 @@ export class SimShape {
   }
 
   status(i: number, verbose: boolean): string | undefined {
+    return this.statusBytes(i, verbose)?.toString()
+  }
+
+  /** What `status [--verbose]` prints on agent i, as the bytes the exec stream carries. */
+  statusBytes(i: number, verbose: boolean): Buffer | undefined {
     const files = this.agents[i].files
     if (files.status === undefined) return undefined
     let parts = this.split.get(files)
     if (parts === undefined) this.split.set(files, parts = splitStatus(files.status) ?? null)
-    let text = files.status
-    if (parts) {
-      const body = this.table(files, parts.header).body(i, verbose)
-      const down = this.peers.filter((p) => p.down).length
-      text = `${parts.before}${countHeader(parts.header, this.peers.length - down, this.peers.length)}\n${body}${parts.after}`
-    }
-    if (!this.skewed(i)) return text
-    const v = agentVersion(files)
-    return v ? text.replaceAll(v, olderVersion(v)) : text
+    const text = parts
+      ? Buffer.concat([
+        Buffer.from(`${parts.before}${countHeader(parts.header, this.peers.length - this.down, this.peers.length)}\n`),
+        this.table(files, parts.header).bodyBytes(i, verbose),
+        Buffer.from(parts.after),
+      ])
+      : Buffer.from(files.status)
+    const v = this.skewed(i) ? agentVersion(files) : undefined
+    return v ? Buffer.from(text.toString().replaceAll(v, olderVersion(v))) : text
   }
 
   /** One table per scenario agent's header (its version and probe times), shared by its copies. */
@@ -109,15 +116,20 @@ export class SimShape {
   }
 
   serviceList(i: number): string | undefined {
+    return this.serviceListBytes(i)?.toString()
+  }
+
+  /** What `service list` prints on agent i: one text per scenario agent (and its out-of-sync variant), kept encoded. */
+  serviceListBytes(i: number): Buffer | undefined {
     const files = this.agents[i].files
-    if (files.serviceList === undefined || this.o.services === undefined) return files.serviceList
-    // one text per scenario agent (and its out-of-sync variant): agents of one cluster print the same list
+    if (files.serviceList === undefined) return undefined
+    if (this.o.services === undefined) return Buffer.from(files.serviceList)
     let perFiles = this.lists.get(files)
     if (!perFiles) this.lists.set(files, perFiles = new Map())
     const degraded = this.degraded(i)
     let text = perFiles.get(degraded)
     if (text === undefined) {
-      text = serviceTable(files.serviceList, {services: this.o.services, backends: this.o.backendsPerService ?? 3, terminating: degraded ? 0 : undefined})
+      text = Buffer.from(serviceTable(files.serviceList, {services: this.o.services, backends: this.o.backendsPerService ?? 3, terminating: degraded ? 0 : undefined}))
       perFiles.set(degraded, text)
     }
     return text

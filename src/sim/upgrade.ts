@@ -50,7 +50,7 @@ function faultHandled(ctx: SimContext, socket: Duplex, pod: string): boolean {
 function textsOf(ctx: SimContext, index: number): AgentTexts | undefined {
   const shape = ctx.shape
   if (!shape) return undefined
-  return {status: (verbose) => shape.status(index, verbose), serviceList: () => shape.serviceList(index)}
+  return {status: (verbose) => shape.statusBytes(index, verbose), serviceList: () => shape.serviceListBytes(index)}
 }
 
 function execResult(ctx: SimContext, pod: string, container: string | null, command: string[]): ExecResult | 'hold' {
