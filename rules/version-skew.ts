@@ -1,6 +1,7 @@
 import {capEvidence, ev, metricSamples, parseVersion, nameList} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
+import type {Snapshot} from '../src/snapshot/schema.js'
 
 // Pre-release builds are different builds: "1.15.0-pre.2" is not "1.15.0". A git hash suffix
 // ("v1.18.7-2adae214") is not a pre-release and is dropped.
@@ -64,66 +65,76 @@ export default defineRule({
   },
   check(ctx) {
     const s = ctx.snapshot
-    const seen = new Map<string, {version: string, src: Evidence}>() // per agent
-    for (const a of s.agents) {
-      const c = a.status?.cilium
-      const v = c?.version ? statusVersion(c) : undefined
-      if (v) seen.set(a.name, {version: v, src: ev(c!.src)})
-    }
-    const agentNames = new Set(s.agents.map((a) => a.name))
-    const pods = [...s.agents.flatMap((a) => (a.pod ? [a.pod] : [])), ...(s.cluster.pods ?? []).filter((p) => AGENT_POD.test(p.name) || agentNames.has(p.name))]
-    for (const p of pods) {
-      const v = imageVersion(p.image)
-      if (v && !seen.has(p.name)) seen.set(p.name, {version: v, src: ev(p.src)})
-    }
-    for (const m of metricSamples(s, 'cilium_version')) {
-      const v = fullVersion(m.labels.version)
-      if (v && m.agent && !seen.has(m.agent)) seen.set(m.agent, {version: v, src: ev(m.src)})
-    }
-    const op = s.cluster.operator
-    const opVersion = imageVersion(op?.image)
+    const seen = agentVersions(s)
     if (seen.size === 0) ctx.notEvaluated('no agent version found (status Cilium line, pod images or cilium_version)')
-
     const byVersion = new Map<string, string[]>()
     for (const [agent, {version}] of seen) byVersion.set(version, [...(byVersion.get(version) ?? []), agent])
-    const versions = [...byVersion.keys()].sort(compareFull)
-    const minor = (v: string) => parseVersion(v)!
-    const out: CheckResult[] = []
-    if (versions.length > 1) {
-      const lo = minor(versions[0])
-      const hi = minor(versions[versions.length - 1])
-      const gap = (hi[0] - lo[0]) * 100 + hi[1] - lo[1]
-      const ranked = [...byVersion.entries()].sort((x, y) => y[1].length - x[1].length)
-      const minority = ranked.slice(1).flatMap(([, names]) => names)
-      out.push({
-        severity: gap > 1 ? 'high' : 'medium',
-        messageId: 'agent-versions',
-        message: `Agents run ${versions.length} Cilium versions: ${ranked.map(([v, names]) => `${v} (${names.length === 1 ? names[0] : `${names.length} agents${names.length <= 3 ? `: ${names.join(', ')}` : ''}`})`).join(', ')}` +
-          (gap > 1 ? `; ${gap} minor versions apart (only consecutive minors are tested)` : '; normal only while a rollout is in progress') +
-          (versions.some((v) => v.includes('-')) ? '; a pre-release build is not supported for production' : ''),
-        agents: minority,
-        evidence: capEvidence(ranked.flatMap(([, names]) => names.slice(0, 2).map((n) => seen.get(n)!.src))),
-        helm: [],
-      })
-    }
-    if (opVersion && op) {
-      const majority = [...byVersion.entries()].sort((x, y) => y[1].length - x[1].length)[0][0]
-      const o = minor(opVersion)
-      const a = minor(majority)
-      const gap = Math.abs((o[0] - a[0]) * 100 + o[1] - a[1])
-      // Same minor but one side a pre-release of it: a different build, worth a medium note.
-      const preSkew = gap === 0 && opVersion !== majority && (opVersion.includes('-') || majority.includes('-'))
-      if (gap > 0 || preSkew) {
-        out.push({
-          severity: gap > 1 ? 'high' : 'medium',
-          messageId: 'operator-version',
-          message: `cilium-operator runs ${opVersion} while most agents run ${majority} (${byVersion.get(majority)!.length === 1 ? byVersion.get(majority)![0] : `${byVersion.get(majority)!.length} agents: ${nameList(byVersion.get(majority)!, 3)}`})`,
-          agents: [],
-          evidence: [ev(op.src), seen.get(byVersion.get(majority)![0])!.src],
-          helm: [],
-        })
-      }
-    }
-    return out
+    return [...agentSkew(seen, byVersion), ...operatorSkew(s, seen, byVersion)]
   },
 })
+
+type Seen = Map<string, {version: string, src: Evidence}>
+const minorOf = (v: string) => parseVersion(v)!
+
+/** Each agent's version: status first, then the pod image, then cilium_version. */
+function agentVersions(s: Snapshot): Seen {
+  const seen: Seen = new Map()
+  for (const a of s.agents) {
+    const c = a.status?.cilium
+    const v = c?.version ? statusVersion(c) : undefined
+    if (v) seen.set(a.name, {version: v, src: ev(c!.src)})
+  }
+  const agentNames = new Set(s.agents.map((a) => a.name))
+  const pods = [...s.agents.flatMap((a) => (a.pod ? [a.pod] : [])), ...(s.cluster.pods ?? []).filter((p) => AGENT_POD.test(p.name) || agentNames.has(p.name))]
+  for (const p of pods) {
+    const v = imageVersion(p.image)
+    if (v && !seen.has(p.name)) seen.set(p.name, {version: v, src: ev(p.src)})
+  }
+  for (const m of metricSamples(s, 'cilium_version')) {
+    const v = fullVersion(m.labels.version)
+    if (v && m.agent && !seen.has(m.agent)) seen.set(m.agent, {version: v, src: ev(m.src)})
+  }
+  return seen
+}
+
+function agentSkew(seen: Seen, byVersion: Map<string, string[]>): CheckResult[] {
+  const versions = [...byVersion.keys()].sort(compareFull)
+  if (versions.length <= 1) return []
+  const lo = minorOf(versions[0])
+  const hi = minorOf(versions[versions.length - 1])
+  const gap = (hi[0] - lo[0]) * 100 + hi[1] - lo[1]
+  const ranked = [...byVersion.entries()].sort((x, y) => y[1].length - x[1].length)
+  const minority = ranked.slice(1).flatMap(([, names]) => names)
+  return [{
+    severity: gap > 1 ? 'high' : 'medium',
+    messageId: 'agent-versions',
+    message: `Agents run ${versions.length} Cilium versions: ${ranked.map(([v, names]) => `${v} (${names.length === 1 ? names[0] : `${names.length} agents${names.length <= 3 ? `: ${names.join(', ')}` : ''}`})`).join(', ')}` +
+      (gap > 1 ? `; ${gap} minor versions apart (only consecutive minors are tested)` : '; normal only while a rollout is in progress') +
+      (versions.some((v) => v.includes('-')) ? '; a pre-release build is not supported for production' : ''),
+    agents: minority,
+    evidence: capEvidence(ranked.flatMap(([, names]) => names.slice(0, 2).map((n) => seen.get(n)!.src))),
+    helm: [],
+  }]
+}
+
+function operatorSkew(s: Snapshot, seen: Seen, byVersion: Map<string, string[]>): CheckResult[] {
+  const op = s.cluster.operator
+  const opVersion = imageVersion(op?.image)
+  if (!opVersion || !op || byVersion.size === 0) return []
+  const majority = [...byVersion.entries()].sort((x, y) => y[1].length - x[1].length)[0][0]
+  const o = minorOf(opVersion)
+  const a = minorOf(majority)
+  const gap = Math.abs((o[0] - a[0]) * 100 + o[1] - a[1])
+  // Same minor but one side a pre-release of it: a different build, worth a medium note.
+  const preSkew = gap === 0 && opVersion !== majority && (opVersion.includes('-') || majority.includes('-'))
+  if (gap === 0 && !preSkew) return []
+  const names = byVersion.get(majority)!
+  return [{
+    severity: gap > 1 ? 'high' : 'medium',
+    messageId: 'operator-version',
+    message: `cilium-operator runs ${opVersion} while most agents run ${majority} (${names.length === 1 ? names[0] : `${names.length} agents: ${nameList(names, 3)}`})`,
+    agents: [],
+    evidence: [ev(op.src), seen.get(names[0])!.src],
+    helm: [],
+  }]
+}
