@@ -1,0 +1,50 @@
+/*
+ * `doctor -o html`: one self-contained file to hand an incident over. No script, no font, no request:
+ * the Content-Security-Policy allows only the stylesheet (by hash) and data: images.
+ */
+import {createHash} from 'node:crypto'
+import type {Rule} from '../../rules/types.js'
+import type {Finding} from '../../rules/types.js'
+import type {Snapshot} from '../../snapshot/schema.js'
+import type {Report} from '../model.js'
+import {charts, renderCharts} from './charts.js'
+import {esc, safe} from './escape.js'
+import {type HtmlExtras, htmlExtras} from './extras.js'
+import {chartsSection, coverageSection, findingsSection, overlaySection, summarySection} from './sections.js'
+import {CSS} from './style.js'
+
+export type {HtmlExtras} from './extras.js'
+export {htmlExtras} from './extras.js'
+
+export function contentSecurityPolicy(css: string): string {
+  const hash = createHash('sha256').update(css).digest('base64')
+  return `default-src 'none'; style-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'`
+}
+
+export async function renderHtml(report: Report, extras: HtmlExtras): Promise<string> {
+  const pictures = await renderCharts(charts(extras))
+  const title = `ciltune doctor: ${report.source.path ?? report.source.context ?? report.source.kind}`
+  const nav = ['summary', 'findings', 'pictures', 'overlay', 'coverage']
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(CSS))}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${safe(title)}</title>
+<style>${CSS}</style></head>
+<body><header><h1>${safe(title)}</h1><p>Generated ${esc(new Date().toISOString())} by ciltune ${esc(report.tool.version)}. Read-only diagnosis; evidence lines are quoted as read, secrets redacted.</p>
+<nav aria-label="Sections"><ul>${nav.map((n) => `<li><a href="#${n}">${n[0].toUpperCase()}${n.slice(1)}</a></li>`).join('')}</ul></nav></header>
+<main>
+${summarySection(report)}
+${findingsSection(report)}
+${chartsSection(pictures, extras)}
+${overlaySection(extras)}
+${coverageSection(report)}
+</main></body></html>
+`
+}
+
+/** The one call the doctor action makes: extras from the same snapshot, findings and rules as the report. */
+export async function renderHtmlReport(report: Report, snapshot: Snapshot, rules: Rule[], findings: Finding[]): Promise<string> {
+  return renderHtml(report, htmlExtras(snapshot, rules, findings))
+}
