@@ -24,7 +24,7 @@ export function contentSecurityPolicy(css: string): string {
 export async function renderHtml(report: Report, extras: HtmlExtras): Promise<string> {
   const pictures = await renderCharts(charts(extras))
   const title = `ciltune doctor: ${report.source.path ?? report.source.context ?? report.source.kind}`
-  const nav = ['summary', 'findings', 'pictures', 'overlay', 'coverage']
+  const nav = ['summary', 'pictures', 'findings', 'overlay', 'coverage']
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${esc(contentSecurityPolicy(CSS))}">
@@ -36,8 +36,8 @@ export async function renderHtml(report: Report, extras: HtmlExtras): Promise<st
 <nav aria-label="Sections"><ul>${nav.map((n) => `<li><a href="#${n}">${n[0].toUpperCase()}${n.slice(1)}</a></li>`).join('')}</ul></nav></header>
 <main>
 ${summarySection(report)}
-${findingsSection(report)}
 ${chartsSection(pictures, extras)}
+${findingsSection(report)}
 ${overlaySection(extras)}
 ${coverageSection(report)}
 </main></body></html>
