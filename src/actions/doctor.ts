@@ -104,7 +104,7 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
     if (report.summary.exitCode === 0 && opts.failOn !== 'none') report.summary.exitCode = INCOMPLETE_EXIT
   }
   if (opts.baseline && baseline) report = applyBaseline(report, opts.baseline, baseline)
-  const rendered = await render(redactStrings(report), opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80, anonymize})
+  const rendered = await render(redactStrings(report), opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80, anonymize, evidence: {snapshot, rules, findings}})
   const text = headline && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${rendered}` : rendered
   if (opts.outputFile) {
     writeFileSync(opts.outputFile, text, {mode: 0o600})

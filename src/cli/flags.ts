@@ -29,7 +29,7 @@ export const fromFlag = {
 
 /** How doctor and demo report: one format table (src/report/formats.ts), suppressions, baseline. */
 export const reportFlags = {
-  output: Flags.string({char: 'o', description: 'format on stdout: table, json, yaml, markdown, sarif, junit; or a file to write, its extension naming the format (report.sarif, report.xml, report.json)', default: 'table'}),
+  output: Flags.string({char: 'o', description: 'format on stdout: table, json, yaml, markdown, sarif, junit, html; or a file to write, its extension naming the format (report.sarif, report.xml, report.json, report.html)', default: 'table'}),
   wide: Flags.boolean({description: 'table: every finding in full (message, evidence lines, each Helm change and its reason, coverage)', default: false}),
   'fail-on': Flags.string({description: 'exit 1 when a (new, unsuppressed) finding is at or above this severity', options: ['critical', 'high', 'medium', 'info', 'none'], default: 'high'}),
   config: Flags.string({description: 'suppressions and severity overrides (default: ./.ciltune.yaml when present)'}),

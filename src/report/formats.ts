@@ -1,4 +1,13 @@
+import type {Finding, Rule} from '../rules/types.js'
+import type {Snapshot} from '../snapshot/schema.js'
 import type {Report} from './model.js'
+
+/** What the report was built from, for a format that draws pictures of it (html); the others ignore it. */
+export interface ReportEvidence {
+  snapshot: Snapshot
+  rules: Rule[]
+  findings: Finding[]
+}
 
 export interface RenderOptions {
   color: boolean
@@ -6,9 +15,10 @@ export interface RenderOptions {
   width: number // terminal columns (80 when not a terminal)
   /** --anonymize: applied to the report model before any format renders, so every format (and any new one) gets it */
   anonymize?: {deep<T>(v: T): T}
+  evidence?: ReportEvidence
 }
 
-type Renderer = (report: Report, opts: RenderOptions) => string
+type Renderer = (report: Report, opts: RenderOptions) => string | Promise<string>
 type LazyRenderer = () => Promise<Renderer>
 
 /**
@@ -25,6 +35,7 @@ export const FORMATS = {
   markdown: {ext: ['.md'], load: async () => (await import('./markdown.js')).renderMarkdown},
   sarif: {ext: ['.sarif'], load: async () => (await import('./sarif.js')).renderSarif},
   junit: {ext: ['.xml'], load: async () => (await import('./junit.js')).renderJunit},
+  html: {ext: ['.html', '.htm'], load: async () => (await import('./html/index.js')).renderHtmlReport},
 } satisfies Record<string, {ext: string[], load: LazyRenderer}>
 
 export type FormatName = keyof typeof FORMATS
@@ -41,7 +52,7 @@ export function formatForFile(path: string): FormatName | undefined {
 }
 
 // Formats people read (terminal, ticket, CI test view) get evidence made inert: no escape sequence acts there.
-const HUMAN: ReadonlySet<FormatName> = new Set(['table', 'markdown', 'junit'])
+const HUMAN: ReadonlySet<FormatName> = new Set(['table', 'markdown', 'junit', 'html'])
 
 export async function render(model: Report, format: FormatName, opts: RenderOptions): Promise<string> {
   const report = opts.anonymize ? opts.anonymize.deep(model) : model

@@ -146,7 +146,7 @@ describe('doctor -o html in headless Chromium', function () {
     it(`${name}: each chart has as many marks as its data table has rows, and a text alternative`, async () => {
       const o = opened.get(name)!
       const charts = await o.page.$$eval('figure[data-chart]', (figs) => figs.map((f) => {
-        const mark = f.getAttribute('data-mark')!.split(' ').map((c) => `.${c}`).join('')
+        const mark = f.getAttribute('data-mark')!.split(' ').map((c: string) => `.${c}`).join('')
         return {
           id: f.getAttribute('data-chart'), marks: f.querySelectorAll(`svg g${mark} > *`).length, rows: f.querySelectorAll('details tbody tr').length,
           title: f.querySelector('svg > title')?.textContent, desc: f.querySelector('svg > desc')?.textContent, caption: f.querySelector('figcaption')?.textContent,
@@ -180,7 +180,7 @@ describe('doctor -o html in headless Chromium', function () {
     const files = pressureInFiles(dir)
     const pairs = [...files.values()].reduce((t, v) => t + v.length, 0)
     const bins = [...files.values()].reduce((t, v) => t + new Set(v.map((p) => Math.min(Math.floor(p * 10 + 1e-9), 20))).size, 0)
-    const count = (chart: string) => o.page.$eval(`figure[data-chart="${chart}"]`, (f) => f.querySelectorAll(`svg g${f.getAttribute('data-mark')!.split(' ').map((c) => `.${c}`).join('')} > *`).length)
+    const count = (chart: string) => o.page.$eval(`figure[data-chart="${chart}"]`, (f) => f.querySelectorAll(`svg g${f.getAttribute('data-mark')!.split(' ').map((c: string) => `.${c}`).join('')} > *`).length)
     expect(await count('pressure-worst')).to.equal(Math.min(10, pairs))
     expect(await count('pressure-distribution')).to.equal(bins)
     expect(await count('drops')).to.equal(dropReasonsInFiles(dir).size)

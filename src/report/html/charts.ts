@@ -4,6 +4,7 @@
  * and its data as a table, so it reads without sight and on paper.
  * Colours are Okabe-Ito (colour-blind safe) and every value is also written as a label.
  */
+import {forecastText} from '../../collect/prometheus-trends.js'
 import type {ChartData} from './data.js'
 import type {HtmlExtras} from './extras.js'
 
@@ -20,7 +21,12 @@ export interface Chart {
 
 export interface RenderedChart extends Omit<Chart, 'spec'> {svg: string}
 
-export const BAND = {full: '#D55E00', critical: '#E69F00', high: '#56B4E9', ok: '#009E73'} as const
+/*
+ * Viridis stops: colour-blind safe, and their lightness falls with the severity, so on a greyscale print
+ * "full" is the darkest and "ok" the lightest. Labels on the two dark bands are white.
+ */
+export const BAND = {full: '#440154', critical: '#31688E', high: '#35B779', ok: '#FDE725'} as const
+const labelColor = {condition: {test: "datum.band === 'full' || datum.band === 'critical'", value: 'white'}, value: 'black'}
 const pct = (p: number) => `${Math.round(p * 100)} %`
 const band = (p: number) => (p >= 1 ? 'full' : p >= 0.95 ? 'critical' : p >= 0.8 ? 'high' : 'ok')
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
@@ -52,8 +58,8 @@ function pressureCharts(p: ChartData['pressure']): Chart[] {
       {name: 'cells', mark: {type: 'rect', stroke: 'white', strokeWidth: 1}, encoding: {
         y: {field: 'map', type: 'nominal', title: null}, x: {field: 'from', type: 'quantitative', title: 'pressure (%)', scale: {domain: [0, max * 100]}}, x2: {field: 'to'},
         color: bandColor}},
-      {mark: {type: 'text', fontSize: 11, fontWeight: 'bold', color: 'black'}, encoding: {
-        y: {field: 'map', type: 'nominal'}, x: {field: 'mid', type: 'quantitative'}, text: {field: 'nodes'}}, transform: [{calculate: '(datum.from + datum.to) / 2', as: 'mid'}]},
+      {mark: {type: 'text', fontSize: 11, fontWeight: 'bold'}, encoding: {
+        y: {field: 'map', type: 'nominal'}, x: {field: 'mid', type: 'quantitative'}, text: {field: 'nodes'}, color: labelColor}, transform: [{calculate: '(datum.from + datum.to) / 2', as: 'mid'}]},
       {data: {values: rules}, mark: {type: 'rule', strokeDash: [4, 3], color: 'black'}, encoding: {x: {field: 'at', type: 'quantitative'}}},
     ], cells, {height: {step: 26}}),
   }
@@ -74,15 +80,18 @@ function pressureCharts(p: ChartData['pressure']): Chart[] {
 
 function trendChart(t: ChartData['trends']): Chart[] {
   if (t.info.length === 0) return []
-  const lines = t.lines.map((l) => ({...l, pct: l.pressure * 100}))
+  // numbered series: the number is written on the line, so it is told apart without colour
+  const num = new Map(t.info.map((i, k) => [i.series, `${k + 1}. ${i.series}`]))
+  const lines = t.lines.map((l) => ({...l, series: num.get(l.series) ?? l.series, pct: l.pressure * 100}))
+  const starts = t.info.map((i, k) => ({series: num.get(i.series), hour: 0, pct: i.current * 100, n: String(k + 1)}))
   const eta = t.info.filter((i) => i.hoursToFull !== undefined && i.hoursToFull <= 48)
-    .map((i) => ({series: i.series, hour: i.hoursToFull!, pct: 100, label: i.hoursToFull === 0 ? 'full now' : `full in ~${i.hoursToFull! < 1 ? `${Math.max(1, Math.round(i.hoursToFull! * 60))} min` : `${i.hoursToFull!.toFixed(1)} h`}`}))
+    .map((i) => ({series: i.series, hour: i.hoursToFull!, pct: 100, label: `${t.info.indexOf(i) + 1}: ` + (i.hoursToFull === 0 ? 'full now' : `full in ~${i.hoursToFull! < 1 ? `${Math.max(1, Math.round(i.hoursToFull! * 60))} min` : `${i.hoursToFull!.toFixed(1)} h`}`)}))
   const text = (i: ChartData['trends']['info'][number]) => `${i.series} at ${pct(i.current)}, ${i.slopePerHour >= 0 ? '+' : ''}${(i.slopePerHour * 100).toFixed(1)} %/h` +
-    (i.hoursToFull === undefined ? ', not rising' : i.hoursToFull === 0 ? ', full now' : `, full in about ${i.hoursToFull.toFixed(1)} h`)
+    `, ${forecastText(i.current, i.slopePerHour) ?? 'not rising'}`
   return [{
     id: 'pressure-trend', title: 'Map pressure over time (Prometheus) and time to full', mark: 'mark-line role-mark lines_marks',
     summary: `Least-squares trend over the last ${t.info[0].windowHours.toFixed(1)} h (solid) and its forecast (dashed) until 100 %. ${t.info.map(text).join('; ')}.`,
-    table: {head: ['series', 'now', 'per hour', 'full in'], rows: t.info.map((i) => [i.series, pct(i.current), `${(i.slopePerHour * 100).toFixed(1)} %`, i.hoursToFull === undefined ? 'not rising' : `${i.hoursToFull.toFixed(1)} h`])},
+    table: {head: ['series', 'now', 'per hour', 'full in'], rows: t.info.map((i) => [num.get(i.series) ?? i.series, pct(i.current), `${(i.slopePerHour * 100).toFixed(1)} %`, i.hoursToFull === undefined ? 'not rising' : `${i.hoursToFull.toFixed(1)} h`])},
     spec: unit(560, [
       {name: 'lines', mark: {type: 'line', strokeWidth: 2}, encoding: {
         x: {field: 'hour', type: 'quantitative', title: 'hours from now'}, y: {field: 'pct', type: 'quantitative', title: 'pressure (%)', scale: {domainMin: 0}},
@@ -90,6 +99,8 @@ function trendChart(t: ChartData['trends']): Chart[] {
         strokeDash: {field: 'kind', type: 'nominal', title: null, scale: {domain: ['fitted', 'forecast'], range: [[1, 0], [6, 4]]}},
         detail: {field: 'kind'}}},
       {data: {values: [{at: 100}]}, mark: {type: 'rule', color: 'black'}, encoding: {y: {field: 'at', type: 'quantitative'}}},
+      {data: {values: starts}, mark: {type: 'text', dx: -8, dy: -8, fontSize: 12, fontWeight: 'bold', color: 'black'}, encoding: {
+        x: {field: 'hour', type: 'quantitative'}, y: {field: 'pct', type: 'quantitative'}, text: {field: 'n'}}},
       {data: {values: eta}, mark: {type: 'point', shape: 'diamond', size: 80, filled: true, color: 'black'}, encoding: {x: {field: 'hour', type: 'quantitative'}, y: {field: 'pct', type: 'quantitative'}}},
       {data: {values: eta}, mark: {type: 'text', dy: -10, fontSize: 11}, encoding: {x: {field: 'hour', type: 'quantitative'}, y: {field: 'pct', type: 'quantitative'}, text: {field: 'label'}}},
     ], lines, {height: 240}),
@@ -111,7 +122,8 @@ function dropChart(d: ChartData['drops']): Chart[] {
   }]
 }
 
-const HEALTH = {'reachable': '#009E73', 'endpoints unreachable': '#E69F00', 'unreachable': '#D55E00'}
+// light to dark as it gets worse (survives greyscale), and each cell also carries a symbol
+export const HEALTH = {'reachable': '#FDE725', 'endpoints unreachable': '#21918C', 'unreachable': '#440154'}
 const SYMBOL = {'reachable': '✓', 'endpoints unreachable': '½', 'unreachable': '✗'}
 
 function healthChart(h: ChartData['health']): Chart[] {
@@ -128,7 +140,8 @@ function healthChart(h: ChartData['health']): Chart[] {
         {name: 'cells', mark: {type: 'rect', stroke: 'white'}, encoding: {
           x: {field: 'target', type: 'nominal', title: 'target node', axis: {labelAngle: -40}}, y: {field: 'observer', type: 'nominal', title: 'agent on node'},
           color: {field: 'state', type: 'nominal', title: null, scale: {domain: Object.keys(HEALTH), range: Object.values(HEALTH)}}}},
-        {mark: {type: 'text', fontSize: 12, color: 'black'}, encoding: {x: {field: 'target', type: 'nominal'}, y: {field: 'observer', type: 'nominal'}, text: {field: 'symbol'}}},
+        {mark: {type: 'text', fontSize: 12}, encoding: {x: {field: 'target', type: 'nominal'}, y: {field: 'observer', type: 'nominal'}, text: {field: 'symbol'},
+          color: {condition: {test: "datum.state !== 'reachable'", value: 'white'}, value: 'black'}}},
       ], cells, {height: {step: 22}}),
     }]
   }
@@ -137,7 +150,7 @@ function healthChart(h: ChartData['health']): Chart[] {
     id: 'health', title: `Cluster health: nodes not reachable, by number of agents (${h.measured} agents)`, mark: 'mark-rect role-mark bars_marks', summary: head + worst,
     table: {head: ['target node', 'agents that cannot reach it'], rows: h.top.map((t) => [t.target, t.observers])},
     spec: unit(420, [
-      {name: 'bars', mark: {type: 'bar', color: '#D55E00'}, encoding: {
+      {name: 'bars', mark: {type: 'bar', color: '#440154'}, encoding: {
         y: {field: 'target', type: 'nominal', sort: null, title: null}, x: {field: 'observers', type: 'quantitative', title: 'agents reporting it unreachable', scale: {domain: [0, h.measured]}}}},
       {mark: {type: 'text', align: 'left', dx: 4}, encoding: {y: {field: 'target', type: 'nominal', sort: null}, x: {field: 'observers', type: 'quantitative'}, text: {field: 'observers'}}},
     ], h.top, {height: {step: 22}}),

@@ -2,6 +2,7 @@
  * What the pictures show, aggregated so that a 5000-node cluster gives as many marks as a 3-node one:
  * histograms and top-N lists, never one mark per node. Pure: snapshot in, small tables out.
  */
+import {hoursUntilFull} from '../../collect/prometheus-trends.js'
 import {metricSamples} from '../../rules/helpers.js'
 import type {Snapshot} from '../../snapshot/schema.js'
 
@@ -108,7 +109,7 @@ export function trendData(s: Snapshot, maxSeries = 5): ChartData['trends'] {
     .filter((t) => t.metric === 'cilium_bpf_map_pressure' && Number.isFinite(t.current) && Number.isFinite(t.slopePerHour))
     .map((t) => {
       const who = t.labels.pod ? node(t.labels.pod) : t.labels.node ?? t.labels.instance ?? ''
-      const hoursToFull = t.current >= 1 ? 0 : t.slopePerHour > 0 ? (1 - t.current) / t.slopePerHour : undefined
+      const hoursToFull = hoursUntilFull(t.current, t.slopePerHour)
       return {series: `${t.labels.map_name ?? '?'} on ${who}`, current: t.current, slopePerHour: t.slopePerHour, windowHours: t.windowSeconds / 3600, ...(hoursToFull !== undefined ? {hoursToFull} : {})}
     })
     .sort((a, b) => (a.hoursToFull ?? Infinity) - (b.hoursToFull ?? Infinity) || b.current - a.current)

@@ -3,9 +3,9 @@
  * the Content-Security-Policy allows only the stylesheet (by hash) and data: images.
  */
 import {createHash} from 'node:crypto'
-import type {Rule} from '../../rules/types.js'
-import type {Finding} from '../../rules/types.js'
-import type {Snapshot} from '../../snapshot/schema.js'
+import {redactStrings} from '../../util/redact.js'
+import type {RenderOptions} from '../formats.js'
+import {inert} from '../inert.js'
 import type {Report} from '../model.js'
 import {charts, renderCharts} from './charts.js'
 import {esc, safe} from './escape.js'
@@ -21,8 +21,8 @@ export function contentSecurityPolicy(css: string): string {
   return `default-src 'none'; style-src 'sha256-${hash}'; img-src data:; base-uri 'none'; form-action 'none'`
 }
 
-export async function renderHtml(report: Report, extras: HtmlExtras): Promise<string> {
-  const pictures = await renderCharts(charts(extras))
+export async function renderHtml(report: Report, extras: HtmlExtras | undefined): Promise<string> {
+  const pictures = extras ? await renderCharts(charts(extras)) : []
   const title = `ciltune doctor: ${report.source.path ?? report.source.context ?? report.source.kind}`
   const nav = ['summary', 'pictures', 'findings', 'overlay', 'coverage']
   return `<!DOCTYPE html>
@@ -44,7 +44,14 @@ ${coverageSection(report)}
 `
 }
 
-/** The one call the doctor action makes: extras from the same snapshot, findings and rules as the report. */
-export async function renderHtmlReport(report: Report, snapshot: Snapshot, rules: Rule[], findings: Finding[]): Promise<string> {
-  return renderHtml(report, htmlExtras(snapshot, rules, findings))
+/**
+ * The html entry of the format table. The pictures and the overlay come from the same snapshot, findings
+ * and rules as the report, and are redacted and made inert like the report itself.
+ */
+export async function renderHtmlReport(report: Report, opts: RenderOptions): Promise<string> {
+  const e = opts.evidence
+  // --anonymize too: the pictures name nodes and the overlay may hold addresses, like the report itself
+  const anonymized = (x: HtmlExtras) => (opts.anonymize ? opts.anonymize.deep(x) : x)
+  const extras = e ? inert(anonymized(redactStrings(htmlExtras(e.snapshot, e.rules, e.findings)))) : undefined
+  return renderHtml(report, extras)
 }

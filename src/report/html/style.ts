@@ -20,6 +20,11 @@ dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.
 figure{margin:1rem 0;break-inside:avoid-page}figcaption{color:var(--muted);font-size:.9rem;max-width:70ch}
 figure svg{max-width:100%;height:auto}details{margin:.3rem 0}summary{cursor:pointer}
 .ok{font-weight:bold}nav ul{columns:2;padding-left:1.2rem}
+.warning{border:3px solid #000;padding:.4rem .6rem}.note,.more,p.code{color:var(--muted);font-size:.85rem}
+ol.evidence .more{display:block;margin-left:.3rem}
+a:focus,summary:focus{outline:3px solid #000;outline-offset:2px}
 @media print{body{max-width:none;padding:0;font-size:11pt}nav{display:none}
- a{color:inherit;text-decoration:none}h2{break-after:avoid-page}pre{white-space:pre-wrap}}
+ a{color:inherit;text-decoration:none}h2,h3,h4{break-after:avoid-page}pre{white-space:pre-wrap}
+ details::details-content{content-visibility:visible;display:block}details>summary{display:none}
+ code,pre,th{background:none}figure svg{max-width:100%}}
 `
