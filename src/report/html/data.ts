@@ -108,7 +108,7 @@ export function trendData(s: Snapshot, maxSeries = 5): ChartData['trends'] {
   const info: TrendInfo[] = (s.prometheus?.trends ?? [])
     .filter((t) => t.metric === 'cilium_bpf_map_pressure' && Number.isFinite(t.current) && Number.isFinite(t.slopePerHour))
     .map((t) => {
-      const who = t.labels.pod ? node(t.labels.pod) : t.labels.node ?? t.labels.instance ?? ''
+      const who = t.labels.node ?? (t.labels.pod ? node(t.labels.pod) : t.labels.instance ?? '')
       const hoursToFull = hoursUntilFull(t.current, t.slopePerHour)
       return {series: `${t.labels.map_name ?? '?'} on ${who}`, current: t.current, slopePerHour: t.slopePerHour, windowHours: t.windowSeconds / 3600, ...(hoursToFull !== undefined ? {hoursToFull} : {})}
     })
