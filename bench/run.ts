@@ -85,3 +85,4 @@ await benchScales([100, 300, 1000, 5000], (k, v) => row(k, v, k.startsWith('live
 await optional('live.ts', 'benchLive', 'live doctor and kubectl loop, real-shaped 1000 nodes')
 await optional('prometheus.ts', 'benchPrometheus', 'Prometheus, 5000 agents')
 await optional('sysdump.ts', 'benchSysdump', 'sysdump, 200 nodes')
+await optional('html.ts', 'benchHtml', 'doctor -o html')

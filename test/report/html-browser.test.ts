@@ -280,7 +280,7 @@ describe('doctor -o html in headless Chromium', function () {
     const o = opened.get('healthy') ?? this.skip()
     expect(await o.page.$$eval('article.finding', (e) => e.length)).to.equal(0)
     expect(await o.page.$eval('#findings', (e) => e.textContent)).to.include('No findings.')
-    const pct = await o.page.$$eval('figure[data-chart="pressure-worst"] tbody tr td:last-child', (e) => e.map((x) => Number.parseInt(x.textContent!, 10)))
+    const pct = await o.page.$$eval('figure[data-chart="pressure-worst"] tbody tr td:last-child', (e) => e.map((x) => Number.parseInt(x.textContent ?? '', 10)))
     for (const p of pct) expect(p).to.be.lessThan(80)
   })
 

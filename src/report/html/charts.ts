@@ -192,7 +192,7 @@ export async function renderCharts(list: Chart[]): Promise<RenderedChart[]> {
   const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')])
   const out: RenderedChart[] = []
   for (const c of list) {
-    const view = new vega.View(vega.parse(vl.compile(c.spec as never, {logger: QUIET as never}).spec), {renderer: 'none', logLevel: vega.None})
+    const view = new vega.View(vega.parse(vl.compile(c.spec as never, {logger: QUIET}).spec), {renderer: 'none', logLevel: vega.None})
     const svg = await view.toSVG()
     view.finalize()
     const open = svg.indexOf('>') + 1

@@ -40,7 +40,7 @@ export function pressureData(s: Snapshot): ChartData['pressure'] {
     if (!map || !Number.isFinite(x.value)) continue
     const n = x.agent ? node(x.agent) : 'unknown'
     let m = peak.get(map)
-    if (!m) peak.set(map, m = new Map())
+    if (!m) peak.set(map, m = new Map<string, number>())
     m.set(n, Math.max(m.get(n) ?? 0, x.value))
   }
   const cells: PressureCell[] = []
