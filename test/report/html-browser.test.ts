@@ -292,6 +292,8 @@ describe('doctor -o html in headless Chromium', function () {
     const cells = await o.page.$$eval('figure[data-chart="pressure-distribution"] tbody tr', (rows) => rows.map((r) => Number(r.lastElementChild!.textContent)))
     expect(cells.reduce((t, n) => t + n, 0)).to.equal(1000 * pressureInFiles(SEED).size)
     expect(await o.page.$eval('figure[data-chart="pressure-distribution"] figcaption', (e) => e.textContent)).to.include('of 1000 nodes')
+    // the what-if re-run of every rule is left to `ciltune suggest` at this size, and the overlay says so
+    expect(await o.page.$eval('#overlay pre', (e) => e.textContent)).to.include('what-if: not re-run for 1000 agents')
   })
 
   it('5000 nodes: the fullest nodes named, health summarized as the nodes most agents cannot reach', async function () {
