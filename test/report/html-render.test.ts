@@ -66,6 +66,15 @@ describe('doctor -o html (rendered in Node)', function () {
     expect(out).to.include('&lt;redacted&gt;')
   })
 
+  it('--anonymize: no node name of the capture in the findings, the pictures or the overlay', async () => {
+    const io = captureIo()
+    expect(await runDoctor({from: join(PROJECT_DIR, 'fixtures', 'synthetic-lb4-pressure'), output: 'html', failOn: 'none', color: false, anonymize: true}, io)).to.equal(0)
+    expect(io.out).to.include('<svg')
+    for (const name of ['lbx-cp-01', 'lbx-wk-01', 'lbx-wk-02', 'cilium-4kc6t']) expect(io.out, name).to.not.include(name)
+    const plain = await html(join(PROJECT_DIR, 'fixtures', 'synthetic-lb4-pressure'))
+    expect(plain).to.include('lbx-cp-01') // the names are there without the flag: the test looks at the right ones
+  })
+
   it('without the evidence behind it (another caller of the table) the page says there is nothing to draw', async () => {
     const io = captureIo()
     await runDoctor({from: join(PROJECT_DIR, 'fixtures', 'synthetic-healthy'), output: 'json', failOn: 'none', color: false}, io)
