@@ -1,6 +1,7 @@
 import {readFileSync, statSync, writeFileSync} from 'node:fs'
 import {classify} from '../ingest/classify.js'
 import {buildSnapshot, SnapshotBuilder} from '../ingest/build.js'
+import {fileHead} from '../ingest/file-lines.js'
 import {collectFromPath} from '../ingest/from-path.js'
 import {applyConfig} from '../config/apply.js'
 import {loadConfig} from '../config/load.js'
@@ -29,8 +30,9 @@ function readSnapshotFile(path: string, text: string): Snapshot {
 /** A `--save-snapshot` file read back, or undefined when the path is anything else. The file is read once. */
 function savedSnapshot(path: string): Snapshot | undefined {
   if (!statSync(path, {throwIfNoEntry: false})?.isFile()) return undefined
+  if (!/^\s*\{/.test(fileHead(path, 64).toString('utf8'))) return undefined // a log of any size is not read whole here
   const text = readFileSync(path, 'utf8')
-  return /^\s*\{/.test(text.slice(0, 64)) && classify(text) === 'snapshot' ? readSnapshotFile(path, text) : undefined
+  return classify(text) === 'snapshot' ? readSnapshotFile(path, text) : undefined
 }
 
 /** Saved outputs, each file read once and parsed as it is read, its text then dropped. */

@@ -1,5 +1,5 @@
 import {basename} from 'node:path'
-import {MAX_LINE, parseAgentLog} from '../parse/agent-log.js'
+import {MAX_ENTRIES, MAX_LINE, parseAgentLog} from '../parse/agent-log.js'
 import {parseCiliumHealth} from '../parse/cilium-health.js'
 import {parseCliStatus} from '../parse/cli-status.js'
 import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
@@ -189,9 +189,12 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
       break
     }
     case 'agent-log': {
-      const log = parseAgentLog(file.text, file.path, file.previous ?? /previous/.test(file.path))
+      // a log streamed line by line arrives parsed (its text was never held whole)
+      const log = file.log ?? parseAgentLog(file.text, file.path, file.previous ?? /previous/.test(file.path))
       a.logs.push(log)
       if (log.cutLines) a.errors.push({command: file.path, kind: 'truncated', message: `${file.path}: ${log.cutLines} log line(s) longer than ${MAX_LINE / 1024} KiB were read only up to ${MAX_LINE / 1024} KiB`})
+      // every line is counted by level; only the entries kept as evidence are bounded (the newest win)
+      if (log.truncated) a.errors.push({command: file.path, kind: 'truncated', message: `${file.path}: more than ${MAX_ENTRIES} notable lines; the newest ${MAX_ENTRIES} kept as evidence, older ones only counted`})
       break
     }
     default: break

@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {CollectionError} from '../snapshot/schema.js'
+import {type AgentLog, CollectionError} from '../snapshot/schema.js'
 
 /** Every kind of file ciltune can read; recognized by content (see classify.ts), or declared by a collector. */
 export const EvidenceKind = z.enum([
@@ -20,6 +20,7 @@ export interface EvidenceFile {
   kind?: EvidenceKind // declared by a collector; otherwise classified by content
   previous?: boolean // agent log of the previous container
   bytes?: Buffer // the text as received (live exec), so a repeated output can be recognized before it is decoded
+  log?: AgentLog // an agent log already read line by line (large files, sysdump entries); `text` is then unused
 }
 
 export interface Collected {

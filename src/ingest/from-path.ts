@@ -1,20 +1,19 @@
-import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {readFileSync, statSync} from 'node:fs'
 import {basename, join, relative, sep} from 'node:path'
+import {AgentLogReader} from '../parse/agent-log.js'
+import {cleanLine} from '../parse/text.js'
+import type {AgentLog} from '../snapshot/schema.js'
 import {InputError} from '../util/errors.js'
+import {fileHead, fileLines} from './file-lines.js'
+import {walkDir} from './walk-dir.js'
 import {AGENT_KINDS, classify} from './classify.js'
 import type {Collected, EvidenceFile, EvidenceKind} from './evidence.js'
 import {emptyCollected} from './evidence.js'
 
 const MAX_FILE_BYTES = 512 * 1024 * 1024
-
-function walk(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, {withFileTypes: true})) {
-    if (entry.name.startsWith('.')) continue
-    const p = join(dir, entry.name)
-    if (entry.isDirectory()) walk(p, out)
-    else if (entry.isFile()) out.push(p)
-  }
-}
+// above this, a file is recognized from its head, and an agent log is read line by line, never whole
+const STREAM_BYTES = 16 * 1024 * 1024
+const HEAD_BYTES = 64 * 1024
 
 function readText(path: string): string | undefined {
   const buf = readFileSync(path)
@@ -28,6 +27,7 @@ function readText(path: string): string | undefined {
  * file's text until all are parsed would keep a whole capture (100 MB for 1000 agents) in memory.
  */
 function lazyFile(file: string, path: string, kind: EvidenceKind, agent: string | undefined): EvidenceFile {
+  if (kind === 'agent-log' && fileSize(file) > STREAM_BYTES) return streamedLog(file, path, agent)
   return {
     path,
     get text(): string {
@@ -42,17 +42,59 @@ function lazyFile(file: string, path: string, kind: EvidenceKind, agent: string 
   }
 }
 
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size
+  } catch {
+    return 0
+  }
+}
+
+/** A large agent log, parsed line by line when the builder asks for it: memory holds its entries, not its text. */
+function streamedLog(file: string, path: string, agent: string | undefined): EvidenceFile {
+  return {
+    path, text: '', kind: 'agent-log', agent,
+    get log(): AgentLog {
+      const reader = new AgentLogReader(path, /previous/.test(path))
+      try {
+        for (const line of fileLines(file)) reader.line(cleanLine(line))
+      } catch {
+        // removed or unreadable since it was classified: what was read stands
+      }
+      return reader.result()
+    },
+  }
+}
+
 /**
- * Saved outputs as evidence: a single file, or a directory walked recursively.
- * Files are grouped per agent by the directory that holds them; a file directly inside PATH
- * forms an agent named after the file. Kinds are recognized by content, not by name.
+ * What a file holds, read once: its kind and its text, or for a large file the kind from its head (a large agent
+ * log is never read whole: the builder streams it later).
  */
+function recognize(file: string): {kind: EvidenceKind | 'binary' | 'too-large' | undefined, text?: string} {
+  const size = statSync(file).size
+  if (size > STREAM_BYTES) {
+    const head = fileHead(file, HEAD_BYTES)
+    if (head.includes(0)) return {kind: 'binary'}
+    // a cut multi-byte character or line at the end of the head is not part of the evidence
+    const kind = classify(head.toString('utf8', 0, head.lastIndexOf(10) + 1))
+    if (kind === 'agent-log') return {kind}
+    if (size > MAX_FILE_BYTES) return {kind: 'too-large'}
+  }
+  const text = readText(file)
+  return text === undefined ? {kind: 'binary'} : {kind: classify(text), text}
+}
+
 /** Where files go as soon as they are read (the SnapshotBuilder): each file is then read once, parsed and dropped. */
 export interface FileSink {
   add(file: EvidenceFile): void
   skip(path: string, reason: string): void
 }
 
+/**
+ * Saved outputs as evidence: a single file, or a directory walked recursively.
+ * Files are grouped per agent by the directory that holds them; a file directly inside PATH
+ * forms an agent named after the file. Kinds are recognized by content, not by name.
+ */
 export function collectFromPath(path: string, sink?: FileSink): Collected {
   let st
   try {
@@ -63,28 +105,33 @@ export function collectFromPath(path: string, sink?: FileSink): Collected {
   const c = emptyCollected('files', path)
   const skip = (p: string, reason: string) => (sink ? sink.skip(p, reason) : c.skipped.push({path: p, reason}))
   const files: string[] = []
-  if (st.isDirectory()) walk(path, files)
-  else files.push(path)
+  if (st.isDirectory()) {
+    const w = walkDir(path)
+    files.push(...w.files)
+    for (const sk of w.skipped) skip(join(basename(path), sk.path), sk.reason)
+  } else {
+    files.push(path)
+  }
   files.sort()
   const agents = new Set<string>()
   for (const f of files) {
     const shown = st.isDirectory() ? join(basename(path), relative(path, f)) : f
-    let text: string | undefined
+    let read: ReturnType<typeof recognize>
     try {
-      if (statSync(f).size > MAX_FILE_BYTES) {
-        skip(shown, 'larger than 512 MiB')
-        continue
-      }
-      text = readText(f)
+      read = recognize(f)
     } catch (error) {
       skip(shown, `unreadable: ${(error as NodeJS.ErrnoException).code ?? 'error'}`)
       continue
     }
-    if (text === undefined) {
+    const {kind, text} = read
+    if (kind === 'too-large') {
+      skip(shown, 'larger than 512 MiB (only agent logs are read at any size)')
+      continue
+    }
+    if (kind === 'binary') {
       skip(shown, 'binary file')
       continue
     }
-    const kind = classify(text)
     if (!kind) {
       skip(shown, 'not recognized as Cilium or Kubernetes output')
       continue
@@ -94,8 +141,8 @@ export function collectFromPath(path: string, sink?: FileSink): Collected {
     const agent = AGENT_KINDS.has(kind)
       ? (parts.length > 1 ? parts[parts.length - 2] : basename(f).replace(/\.[^.]+$/, ''))
       : undefined
-    if (sink) sink.add({path: shown, text, kind, agent})
-    else c.files.push(lazyFile(f, shown, kind, agent))
+    if (!sink) c.files.push(lazyFile(f, shown, kind, agent))
+    else sink.add(text === undefined ? streamedLog(f, shown, agent) : {path: shown, text, kind, agent})
     if (agent && !agents.has(agent)) {
       agents.add(agent)
       c.agents.push(agent)

@@ -27,11 +27,33 @@ type Kind = LogEntry['kind']
 interface Line {level: string, msg: string, time?: string, subsys?: string, style: 'logfmt' | 'slog' | 'other'}
 
 export function parseAgentLog(text: string, file: string, previous = false): AgentLog {
-  const out: AgentLog = {file, previous, format: 'unknown', lines: 0, levels: {}, debugLines: 0, entries: [], truncated: false}
-  let logfmt = 0
-  let slog = 0
-  splitLines(text).forEach((line, i) => {
+  const reader = new AgentLogReader(file, previous)
+  for (const line of splitLines(text)) reader.line(line)
+  return reader.result()
+}
+
+/**
+ * A log read one line at a time, in order, so a log of any size costs the entries kept and nothing more:
+ * every line is counted, and the newest MAX_ENTRIES lines worth keeping are kept (the end of a log explains
+ * the incident); older ones dropped mark the log truncated.
+ */
+export class AgentLogReader {
+  private readonly out: AgentLog
+  private readonly ring: LogEntry[] = []
+  private next = 0 // where the ring's oldest entry is, once full
+  private lineNo = 0
+  private logfmt = 0
+  private slog = 0
+
+  constructor(private readonly file: string, previous = false) {
+    this.out = {file, previous, format: 'unknown', lines: 0, levels: {}, debugLines: 0, entries: [], truncated: false}
+  }
+
+  /** The next line (without its newline), cleaned like splitLines does; numbered from 1. */
+  line(line: string): void {
+    this.lineNo++
     if (line.trim() === '') return
+    const out = this.out
     let raw = line
     if (raw.length > MAX_LINE) {
       raw = raw.slice(0, MAX_LINE)
@@ -42,33 +64,39 @@ export function parseAgentLog(text: string, file: string, previous = false): Age
     const quick = QUICK.exec(raw)
     const quickLevel = quick ? normalizeLevel(quick[3]) : undefined
     if (quickLevel && (RANK[quickLevel] ?? 99) < RANK.warning && !INTERESTING.test(raw)) {
-      out.levels[quickLevel] = (out.levels[quickLevel] ?? 0) + 1
-      if (quickLevel === 'debug') out.debugLines++
-      if (quick![1]) slog++
-      else logfmt++
+      this.count(quickLevel, quick![1] ? 'slog' : 'logfmt')
       return
     }
     const parsed = parseLine(raw)
-    const level = parsed?.level
-    if (parsed) {
-      out.levels[parsed.level] = (out.levels[parsed.level] ?? 0) + 1
-      if (parsed.level === 'debug') out.debugLines++
-      if (parsed.style === 'slog') slog++
-      else if (parsed.style === 'logfmt') logfmt++
-    }
-    const kind = classify(raw, level)
+    if (parsed) this.count(parsed.level, parsed.style)
+    const kind = classify(raw, parsed?.level)
     if (kind === undefined) return
-    if (out.entries.length >= MAX_ENTRIES) {
-      out.truncated = true
-      return
-    }
-    const entry: LogEntry = {level: level ?? 'unknown', msg: parsed?.msg ?? raw.trim(), kind, src: src(file, i + 1, raw)}
+    const entry: LogEntry = {level: parsed?.level ?? 'unknown', msg: parsed?.msg ?? raw.trim(), kind, src: src(this.file, this.lineNo, raw)}
     if (parsed?.time) entry.time = parsed.time
     if (parsed?.subsys) entry.subsys = parsed.subsys
-    out.entries.push(entry)
-  })
-  out.format = logfmt > 0 && slog > 0 ? 'mixed' : slog > 0 ? 'slog' : logfmt > 0 ? 'logfmt' : 'unknown'
-  return out
+    this.keep(entry)
+  }
+
+  result(): AgentLog {
+    const out = this.out
+    out.entries = [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)]
+    out.format = this.logfmt > 0 && this.slog > 0 ? 'mixed' : this.slog > 0 ? 'slog' : this.logfmt > 0 ? 'logfmt' : 'unknown'
+    return out
+  }
+
+  private count(level: string, style: Line['style']): void {
+    this.out.levels[level] = (this.out.levels[level] ?? 0) + 1
+    if (level === 'debug') this.out.debugLines++
+    if (style === 'slog') this.slog++
+    else if (style === 'logfmt') this.logfmt++
+  }
+
+  private keep(entry: LogEntry): void {
+    if (this.ring.length < MAX_ENTRIES) return void this.ring.push(entry)
+    this.ring[this.next] = entry
+    this.next = (this.next + 1) % MAX_ENTRIES
+    this.out.truncated = true
+  }
 }
 
 /** What ciltune recognizes in a line; undefined = not worth keeping. */

@@ -24,6 +24,57 @@ export function splitLines(text: string): string[] {
   return lines
 }
 
+/** One line of a streamed text, cleaned as splitLines cleans it (CR, ANSI colour codes, kubectl's notice). */
+export function cleanLine(line: string): string {
+  let l = line.includes('\x1b') ? line.replace(ANSI, '') : line
+  l = l.trimEnd()
+  return l.startsWith('Defaulted container') && DEFAULTED.test(l) ? '' : l
+}
+
+/**
+ * Text arriving in chunks, cut into lines as they complete. A line is held only up to `maxLine`
+ * characters: the rest of an endless line is dropped, so memory stays bounded by one held line.
+ */
+export class LineSplitter {
+  private pending = ''
+  private dropping = false
+
+  constructor(private readonly maxLine = 1024 * 1024) {}
+
+  push(chunk: string): string[] {
+    const out: string[] = []
+    let from = 0
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', from)) {
+      out.push(this.take(chunk.slice(from, nl)))
+      from = nl + 1
+    }
+    this.hold(chunk.slice(from))
+    return out
+  }
+
+  end(): string[] {
+    if (this.pending === '' && !this.dropping) return []
+    return [this.take('')]
+  }
+
+  private hold(part: string): void {
+    if (this.dropping) return
+    this.pending += part
+    if (this.pending.length > this.maxLine) {
+      this.pending = this.pending.slice(0, this.maxLine)
+      this.dropping = true
+    }
+  }
+
+  private take(tail: string): string {
+    this.hold(tail)
+    const line = this.pending
+    this.pending = ''
+    this.dropping = false
+    return line
+  }
+}
+
 /**
  * The first non-empty lines of a head of text, cleaned like splitLines (ANSI, CR, kubectl notice, common
  * indentation) but without copying each line: content detectors run on every captured file and only

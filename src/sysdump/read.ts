@@ -1,16 +1,18 @@
-import {createReadStream, readdirSync} from 'node:fs'
-import {join, relative, sep} from 'node:path'
+import {createReadStream} from 'node:fs'
+import {relative, sep} from 'node:path'
 import type {Readable} from 'node:stream'
 import {createGunzip} from 'node:zlib'
 import {SnapshotBuilder} from '../ingest/build.js'
+import {walkDir} from '../ingest/walk-dir.js'
+import {AgentLogReader} from '../parse/agent-log.js'
+import {cleanLine} from '../parse/text.js'
 import type {Snapshot} from '../snapshot/schema.js'
 import {emptyAgent} from '../snapshot/schema.js'
 import {errorMessage, InputError} from '../util/errors.js'
 import {cmdRole, EXPECTED_AGENT_COMMANDS, type Role, roleOf} from './layout.js'
-import {readCapped} from './stream.js'
+import {readCapped, streamLines} from './stream.js'
 
 const CMD_CAP = 64 * 1024 * 1024
-const LOG_CAP = 32 * 1024 * 1024
 const CLUSTER_CAP = 256 * 1024 * 1024
 const AGENT_POD = /^cilium-[a-z0-9]{5}$/
 const BUGTOOL_ERROR = /^> Error while running '([^']+)':\s*(.*)$/m
@@ -21,6 +23,8 @@ interface State {
   seen: Map<string, Set<string>>
   recognized: number
   ignored: number
+  /** why the archive could not be read to its end */
+  corrupt?: string
 }
 
 function stripSysdumpTop(name: string): string {
@@ -67,11 +71,12 @@ async function handle(st: State, role: Role, shown: string, open: () => Promise<
       st.bugtoolAgents.add(role.agent)
       return handleCmd(st, role, shown, await open())
     case 'agent-log': {
-      const {text, truncated} = await readCapped(await open(), LOG_CAP, 'tail')
+      // read line by line: a log of any size costs its kept entries, never its text
+      const reader = new AgentLogReader(shown, role.previous)
+      for await (const line of streamLines(await open())) reader.line(cleanLine(line))
       st.recognized++
       st.b.agent(role.agent)
-      if (truncated) st.b.skip(shown, `only the last ${LOG_CAP >> 20} MiB of this log were read`)
-      st.b.add({path: shown, text, agent: role.agent, kind: 'agent-log', previous: role.previous})
+      st.b.add({path: shown, text: '', agent: role.agent, kind: 'agent-log', previous: role.previous, log: reader.result()})
       return
     }
     case 'cluster': {
@@ -90,11 +95,22 @@ async function handle(st: State, role: Role, shown: string, open: () => Promise<
   }
 }
 
+/**
+ * An entry's name, decoded here rather than by yauzl: yauzl rejects a name it finds unsafe ("../x", "/x", a
+ * backslash) by failing the whole archive, which would hide every later entry. Nothing is written to disk,
+ * but such a name is still not a sysdump's: it is skipped and reported, and the reading goes on.
+ */
+function entryName(yauzl: typeof import('yauzl'), entry: import('yauzl').Entry): {name: string, invalid?: string} {
+  const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false)
+  const invalid = yauzl.validateFileName(name)
+  return invalid === null ? {name} : {name, invalid}
+}
+
 async function readZip(st: State, path: string): Promise<void> {
   const yauzl = await import('yauzl')
   let zip
   try {
-    zip = await yauzl.openPromise(path, {lazyEntries: true, autoClose: false, validateEntrySizes: true})
+    zip = await yauzl.openPromise(path, {lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false})
   } catch (error) {
     throw new InputError(`--from ${path}: not a readable zip archive (${errorMessage(error)})`)
   }
@@ -102,8 +118,13 @@ async function readZip(st: State, path: string): Promise<void> {
   try {
     for await (const entry of zip.eachEntry()) {
       entries++
-      if (entry.fileName.endsWith('/')) continue
-      const shown = stripSysdumpTop(entry.fileName)
+      const {name, invalid} = entryName(yauzl, entry)
+      if (name.endsWith('/')) continue
+      const shown = stripSysdumpTop(name)
+      if (invalid) {
+        st.b.skip(shown, `not read: ${invalid} (an archive entry name must be a relative path without "..")`)
+        continue
+      }
       const role = roleOf(shown)
       if (!role) {
         st.ignored++
@@ -116,23 +137,16 @@ async function readZip(st: State, path: string): Promise<void> {
       }
     }
   } catch (error) {
-    st.b.clusterError({command: path, kind: 'unparsable', message: `${path}: archive corrupt after ${entries} entries (${errorMessage(error)}); later entries not evaluated`})
+    st.corrupt = `archive corrupt after ${entries} entries (${errorMessage(error)})`
+    st.b.clusterError({command: path, kind: 'unparsable', message: `${path}: ${st.corrupt}; later entries not evaluated`})
   } finally {
     zip.close()
   }
 }
 
-function walk(dir: string, out: string[]): void {
-  for (const e of readdirSync(dir, {withFileTypes: true})) {
-    const p = join(dir, e.name)
-    if (e.isDirectory()) walk(p, out)
-    else if (e.isFile()) out.push(p)
-  }
-}
-
 async function readDir(st: State, root: string): Promise<void> {
-  const files: string[] = []
-  walk(root, files)
+  const {files, skipped} = walkDir(root) // links inside the folder followed, others listed as skipped
+  for (const sk of skipped) st.b.skip(stripSysdumpTop(sk.path.split(sep).join('/')), sk.reason)
   files.sort()
   for (const f of files) {
     const shown = stripSysdumpTop(relative(root, f).split(sep).join('/'))
@@ -178,6 +192,7 @@ export async function snapshotFromSysdump(path: string, isDir: boolean): Promise
   if (isDir) await readDir(st, path)
   else await readZip(st, path)
   if (st.recognized === 0 && st.bugtoolAgents.size === 0) {
+    if (st.corrupt) throw new InputError(`--from ${path}: ${st.corrupt}; no cilium sysdump content before that point`)
     throw new InputError(`--from ${path}: no cilium sysdump content found (expected cilium-bugtool-*/cmd/*.md, cilium-configmap-*.yaml, agent logs)`)
   }
   const snap = st.b.finish()

@@ -1,4 +1,6 @@
 import type {Readable} from 'node:stream'
+import {StringDecoder} from 'node:string_decoder'
+import {LineSplitter} from '../parse/text.js'
 
 export interface Captured {text: string, truncated: boolean, bytes: number}
 
@@ -41,4 +43,13 @@ export async function readCapped(stream: Readable, cap: number, keep: 'head' | '
   if (truncated && keep === 'tail') text = text.slice(text.indexOf('\n') + 1)
   if (truncated && keep === 'head') text = text.slice(0, text.lastIndexOf('\n') + 1)
   return {text, truncated, bytes}
+}
+
+/** The lines of a stream as they arrive: a log of any size is read without holding it. */
+export async function* streamLines(stream: Readable): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8')
+  const lines = new LineSplitter()
+  for await (const chunk of stream as AsyncIterable<Buffer>) yield* lines.push(decoder.write(chunk))
+  yield* lines.push(decoder.end())
+  yield* lines.end()
 }
