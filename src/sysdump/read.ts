@@ -9,6 +9,7 @@ import {cleanLine} from '../parse/text.js'
 import type {Snapshot} from '../snapshot/schema.js'
 import {emptyAgent} from '../snapshot/schema.js'
 import {errorMessage, InputError} from '../util/errors.js'
+import {BudgetExceeded, DEFAULT_LIMITS, size, UnpackBudget, type UnpackLimits} from './budget.js'
 import {cmdRole, EXPECTED_AGENT_COMMANDS, type Role, roleOf} from './layout.js'
 import {readCapped, streamLines} from './stream.js'
 
@@ -19,6 +20,8 @@ const BUGTOOL_ERROR = /^> Error while running '([^']+)':\s*(.*)$/m
 
 interface State {
   b: SnapshotBuilder
+  budget: UnpackBudget
+  limits: UnpackLimits
   bugtoolAgents: Set<string>
   seen: Map<string, Set<string>>
   recognized: number
@@ -50,8 +53,10 @@ async function handleBugtoolArchive(st: State, agent: string, shown: string, str
   const ex = extract()
   const gunzip = createGunzip()
   stream.on('error', (e) => gunzip.destroy(e))
-  gunzip.on('error', (e) => ex.destroy(e))
-  stream.pipe(gunzip).pipe(ex)
+  const inflated = st.budget.meter(gunzip)
+  inflated.on('error', (e) => ex.destroy(e))
+  stream.pipe(gunzip)
+  inflated.pipe(ex)
   try {
     for await (const entry of ex) {
       const inner = entry.header.name.split('/').filter((p) => p !== '' && p !== '.')
@@ -60,6 +65,7 @@ async function handleBugtoolArchive(st: State, agent: string, shown: string, str
       else entry.resume()
     }
   } catch (error) {
+    if (error instanceof BudgetExceeded) throw error
     st.b.agentError(agent, {command: 'cilium-bugtool', kind: 'unparsable', message: `${shown}: bugtool archive corrupt or truncated (${errorMessage(error)}); read what came before`})
   }
 }
@@ -70,15 +76,7 @@ async function handle(st: State, role: Role, shown: string, open: () => Promise<
     case 'agent-cmd':
       st.bugtoolAgents.add(role.agent)
       return handleCmd(st, role, shown, await open())
-    case 'agent-log': {
-      // read line by line: a log of any size costs its kept entries, never its text
-      const reader = new AgentLogReader(shown, role.previous)
-      for await (const line of streamLines(await open())) reader.line(cleanLine(line))
-      st.recognized++
-      st.b.agent(role.agent)
-      st.b.add({path: shown, text: '', agent: role.agent, kind: 'agent-log', previous: role.previous, log: reader.result()})
-      return
-    }
+    case 'agent-log': return handleLog(st, role, shown, await open())
     case 'cluster': {
       const {text, truncated} = await readCapped(await open(), CLUSTER_CAP, 'head')
       st.recognized++
@@ -93,6 +91,23 @@ async function handle(st: State, role: Role, shown: string, open: () => Promise<
       for (const w of warnings) st.b.clusterError({command: 'cilium sysdump', kind: 'failed', message: `${shown}: ${w.trim()}`})
     }
   }
+}
+
+/** An agent log, read line by line: a log of any size costs its kept entries, never its text; time stops at the log limit. */
+async function handleLog(st: State, role: Extract<Role, {role: 'agent-log'}>, shown: string, stream: Readable): Promise<void> {
+  const reader = new AgentLogReader(shown, role.previous)
+  let bytes = 0
+  for await (const line of streamLines(stream)) {
+    bytes += Buffer.byteLength(line) + 1
+    if (bytes > st.limits.log) {
+      st.b.agentError(role.agent, {command: shown, kind: 'truncated', message: `${shown}: only the first ${size(st.limits.log)} of this log were read (the limit for one log); the rest was not`})
+      break
+    }
+    reader.line(cleanLine(line))
+  }
+  st.recognized++
+  st.b.agent(role.agent)
+  st.b.add({path: shown, text: '', agent: role.agent, kind: 'agent-log', previous: role.previous, log: reader.result()})
 }
 
 /**
@@ -131,17 +146,24 @@ async function readZip(st: State, path: string): Promise<void> {
         continue
       }
       try {
-        await handle(st, role, shown, () => zip.openReadStreamPromise(entry))
+        await handle(st, role, shown, async () => st.budget.meter(await zip.openReadStreamPromise(entry)))
       } catch (error) {
+        if (error instanceof BudgetExceeded) throw error
         st.b.clusterError({command: shown, kind: 'unparsable', message: `${shown}: unreadable in the archive (${errorMessage(error)})`})
       }
     }
   } catch (error) {
+    if (error instanceof BudgetExceeded) return overBudget(st, path, error, entries)
     st.corrupt = `archive corrupt after ${entries} entries (${errorMessage(error)})`
     st.b.clusterError({command: path, kind: 'unparsable', message: `${path}: ${st.corrupt}; later entries not evaluated`})
   } finally {
     zip.close()
   }
+}
+
+function overBudget(st: State, path: string, error: BudgetExceeded, before: number): void {
+  st.corrupt = error.message
+  st.b.clusterError({command: path, kind: 'truncated', message: `${path}: ${error.message}; read up to entry ${before}, later entries not evaluated`})
 }
 
 async function readDir(st: State, root: string): Promise<void> {
@@ -156,8 +178,9 @@ async function readDir(st: State, root: string): Promise<void> {
       continue
     }
     try {
-      await handle(st, role, shown, async () => createReadStream(f))
+      await handle(st, role, shown, async () => st.budget.meter(createReadStream(f)))
     } catch (error) {
+      if (error instanceof BudgetExceeded) return overBudget(st, root, error, files.indexOf(f))
       st.b.clusterError({command: shown, kind: 'unparsable', message: `${shown}: ${errorMessage(error)}`})
     }
   }
@@ -187,8 +210,8 @@ function recordGaps(st: State, snap: Snapshot): void {
 }
 
 /** `doctor --from cilium-sysdump-*.zip` (or its unzipped directory): the same snapshot a live run would give. */
-export async function snapshotFromSysdump(path: string, isDir: boolean): Promise<Snapshot> {
-  const st: State = {b: new SnapshotBuilder({kind: 'sysdump', path}), bugtoolAgents: new Set(), seen: new Map(), recognized: 0, ignored: 0}
+export async function snapshotFromSysdump(path: string, isDir: boolean, limits = DEFAULT_LIMITS): Promise<Snapshot> {
+  const st: State = {b: new SnapshotBuilder({kind: 'sysdump', path}), budget: new UnpackBudget(limits.archive), limits, bugtoolAgents: new Set(), seen: new Map(), recognized: 0, ignored: 0}
   if (isDir) await readDir(st, path)
   else await readZip(st, path)
   if (st.recognized === 0 && st.bugtoolAgents.size === 0) {
