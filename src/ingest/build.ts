@@ -209,6 +209,16 @@ function readable(text: string): string {
   return normalized
 }
 
+/**
+ * What a lenient parser read, unless it read nothing from a broken document (a cut capture, an alias
+ * bomb): then an error naming the first bad line, so the nodes or pods are "not readable", never "none".
+ * The document is parsed a second time only in that case.
+ */
+function orBroken<T>(parsed: T[], text: string): T[] {
+  if (parsed.length === 0 && text.trim() !== '') readable(text)
+  return parsed
+}
+
 function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFile,
   errs: {agentErrors: Record<string, CollectionError[]>, clusterErrors: CollectionError[]}): void {
   const cl = snap.cluster
@@ -217,16 +227,18 @@ function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFil
     case 'configmap': cl.config = parseConfigMap(readable(file.text), file.path); break
     case 'helm-values': cl.helm = parseHelmValues(readable(file.text.replace(/^\s*(USER-SUPPLIED|COMPUTED) VALUES:[^\n]*/, '')), file.path); break
     case 'helm-release': cl.helm = decodeHelmRelease(file.text, file.path); break
-    case 'nodes': cl.nodes = [...(cl.nodes ?? []), ...parseNodes(file.text, file.path)]; break
-    case 'pods': cl.pods = [...(cl.pods ?? []), ...parsePods(file.text, file.path)]; break
+    case 'nodes': cl.nodes = [...(cl.nodes ?? []), ...orBroken(parseNodes(file.text, file.path), file.text)]; break
+    case 'pods': cl.pods = [...(cl.pods ?? []), ...orBroken(parsePods(file.text, file.path), file.text)]; break
     case 'pods-table': cl.pods = [...(cl.pods ?? []), ...parseKubectlPodsTable(file.text, file.path)]; break
     case 'operator': {
       const op = parseOperator(file.text, file.path)
       if (op) cl.operator = op
+      else orBroken([], file.text)
       break
     }
     case 'cilium-resources': {
       const rc = parseCiliumResources(file.text)
+      if (!rc) orBroken([], file.text)
       const field = rc && countField(rc.kind)
       if (rc && field) cl.counts = {...cl.counts, [field]: rc.count, src: {file: file.path, line: 0, text: `${rc.count} ${rc.kind} objects`}}
       break

@@ -14,8 +14,9 @@ import {intern, splitLines, src} from './text.js'
 
 const HEADER = /^Metric\s+Labels\s+Value\s*$/
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?Inf$|^NaN$/
-const HISTOGRAM = /(\S+) \/ (\S+) \/ (\S+)$/
-const SUMMARY = /((?:p\d+\([^)]*\)\s*)+)$/
+// each starts at a word boundary: tried inside a long word, `\S+` would rescan it from every position (quadratic)
+const HISTOGRAM = /(?<!\S)(\S+) \/ (\S+) \/ (\S+)$/
+const SUMMARY = /(?<!\S)((?:p\d+\([^)]*\)\s*)+)$/
 const QUOTED_LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g
 const PREFIX: Record<string, number> = {T: 1e12, G: 1e9, M: 1e6, k: 1e3, '': 1, m: 1e-3, 'µ': 1e-6, u: 1e-6, n: 1e-9, p: 1e-12}
 
