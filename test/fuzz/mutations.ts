@@ -35,7 +35,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   {arbitrary: fc.record({op: fc.constant('control' as const), at: fc.nat(), seq: fc.constantFrom(...CONTROLS)}), weight: 3},
   {arbitrary: fc.record({op: fc.constant('line-endings' as const), style: fc.constantFrom('crlf' as const, 'cr' as const, 'mixed' as const, 'bom' as const)}), weight: 2},
   {arbitrary: fc.record({op: fc.constant('alias-bomb' as const)}), weight: 1},
-  {arbitrary: fc.record({op: fc.constant('nest' as const), at: fc.nat(), depth: sized(1000, 20_000), open: fc.constantFrom('[' as const, '{' as const)}), weight: 1},
+  {arbitrary: fc.record({op: fc.constant('nest' as const), at: fc.nat(), depth: sized(1000, 5_000), open: fc.constantFrom('[' as const, '{' as const)}), weight: 1},
   {arbitrary: fc.record({op: fc.constant('long-line' as const), at: fc.nat(), line: fc.constantFrom(...LONG), times: sized(10_000, 200_000)}), weight: 1},
 )
 
