@@ -35,7 +35,8 @@ export async function benchHostile(): Promise<Record<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'ciltune-bench-hostile-'))
   try {
     const list = nodeList(5000)
-    writeFileSync(join(dir, 'nodes.yaml'), stringify(list, {lineWidth: 0}))
+    // block sequences at the key's column, as kubectl (go-yaml) writes them
+    writeFileSync(join(dir, 'nodes.yaml'), stringify(list, {lineWidth: 0, aliasDuplicateObjects: false, indentSeq: false}))
     writeFileSync(join(dir, 'nodes.json'), JSON.stringify(list, null, 4))
     const out = {
       ...await doctorOn('5000-node NodeList, YAML (target ≤ 5 s, ≤ 400 MB)', join(dir, 'nodes.yaml')),
