@@ -95,7 +95,7 @@ describe('fuzz: mutated real samples through doctor', function () {
         writeFileSync(path, bytes)
         original.set(file, {bytes, outcome: doctorOnFile(path, rules)})
       }
-      writeFileSync(path, ms.reduce((b, m) => applyMutation(b, m), original.get(file)!.bytes))
+      writeFileSync(path, ms.reduce<Buffer>((b, m) => applyMutation(b, m), original.get(file)!.bytes))
       const what = `${shown(file)} ${ms.map(describeMutation).join(' ')}`
       const o = checkCase(t, what, basename(file), () => doctorOnFile(path, rules))
       if (original.get(file)!.outcome.findings.length > 0) expect(silent(o), `${what}: had findings, now a silent exit 0`).to.equal(false)
@@ -135,7 +135,7 @@ describe('fuzz: mutated real samples through doctor', function () {
       const file = samples[i]
       const path = join(tmp, 'rendered', basename(file))
       cpSync(file, path)
-      writeFileSync(path, ms.reduce((b, m) => applyMutation(b, m), readFileSync(file)))
+      writeFileSync(path, ms.reduce<Buffer>((b, m) => applyMutation(b, m), readFileSync(file)))
       const io = captureIo()
       const what = `${shown(file)} ${ms.map(describeMutation).join(' ')} -o ${output}`
       try {

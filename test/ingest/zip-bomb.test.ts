@@ -26,7 +26,7 @@ function repeated(line: string, mib: number): Buffer {
 async function tarGz(files: Array<[string, Buffer]>): Promise<Buffer> {
   const p = pack()
   const chunks: Buffer[] = []
-  p.on('data', (c: Buffer) => chunks.push(c))
+  p.on('data', (c: unknown) => chunks.push(c as Buffer))
   const done = new Promise<void>((resolve) => p.on('end', resolve))
   for (const [name, content] of files) p.entry({name}, content)
   p.finalize()
