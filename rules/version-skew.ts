@@ -10,7 +10,8 @@ const FULL_VERSION = /v?(\d+)\.(\d+)(?:\.(\d+))?(-(?:pre|rc|snapshot|beta|alpha|
 /** "v1.15.0-pre.2-91bc81c9" → "1.15.0-pre.2", "1.18.7" → "1.18.7"; undefined when not a version. */
 export function fullVersion(text: string | undefined): string | undefined {
   const m = text ? FULL_VERSION.exec(text) : null
-  if (!m) return undefined
+  // a number no release has (a damaged capture: "1.18.9007199254740993") is not a version
+  if (!m || [m[1], m[2], m[3] ?? '0'].some((x) => x.length > 9)) return undefined
   const pre = m[4]?.replace(/-[0-9a-f]{7,}$/i, '') ?? ''
   return `${m[1]}.${m[2]}.${m[3] ?? 0}${pre.toLowerCase()}`
 }

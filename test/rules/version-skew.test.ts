@@ -11,6 +11,7 @@ describe('imageVersion', () => {
     expect(imageVersion('quay.io/cilium/cilium:v1.18.7@sha256:abc')).to.equal('1.18.7')
     expect(imageVersion('123456789012.dkr.ecr.us-east-1.amazonaws.com/cilium/operator-aws:v1.17.4')).to.equal('1.17.4')
     expect(imageVersion('registry.local:5000/cilium/cilium')).to.equal(undefined)
+    expect(imageVersion('quay.io/cilium/cilium:v1.18.9007199254740993')).to.equal(undefined) // a damaged capture (found by the fuzz)
   })
   it('keeps a pre-release suffix and drops a git hash', () => {
     expect(imageVersion('quay.io/cilium/cilium:v1.15.0-pre.2')).to.equal('1.15.0-pre.2')
