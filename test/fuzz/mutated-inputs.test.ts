@@ -21,6 +21,9 @@ import {applyMutation, describeMutation, type Mutation, mutation} from './mutati
  */
 
 const SINGLE_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000)
+// the same cases on every CI run (a red build is then the code's doing); FUZZ_SEED explores others.
+// Open: seed -1789418776 finds a 74 s case (a log with CR-only line endings, a line of 10k spaces, a ':').
+const SEED = Number(process.env.FUZZ_SEED ?? 42)
 const SCENARIO_RUNS = 40
 const RENDERED_RUNS = 200
 // a hang detector, not a speed target: cases take milliseconds, but a shared 2-core runner under load is 10x slower
@@ -99,7 +102,7 @@ describe('fuzz: mutated real samples through doctor', function () {
       const what = `${shown(file)} ${ms.map(describeMutation).join(' ')}`
       const o = checkCase(t, what, basename(file), () => doctorOnFile(path, rules))
       if (original.get(file)!.outcome.findings.length > 0) expect(silent(o), `${what}: had findings, now a silent exit 0`).to.equal(false)
-    }), {numRuns: SINGLE_RUNS, endOnFailure: true})
+    }), {numRuns: SINGLE_RUNS, endOnFailure: true, seed: SEED})
     report('single files', t)
     expect(t.cases).to.equal(SINGLE_RUNS)
   })
@@ -125,7 +128,7 @@ describe('fuzz: mutated real samples through doctor', function () {
       } finally {
         writeFileSync(file, before)
       }
-    }), {numRuns: SCENARIO_RUNS, endOnFailure: true})
+    }), {numRuns: SCENARIO_RUNS, endOnFailure: true, seed: SEED})
     report('whole captures', t)
   })
 
@@ -148,7 +151,7 @@ describe('fuzz: mutated real samples through doctor', function () {
         expect((error as Error).message, what).to.not.match(/\n/)
       }
       cases++
-    }), {numRuns: RENDERED_RUNS, endOnFailure: true})
+    }), {numRuns: RENDERED_RUNS, endOnFailure: true, seed: SEED})
     expect(cases).to.equal(RENDERED_RUNS)
   })
 })
