@@ -5,6 +5,7 @@
  * (src/cilium/charts/derive.ts).
  */
 import type {Scalar} from './derive.js'
+import {upgradeNotesUrl} from './requirements.js'
 
 export interface UpgradeNote {
   /** The value's path in the older chart. */
@@ -23,7 +24,7 @@ export interface UpgradeNote {
 
 const TUNNEL_PR = 'https://github.com/cilium/cilium/pull/29053'
 const BGP_DOCS = 'https://docs.cilium.io/en/latest/network/bgp-toc/'
-const NOTES_119 = 'https://github.com/thaum-xyz/ankhmorpork/pull/1054'
+const NOTES_119 = upgradeNotesUrl('1.19')
 
 function tunnelMigration(value: unknown): Array<{path: string, value: Scalar}> | undefined {
   if (value === 'disabled') return [{path: 'routingMode', value: 'native'}]
