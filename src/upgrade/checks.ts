@@ -19,6 +19,8 @@ export const UPGRADE_CHECKS = {
       removed: 'a value set here is not in the target chart; Helm ignores it without a word',
       'removed-default': 'a value the target chart dropped is set to its old default; removing it changes nothing',
       'removed-noop': 'a value the current chart already ignored (its comment says no-op) is gone from the target chart',
+      'already-removed': 'a value set here left the chart in an earlier release; Helm already ignores it today',
+      unknown: 'a value set here is in neither chart\'s values.yaml (a typo, or a value only a template reads)',
     },
   },
   'upgrade-retyped-value': {

@@ -140,15 +140,27 @@ export function userSets(leaves: UserLeaf[], path: string): boolean {
   return leaves.some((l) => l.path === path || l.path.startsWith(`${path}.`) || path.startsWith(`${l.path}.`))
 }
 
+/** A catalog default as YAML would write it: short lists and maps are stored as their JSON text. */
+function showDefault(v: Scalar): string {
+  if (typeof v === 'string' && /^[[{]/.test(v)) {
+    try {
+      return JSON.stringify(JSON.parse(v))
+    } catch {
+      return show(v)
+    }
+  }
+  return show(v)
+}
+
 function changedDefaults(leaves: UserLeaf[], diff: ChartDiff): Finding[] {
   return diff.defaults.filter((d) => !userSets(leaves, d.path)).map((d) => {
     const hashed = (v: Scalar) => typeof v === 'string' && /^#[0-9a-f]{8}$/.test(v)
-    const shown = hashed(d.from) || hashed(d.to) ? 'a list or map default that changed' : `${show(d.from)} → ${show(d.to)}`
+    const shown = hashed(d.from) || hashed(d.to) ? 'a list or map default that changed' : `${showDefault(d.from)} → ${showDefault(d.to)}`
     return upgradeFinding('upgrade-default-changed', 'default-changed', {
       severity: 'info',
-      title: `${d.path}: default ${hashed(d.from) || hashed(d.to) ? 'changes' : `${show(d.from)} → ${show(d.to)}`}`,
+      title: `${d.path}: default ${hashed(d.from) || hashed(d.to) ? 'changes' : `${showDefault(d.from)} → ${showDefault(d.to)}`}`,
       message: `${d.path} is not set in the values, so the upgrade changes it with the chart default: ${shown} (chart ${diff.from} → ${diff.to}).${d.to === null ? ' A null default means the chart decides from other values.' : ''}`,
-      fix: `to keep the old behaviour, set ${d.path}: ${hashed(d.from) ? '(the old default)' : show(d.from)} before upgrading`,
+      fix: `to keep the old behaviour, set ${d.path}: ${hashed(d.from) ? '(the old default)' : showDefault(d.from)} before upgrading`,
     })
   })
 }

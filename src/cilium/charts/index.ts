@@ -4,7 +4,8 @@
  */
 import type {VersionCatalog} from './derive.js'
 import type {ChartDiff} from './diff.js'
-import {minorOf} from './diff.js'
+import {minorOf, type RemovedValue} from './diff.js'
+import {compareMinor} from './derive.js'
 import {decodeCatalog, type CatalogStore, type DiffStore} from './store.js'
 
 export * from './derive.js'
@@ -46,4 +47,10 @@ export async function shippedSource(version: string): Promise<string | undefined
   const {catalog} = await load()
   const release = catalog.versions.find((v) => minorOf(v) === minorOf(version))
   return release ? `${release}: ${catalog.sources[release]}` : undefined
+}
+
+/** Values the shipped charts removed up to and including `version`'s minor, each with the release that removed it. */
+export async function shippedRemovals(version: string): Promise<Array<RemovedValue & {removedIn: string}>> {
+  const {diffs} = await load()
+  return diffs.diffs.filter((d) => compareMinor(minorOf(d.to), minorOf(version)) <= 0).flatMap((d) => d.removed.map((r) => ({...r, removedIn: d.to})))
 }
