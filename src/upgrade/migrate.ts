@@ -4,7 +4,7 @@
  * the successor values are spliced in by suggest's merge, which keeps the rest of the text byte for byte
  * and writes a comment saying what each new key replaces.
  */
-import {isMap, parseDocument, stringify} from 'yaml'
+import {isMap, isScalar, parseDocument, stringify, type Document} from 'yaml'
 import {mergeValues, type MergeEdit} from '../suggest/merge.js'
 import {splitPath} from '../suggest/paths.js'
 import {InputError} from '../util/errors.js'
@@ -12,12 +12,24 @@ import type {Migration} from './values-check.js'
 
 const HEADER = /^USER-SUPPLIED VALUES:[^\n]*\n/
 
+/** The comment above a removed key may be the file's header or a section's: it moves to the next key. */
+function keepCommentAbove(doc: Document, keys: string[]): void {
+  const map = keys.length === 1 ? doc.contents : doc.getIn(keys.slice(0, -1), true)
+  if (!isMap(map)) return
+  const at = map.items.findIndex((pair) => isScalar(pair.key) && String(pair.key.value) === keys[keys.length - 1])
+  const key = map.items[at]?.key as {commentBefore?: string | null} | undefined
+  const next = map.items[at + 1]?.key as {commentBefore?: string | null} | undefined
+  if (!key?.commentBefore || !next) return
+  next.commentBefore = next.commentBefore ? `${key.commentBefore}\n${next.commentBefore}` : key.commentBefore
+}
+
 function removeAll(text: string, paths: string[], source: string): string {
   if (paths.length === 0) return text
   const doc = parseDocument(text)
   if (doc.errors.length > 0) throw new InputError(`${source}: not valid YAML (${doc.errors[0].message.split('\n')[0]})`)
   for (const p of paths) {
     const keys = splitPath(p)
+    keepCommentAbove(doc, keys)
     doc.deleteIn(keys)
     // a map left empty by the removal goes too (bgp: {} would still be an unknown key)
     for (let i = keys.length - 1; i > 0; i--) {
