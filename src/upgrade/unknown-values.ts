@@ -16,6 +16,7 @@ export function unknownValues(leaves: UserLeaf[], from: VersionCatalog, to: Vers
   const groups = new Map<string, {leaves: UserLeaf[], removal?: RemovedValue & {removedIn: string}}>()
   for (const l of leaves) {
     if (knows(from.keys, l.path) !== undefined || knows(to.keys, l.path) !== undefined) continue
+    if ([...from.commented, ...to.commented].some((c) => l.path === c || l.path.startsWith(`${c}.`))) continue
     const removal = removalOf(l.path, earlier)
     const key = removal?.path ?? l.path
     const g = groups.get(key) ?? {leaves: [], removal}

@@ -68,6 +68,7 @@ describe('upgrade-check chart knowledge against the released charts in ../shared
       expect(Object.keys(shipped.keys).sort()).to.deep.equal(Object.keys(derived.keys).sort())
       for (const [path, info] of Object.entries(derived.keys)) expect(shipped.keys[path], path).to.deep.equal(info)
       expect(shipped.deprecated).to.deep.equal(derived.deprecated)
+      expect(shipped.commented).to.deep.equal(derived.commented)
     })
   }
   for (let i = 1; i < charts.length; i++) {

@@ -4,6 +4,7 @@
  * `upgradeCompatibility` gates. Pure: text in, data out. scripts/chart-catalog.mjs runs it over released
  * charts to write the shipped catalog; upgrade-check runs it on a chart given with --chart.
  */
+import {commentedKeys} from '../../suggest/validate.js'
 import {isMap as isYamlMap, isScalar, parseDocument, type Pair, type YAMLMap} from 'yaml'
 
 export type Scalar = string | number | boolean | null
@@ -28,6 +29,8 @@ export interface VersionCatalog {
   /** Keys the chart's own comment calls deprecated. */
   deprecated: Record<string, Deprecation>
   gates: Gate[]
+  /** Keys values.yaml documents but comments out (`# kubeProxyReplacement: "false"` in 1.16): values all the same. */
+  commented: string[]
 }
 
 const SHORT_JSON = 60
@@ -184,5 +187,6 @@ export function catalogOf(args: {version: string, valuesText: string, schema?: u
   const doc = parseDocument(args.valuesText)
   const values = (doc.toJS() ?? {}) as Record<string, unknown>
   const keys = keysOf(values, args.schema)
-  return {version: args.version, keys, deprecated: deprecatedKeys(args.valuesText, keys), gates: args.templatesText ? gatesOf(args.templatesText) : []}
+  const commented = [...new Set(commentedKeys(args.valuesText))].filter((k) => !(k in keys)).sort()
+  return {version: args.version, keys, deprecated: deprecatedKeys(args.valuesText, keys), gates: args.templatesText ? gatesOf(args.templatesText) : [], commented}
 }

@@ -121,7 +121,8 @@ export function diffCatalogs(from: VersionCatalog, to: VersionCatalog): ChartDif
       const where = knows(to.keys, path)
       // a scalar whose place is now a map: its old values no longer fit
       if (where === 'parent' && info.type !== 'object') retyped.push({path, from: info.type, to: 'object'})
-      if (where === undefined) removed.push(removedValue(path, from, to, added))
+      // a key the new values.yaml documents commented out is still a value (kubeProxyReplacement in 1.16)
+      if (where === undefined && !to.commented.includes(path)) removed.push(removedValue(path, from, to, added))
       continue
     }
     if (!typeAccepts(now.type, info.type)) retyped.push({path, from: info.type, to: now.type})

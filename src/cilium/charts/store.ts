@@ -18,6 +18,7 @@ export interface CatalogStore {
   keys: Record<string, KeyEntry[]>
   deprecated: Record<string, Array<[number] | [number, Deprecation]>>
   gates: Record<string, Gate[]>
+  commented: Record<string, string[]>
 }
 
 export interface DiffStore {
@@ -30,7 +31,7 @@ function sameInfo(a: KeyInfo | undefined, b: KeyInfo | undefined): boolean {
 }
 
 export function encodeCatalogs(catalogs: VersionCatalog[], sources: Record<string, string>, generatedBy: string): CatalogStore {
-  const store: CatalogStore = {generatedBy, sources, versions: catalogs.map((c) => c.version), keys: {}, deprecated: {}, gates: {}}
+  const store: CatalogStore = {generatedBy, sources, versions: catalogs.map((c) => c.version), keys: {}, deprecated: {}, gates: {}, commented: {}}
   const all = [...new Set(catalogs.flatMap((c) => Object.keys(c.keys)))].sort()
   for (const path of all) {
     const entries: KeyEntry[] = []
@@ -56,7 +57,10 @@ export function encodeCatalogs(catalogs: VersionCatalog[], sources: Record<strin
     })
     store.deprecated[path] = entries
   }
-  for (const c of catalogs) store.gates[c.version] = c.gates
+  for (const c of catalogs) {
+    store.gates[c.version] = c.gates
+    store.commented[c.version] = c.commented
+  }
   return store
 }
 
@@ -81,5 +85,5 @@ export function decodeCatalog(store: CatalogStore, version: string): VersionCata
     const e = at(entries, index)
     if (e && e.length === 2) deprecated[path] = e[1]
   }
-  return {version, keys, deprecated, gates: store.gates[version] ?? []}
+  return {version, keys, deprecated, gates: store.gates[version] ?? [], commented: store.commented[version] ?? []}
 }
