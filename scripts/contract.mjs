@@ -27,6 +27,12 @@ for (const r of [...rules].sort((a, b) => ruleCode(a.meta.id).localeCompare(rule
   lines.push(`<a id="${ruleCode(m.id).toLowerCase()}"></a>`, `## ${ruleCode(m.id)} ${m.id}: ${m.title}`, '',
     `Severity up to ${m.severity}; Cilium ${m.versions}.`, '', m.description, '', `**Why it matters.** ${m.why}`, '', `**Fix.** ${m.fix}`, '')
 }
+// upgrade-check's checks report with the same codes (src/upgrade/checks.ts)
+const {UPGRADE_CHECKS} = await import('../dist/src/upgrade/checks.js')
+for (const [id, c] of Object.entries(UPGRADE_CHECKS)) {
+  lines.push(`<a id="${ruleCode(id).toLowerCase()}"></a>`, `## ${ruleCode(id)} ${id}: ${c.title}`, '', 'Reported by `ciltune upgrade-check`.', '',
+    ...Object.entries(c.messages).map(([m, text]) => `- \`${m}\`: ${text}`), '')
+}
 mkdirSync('docs', {recursive: true})
 writeFileSync('docs/codes.md', lines.join('\n'))
 console.log(`schema/report.schema.json, docs/codes.md: ${rules.length} rules`)
