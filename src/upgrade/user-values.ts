@@ -3,7 +3,7 @@
  * points at the line to change: a values file gives file and line; the Helm release gives its source only.
  */
 import {readFileSync} from 'node:fs'
-import {isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode, type Pair} from 'yaml'
+import {isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode} from 'yaml'
 import type {Evidence} from '../rules/types.js'
 import {isMap as isObject} from '../suggest/paths.js'
 
@@ -43,7 +43,7 @@ export function keyLines(text: string): Map<string, {line: number, text: string}
   const out = new Map<string, {line: number, text: string}>()
   const visit = (node: YamlNode | null, prefix: string) => {
     if (!isMap(node)) return
-    for (const pair of node.items as Pair[]) {
+    for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
       const path = prefix ? `${prefix}.${key}` : key
       const start = (pair.key as YamlNode | null)?.range?.[0]
@@ -54,7 +54,7 @@ export function keyLines(text: string): Map<string, {line: number, text: string}
       visit(pair.value as YamlNode | null, path)
     }
   }
-  visit(doc.contents as YamlNode | null, '')
+  visit(doc.contents, '')
   return out
 }
 

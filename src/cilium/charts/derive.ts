@@ -88,7 +88,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 function schemaType(node: Record<string, unknown> | undefined): string | undefined {
   const t = node?.type
   if (typeof t === 'string') return t
-  if (Array.isArray(t) && t.every((x) => typeof x === 'string')) return [...(t as string[])].sort().join('|')
+  if (Array.isArray(t) && t.every((x) => typeof x === 'string')) return [...t].sort().join('|')
   return undefined
 }
 
