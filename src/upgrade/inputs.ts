@@ -77,6 +77,7 @@ export async function loadCharts(current: string, target: string, chartPath?: st
     if (minorOf(chart.version) !== minorOf(target)) throw new InputError(`--chart ${chartPath} is chart ${chart.version}, not ${target} (--to): give the chart of the target version`)
     const to = catalogOf(chart)
     notes.push(`target chart: ${chartPath} (chart ${chart.version}${chart.schema ? '' : ', no values.schema.json: types from the defaults'})`)
+    if (chart.templatesText === '') notes.push(`--chart ${chartPath} has no templates/: its upgradeCompatibility gates were not checked`)
     return {from, to, diff: diffCatalogs(from, to), notes}
   }
   const to = await shippedCatalog(target)

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parse} from 'yaml'
@@ -7,6 +7,7 @@ import {runUpgradeCheck, type UpgradeCheckOptions} from '../../src/actions/upgra
 import type {Report} from '../../src/report/model.js'
 import {InputError} from '../../src/util/errors.js'
 import {captureIo} from '../helpers/io.js'
+import {REFERENCE_DIR} from '../helpers/reference.js'
 
 let dir: string
 before(() => {
@@ -151,5 +152,23 @@ describe('upgrade-check: changed defaults and the report', () => {
     expect(parse(text)).to.deep.include({ciliumEndpointSlice: {enabled: true}, ipam: {mode: 'kubernetes'}})
     expect(err).to.include(`wrote ${out}`)
     expect(await refused({to: '1.18', current: '1.17.18', values, writeValues: out})).to.include('file exists')
+  })
+})
+
+describe('upgrade-check --chart: the target chart from a directory instead of the shipped knowledge', () => {
+  const chart = join(REFERENCE_DIR, 'helm', 'cilium-1.19.6')
+  it('the same removal found from the released chart directory, and a chart of another version refused', async function () {
+    if (!existsSync(join(chart, 'values.yaml'))) {
+      console.log(`    (skipped: ${chart} is absent; --chart tests need the released chart in ../shared/reference/helm)`)
+      this.skip()
+    }
+    const values = valuesFile('chart.yaml', 'nodePort:\n  enabled: true\n')
+    const {report, err} = await check({to: '1.19.6', current: '1.18.12', values, chart})
+    expect(err).to.include(`target chart: ${chart} (chart 1.19.6)`)
+    expect(report.findings.find((f) => f.id === 'upgrade-removed-value')?.title).to.equal('nodePort.enabled is not in chart 1.19.6')
+    // the directory has no templates: no upgradeCompatibility gates can be read from it, so none are claimed
+    expect(report.findings.filter((f) => f.messageId === 'upgrade-compatibility')).to.deep.equal([])
+    expect(err).to.include('has no templates/: its upgradeCompatibility gates were not checked')
+    expect(await refused({to: '1.18', current: '1.17.18', values, chart})).to.match(/is chart 1\.19\.6, not 1\.18/)
   })
 })
