@@ -2,12 +2,9 @@
  * A Cilium chart given with --chart: an unpacked directory (`helm pull --untar`) or the packed .tgz.
  * From it: values.schema.json (for --validate), values.yaml (chart defaults for the diff) and the version.
  */
-import {existsSync, readFileSync, statSync} from 'node:fs'
-import {join} from 'node:path'
-import {Readable} from 'node:stream'
-import {createGunzip} from 'node:zlib'
-import {extract} from 'tar-stream'
+import {readFileSync} from 'node:fs'
 import {parse} from 'yaml'
+import {chartFiles} from '../cilium/charts/read.js'
 import {commentedKeys} from './validate.js'
 import {InputError} from '../util/errors.js'
 
@@ -19,8 +16,6 @@ export interface ChartFiles {
   /** dotted paths the chart documents but comments out in values.yaml (1.16/1.17: `# kubeProxyReplacement: "false"`) */
   commented?: string[]
 }
-
-const WANTED = ['values.schema.json', 'values.yaml', 'Chart.yaml']
 
 function parseFiles(source: string, files: Map<string, string>): ChartFiles {
   const out: ChartFiles = {source}
@@ -43,51 +38,9 @@ function parseFiles(source: string, files: Map<string, string>): ChartFiles {
   return out
 }
 
-/** Files of the chart root inside a tgz: `cilium/values.schema.json` (any single top directory). */
-async function readTgz(path: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>()
-  const ex = extract()
-  const done = new Promise<void>((resolve, reject) => {
-    ex.on('entry', (header, stream, next) => {
-      const parts = header.name.replace(/^\.\//, '').split('/')
-      const name = parts.length === 2 ? parts[1] : undefined
-      if (header.type === 'file' && name && WANTED.includes(name)) {
-        const chunks: Buffer[] = []
-        stream.on('data', (c: unknown) => chunks.push(c as Buffer))
-        stream.on('end', () => {
-          files.set(name, Buffer.concat(chunks).toString('utf8'))
-          next()
-        })
-      } else {
-        stream.on('end', next)
-        stream.resume()
-      }
-    })
-    ex.on('finish', resolve)
-    ex.on('error', reject)
-  })
-  const gunzip = createGunzip()
-  gunzip.on('error', (e) => ex.destroy(e))
-  Readable.from(readFileSync(path)).pipe(gunzip).pipe(ex)
-  try {
-    await done
-  } catch (error) {
-    throw new InputError(`--chart ${path}: not a readable chart archive (${(error as Error).message.split('\n')[0]})`)
-  }
-  return files
-}
-
+/** The chart's files come from the one chart reader upgrade-check uses too. */
 export async function loadChart(path: string): Promise<ChartFiles> {
-  const st = statSync(path, {throwIfNoEntry: false})
-  if (!st) throw new InputError(`--chart ${path}: no such file or directory`)
-  const files = new Map<string, string>()
-  if (st.isDirectory()) {
-    // `helm pull --untar` gives DIR/cilium/; accept both DIR and DIR/cilium.
-    const root = existsSync(join(path, 'values.yaml')) || existsSync(join(path, 'values.schema.json')) ? path : join(path, 'cilium')
-    for (const f of WANTED) if (existsSync(join(root, f))) files.set(f, readFileSync(join(root, f), 'utf8'))
-    return parseFiles(path, files)
-  }
-  return parseFiles(path, await readTgz(path))
+  return parseFiles(path, await chartFiles(path))
 }
 
 export function loadSchemaFile(path: string): Record<string, unknown> {

@@ -56,7 +56,8 @@ async function tgzFiles(path: string): Promise<Map<string, string>> {
 }
 
 function dirFiles(path: string): Map<string, string> {
-  const root = existsSync(join(path, 'values.yaml')) ? path : join(path, 'cilium')
+  // `helm pull --untar` gives DIR/cilium/; accept both DIR and DIR/cilium
+  const root = existsSync(join(path, 'values.yaml')) || existsSync(join(path, 'values.schema.json')) ? path : join(path, 'cilium')
   const files = new Map<string, string>()
   for (const f of ['Chart.yaml', 'values.yaml', 'values.schema.json']) {
     if (existsSync(join(root, f))) files.set(f, readFileSync(join(root, f), 'utf8'))
@@ -72,10 +73,15 @@ function dirFiles(path: string): Map<string, string> {
   return files
 }
 
-export async function readChart(path: string): Promise<ChartSource> {
+/** A chart's files (Chart.yaml, values.yaml, values.schema.json, templates/…) from a directory or a .tgz. */
+export async function chartFiles(path: string): Promise<Map<string, string>> {
   const st = statSync(path, {throwIfNoEntry: false})
   if (!st) throw new InputError(`--chart ${path}: no such file or directory`)
-  const files = st.isDirectory() ? dirFiles(path) : await tgzFiles(path)
+  return st.isDirectory() ? dirFiles(path) : tgzFiles(path)
+}
+
+export async function readChart(path: string): Promise<ChartSource> {
+  const files = await chartFiles(path)
   const valuesText = files.get('values.yaml')
   let version: unknown
   try {
