@@ -7,6 +7,7 @@ interface ClusterFlagValues {
   namespace?: string
   concurrency: number
   timeout: number
+  deadline?: number
   node?: string[]
   selector?: string
   quiet: boolean
@@ -37,6 +38,7 @@ export function liveOptions(f: ClusterFlagValues, io: Io): LiveOptions {
     namespace: f.namespace,
     concurrency: f.concurrency,
     timeoutMs: f.timeout * 1000,
+    deadlineSeconds: f.deadline,
     nodes: f.node,
     selector: f.selector,
     progress: progressPrinter(io, f.quiet),

@@ -1,6 +1,7 @@
 import type {EvidenceFile} from '../ingest/evidence.js'
 import type {CollectionError} from '../snapshot/schema.js'
 import {AGENT_COMMANDS, AGENT_CONTAINER, BINARIES, isAllowed} from './allowlist.js'
+import {EXEC_CAP, LOG_CAP, METRICS_CAP, mib} from './caps.js'
 import {withRetry} from './fanout.js'
 import {seg} from './k8s-names.js'
 import type {ExecOutput, Kube} from './kube-client.js'
@@ -28,11 +29,10 @@ export interface VisitOptions {
 const NOT_FOUND = /executable file not found|no such file or directory: unknown|not found in \$PATH/i
 const LOG_TAIL_LINES = 20000
 const AGENT_METRICS_PORT = 9962
-const LOG_LIMIT_BYTES = 16 * 1024 * 1024
 
 async function run(kube: Kube, ns: string, pod: string, argv: string[], timeoutMs: number): Promise<ExecOutput> {
   if (!isAllowed(argv)) throw new Error(`refusing to run a command outside the read-only allowlist: ${argv.join(' ')}`)
-  return withRetry(() => kube.exec(ns, pod, AGENT_CONTAINER, argv, timeoutMs))
+  return withRetry(() => kube.exec(ns, pod, AGENT_CONTAINER, argv, timeoutMs), timeoutMs)
 }
 
 const BLANK = new Set([0x20, 0x09, 0x0a, 0x0d])
@@ -74,13 +74,14 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
         continue
       }
       const path = `pod/${pod}: ${argv.join(' ')}`
+      if (out.truncated) errors.push({command: argv.join(' '), kind: 'truncated', message: `output cut at ${mib(EXEC_CAP)} (the cap for one command's output); the rest was not read`})
       if (printedNothing(out)) skipped.push({path, reason: 'the command printed nothing'})
       else files.push(outputFile(path, out, pod, cmd.kind))
     } catch (error) {
       const f = asKubeFailure(error, argv.join(' '))
       errors.push({command: argv.join(' '), kind: f.kind === 'missing' ? 'unreachable' : f.kind, message: f.message})
       // RBAC without pods/exec may still allow the API server's pod proxy to the agent's metrics port
-      if (f.kind === 'forbidden') await readMetricsProxy(kube, ns, pod, timeoutMs, files)
+      if (f.kind === 'forbidden') await readMetricsProxy(kube, ns, pod, timeoutMs, files, errors)
       return {files, errors, skipped} // the exec itself failed (not the command): the next would fare no better
     }
   }
@@ -90,21 +91,25 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
 }
 
 /** The agent's :9962/metrics through the API server's pod proxy; silent when that is refused too. */
-async function readMetricsProxy(kube: Kube, ns: string, pod: string, timeoutMs: number, files: EvidenceFile[]): Promise<void> {
+async function readMetricsProxy(kube: Kube, ns: string, pod: string, timeoutMs: number, files: EvidenceFile[], errors: CollectionError[]): Promise<void> {
   try {
-    const text = await kube.get(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}:${AGENT_METRICS_PORT}/proxy/metrics`, timeoutMs)
-    if (text.trim() !== '') files.push({path: `pod/${pod}: proxy :${AGENT_METRICS_PORT}/metrics`, text, agent: pod, kind: 'metrics'})
+    const {text, truncated} = await kube.getText(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}:${AGENT_METRICS_PORT}/proxy/metrics`, timeoutMs, METRICS_CAP)
+    const path = `pod/${pod}: proxy :${AGENT_METRICS_PORT}/metrics`
+    if (truncated) errors.push({command: `proxy :${AGENT_METRICS_PORT}/metrics`, kind: 'truncated', message: `${path}: cut at ${mib(METRICS_CAP)} (the cap for one response); the rest was not read`})
+    if (text.trim() !== '') files.push({path, text, agent: pod, kind: 'metrics'})
   } catch {
     // the exec error already names this agent; a refused proxy adds nothing
   }
 }
 
 async function readLog(kube: Kube, ns: string, pod: string, timeoutMs: number, previous: boolean, files: EvidenceFile[], errors: CollectionError[]): Promise<void> {
-  const q = new URLSearchParams({container: AGENT_CONTAINER, tailLines: String(LOG_TAIL_LINES), limitBytes: String(LOG_LIMIT_BYTES)})
+  const q = new URLSearchParams({container: AGENT_CONTAINER, tailLines: String(LOG_TAIL_LINES), limitBytes: String(LOG_CAP)})
   if (previous) q.set('previous', 'true')
   const command = `logs ${AGENT_CONTAINER}${previous ? ' --previous' : ''}`
   try {
-    const text = await withRetry(() => kube.get(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}/log?${q.toString()}`, timeoutMs))
+    const {text, truncated} = await withRetry(() => kube.getText(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}/log?${q.toString()}`, timeoutMs, LOG_CAP), timeoutMs)
+    // the server was asked for limitBytes of the cap; one that sends more is cut here
+    if (truncated) errors.push({command, kind: 'truncated', message: `pod/${pod}: ${command}: cut at ${mib(LOG_CAP)} (the cap for one response); the rest was not read`})
     if (text.trim() !== '') files.push({path: `pod/${pod}: ${command}`, text, agent: pod, kind: 'agent-log', previous})
   } catch (error) {
     const f = error instanceof KubeFailure ? error : asKubeFailure(error, command)

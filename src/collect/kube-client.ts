@@ -1,9 +1,11 @@
-import {Agent as HttpAgent, request as httpRequest, type Agent} from 'node:http'
-import {Agent as HttpsAgent, request as httpsRequest} from 'node:https'
+import {Agent as HttpAgent, type Agent, type IncomingMessage} from 'node:http'
+import {Agent as HttpsAgent} from 'node:https'
 import {Writable} from 'node:stream'
 import {InputError} from '../util/errors.js'
+import {CappedBytes, ERROR_BODY_CAP, EXEC_CAP, EXEC_STDERR_CAP, JSON_CAP} from './caps.js'
 import {loadKubeconfig} from './kubeconfig-load.js'
 import {asKubeFailure, httpFailure, KubeFailure} from './kube-errors.js'
+import {type Captured, capturedGet, type HttpTarget} from './kube-http.js'
 
 /*
  * The API server as ciltune uses it: credentials resolved by @kubernetes/client-node with kubectl's
@@ -20,37 +22,53 @@ export interface ExecOutput {
   exitCode: number
   /** the container runtime could not start the command (binary absent, container not running) */
   startError?: string
+  /** stdout reached EXEC_CAP: the exec was ended and only its head (whole lines) is here */
+  truncated?: boolean
 }
 
 export interface Kube {
   server: string
   context?: string
+  /** JSON (an object or a list page); larger than JSON_CAP is an error */
   get(path: string, timeoutMs: number): Promise<string>
+  /** text (a log, metrics) of at most `cap` bytes: the head, marked truncated */
+  getText(path: string, timeoutMs: number, cap: number): Promise<Captured>
   exec(namespace: string, pod: string, container: string, argv: string[], timeoutMs: number): Promise<ExecOutput>
 }
 
 interface V1StatusLike {status?: string, reason?: string, message?: string, details?: {causes?: Array<{reason?: string, message?: string}>}}
 
-/** A stream's bytes; each chunk is a frame's own buffer, kept as it is rather than copied. */
-function collector(): {stream: Writable, bytes: () => Buffer, text: () => string} {
-  const chunks: Buffer[] = []
+/** A stream's bytes up to `cap` (each chunk a frame's own buffer, not copied); `full` is called once at the cap. */
+function collector(cap: number, full: () => void): {stream: Writable, body: CappedBytes} {
+  const body = new CappedBytes(cap)
   const stream = new Writable({write(chunk: Buffer, _enc, cb) {
-    chunks.push(chunk)
+    if (!body.truncated && !body.push(chunk)) full()
     cb()
   }})
-  const bytes = () => (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))
-  return {stream, bytes, text: () => bytes().toString('utf8')}
+  return {stream, body}
 }
 
 /** The output with stdout decoded only when it is read: 1000 agents' outputs are a gigabyte of text. */
-function execOutput(out: Buffer, stderr: string, exitCode: number, startError: string | undefined): ExecOutput {
+function execOutput(out: Buffer, stderr: string, exitCode: number, startError: string | undefined, truncated = false): ExecOutput {
   let text: string | undefined
   return {
     get stdout() {
       return (text ??= out.toString('utf8'))
     },
-    stdoutBytes: out, stderr, exitCode, ...(startError ? {startError} : {}),
+    stdoutBytes: out, stderr, exitCode, ...(startError ? {startError} : {}), ...(truncated ? {truncated} : {}),
   }
+}
+
+/** The status, body and Retry-After of a refused exec upgrade, read (capped) before the handshake is torn down. */
+function readRefusal(res: IncomingMessage, then: (f: KubeFailure) => void, what: string): void {
+  const body = new CappedBytes(ERROR_BODY_CAP)
+  const retryAfter = res.headers['retry-after']
+  const finish = () => then(httpFailure(res.statusCode ?? 0, body.text(), what, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter))
+  res.on('data', (c: Buffer) => {
+    if (!body.push(c)) res.destroy()
+  })
+  res.on('end', finish)
+  res.on('close', finish)
 }
 
 function exitFrom(status: V1StatusLike | undefined): {exitCode: number, startError?: string} {
@@ -69,7 +87,8 @@ function keepAliveAgent(secure: boolean, given: (Agent & {options?: object}) | u
   return secure ? new HttpsAgent(options) : new HttpAgent(options)
 }
 
-export async function connectKube(opts: {kubeconfig?: string, context?: string}): Promise<Kube> {
+/** `deadline`: epoch ms after which no request starts and running ones end (--deadline). */
+export async function connectKube(opts: {kubeconfig?: string, context?: string, deadline?: number}): Promise<Kube> {
   const k8s = await import('@kubernetes/client-node')
   const kc = new k8s.KubeConfig()
   try {
@@ -105,62 +124,72 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string})
     return new k8s.Exec(kc, new WebSocketHandler(kc, factory))
   }
 
-  function get(path: string, timeoutMs: number): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const url = new URL(server + path)
-      const req = (secure ? httpsRequest : httpRequest)(url, {
-        method: 'GET', agent: reqOpts.agent, auth: reqOpts.auth,
-        headers: {...reqOpts.headers, 'Accept': 'application/json, */*', 'User-Agent': 'ciltune'},
-      }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('error', (e) => reject(asKubeFailure(e, `GET ${path}`)))
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8')
-          const status = res.statusCode ?? 0
-          if (status >= 200 && status < 300) resolve(body)
-          else reject(httpFailure(status, body, `GET ${url.pathname}`))
-        })
-      })
-      req.setTimeout(timeoutMs, () => req.destroy(new KubeFailure('timeout', `GET ${url.pathname}: no answer within ${Math.round(timeoutMs / 1000)}s`)))
-      req.on('error', (e) => reject(asKubeFailure(e, `GET ${url.pathname}`)))
-      req.end()
-    })
+  const target: HttpTarget = {server, agent: reqOpts.agent, headers: reqOpts.headers, auth: reqOpts.auth}
+  const deadline = opts.deadline
+
+  /** The time one request may take: --timeout, or less when the run's --deadline comes first. */
+  function budget(timeoutMs: number, what: string): number {
+    if (deadline === undefined) return timeoutMs
+    const left = deadline - Date.now()
+    if (left <= 0) throw new KubeFailure('timeout', `${what}: not started, the run's --deadline had passed`)
+    return Math.min(timeoutMs, left)
+  }
+
+  async function get(path: string, timeoutMs: number): Promise<string> {
+    return (await capturedGet(target, path, budget(timeoutMs, `GET ${path.split('?')[0]}`), JSON_CAP, 'refuse')).text
+  }
+
+  async function getText(path: string, timeoutMs: number, cap: number): Promise<Captured> {
+    return capturedGet(target, path, budget(timeoutMs, `GET ${path.split('?')[0]}`), cap, 'head')
   }
 
   function execIn(namespace: string, pod: string, container: string, argv: string[], timeoutMs: number): Promise<ExecOutput> {
     const what = `exec ${argv.join(' ')}`
-    const out = collector()
-    const err = collector()
     let status: V1StatusLike | undefined
     let socket: {terminate(): void} | undefined
-    let timedOut = false
-    const exec = execClient(timeoutMs, (ws) => (socket = ws))
+    let refused: KubeFailure | undefined
+    let settled = false
+    let limit: number
+    try {
+      limit = budget(timeoutMs, what)
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+    }
     return new Promise<ExecOutput>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        timedOut = true
+      const end = (error: Error | undefined, value?: ExecOutput) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
         socket?.terminate() // also aborts a handshake still in progress, so nothing is left open
-        reject(new KubeFailure('timeout', `${what}: no answer within ${Math.round(timeoutMs / 1000)}s`))
-      }, timeoutMs)
+        if (value) resolve(value)
+        else reject(error ?? new Error(what))
+      }
+      // a command printing without end is cut at the cap: the head is evidence, the exec is ended
+      const out = collector(EXEC_CAP, () => end(undefined, execOutput(out.body.bytes(), err.body.text(), 0, undefined, true)))
+      const err = collector(EXEC_STDERR_CAP, () => undefined)
+      const timer = setTimeout(() => end(new KubeFailure('timeout', `${what}: no answer within ${Math.round(limit / 1000)}s`)), limit)
+      const exec = execClient(limit, (ws) => {
+        socket = ws
+        // a refused upgrade (403, 429 with Retry-After): its status and headers, not only "Unexpected server response"
+        ws.on('unexpected-response', (_req, res) => readRefusal(res, (f) => {
+          refused ??= f
+          ws.terminate()
+        }, what))
+      })
       exec.exec(namespace, pod, container, argv, out.stream, err.stream, null, false, (s) => {
         status = s
       }).then((ws) => {
-        if (timedOut) return void ws.terminate()
+        if (settled) return void ws.terminate()
         ws.on('close', (code: number) => {
-          clearTimeout(timer)
-          if (timedOut) return
           // closed abnormally before any status: the connection was lost, not the command's doing
-          if (status === undefined && code === 1006) return reject(new KubeFailure('unreachable', `${what}: connection lost`, true))
+          if (status === undefined && code === 1006) return end(new KubeFailure('unreachable', `${what}: connection lost`, true))
           const {exitCode, startError} = exitFrom(status)
-          resolve(execOutput(out.bytes(), err.text(), exitCode, startError))
+          end(undefined, execOutput(out.body.bytes(), err.body.text(), exitCode, startError))
         })
-      }, (error: unknown) => {
-        clearTimeout(timer)
-        if (!timedOut) reject(asKubeFailure(error, what))
-      })
+      }, (error: unknown) => end(refused ?? asKubeFailure(error, what)))
     })
   }
 
-  return {server, context: kc.getCurrentContext() || undefined, get, exec: execIn}
+  return {server, context: kc.getCurrentContext() || undefined, get, getText, exec: execIn}
 }
 

@@ -40,7 +40,7 @@ export async function listAll(kube: Kube, path: string, timeoutMs: number): Prom
   for (let pages = 0; ; pages++) {
     if (pages >= MAX_PAGES) throw new Error(`${path}: more than ${MAX_PAGES} pages of ${PAGE}; the API server keeps returning a continue token`)
     const sep = path.includes('?') ? '&' : '?'
-    const page = JSON.parse(await withRetry(() => kube.get(`${path}${sep}limit=${PAGE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`, timeoutMs))) as List
+    const page = JSON.parse(await withRetry(() => kube.get(`${path}${sep}limit=${PAGE}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`, timeoutMs), timeoutMs)) as List
     items.push(...(page.items ?? []).map((o) => strip(o)))
     cont = page.metadata?.continue || undefined
     if (!cont) return items
@@ -53,7 +53,7 @@ export async function listAll(kube: Kube, path: string, timeoutMs: number): Prom
 export async function discoverNamespace(kube: Kube, timeoutMs: number, c: Collected): Promise<string | undefined> {
   for (const q of ['fieldSelector=metadata.name%3Dcilium', 'labelSelector=k8s-app%3Dcilium']) {
     try {
-      const list = JSON.parse(await withRetry(() => kube.get(`/apis/apps/v1/daemonsets?${q}`, timeoutMs))) as List
+      const list = JSON.parse(await withRetry(() => kube.get(`/apis/apps/v1/daemonsets?${q}`, timeoutMs), timeoutMs)) as List
       const ns = list.items?.find((d) => d.metadata?.namespace)?.metadata?.namespace as string | undefined
       if (ns) return ns
     } catch (error) {
@@ -88,7 +88,7 @@ function gap(c: Collected, command: string, error: unknown, skipWhenAbsent: bool
 
 async function readObject(kube: Kube, c: Collected, path: string, shown: string, kind: 'configmap' | 'operator', timeoutMs: number): Promise<void> {
   try {
-    c.files.push({path: shown, text: JSON.stringify(strip(JSON.parse(await withRetry(() => kube.get(path, timeoutMs))), kind === 'configmap'), null, 2), kind})
+    c.files.push({path: shown, text: JSON.stringify(strip(JSON.parse(await withRetry(() => kube.get(path, timeoutMs), timeoutMs)), kind === 'configmap'), null, 2), kind})
   } catch (error) {
     gap(c, `get ${shown}`, error, true)
   }
@@ -106,7 +106,7 @@ async function readNodes(kube: Kube, c: Collected, timeoutMs: number): Promise<v
 /** The deployed Helm release: the highest revision among Secrets labelled owner=helm,name=cilium. */
 async function readHelm(kube: Kube, c: Collected, ns: string, timeoutMs: number): Promise<void> {
   try {
-    const list = JSON.parse(await withRetry(() => kube.get(`/api/v1/namespaces/${seg(ns)}/secrets?labelSelector=${encodeURIComponent('owner=helm,name=cilium')}`, timeoutMs))) as List
+    const list = JSON.parse(await withRetry(() => kube.get(`/api/v1/namespaces/${seg(ns)}/secrets?labelSelector=${encodeURIComponent('owner=helm,name=cilium')}`, timeoutMs), timeoutMs)) as List
     const rev = (s: K8sObject) => Number(s.metadata?.labels?.version ?? 0)
     const items = (list.items ?? []).sort((a, b) => rev(b) - rev(a))
     const chosen = items.find((s) => s.metadata?.labels?.status === 'deployed') ?? items[0]
@@ -125,7 +125,7 @@ const CRD_LISTS: Array<{paths: string[], kind: string}> = [
 
 /** How many objects a list holds, asking for one item: the server reports how many remain. */
 async function countObjects(kube: Kube, path: string, timeoutMs: number): Promise<number> {
-  const first = JSON.parse(await withRetry(() => kube.get(`${path}?limit=1`, timeoutMs))) as List
+  const first = JSON.parse(await withRetry(() => kube.get(`${path}?limit=1`, timeoutMs), timeoutMs)) as List
   const have = first.items?.length ?? 0
   if (!first.metadata?.continue) return have
   if (first.metadata.remainingItemCount !== undefined) return have + first.metadata.remainingItemCount

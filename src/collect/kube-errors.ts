@@ -1,7 +1,10 @@
 import type {CollectionError} from '../snapshot/schema.js'
 
-/** A request that failed, classified the way findings report it; `transient` ones are retried once. */
+/** A request that failed, classified the way findings report it; `transient` ones are retried (fanout.ts). */
 export class KubeFailure extends Error {
+  /** the server's Retry-After, in ms, when it sent one (429, 503) */
+  retryAfterMs?: number
+
   constructor(readonly kind: CollectionError['kind'], message: string, readonly transient = false, readonly httpStatus?: number) {
     super(message)
     this.name = 'KubeFailure'
@@ -11,7 +14,23 @@ export class KubeFailure extends Error {
 const NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|closed before the connection|Opening handshake has timed out/i
 
 /** An HTTP status from the API server (REST or a refused exec upgrade) as a failure. */
-export function httpFailure(status: number, body: string, what: string): KubeFailure {
+export function httpFailure(status: number, body: string, what: string, retryAfter?: string): KubeFailure {
+  const f = classifyStatus(status, body, what)
+  const seconds = retryAfterSeconds(retryAfter)
+  if (seconds !== undefined) f.retryAfterMs = seconds * 1000
+  return f
+}
+
+/** Retry-After as seconds (delta-seconds or an HTTP date); undefined when absent or unreadable. */
+export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  const v = value.trim()
+  if (/^\d{1,6}$/.test(v)) return Number(v)
+  const at = Date.parse(v)
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : undefined
+}
+
+function classifyStatus(status: number, body: string, what: string): KubeFailure {
   let message = body.trim().slice(0, 300)
   try {
     const s = JSON.parse(body) as {message?: string}

@@ -36,7 +36,8 @@ export interface EvidenceSink {
 export async function collectLive(opts: LiveOptions, sink?: EvidenceSink): Promise<Collected> {
   if (opts.namespace !== undefined) checkNamespace('--namespace', opts.namespace)
   for (const n of opts.nodes ?? []) checkNodeName('--node', n)
-  const kube = await connectKube({kubeconfig: opts.kubeconfig, context: opts.context})
+  const deadline = opts.deadlineSeconds === undefined ? undefined : Date.now() + opts.deadlineSeconds * 1000
+  const kube = await connectKube({kubeconfig: opts.kubeconfig, context: opts.context, deadline})
   const c: Collected = emptyCollected('live', kube.server)
   if (kube.context) c.origin.context = kube.context
   const timeoutMs = opts.timeoutMs

@@ -5,6 +5,8 @@ export interface LiveOptions {
   namespace?: string // Cilium's namespace; discovered from the cilium DaemonSet when absent
   concurrency: number
   timeoutMs: number
+  /** seconds for the whole collection (--deadline): requests not done by then are cut, what is missing is reported */
+  deadlineSeconds?: number
   nodes?: string[] // --node: only agents on these nodes
   selector?: string // --selector: extra label selector for agent pods
   /** Called as agents finish; the command decides whether to draw it (TTY, --quiet). */

@@ -17,6 +17,8 @@ export interface SimContext {
   requests: RecordedRequest[]
   held: Set<Duplex | ServerResponse> // requests held unanswered (timeout/stall faults)
   sockets: Set<WebSocket>
+  /** whether this request path is answered 429 now (faults.throttle) */
+  throttled: (path: string) => boolean
 }
 
 export interface RecordedRequest {

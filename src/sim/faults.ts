@@ -1,3 +1,5 @@
+import type {StreamFault, Throttle} from './hostile.js'
+
 /*
  * Faults the simulator injects for one agent pod: its exec, log and proxy requests
  * never answer (timeout: the exec stream opens and stays silent; stall: not even the
@@ -5,7 +7,8 @@
  */
 
 // forbidden-exec: RBAC without pods/exec; logs and the pod proxy still answer
-export type FaultKind = 'timeout' | 'stall' | 'forbidden' | 'forbidden-exec' | 'error500' | 'drop'
+// endless / trickle: exec stdout, log and proxy bodies that never end (hostile.ts)
+export type FaultKind = 'timeout' | 'stall' | 'forbidden' | 'forbidden-exec' | 'error500' | 'drop' | StreamFault
 
 export interface SimFaults {
   /** pod name → fault on every exec/log/proxy request for that pod */
@@ -14,6 +17,10 @@ export interface SimFaults {
   forbidResources?: string[]
   /** resources whose list pages always carry the same continue token, as a broken API server or proxy would */
   repeatContinue?: string[]
+  /** 429 Too Many Requests with Retry-After (hostile.ts) */
+  throttle?: Throttle
+  /** GETs whose path contains `pathIncludes` answer 200 with a body that never ends (hostile.ts) */
+  streams?: Array<{pathIncludes: string, kind: StreamFault}>
 }
 
 export function statusBody(code: number, reason: string, message: string): string {

@@ -1,6 +1,7 @@
 import {agentOf, type SimContext} from './context.js'
 import {discovery} from './discovery.js'
 import {faultResponse, statusBody} from './faults.js'
+import type {StreamFault} from './hostile.js'
 import {CRDS, crdItems} from './objects.js'
 import type {K8sObject} from './scenario.js'
 import {selectObjects} from './selectors.js'
@@ -11,7 +12,7 @@ import {selectObjects} from './selectors.js'
  */
 
 export interface Reply {code: number, body: string, type?: string}
-export type RestAnswer = Reply | 'hold' | 'drop'
+export type RestAnswer = Reply | 'hold' | 'drop' | StreamFault
 
 interface Route {resource: string, namespace?: string, name?: string, sub?: string}
 
@@ -88,7 +89,7 @@ function podSubresource(ctx: SimContext, r: Route & {name: string, sub: string},
   const faultAny = ctx.faults?.agents?.[pod]
   const fault = faultAny === 'forbidden-exec' ? undefined : faultAny
   if (fault === 'timeout' || fault === 'stall') return 'hold'
-  if (fault === 'drop') return 'drop'
+  if (fault === 'drop' || fault === 'endless' || fault === 'trickle') return fault
   if (fault) return faultResponse(fault, `pods "${pod}" ${r.sub}`)
   if (r.sub === 'log') return logReply(ctx, pod, u)
   if (r.sub === 'proxy/metrics' && /:9962$/.test(r.name)) return metricsReply(ctx, pod)

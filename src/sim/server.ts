@@ -1,14 +1,17 @@
-import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
+import {createServer, type IncomingMessage, type RequestListener, type ServerResponse} from 'node:http'
+import {createServer as createTlsServer} from 'node:https'
 import type {AddressInfo, Socket} from 'node:net'
 import type {Duplex} from 'node:stream'
 import {WebSocketServer} from 'ws'
 import {authorized, indexWorld, queryOf, type RecordedRequest, type SimContext} from './context.js'
 import {statusBody, type SimFaults} from './faults.js'
+import {SAMPLE_LINE, streamWithoutEnd, throttler, tooManyRequests} from './hostile.js'
 import {writeKubeconfig} from './kubeconfig.js'
 import {buildWorld, type CrdCounts, type World} from './objects.js'
 import {restReply} from './rest.js'
 import {loadScenario} from './scenario.js'
 import {applyVariation, SimShape, type ShapeOptions} from './shape.js'
+import {simCert} from './tls.js'
 import {handleUpgrade} from './upgrade.js'
 
 /*
@@ -26,6 +29,7 @@ export interface SimOptions {
   token?: string // bearer token the kubeconfig carries; a wrong one gets 401
   /** service count, unreachable nodes, per-agent variation (shape.ts); a multiplied cluster is always shaped */
   shape?: ShapeOptions
+  tls?: boolean // serve https with a CA of its own (tls.ts), which the kubeconfig carries
 }
 
 export type {RecordedRequest} from './context.js'
@@ -49,7 +53,10 @@ export {parseRoute} from './rest.js'
 function answer(ctx: SimContext, req: IncomingMessage, res: ServerResponse, u: URL): void {
   if (!authorized(ctx, req.headers.authorization)) return void res.writeHead(401, {'Content-Type': 'application/json'}).end(statusBody(401, 'Unauthorized', 'Unauthorized'))
   if (req.method !== 'GET') return void res.writeHead(405, {'Content-Type': 'application/json'}).end(statusBody(405, 'MethodNotAllowed', `the simulator is read-only: ${req.method} is not served`))
-  const reply = restReply(ctx, u, String(req.headers.host ?? ''))
+  if (ctx.faults?.throttle && ctx.throttled(u.pathname)) return tooManyRequests(res, ctx.faults.throttle)
+  const stream = ctx.faults?.streams?.find((x) => u.pathname.includes(x.pathIncludes))?.kind
+  const reply = stream ?? restReply(ctx, u, String(req.headers.host ?? ''))
+  if (reply === 'endless' || reply === 'trickle') return streamWithoutEnd(res, reply, SAMPLE_LINE, 'text/plain', ctx.held)
   if (reply === 'hold') {
     ctx.held.add(res)
     return void res.on('close', () => ctx.held.delete(res))
@@ -70,15 +77,16 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
   const shape = shaped(opts, world)
   const ctx: SimContext = {
     world, shape, ...indexWorld(world), faults: opts.faults, token: opts.token,
-    requests: [], held: new Set(), sockets: new Set(),
+    requests: [], held: new Set(), sockets: new Set(), throttled: throttler(opts.faults?.throttle),
   }
   const latency = opts.latencyMs ?? 0
 
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const u = new URL(req.url ?? '/', 'http://sim')
     ctx.requests.push({method: req.method ?? 'GET', path: u.pathname, query: queryOf(u), upgrade: false})
     setTimeout(() => answer(ctx, req, res, u), latency)
-  })
+  }
+  const server = opts.tls ? createTlsServer({key: simCert().key, cert: simCert().cert}, handler) : createServer(handler)
 
   const wss = new WebSocketServer({noServer: true, handleProtocols: (protocols) => {
     for (const p of ['v5.channel.k8s.io', 'v4.channel.k8s.io']) if (protocols.has(p)) return p
@@ -103,7 +111,7 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
-  const url = `http://127.0.0.1:${port}`
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`
   return {
     url,
     port,
@@ -112,7 +120,7 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
     requests: ctx.requests,
     heldOpen: () => ctx.held.size,
     bytesSent: () => [...open].reduce((n, s) => n + s.bytesWritten, closedBytes),
-    writeKubeconfig: (dir: string) => writeKubeconfig(dir, url, opts.token),
+    writeKubeconfig: (dir: string) => writeKubeconfig(dir, url, opts.token, opts.tls ? simCert().ca : undefined),
     stop: async () => {
       for (const ws of ctx.sockets) ws.terminate()
       for (const h of ctx.held) if ('destroy' in h) h.destroy()

@@ -5,6 +5,7 @@ import {agentOf, authorized, type SimContext} from './context.js'
 import {runAgentCommand, type AgentTexts, type ExecResult} from './exec-commands.js'
 import {answerExec, pickProtocol, refuseUpgrade} from './exec-ws.js'
 import {faultResponse, statusBody} from './faults.js'
+import {execWithoutEnd, SAMPLE_LINE, tooManyRequestsUpgrade} from './hostile.js'
 import {parseRoute} from './rest.js'
 
 /*
@@ -54,7 +55,8 @@ function textsOf(ctx: SimContext, index: number): AgentTexts | undefined {
 }
 
 function execResult(ctx: SimContext, pod: string, container: string | null, command: string[]): ExecResult | 'hold' {
-  if (ctx.faults?.agents?.[pod] === 'timeout') return 'hold'
+  const fault = ctx.faults?.agents?.[pod]
+  if (fault === 'timeout' || fault === 'endless' || fault === 'trickle') return 'hold'
   const found = agentOf(ctx, pod)
   if (!found || (container !== null && container !== 'cilium-agent')) {
     return {stdout: '', stderr: '', exitCode: 1, internalError: `container ${container ?? ''} is not valid for pod ${pod}`}
@@ -66,11 +68,14 @@ export function handleUpgrade(ctx: SimContext, wss: WebSocketServer, req: Incomi
   const command = u.searchParams.getAll('command')
   const route = refusal(ctx, req, u)
   if ('code' in route) return refuseUpgrade(socket, route.code, route.text, route.body)
+  if (ctx.faults?.throttle && ctx.throttled(u.pathname)) return tooManyRequestsUpgrade(socket, ctx.faults.throttle)
   if (faultHandled(ctx, socket, route.name)) return
   if (!pickProtocol(req)) return refuseUpgrade(socket, 400, 'Bad Request', statusBody(400, 'BadRequest', 'no supported stream protocol (want v5.channel.k8s.io or v4.channel.k8s.io)'))
   const result = execResult(ctx, route.name, u.searchParams.get('container'), command)
   answerExec(wss, req, socket, head, result, command, (ws) => {
     ctx.sockets.add(ws)
     ws.on('close', () => ctx.sockets.delete(ws))
+    const fault = ctx.faults?.agents?.[route.name]
+    if (fault === 'endless' || fault === 'trickle') execWithoutEnd(ws, fault, SAMPLE_LINE)
   })
 }
