@@ -1,5 +1,6 @@
 import {expect} from 'chai'
-import {looksLikeMetrics, parseMetrics} from '../../src/parse/metrics.js'
+import fc from 'fast-check'
+import {isListRow, looksLikeMetrics, parseMetrics} from '../../src/parse/metrics.js'
 import {Metrics} from '../../src/snapshot/schema.js'
 import {readReference, requireReference} from '../helpers/reference.js'
 
@@ -121,5 +122,25 @@ describe('parseMetrics: synthetic forms', function () {
     expect(looksLikeMetrics('ID   Frontend   Service Type   Backend\n')).to.equal(false)
     expect(looksLikeMetrics('level=info msg="x"\n')).to.equal(false)
     expect(looksLikeMetrics('cilium_lb4_backends_v2    14052   2782     true\n')).to.equal(false)
+  })
+})
+
+describe('metrics list rows: recognized in linear time', () => {
+  // the one regex isListRow replaces: right on short lines, cubic on a long run of spaces
+  const BACKTRACKING = /^[a-zA-Z_:][a-zA-Z0-9_:]*\s{2,}(?:.*\s{2,})?(?:[+-]?\d+\.\d{6}|\S+ \/ \S+ \/ \S+|p\d+\(.*\))$/
+  const char = fc.constantFrom('a', '_', ':', ' ', ' ', ' ', '\r', '\n', '\t', '1', '0', '.', '-', 'p', '(', ')', '/', '=')
+  const word = (n: number) => fc.array(char, {maxLength: n}).map((a) => a.join(''))
+
+  it('answers as the regex did on every short line', () => {
+    const row = fc.tuple(fc.constantFrom('cilium_x', 'a:b', ':'), word(10), fc.constantFrom(' ', '  ', '   '), word(10), fc.constantFrom('1.000000', '-2.500000', 'p50(1ms)', 'a / b / c', '5')).map((p) => p.join(''))
+    fc.assert(fc.property(fc.oneof(word(30), row), (l) => {
+      expect(isListRow(l), JSON.stringify(l)).to.equal(BACKTRACKING.test(l))
+    }), {numRuns: 20_000, seed: 7})
+  })
+
+  it('real rows are rows; a line of spaces around a colon is not', () => {
+    expect(isListRow('cilium_bpf_map_pressure   map_name=cilium_lb4_services_v2   0.912000')).to.equal(true)
+    expect(isListRow(`:${' '.repeat(10_000)}\r2024-03-13T10:14:08Z level=info msg="x"`)).to.equal(false)
+    expect(looksLikeMetrics(`${' '.repeat(4000)}:${' '.repeat(6000)}\rlevel=info msg="x"\r`)).to.equal(false)
   })
 })
