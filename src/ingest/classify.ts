@@ -95,7 +95,8 @@ export function classify(text: string): EvidenceKind | undefined {
   const cut = text.slice(0, HEAD)
   const head = dedent(cut.includes('\x1b') ? cut.replace(ANSI, '') : cut)
   const trimmed = head.trimStart()
-  if (trimmed.startsWith('{')) {
+  // a Kubernetes object (kubectl writes apiVersion first) is none of the JSON kinds: a 30 MB list is not parsed here
+  if (trimmed.startsWith('{') && !/^\{\s*"apiVersion"\s*:/.test(trimmed)) {
     const k = jsonKind(text)
     if (k) return k
   }

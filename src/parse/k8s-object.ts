@@ -1,6 +1,8 @@
 import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml'
 import type {Node as YamlNode} from 'yaml'
+import {LazyJsonLines} from './json-lazy-lines.js'
 import {parseJsonWithLines} from './json-lines.js'
+import {readBlockYaml} from './yaml-block.js'
 
 /*
  * Kubernetes objects as kubectl prints them (-o yaml or -o json), read once with their line numbers.
@@ -27,9 +29,17 @@ function lineReader(text: string): (line: number) => string {
   }
 }
 
-export function readK8sDoc(text: string): K8sDoc | undefined {
+export interface ReadOptions {
+  /** keys whose values are not needed (a Node's image list): a large document is read without them */
+  skipKeys?: ReadonlySet<string>
+}
+
+// above this, JSON is parsed natively with lines found on demand, and kubectl's YAML by the line reader
+export const LARGE_DOC = 1024 * 1024
+
+export function readK8sDoc(text: string, opts: ReadOptions = {}): K8sDoc | undefined {
   try {
-    return readK8sDocStrict(text)
+    return readK8sDocStrict(text, opts)
   } catch {
     return undefined
   }
@@ -50,8 +60,12 @@ export function docProblem(text: string): string | undefined {
  * refuse it: a values file with one broken line must not read as `{}` (every key "absent").
  * Duplicate keys are errors too (Helm's YAML reader rejects them); CR-only line endings are read as lines.
  */
-export function readK8sDocStrict(text: string): K8sDoc {
+export function readK8sDocStrict(text: string, opts: ReadOptions = {}): K8sDoc {
   if (text.includes('\r') && !text.includes('\n')) text = text.replace(/\r/g, '\n')
+  if (text.length > LARGE_DOC) {
+    const large = readLargeDoc(text, opts)
+    if (large) return large
+  }
   const lineText = lineReader(text)
   if (/^\s*[{[]/.test(text)) {
     try {
@@ -72,6 +86,27 @@ export function readK8sDocStrict(text: string): K8sDoc {
   }
   const value = doc.toJS({maxAliasCount: 100}) as unknown
   return {value, lineText, lineOf: (path) => lineInYaml(doc.contents, path, counter)}
+}
+
+/**
+ * A large document the fast way: JSON natively, with line numbers found when asked; YAML as kubectl writes
+ * it by the line reader, without the skipped keys. Undefined when neither applies (the general readers decide).
+ */
+function readLargeDoc(text: string, opts: ReadOptions): K8sDoc | undefined {
+  if (/^\s*[{[]/.test(text)) {
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      return undefined
+    }
+    const lines = new LazyJsonLines(text)
+    return {value, lineOf: (path) => lines.lineOf(path), lineText: (line) => lines.lineText(line)}
+  }
+  const lines = text.split('\n')
+  const doc = readBlockYaml(lines, opts.skipKeys)
+  if (!doc) return undefined
+  return {value: doc.value, lineOf: doc.lineOf, lineText: (line) => (lines[line - 1] ?? '').replace(/\r$/, '')}
 }
 
 function lineInYaml(root: unknown, path: PathSeg[], counter: LineCounter): number {

@@ -8,8 +8,11 @@ import {src} from './text.js'
  * Kernel, memory and pod CIDRs feed map-sizing and datapath-feature rules.
  */
 
+// most of a Node's bytes, and no rule reads them
+const NOT_NEEDED: ReadonlySet<string> = new Set(['images', 'managedFields'])
+
 export function parseNodes(text: string, file: string): Node[] {
-  const doc = readK8sDoc(text)
+  const doc = readK8sDoc(text, {skipKeys: NOT_NEEDED})
   if (!doc) return []
   return objectsOfKind(doc, 'Node').flatMap(({obj, path}) => {
     const name = str(get(obj, 'metadata', 'name'))
