@@ -43,6 +43,20 @@ describe('evidence is inert in every human format', function () {
     expect(mdText('<img src=x onerror=alert(1)> [l](u)')).to.equal('&lt;img src=x onerror=alert(1)&gt; \\[l\\](u)')
   })
 
+  // cilium-cli status, as in the real garbled one of cilium/cilium#38516 (reference), with the sequences in its error
+  for (const args of [['-o', 'table', '--wide'], ['-o', 'markdown']]) {
+    it(`cilium-cli status errors (${args.join(' ')}): shown in full, with no control byte`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ciltune-inert-cli-'))
+      writeFileSync(join(dir, 'cilium-status.txt'), `Errors:                cilium             cilium-ab12c    controller sync-lb-maps-with-k8s-services is failing since 7s (4x): ${HOSTILE}Unable to delete maglev lookup table 120: delete: key does not exist\n`)
+      const r = await cli(['doctor', '--from', dir, ...args, '--no-color', '--fail-on', 'none'])
+      expect(r.code).to.equal(0)
+      expect(r.stdout).to.match(/click hereUnable to delete maglev lookup table/) // the error is shown, its escapes are not
+      // eslint-disable-next-line no-control-regex
+      expect(r.stdout).to.not.match(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/)
+      expect(r.stdout).to.not.match(/pwned-title|c1-title/)
+    })
+  }
+
   for (const format of ['table', 'markdown']) {
     it(`${format}: no control byte from log lines, agent directory names or skipped files reaches the output`, async () => {
       const r = await cli(['doctor', '--from', hostileCapture(), '-o', format, '--no-color', '--fail-on', 'none'])
