@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SERVICES = 2000
 const LATENCY_MS = 5
 
-interface SimProcess {kubeconfig: string, agents: number, stats(): Promise<{requests: number, bytesSent: number}>, stop(): Promise<void>}
+export interface SimProcess {kubeconfig: string, agents: number, stats(): Promise<{requests: number, bytesSent: number}>, stop(): Promise<void>}
 
 function nextLine(lines: Interface, child: ChildProcessWithoutNullStreams): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -32,7 +32,7 @@ function nextLine(lines: Interface, child: ChildProcessWithoutNullStreams): Prom
   })
 }
 
-async function startSimProcess(opts: SimOptions, dir: string): Promise<SimProcess> {
+export async function startSimProcess(opts: SimOptions, dir: string): Promise<SimProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'sim-process.ts'), JSON.stringify(opts), dir], {stdio: ['pipe', 'pipe', 'pipe']})
   child.stderr.on('data', (d: Buffer) => process.stderr.write(d))
   const lines = createInterface({input: child.stdout})

@@ -4,7 +4,11 @@ import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {formatForFile, render} from '../../src/report/formats.js'
 import {BAND, HEALTH} from '../../src/report/html/charts.js'
+import {healthData} from '../../src/report/html/data.js'
 import {EVIDENCE_IN_FULL, evidenceView, SHAPES_SHOWN} from '../../src/report/html/evidence.js'
+import {compactHealth} from '../../src/snapshot/compact.js'
+import type {AgentStatus} from '../../src/snapshot/schema.js'
+import {agent, at, snapshot, status} from '../helpers/snapshot.js'
 import {runDoctor} from '../../src/actions/doctor.js'
 import {captureIo} from '../helpers/io.js'
 import {PROJECT_DIR} from '../helpers/reference.js'
@@ -89,6 +93,27 @@ describe('doctor -o html (rendered in Node)', function () {
     for (const scale of [bands, health]) {
       for (let i = 1; i < scale.length; i++) expect(scale[i - 1] - scale[i], `step ${i}`).to.be.greaterThan(40)
     }
+  })
+
+  it('health matrix from compacted tables (unhealthy rows kept, the rest counted): healthy cells are the other nodes, or no matrix when they do not add up', () => {
+    const nodes = ['n1', 'n2', 'n3']
+    const table = (self: number, down: string[], listed = nodes): AgentStatus => status({clusterHealth: {
+      reachable: listed.length - down.length, total: listed.length, text: '', src: at('Cluster health:'),
+      nodes: listed.map((n, i) => ({name: n, localhost: i === self, ips: [], host: down.includes(n) ? '0/1' : '1/1', endpoints: '1/1', hostOk: !down.includes(n), endpointsOk: true, src: at(n, 10 + i)})),
+    }})
+    const built = (tables: AgentStatus[]) => snapshot({agents: tables.map((t, i) => {
+      compactHealth(t) // what the snapshot builder does to every status
+      return agent(`cilium-${i}`, {node: nodes[i], status: t})
+    })})
+    const h = healthData(built([table(0, ['n3']), table(1, []), table(2, ['n3'])]))
+    expect([h.measured, h.fullyReachable, h.top]).to.deep.equal([3, 1, [{target: 'n3', observers: 2}]])
+    expect(h.matrix?.map((c) => `${c.observer}>${c.target}:${c.state}`)).to.deep.equal([
+      'n1>n1:reachable', 'n1>n2:reachable', 'n1>n3:unreachable', 'n2>n1:reachable', 'n2>n2:reachable', 'n2>n3:reachable',
+      'n3>n1:reachable', 'n3>n2:reachable', 'n3>n3:unreachable'])
+    // an agent whose table lists a node no agent runs on: its healthy rows cannot be named, so no matrix, the summary stays
+    const odd = healthData(built([table(0, ['n3']), table(1, [], [...nodes, 'n4']), table(2, [])]))
+    expect(odd.matrix).to.equal(undefined)
+    expect([odd.measured, odd.fullyReachable, odd.top]).to.deep.equal([3, 2, [{target: 'n3', observers: 1}]])
   })
 
   it(`evidence: up to ${EVIDENCE_IN_FULL} lines as they are; past that one example per shape, the counts adding up`, () => {

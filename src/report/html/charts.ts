@@ -34,7 +34,7 @@ const mib = (b: number) => Math.round((b / 1048576) * 10) / 10
 
 const CONFIG = {
   font: 'sans-serif', background: 'white', view: {stroke: null},
-  axis: {labelFontSize: 11, titleFontSize: 12, labelLimit: 260}, legend: {labelFontSize: 11, titleFontSize: 11, orient: 'bottom'},
+  axis: {labelFontSize: 11, titleFontSize: 12, labelLimit: 260}, legend: {labelFontSize: 11, titleFontSize: 11, orient: 'bottom', labelLimit: 240},
   title: {fontSize: 13, anchor: 'start'},
 }
 
@@ -159,7 +159,8 @@ function healthChart(h: ChartData['health']): Chart[] {
 
 function memoryChart(m: HtmlExtras['memory']): Chart[] {
   if (m.groups.length === 0) return []
-  const rows = m.groups.map((g) => ({...g, mib: mib(g.bytes), text: `${mib(g.bytes)} MiB`}))
+  // the bar says which it is in words too: grey and blue are not the only difference
+  const rows = m.groups.map((g) => ({...g, mib: mib(g.bytes), text: `${g.when}: ${mib(g.bytes)} MiB`}))
   const groups = rows.filter((r) => r.when === 'after')
   const before = new Map(rows.filter((r) => r.when === 'before').map((r) => [r.label, r.mib]))
   return [{
@@ -186,7 +187,7 @@ const QUIET = {level: () => QUIET, error: () => QUIET, warn: () => QUIET, info: 
 
 const escAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
-/** Vega's SVG with a <title>/<desc> so the picture is named and described to screen readers. */
+/** Vega's SVG with a <title> (its accessible name) and a <desc> (its description) for screen readers. */
 export async function renderCharts(list: Chart[]): Promise<RenderedChart[]> {
   if (list.length === 0) return []
   const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')])
@@ -196,7 +197,7 @@ export async function renderCharts(list: Chart[]): Promise<RenderedChart[]> {
     const svg = await view.toSVG()
     view.finalize()
     const open = svg.indexOf('>') + 1
-    const labelled = svg.slice(0, open - 1) + ` role="img" aria-labelledby="${c.id}-t ${c.id}-d">` +
+    const labelled = svg.slice(0, open - 1) + ` role="img" aria-labelledby="${c.id}-t" aria-describedby="${c.id}-d">` +
       `<title id="${c.id}-t">${escAttr(c.title)}</title><desc id="${c.id}-d">${escAttr(c.summary)}</desc>` + svg.slice(open)
     const {spec: _spec, ...rest} = c
     out.push({...rest, svg: labelled})

@@ -76,27 +76,42 @@ export function dropData(s: Snapshot): DropRow[] {
   return [...rows.slice(0, TOP - 1), {reason: `${rest.length} other reasons`, packets: rest.reduce((t, r) => t + r.packets, 0), agents: Math.max(...rest.map((r) => r.agents))}]
 }
 
+type ClusterHealth = NonNullable<NonNullable<Snapshot['agents'][number]['status']>['clusterHealth']>
+const stateOf = (n: ClusterHealth['nodes'][number]): HealthCell['state'] => (!n.hostOk ? 'unreachable' : n.endpointsOk ? 'reachable' : 'endpoints unreachable')
+
+/**
+ * One agent's row of the matrix. The snapshot keeps unhealthy rows only and counts the rest (rowsRead), so
+ * the healthy cells are the cluster's other nodes, when their number is exactly the rows not kept;
+ * otherwise the row cannot be drawn truthfully and undefined says so.
+ */
+function matrixRow(observer: string, ch: ClusterHealth, nodes: readonly string[]): HealthCell[] | undefined {
+  const listed = new Map(ch.nodes.map((n) => [n.name, stateOf(n)]))
+  const omitted = (ch.rowsRead ?? ch.nodes.length) - ch.nodes.length
+  const rest = nodes.filter((n) => !listed.has(n))
+  if (omitted !== 0 && omitted !== rest.length) return undefined
+  const targets = omitted === 0 ? [...listed.keys()] : [...new Set([...nodes, ...listed.keys()])].sort()
+  return targets.map((target) => ({observer, target, state: listed.get(target) ?? 'reachable'}))
+}
+
 /** Small clusters get the whole observer × target matrix; large ones the targets most agents cannot reach. */
 export function healthData(s: Snapshot, matrixMax = 30): ChartData['health'] {
   const node = nodeNamer(s)
-  const measured = s.agents.filter((a) => a.status?.clusterHealth && a.status.clusterHealth.nodes.length > 0)
-  const cells: HealthCell[] = []
+  const measured = s.agents.filter((a) => a.status?.clusterHealth && (a.status.clusterHealth.rowsRead ?? a.status.clusterHealth.nodes.length) > 0)
   const unreachable = new Map<string, number>()
   let fullyReachable = 0
   for (const a of measured) {
-    let ok = true
-    for (const n of a.status!.clusterHealth!.nodes) {
-      const state = !n.hostOk ? 'unreachable' : n.endpointsOk ? 'reachable' : 'endpoints unreachable'
-      if (state !== 'reachable') {
-        ok = false
-        unreachable.set(n.name, (unreachable.get(n.name) ?? 0) + 1)
-      }
-      if (measured.length <= matrixMax) cells.push({observer: node(a.name), target: n.name, state})
-    }
-    if (ok) fullyReachable++
+    const down = a.status!.clusterHealth!.nodes.filter((n) => stateOf(n) !== 'reachable')
+    for (const n of down) unreachable.set(n.name, (unreachable.get(n.name) ?? 0) + 1)
+    if (down.length === 0) fullyReachable++
+  }
+  let matrix: HealthCell[] | undefined
+  if (measured.length > 0 && measured.length <= matrixMax) {
+    const nodes = [...new Set(s.agents.map((a) => a.node).filter((n): n is string => n !== undefined))].sort()
+    const rows = measured.map((a) => matrixRow(node(a.name), a.status!.clusterHealth!, nodes))
+    if (rows.every((r) => r !== undefined)) matrix = rows.flat()
   }
   const top = [...unreachable].map(([target, observers]) => ({target, observers})).sort((a, b) => b.observers - a.observers || a.target.localeCompare(b.target)).slice(0, TOP)
-  return {agents: s.agents.length, measured: measured.length, fullyReachable, ...(measured.length > 0 && measured.length <= matrixMax ? {matrix: cells} : {}), top}
+  return {agents: s.agents.length, measured: measured.length, fullyReachable, ...(matrix ? {matrix} : {}), top}
 }
 
 /**
