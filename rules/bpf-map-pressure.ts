@@ -134,3 +134,6 @@ export default defineRule({
     return results
   },
 })
+
+/** Each agent's map fill points, for the metrics output (`doctor -o prometheus`): the same numbers the rule judges. */
+export {points as mapPressurePoints}

@@ -17,6 +17,8 @@ export interface DoctorOptions {
   color: boolean
   saveSnapshot?: string
   anonymize?: boolean // node, pod, namespace names and addresses → consistent pseudonyms in the report and the snapshot
+  pushgateway?: string // PUT the metrics text here (Pushgateway base URL or full grouping-key URL)
+  textfile?: string // write the metrics text here atomically (node-exporter textfile collector, *.prom)
   discoverPrometheus?: boolean // offer an in-cluster Prometheus on stderr (lists Services; opt-in)
 }
 

@@ -7,8 +7,8 @@ import {applyConfig} from '../config/apply.js'
 import {loadConfig} from '../config/load.js'
 import {applyBaseline, readBaseline} from '../report/baseline.js'
 import {toReportFinding} from '../report/fingerprint.js'
-import {render} from '../report/formats.js'
-import {buildReport} from '../report/model.js'
+import {render, type RenderOptions} from '../report/formats.js'
+import {buildReport, type Report} from '../report/model.js'
 import {coverageHeadline, INCOMPLETE_EXIT, judge, noVerdict} from '../report/judged.js'
 import {loadRules, runRules} from '../rules/engine.js'
 import {emptySnapshot, Snapshot} from '../snapshot/schema.js'
@@ -73,9 +73,18 @@ export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' |
   return snapshot
 }
 
+/** --pushgateway and --textfile get the metrics text whatever -o printed. */
+async function handOffMetrics(report: Report, renderOpts: RenderOptions, opts: DoctorOptions, io: Io): Promise<void> {
+  if (!opts.pushgateway && !opts.textfile) return
+  const {pushMetrics, writeTextfile} = await import('../report/prometheus-handoff.js')
+  const text = await render(report, 'prometheus', renderOpts) // through render(): --anonymize applies here too
+  if (opts.textfile) writeTextfile(opts.textfile, text)
+  if (opts.pushgateway) io.stderr(`ciltune: pushed metrics to ${await pushMetrics(opts.pushgateway, text)}\n`)
+}
 
 /** doctor: evidence → snapshot → rules → report. Returns the exit code (0 clean, 1 findings at/above --fail-on). */
 export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
+  const startedAt = Date.now()
   // Settings and the baseline are read before the cluster, so a typo fails in a millisecond, not after collection.
   const {path: configPath, config} = await loadConfig(opts.config)
   const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined
@@ -106,7 +115,10 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
     if (report.summary.exitCode === 0 && opts.failOn !== 'none') report.summary.exitCode = INCOMPLETE_EXIT
   }
   if (opts.baseline && baseline) report = applyBaseline(report, opts.baseline, baseline)
-  const rendered = await render(redactStrings(report), opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80, anonymize, evidence: {snapshot, rules, findings}})
+  report = redactStrings(report)
+  const wantsMetrics = opts.output === 'prometheus' || opts.pushgateway || opts.textfile
+  const facts = wantsMetrics ? await (await import('../report/prometheus-facts.js')).runFacts(snapshot, startedAt) : undefined
+  const rendered = await render(report, opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80, anonymize, evidence: {snapshot, rules, findings}, facts})
   const text = headline && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${rendered}` : rendered
   if (opts.outputFile) {
     writeFileSync(opts.outputFile, text, {mode: 0o600})
@@ -114,5 +126,6 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   } else {
     io.stdout(text)
   }
+  if (facts) await handOffMetrics(report, {width: 80, color: false, wide: false, anonymize, facts}, opts, io)
   return report.summary.exitCode
 }

@@ -30,11 +30,17 @@ export const fromFlag = {
 
 /** How doctor and demo report: one format table (src/report/formats.ts), suppressions, baseline. */
 export const reportFlags = {
-  output: Flags.string({char: 'o', description: 'format on stdout: table, json, yaml, markdown, sarif, junit, html; or a file to write, its extension naming the format (report.sarif, report.xml, report.json, report.html)', default: 'table'}),
+  output: Flags.string({char: 'o', description: 'format on stdout: table, json, yaml, markdown, sarif, junit, html, prometheus; or a file to write, its extension naming the format (report.sarif, report.xml, report.json, report.html, report.prom)', default: 'table'}),
   wide: Flags.boolean({description: 'table: every finding in full (message, evidence lines, each Helm change and its reason, coverage)', default: false}),
   'fail-on': Flags.string({description: 'exit 1 when a (new, unsuppressed) finding is at or above this severity', options: ['critical', 'high', 'medium', 'info', 'none'], default: 'high'}),
   config: Flags.string({description: 'suppressions and severity overrides (default: ./.ciltune.yaml when present)'}),
   baseline: Flags.string({description: 'a report saved with -o json: show only findings new since then, list the resolved ones, exit on new ones only'}),
   'save-snapshot': Flags.string({description: 'write the collected evidence as snapshot JSON (read back with --from)'}),
   anonymize: Flags.boolean({description: 'replace node, pod, namespace and cluster names, IPs and CIDRs by consistent pseudonyms in the report and --save-snapshot (for a public issue)', default: false}),
+}
+
+/** Where a scheduled doctor hands its metrics (the prometheus format, whatever -o prints). */
+export const metricsHandoffFlags = {
+  pushgateway: Flags.string({description: 'PUT the findings as metrics to this Pushgateway (base URL; job "ciltune" unless the URL names /metrics/job/…)'}),
+  textfile: Flags.string({description: "write the findings as metrics to this *.prom file atomically (node-exporter's textfile collector directory)"}),
 }

@@ -32,6 +32,9 @@ export function loadKubeconfig(kc: KubeConfig, make: () => KubeConfig, env: Node
   }
   const config = join(home, '.kube', 'config')
   if (existsSync(config)) return kc.loadFromFile(config)
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)) return kc.loadFromCluster()
+  // a pod: client-node's in-cluster config (token, ca.crt, KUBERNETES_SERVICE_HOST/PORT); the prefix lets a test
+  // or a chroot put the service-account files elsewhere
+  const root = env.CILTUNE_SERVICEACCOUNT_ROOT ?? ''
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(root + SA_TOKEN)) return kc.loadFromCluster(root)
   throw new InputError(NO_KUBECONFIG)
 }

@@ -1,7 +1,7 @@
 import {processIo} from '../actions/doctor-options.js'
 import {runDoctor} from '../actions/doctor.js'
 import {BaseCommand} from '../cli/base.js'
-import {clusterFlags, fromFlag, prometheusFlags, reportFlags} from '../cli/flags.js'
+import {clusterFlags, fromFlag, metricsHandoffFlags, prometheusFlags, reportFlags} from '../cli/flags.js'
 import {liveOptions, prometheusOptions, reportOptions, wantsLive} from '../cli/options.js'
 
 export default class Doctor extends BaseCommand {
@@ -14,6 +14,7 @@ export default class Doctor extends BaseCommand {
     {description: 'For a CI code-scanning upload', command: '<%= config.bin %> doctor --from cilium-sysdump-20250101-120000.zip -o report.sarif'},
     {description: 'Only what is new since yesterday\'s report', command: '<%= config.bin %> doctor --baseline yesterday.json'},
     {description: 'Prometheus alone', command: '<%= config.bin %> doctor --prometheus-url http://127.0.0.1:9090'},
+    {description: 'From a CronJob: findings as metrics to a Pushgateway', command: '<%= config.bin %> doctor --fail-on none -o json --pushgateway http://pushgateway.monitoring:9091'},
   ]
 
   static flags = {
@@ -21,6 +22,7 @@ export default class Doctor extends BaseCommand {
     ...clusterFlags,
     ...prometheusFlags,
     ...reportFlags,
+    ...metricsHandoffFlags,
   }
 
   async run(): Promise<void> {
@@ -31,6 +33,8 @@ export default class Doctor extends BaseCommand {
       prometheus: prometheusOptions(flags),
       ...await reportOptions(flags, this.color(flags.color)),
       discoverPrometheus: flags['discover-prometheus'],
+      pushgateway: flags.pushgateway,
+      textfile: flags.textfile,
     }, processIo)
   }
 }

@@ -1,6 +1,7 @@
 import type {Finding, Rule} from '../rules/types.js'
 import type {Snapshot} from '../snapshot/schema.js'
 import type {Report} from './model.js'
+import type {RunFacts} from './prometheus-facts.js'
 
 /** What the report was built from, for a format that draws pictures of it (html); the others ignore it. */
 export interface ReportEvidence {
@@ -16,6 +17,7 @@ export interface RenderOptions {
   /** --anonymize: applied to the report model before any format renders, so every format (and any new one) gets it */
   anonymize?: {deep<T>(v: T): T}
   evidence?: ReportEvidence
+  facts?: RunFacts // run time and map fill, for the metrics format
 }
 
 type Renderer = (report: Report, opts: RenderOptions) => string | Promise<string>
@@ -36,6 +38,7 @@ export const FORMATS = {
   sarif: {ext: ['.sarif'], load: async () => (await import('./sarif.js')).renderSarif},
   junit: {ext: ['.xml'], load: async () => (await import('./junit.js')).renderJunit},
   html: {ext: ['.html', '.htm'], load: async () => (await import('./html/index.js')).renderHtmlReport},
+  prometheus: {ext: ['.prom'], load: async () => (await import('./prometheus.js')).renderPrometheus},
 } satisfies Record<string, {ext: string[], load: LazyRenderer}>
 
 export type FormatName = keyof typeof FORMATS
@@ -56,6 +59,7 @@ const HUMAN: ReadonlySet<FormatName> = new Set(['table', 'markdown', 'junit', 'h
 
 export async function render(model: Report, format: FormatName, opts: RenderOptions): Promise<string> {
   const report = opts.anonymize ? opts.anonymize.deep(model) : model
+  if (opts.anonymize && opts.facts) opts = {...opts, facts: opts.anonymize.deep(opts.facts)} // map series name agents too
   const renderer = await FORMATS[format].load()
   if (!HUMAN.has(format)) return renderer(report, opts)
   const {inert} = await import('./inert.js')

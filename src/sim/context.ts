@@ -14,6 +14,7 @@ export interface SimContext {
   podsByName: Map<string, K8sObject> // "namespace/name" → pod
   faults?: SimFaults
   token?: string
+  tokenRequired?: boolean // in-cluster mode (in-cluster.ts): no anonymous requests
   requests: RecordedRequest[]
   held: Set<Duplex | ServerResponse> // requests held unanswered (timeout/stall faults)
   sockets: Set<WebSocket>
@@ -47,5 +48,6 @@ export function queryOf(u: URL): Record<string, string[]> {
 }
 
 export function authorized(ctx: SimContext, header: string | undefined): boolean {
+  if (ctx.tokenRequired) return header === `Bearer ${ctx.token}` // a pod's service account: the token is the only credential
   return header === undefined || ctx.token === undefined || header === `Bearer ${ctx.token}` // kubectl sends nothing over http
 }

@@ -6,6 +6,7 @@ import {WebSocketServer} from 'ws'
 import {authorized, indexWorld, queryOf, type RecordedRequest, type SimContext} from './context.js'
 import {statusBody, type SimFaults} from './faults.js'
 import {SAMPLE_LINE, streamWithoutEnd, throttler, tooManyRequests} from './hostile.js'
+import {readServing} from './in-cluster.js'
 import {writeKubeconfig} from './kubeconfig.js'
 import {buildWorld, type CrdCounts, type World} from './objects.js'
 import {restReply} from './rest.js'
@@ -27,6 +28,7 @@ export interface SimOptions {
   faults?: SimFaults
   crdCounts?: CrdCounts // serve CiliumEndpoints/Slices/Identities lists of these sizes (404 when unset: CRD absent)
   token?: string // bearer token the kubeconfig carries; a wrong one gets 401
+  serviceAccountDir?: string // in-cluster mode (in-cluster.ts): https with tls.crt/tls.key from here, only its token answered
   /** service count, unreachable nodes, per-agent variation (shape.ts); a multiplied cluster is always shaped */
   shape?: ShapeOptions
   tls?: boolean // serve https with a CA of its own (tls.ts), which the kubeconfig carries
@@ -75,8 +77,9 @@ function shaped(opts: SimOptions, world: World): SimShape | undefined {
 export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
   const world: World = buildWorld(loadScenario(opts.scenarioDir), opts.nodes, opts.crdCounts)
   const shape = shaped(opts, world)
+  const serving = opts.serviceAccountDir ? readServing(opts.serviceAccountDir) : undefined
   const ctx: SimContext = {
-    world, shape, ...indexWorld(world), faults: opts.faults, token: opts.token,
+    world, shape, ...indexWorld(world), faults: opts.faults, token: serving?.token ?? opts.token, tokenRequired: Boolean(serving),
     requests: [], held: new Set(), sockets: new Set(), throttled: throttler(opts.faults?.throttle),
   }
   const latency = opts.latencyMs ?? 0
@@ -86,7 +89,9 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
     ctx.requests.push({method: req.method ?? 'GET', path: u.pathname, query: queryOf(u), upgrade: false})
     setTimeout(() => answer(ctx, req, res, u), latency)
   }
-  const server = opts.tls ? createTlsServer({key: simCert().key, cert: simCert().cert}, handler) : createServer(handler)
+  // https with the service-account directory's certificate (in-cluster mode) or a CA of the simulator's own (tls)
+  const keys = serving ?? (opts.tls ? simCert() : undefined)
+  const server = keys ? createTlsServer({key: keys.key, cert: keys.cert}, handler) : createServer(handler)
 
   const wss = new WebSocketServer({noServer: true, handleProtocols: (protocols) => {
     for (const p of ['v5.channel.k8s.io', 'v4.channel.k8s.io']) if (protocols.has(p)) return p
@@ -111,7 +116,7 @@ export async function startSimCluster(opts: SimOptions): Promise<SimCluster> {
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
-  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`
+  const url = `${keys ? 'https' : 'http'}://127.0.0.1:${port}`
   return {
     url,
     port,
