@@ -320,6 +320,18 @@ export const Counts = z.object({
   src: SourceRef.optional(),
 })
 
+/** A CiliumNode's IPAM and encryption state (src/parse/cilium-nodes.ts). */
+export const CiliumNodeInfo = z.object({
+  name: z.string(),
+  podCIDRs: z.array(z.string()), // spec.ipam.podCIDRs (cluster-pool, kubernetes)
+  poolSize: z.number().int().optional(), // spec.ipam.pool entries (crd, ENI, Azure)
+  used: z.number().int().optional(), // status.ipam.used entries
+  operatorError: z.object({text: z.string(), src: SourceRef}).optional(), // status.ipam.operator-status.error
+  encryptionKey: z.object({spi: z.number().int(), src: SourceRef}).optional(), // spec.encryption.key (IPsec SPI)
+  src: SourceRef,
+})
+export type CiliumNodeInfo = z.infer<typeof CiliumNodeInfo>
+
 export const Operator = z.object({
   desired: z.number().int(),
   ready: z.number().int(),
@@ -418,6 +430,7 @@ export const Snapshot = z.object({
     nodes: z.array(Node).optional(),
     pods: z.array(PodInfo).optional(),
     counts: Counts.optional(),
+    ciliumNodes: z.array(CiliumNodeInfo).optional(), // a CiliumNode list with its objects
     operator: Operator.optional(),
     kubernetesVersion: z.string().optional(),
     cliStatus: CliStatus.optional(), // a pasted cilium-cli `cilium status`
