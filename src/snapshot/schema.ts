@@ -134,7 +134,14 @@ export const AgentStatus = z.object({
     src: SourceRef,
     maps: z.array(BpfMapRow),
   }).optional(),
-  encryption: z.object({mode: z.string(), text: z.string(), src: SourceRef}).optional(),
+  encryption: z.object({
+    mode: z.string(), // Disabled | IPsec | Wireguard | Ztunnel, as printed
+    text: z.string(),
+    nodeEncryption: z.string().optional(), // WireGuard 1.14+: Enabled | Disabled | OptedOut
+    interfaces: z.array(z.object({name: z.string(), port: z.number().int(), peers: z.number().int()})).optional(), // WireGuard devices
+    error: z.string().optional(), // WireGuard: the message printed instead of the device list
+    src: SourceRef,
+  }).optional(),
   clusterHealth: z.object({
     reachable: z.number().int().optional(),
     total: z.number().int().optional(),
