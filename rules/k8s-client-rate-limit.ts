@@ -1,5 +1,5 @@
 import {agentPhrase, apiServerEndpoints, capEvidence, ev, kprConfigured, nameList, parseVersion, configText, helmEvidence, helmString, helmValue, nodeCount} from '../src/rules/helpers.js'
-import {apiServerFailures} from '../src/logs/apiserver.js'
+import {MIN_FAILURES, persistentApiServerFailures} from '../src/logs/apiserver.js'
 import {atLeast} from '../src/cilium/version.js'
 import {defaultFor, helmOnlyDefault, pathAvailable} from '../src/cilium/helm-config.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
@@ -29,7 +29,7 @@ export default defineRule({
       'api-server-unreachable': 'agents logged API-server connection failures and have no second address',
       'api-server-urls-unsupported': 'k8s.apiServerURLs set on a version that ignores it', 'single-api-server-url': 'k8s.apiServerURLs lists one URL',
     },
-    description: 'Config side of the agent/operator API-server client: agent k8s-client-qps explicitly lowered below the 1.17+ default (10) with > 100 nodes, agent QPS <= 10 with > 500 nodes, operator QPS <= 100 with > 1000 nodes (heuristics); a single API-server IP (k8sServiceHost) without k8s.apiServerURLs on 1.18+ with >= 3 control-plane nodes; 1.18+ exponential backoff switched off, or its maximum (backoffMaxDurationSeconds) lowered below the chart default above 500 nodes; k8s.apiServerURLs on a chart before 1.18 (ignored) or with a single URL. With agent logs: connection failures to the API server ("Unable to contact k8s api-server", k8sError dial timeouts/refusals, lease renewals timing out) while the agents have a single address, naming the address they dialled and, with kube-proxy replacement and no k8sServiceHost, that the ClusterIP is all they have.',
+    description: `Config side of the agent/operator API-server client: agent k8s-client-qps explicitly lowered below the 1.17+ default (10) with > 100 nodes, agent QPS <= 10 with > 500 nodes, operator QPS <= 100 with > 1000 nodes (heuristics); a single API-server IP (k8sServiceHost) without k8s.apiServerURLs on 1.18+ with >= 3 control-plane nodes; 1.18+ exponential backoff switched off, or its maximum (backoffMaxDurationSeconds) lowered below the chart default above 500 nodes; k8s.apiServerURLs on a chart before 1.18 (ignored) or with a single URL. With agent logs: connection failures to the API server ("Unable to contact k8s api-server", k8sError dial timeouts/refusals, lease renewals timing out; at least ${MIN_FAILURES} lines or one the agent exits on, a single retried blip is normal) while the agents have a single address, naming the address they dialled and, with kube-proxy replacement and no k8sServiceHost, that the ClusterIP is all they have.`,
     why: 'Client-side throttling delays endpoint, identity and CES updates at scale; a single API-server endpoint makes every agent lose the API when that node fails (with KPR there is no kube-proxy fallback); without backoff thousands of agents retry in lockstep after an outage.',
     fix: 'Enable CiliumEndpointSlice first, then raise k8sClientRateLimit.qps/burst (agent) or k8sClientRateLimit.operator.qps/burst carefully; put a VIP/LB in front of the API servers or list them in k8s.apiServerURLs (1.18+); keep k8sClientExponentialBackoff.enabled: true.',
     sources: [
@@ -161,7 +161,7 @@ function apiServerUrls(s: Snapshot, version: string | undefined): CheckResult[] 
 
 /** API-server connection failures in the agents' logs while they have one address to reach it by. */
 function apiServerUnreachable(s: Snapshot, version: string | undefined): CheckResult[] {
-  const failures = apiServerFailures(s)
+  const failures = persistentApiServerFailures(s)
   const ep = apiServerEndpoints(s)
   if (failures.length === 0 || ep.urls.length >= 2) return []
   const addresses = [...new Set(failures.map((f) => f.address).filter((a): a is string => a !== undefined))]

@@ -12,11 +12,22 @@ export interface ApiServerFailure {agent: string, address?: string, entry: LogEn
 
 const UNREACHABLE = /dial tcp [^"\\]*: (i\/o timeout|connect: connection refused|connect: no route to host|connect: operation not permitted|connect: network is unreachable)|Client\.Timeout exceeded|context deadline exceeded|TLS handshake timeout/
 const CONTACT = /^Unable to contact k8s api-server/
-const K8S_MSG = /^(k8sError|Unable to contact k8s api-server|Failed to update lock|error retrieving resource lock|Error retrieving lease lock)/
+const K8S_MSG = /^(k8sError|Unable to contact k8s api-server|Unable to initialize Kubernetes subsystem|Failed to update lock|error retrieving resource lock|Error retrieving lease lock)/
 
 /** The scheme://host:port the failing request went to, from ipAddr= or the quoted URL. */
 function addressOf(line: string): string | undefined {
   return /ipAddr="?(https?:\/\/[^"\s]+)/.exec(line)?.[1] ?? /(https?:\/\/[^/"\\\s]+)\//.exec(line)?.[1]
+}
+
+/**
+ * Failures that are more than a blip: at least `MIN_FAILURES` lines, or one the agent died of (fatal). One
+ * timeout while the API server restarts is normal and client-go retries it.
+ */
+export const MIN_FAILURES = 3
+
+export function persistentApiServerFailures(snapshot: Snapshot): ApiServerFailure[] {
+  const all = apiServerFailures(snapshot)
+  return all.length >= MIN_FAILURES || all.some((f) => f.entry.level === 'fatal') ? all : []
 }
 
 export function apiServerFailures(snapshot: Snapshot): ApiServerFailure[] {

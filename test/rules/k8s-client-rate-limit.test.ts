@@ -30,6 +30,10 @@ ruleTester(rule, {
       helm: {source: 'helm get values', values: {k8sServiceHost: '10.0.0.1'}}}})},
     {name: 'two API-server URLs on 1.18, no logs of failures', snapshot: snapshot({agents: [v118], cluster: {helm: {source: 'helm get values', values: {k8s: {apiServerURLs: 'https://192.0.2.1:6443 https://192.0.2.2:6443'}}}}})},
     {name: 'backoff cap lowered on a small cluster', snapshot: snapshot({agents: [v118], cluster: {nodes: nodes(40), helm: {source: 'helm get values', values: {k8sClientExponentialBackoff: {backoffMaxDurationSeconds: 30}}}}})},
+    {name: 'one retried API-server timeout, then connected: a blip', snapshot: snapshot({agents: [v118, agent('cilium-b', {logs: [parseAgentLog([
+      'level=error msg="Unable to contact k8s api-server" error="Get \\"https://192.0.2.1:6443/api/v1/namespaces/kube-system\\": dial tcp 192.0.2.1:6443: i/o timeout" ipAddr="https://192.0.2.1:6443" subsys=k8s',
+      'level=info msg="Connected to apiserver" subsys=k8s',
+    ].join('\n'), 'b.log')]})], cluster: {nodes: nodes(3), helm: {source: 'helm get values', values: {k8sServiceHost: '192.0.2.1'}}}})},
     {name: 'API-server failures logged, but the agents have two URLs to rotate through', snap: () => snapshot({agents: [v118, unreachableAgent()], cluster: {config: config({'k8s-api-server-urls': 'https://192.0.2.1:6443 https://192.0.2.2:6443'}), nodes: nodes(3)}})},
   ],
   invalid: [
