@@ -1,5 +1,5 @@
-import {ENCRYPTION_KEYS, WIREGUARD_PORT} from '../src/cilium/encryption.js'
-import {agentPhrase, agentsWith, capEvidence, configText, ev, isTrue, nameList, nodeCount} from '../src/rules/helpers.js'
+import {ENCRYPTION_KEYS, IPSEC_KEYS_METRIC, WIREGUARD_PORT} from '../src/cilium/encryption.js'
+import {agentPhrase, agentsWith, capEvidence, configText, ev, isTrue, metricSamples, nameList, nodeCount} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Agent, AgentStatus, Snapshot} from '../src/snapshot/schema.js'
@@ -102,12 +102,19 @@ function spiMismatch(s: Snapshot): CheckResult[] {
   for (const n of nodes) bySpi.set(n.encryptionKey!.spi, [...(bySpi.get(n.encryptionKey!.spi) ?? []), n])
   if (bySpi.size < 2) return []
   const groups = [...bySpi.entries()].sort((a, b) => b[0] - a[0])
+  // agents hold two keys while a rotation runs (cilium_ipsec_keys 2): then different SPIs are expected for a while
+  const keys = metricSamples(s, IPSEC_KEYS_METRIC)
+  const rotating = keys.filter((k) => k.value >= 2)
+  const finished = keys.length > 0 && rotating.length === 0
   return [{
-    severity: 'medium',
+    severity: rotating.length > 0 ? 'info' : 'medium',
     messageId: 'spi-mismatch',
-    message: `CiliumNodes advertise ${bySpi.size} different IPsec SPIs: ${groups.map(([spi, ns]) => `SPI ${spi} on ${ns.length} (${nameList(ns.map((n) => n.name), 3)})`).join(', ')}. A key rotation is in progress, or the nodes on the older SPI did not pick up the new key; once the old key is removed (ipsec-key-rotation-duration) their traffic is dropped (XfrmInNoStates).`,
+    message: `CiliumNodes advertise ${bySpi.size} different IPsec SPIs: ${groups.map(([spi, ns]) => `SPI ${spi} on ${ns.length} (${nameList(ns.map((n) => n.name), 3)})`).join(', ')}. ` +
+      (rotating.length > 0
+        ? `A key rotation is in progress (${rotating.length} agent(s) hold two keys): normal for a few minutes.`
+        : `${finished ? 'No agent holds two keys any more, so the rotation has ended and' : 'Either a key rotation is in progress, or'} the nodes on the older SPI did not pick up the new key; their traffic is dropped once the old key is gone (XfrmInNoStates).`),
     agents: [],
-    evidence: capEvidence(groups.map(([, ns]) => ev(ns[0].encryptionKey!.src))),
+    evidence: capEvidence([...groups.map(([, ns]) => ev(ns[0].encryptionKey!.src)), ...(keys[0] ? [ev(keys[0].src)] : [])]),
     helm: [],
     fix: `If this persists past the rotation (minutes), restart the agents on the nodes with the older SPI so they load the new key from the cilium-ipsec-keys Secret (${IPSEC_DOC}).`,
   }]
@@ -127,7 +134,7 @@ export default defineRule({
       'node-encryption-not-effective': 'node-to-node encryption asked for but off',
       'spi-mismatch': 'CiliumNodes advertise different IPsec SPIs',
     },
-    description: 'The status "Encryption:" line in every form (Disabled; IPsec; Wireguard [cilium_wg0 (Pubkey, Port, Peers)] before 1.14; Wireguard [NodeEncryption: …, …] from 1.14; an error message): WireGuard peers below nodes − 1, a WireGuard error, agents with different modes, node encryption asked for (encrypt-node) but Disabled. CiliumNode spec.encryption.key: nodes advertising different IPsec SPIs. Disabled everywhere is healthy; OptedOut nodes are deliberate.',
+    description: 'The status "Encryption:" line in every form (Disabled; IPsec; Wireguard [cilium_wg0 (Pubkey, Port, Peers)] before 1.14; Wireguard [NodeEncryption: …, …] from 1.14; an error message): WireGuard peers below nodes − 1, a WireGuard error, agents with different modes, node encryption asked for (encrypt-node) but Disabled. CiliumNode spec.encryption.key: nodes advertising different IPsec SPIs (info while agents hold two keys, i.e. a rotation runs; medium otherwise). Disabled everywhere is healthy; OptedOut nodes are deliberate.',
     why: 'A node missing from a WireGuard peer list, agents in different modes, or a node still on an old IPsec key means traffic between some nodes is dropped or leaves the node unencrypted, while everything looks enabled in the values.',
     fix: 'Per finding: nodes without a running WireGuard agent, UDP 51871 blocked, agents not restarted after an encryption change, an incomplete IPsec key rotation.',
     sources: [

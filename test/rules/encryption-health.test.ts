@@ -53,7 +53,19 @@ ruleTester(rule, {
     {
       name: 'CiliumNodes on SPI 3 and SPI 4', messageIds: ['spi-mismatch'],
       snapshot: snapshot({cluster: {ciliumNodes: [spi('n1', 4), spi('n2', 4), spi('n3', 3)]}}),
-      expect: {count: 1, severity: 'medium', message: /SPI 4 on 2 \(n1, n2\), SPI 3 on 1 \(n3\)/},
+      expect: {count: 1, severity: 'medium', message: /SPI 4 on 2 \(n1, n2\), SPI 3 on 1 \(n3\)\. Either a key rotation/},
+    },
+    {
+      name: 'different SPIs while an agent holds two keys: a rotation under way → info', messageIds: ['spi-mismatch'],
+      snapshot: snapshot({agents: [agent('cilium-a', {metrics: {format: 'exposition', unrecognized: [], samples: [{name: 'cilium_ipsec_keys', labels: {}, value: 2, src: at('cilium_ipsec_keys 2', 3, 'metrics.prom')}]}})],
+        cluster: {ciliumNodes: [spi('n1', 4), spi('n2', 3)]}}),
+      expect: {count: 1, severity: 'info', message: /rotation is in progress \(1 agent\(s\) hold two keys\)/},
+    },
+    {
+      name: 'different SPIs and every agent on one key: the rotation ended, a node missed it → medium', messageIds: ['spi-mismatch'],
+      snapshot: snapshot({agents: [agent('cilium-a', {metrics: {format: 'exposition', unrecognized: [], samples: [{name: 'cilium_ipsec_keys', labels: {}, value: 1, src: at('cilium_ipsec_keys 1', 3, 'metrics.prom')}]}})],
+        cluster: {ciliumNodes: [spi('n1', 4), spi('n2', 3)]}}),
+      expect: {count: 1, severity: 'medium', message: /rotation has ended and the nodes on the older SPI/},
     },
   ],
   notEvaluated: [{name: 'status without an Encryption line', snapshot: snapshot({agents: [agent('cilium-a', {status: status()})]})}],
