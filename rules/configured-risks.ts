@@ -1,7 +1,7 @@
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {configText, helmEvidence, helmString, ev} from '../src/rules/helpers.js'
+import {apiServerEndpoints, configText, helmEvidence, helmString, ev} from '../src/rules/helpers.js'
 
 /*
  * Helm values or cilium-config on their own: what an expert reads from configuration before anything runs.
@@ -29,7 +29,9 @@ function kprWithoutServiceHost(s: Snapshot): CheckResult | undefined {
   const kpr = setting(s, 'kubeProxyReplacement', 'kube-proxy-replacement')
   // k8sServiceHost is an environment variable of the DaemonSet, not a cilium-config key: only Helm values tell
   if (!kpr || !ON.has(kpr.value) || !s.cluster.helm) return undefined
-  if (helmString(s, 'k8sServiceHost') !== undefined) return undefined
+  // 1.18+ charts also take the address from a ConfigMap (k8sServiceHostRef) or a URL list (k8s.apiServerURLs)
+  const ep = apiServerEndpoints(s)
+  if (helmString(s, 'k8sServiceHost') !== undefined || ep.hostRef || ep.urls.length > 0) return undefined
   return {
     severity: 'high',
     messageId: 'kpr-without-k8s-service-host',

@@ -20,6 +20,7 @@ import debugLogging from './debug-logging.js'
 import degradedModules from './degraded-modules.js'
 import distributedLru from './distributed-lru.js'
 import endpointRegeneration from './endpoint-regeneration.js'
+import encryptionHealth from './encryption-health.js'
 import endpointSliceOff from './endpoint-slice-off.js'
 import failingControllers from './failing-controllers.js'
 import featureNotEffective from './feature-not-effective.js'
@@ -28,6 +29,7 @@ import idSpace from './id-space.js'
 import identityLimit from './identity-limit.js'
 import ipamExhaustion from './ipam-exhaustion.js'
 import iptablesMasquerading from './iptables-masquerading.js'
+import ipsecXfrmMetrics from './ipsec-xfrm-metrics.js'
 import k8sClientErrors from './k8s-client-errors.js'
 import k8sClientRateLimit from './k8s-client-rate-limit.js'
 import kprDisabled from './kpr-disabled.js'
@@ -65,6 +67,7 @@ export const RULES = [
   degradedModules,
   distributedLru,
   endpointRegeneration,
+  encryptionHealth,
   endpointSliceOff,
   failingControllers,
   featureNotEffective,
@@ -73,6 +76,7 @@ export const RULES = [
   identityLimit,
   ipamExhaustion,
   iptablesMasquerading,
+  ipsecXfrmMetrics,
   k8sClientErrors,
   k8sClientRateLimit,
   kprDisabled,

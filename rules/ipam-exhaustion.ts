@@ -1,13 +1,13 @@
-import {agentsWith, capEvidence, ev, percent, configText, distinctEvidence, nameList} from '../src/rules/helpers.js'
+import {agentNode, agentsWith, capEvidence, ev, percent, configText, distinctEvidence, nameList} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, HelmSuggestion, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
-import type {Snapshot} from '../src/snapshot/schema.js'
+import type {CiliumNodeInfo, Snapshot} from '../src/snapshot/schema.js'
 
 // Heuristic thresholds from the brief / R-IPAM-01.
 const HIGH = 0.9
 const CRITICAL = 0.98
 
-interface Use {agent: string, family: string, used: number, total: number, cidr?: string, src: Evidence}
+interface Use {agent: string, node?: string, family: string, used: number, total: number, cidr?: string, src: Evidence}
 
 function mask(cidr: string | undefined): number | undefined {
   const m = /\/(\d+)$/.exec(cidr ?? '')
@@ -20,24 +20,29 @@ export default defineRule({
     title: 'Pod IP pool near exhaustion',
     severity: 'critical',
     versions: '*',
-    needs: [['status'], ['metrics']],
-    messages: {'pool-exhausted': 'the pod IP pool is nearly exhausted'},
-    description: 'Status "IPAM: IPv4: N/M allocated [from CIDR]" (host-scope and ENI/cluster-pool forms) or cilium_ip_addresses / cilium_ipam_capacity per agent: >= 90 % used is high, >= 98 % critical (heuristic).',
+    needs: [['status'], ['metrics'], ['counts']],
+    messages: {'pool-exhausted': 'the pod IP pool is nearly exhausted', 'operator-allocation-failed': 'the operator could not allocate pod addresses for a node'},
+    description: 'Status "IPAM: IPv4: N/M allocated [from CIDR]" (host-scope and ENI/cluster-pool forms), cilium_ip_addresses / cilium_ipam_capacity per agent, or a CiliumNode\'s status.ipam.used against its spec.ipam.podCIDRs / spec.ipam.pool: >= 90 % used is high, >= 98 % critical (heuristic). Also a CiliumNode whose status.ipam.operator-status.error is set (e.g. "allocator full": the cluster pool has no block left for the node): critical when the node has no pod CIDR and no pool at all, medium otherwise (a multi-pool error may be stale, cilium#28758).',
     why: 'When a node\'s pool is exhausted, new pods on that node stay in ContainerCreating with CNI "no IPs available" errors.',
     fix: 'cluster-pool: larger per-node blocks (ipam.operator.clusterPoolIPv4MaskSize, new nodes only) or more pool CIDRs; multi-pool; ENI: prefix delegation or more ENIs; or lower maxPods per node.',
     sources: [
       'https://github.com/cilium/cilium/blob/main/pkg/ipam/hostscope.go',
       'https://github.com/cilium/cilium/blob/main/pkg/metrics/status.go',
       'https://docs.cilium.io/en/stable/observability/metrics/',
+      'https://github.com/cilium/cilium/issues/41130',
+      'https://github.com/cilium/cilium/issues/28758',
     ],
   },
   check(ctx) {
     const s = ctx.snapshot
     const uses = statusUses(s)
     uses.push(...metricUses(s, new Set(agentsWith(s, 'status').filter((a) => a.status.ipam).map((a) => a.name))))
-    if (uses.length === 0) ctx.notEvaluated('no IPAM line in status and no cilium_ipam_capacity/cilium_ip_addresses metrics')
+    uses.push(...ciliumNodeUses(s, new Set(uses.map((u) => u.node ?? u.agent))))
+    const failed = (s.cluster.ciliumNodes ?? []).filter((n) => n.operatorError)
+    if (uses.length === 0 && failed.length === 0) ctx.notEvaluated('no IPAM line in status, no cilium_ipam_capacity/cilium_ip_addresses metrics and no CiliumNode IPAM')
     const mode = configText(s, 'ipam')?.value ?? 'cluster-pool'
     const out: CheckResult[] = []
+    if (failed.length > 0) out.push(allocationFailed(failed, mode))
     for (const [sev, lo, hi] of [['critical', CRITICAL, Infinity], ['high', HIGH, CRITICAL]] as Array<[Severity, number, number]>) {
       const hits = uses.filter((u) => u.total > 0 && u.used / u.total >= lo && u.used / u.total < hi)
         .sort((x, y) => y.used / y.total - x.used / x.total)
@@ -53,7 +58,7 @@ function statusUses(s: Snapshot): Use[] {
   for (const a of agentsWith(s, 'status')) {
     const ipam = a.status.ipam
     if (!ipam) continue
-    for (const p of ipam.pools) uses.push({agent: a.name, family: p.family, used: p.used, total: p.total, cidr: p.cidr, src: ev(ipam.src)})
+    for (const p of ipam.pools) uses.push({agent: a.name, node: agentNode(a), family: p.family, used: p.used, total: p.total, cidr: p.cidr, src: ev(ipam.src)})
   }
   return uses
 }
@@ -95,7 +100,7 @@ function exhausted(sev: Severity, hits: Use[], mode: string): CheckResult {
     severity: sev,
     messageId: 'pool-exhausted',
     message: `Pod IP pool ${sev === 'critical' ? '>= 98 %' : '>= 90 %'} used on ${hits.length} agent(s): ${nameList(facts, 5)} (IPAM mode ${mode})`,
-    agents: [...new Set(hits.map((h) => h.agent))],
+    agents: [...new Set(hits.filter((h) => !h.agent.startsWith('CiliumNode ')).map((h) => h.agent))],
     evidence: capEvidence(distinctEvidence(hits.map((h) => h.src))),
     helm,
     fix: /eni|azure|alibaba/.test(mode)
@@ -103,5 +108,47 @@ function exhausted(sev: Severity, hits: Use[], mode: string): CheckResult {
       : mode === 'kubernetes'
         ? 'kubernetes IPAM uses the node podCIDR from kube-controller-manager (--node-cidr-mask-size); lower maxPods or use larger node CIDRs for new nodes.'
         : 'Add pool CIDRs (ipam.operator.clusterPoolIPv4PodCIDRList) or larger per-node blocks for new nodes; lower maxPods on existing ones.',
+  }
+}
+
+/** Usable addresses of an IPv4 pod CIDR as the agent counts them (network and broadcast excluded). */
+function ipv4Capacity(cidr: string): number | undefined {
+  const m = /^\d{1,3}(?:\.\d{1,3}){3}\/(\d+)$/.exec(cidr)
+  const bits = m ? Number(m[1]) : undefined
+  return bits !== undefined && bits >= 8 && bits <= 30 ? 2 ** (32 - bits) - 2 : undefined
+}
+
+/** CiliumNode status.ipam.used against the node's pool (crd/ENI/Azure) or its IPv4 pod CIDRs, for nodes no agent reported. */
+function ciliumNodeUses(s: Snapshot, covered: Set<string>): Use[] {
+  const uses: Use[] = []
+  for (const n of s.cluster.ciliumNodes ?? []) {
+    if (covered.has(n.name) || n.used === undefined) continue
+    const cidrs = n.podCIDRs.map(ipv4Capacity).filter((c): c is number => c !== undefined)
+    const total = n.poolSize ?? (cidrs.length > 0 ? cidrs.reduce((a, b) => a + b, 0) : undefined)
+    if (!total) continue
+    const cidr = n.poolSize === undefined && n.podCIDRs.length === 1 ? n.podCIDRs[0] : undefined
+    uses.push({agent: `CiliumNode ${n.name}`, node: n.name, family: 'IPv4', used: n.used, total, cidr, src: ev(n.src)})
+  }
+  return uses
+}
+
+function allocationFailed(nodes: CiliumNodeInfo[], mode: string): CheckResult {
+  const starved = nodes.filter((n) => n.podCIDRs.length === 0 && !n.poolSize)
+  const facts = nodes.map((n) => `${n.name}: "${n.operatorError!.text}"${n.podCIDRs.length === 0 && !n.poolSize ? ' (no pod CIDR, no pool)' : ''}`)
+  return {
+    severity: starved.length > 0 ? 'critical' : 'medium',
+    messageId: 'operator-allocation-failed',
+    message: `cilium-operator reports an IPAM allocation error on ${nodes.length} CiliumNode(s): ${nameList(facts, 5)}` +
+      (starved.length > 0
+        ? `; ${starved.length} node(s) have no pod addresses at all, so their agents cannot start and no pod there gets an IP`
+        : '; the nodes still have addresses, so the error may be stale (multi-pool keeps old errors, cilium#28758) or the pool cannot grow'),
+    agents: [],
+    evidence: capEvidence(nodes.map((n) => ev(n.operatorError!.src))),
+    helm: [],
+    fix: /cluster-pool/.test(mode)
+      ? 'The cluster pool has no free block for these nodes: add a CIDR to ipam.operator.clusterPoolIPv4PodCIDRList (existing ones cannot change) or, for new clusters, a larger list / smaller clusterPoolIPv4MaskSize. kubectl get ciliumnodes -o yaml shows status.ipam.operator-status on each node.'
+      : /multi-pool/.test(mode)
+        ? 'Add CIDRs to the CiliumPodIPPool the nodes allocate from (kubectl get ciliumpodippools); the operator log names the pool ("Failed to allocate PodCIDRs to node").'
+        : 'The operator cannot give these nodes addresses: check the cloud limits (ENIs/IPs per instance, subnet free addresses) and the operator log.',
   }
 }

@@ -22,6 +22,8 @@ function standbyPending(pods: PodInfo[], s: Snapshot): CheckResult | undefined {
   const agents = (s.cluster.pods ?? []).filter((p) => AGENT_POD.test(p.name)).length
   const nodes = s.cluster.nodes?.length ?? (agents > 0 ? agents : undefined)
   const single = nodes === 1
+  const replicas = s.cluster.operator?.desired ?? pods.length
+  if (!single && nodes !== undefined && replicas > nodes) return moreReplicasThanNodes(pending, replicas, nodes)
   return {
     severity: single ? 'info' : 'medium',
     messageId: single ? 'standby-pending-single-node' : 'standby-pending',
@@ -35,6 +37,19 @@ function standbyPending(pods: PodInfo[], s: Snapshot): CheckResult | undefined {
   }
 }
 
+/** More replicas than nodes: one replica per node (host port), so the surplus stays Pending by design. */
+function moreReplicasThanNodes(pending: PodInfo[], replicas: number, nodes: number): CheckResult {
+  return {
+    severity: 'info',
+    messageId: 'replicas-exceed-nodes',
+    message: `${pending.length} cilium-operator replica(s) Pending: ${replicas} replicas on ${nodes} nodes, and each replica needs a node of its own (host port 9963); the running replicas already give failover`,
+    agents: [],
+    evidence: pending.map((p) => ev(p.src)),
+    helm: [{path: 'operator.replicas', value: nodes, reason: `${nodes} nodes hold at most ${nodes} operator replicas (host port 9963)`}],
+    fix: `Set operator.replicas to at most the node count (${nodes}); the Pending replicas can never schedule.`,
+  }
+}
+
 export default defineRule({
   meta: {
     id: 'operator-not-ready',
@@ -42,8 +57,8 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['operator'], ['pods']],
-    messages: {'scaled-to-zero': 'the operator is scaled to 0', 'replicas-not-ready': 'operator replicas not ready', 'pods-unhealthy': 'operator pods unhealthy', 'standby-pending': 'a standby operator replica is Pending', 'standby-pending-single-node': 'a second operator replica cannot run on a one-node cluster'},
-    description: 'cilium-operator Deployment with ready (or available) replicas below desired, scaled to zero, or operator pods not Ready / restarting.',
+    messages: {'scaled-to-zero': 'the operator is scaled to 0', 'replicas-not-ready': 'operator replicas not ready', 'pods-unhealthy': 'operator pods unhealthy', 'standby-pending': 'a standby operator replica is Pending', 'standby-pending-single-node': 'a second operator replica cannot run on a one-node cluster', 'replicas-exceed-nodes': 'more operator replicas than nodes'},
+    description: 'cilium-operator Deployment with ready (or available) replicas below desired, scaled to zero, or operator pods not Ready / restarting. Replicas against nodes: each replica needs its own node (host port 9963), so on a one-node cluster the second replica, and with more replicas than nodes the surplus, stays Pending by design (info, operator.replicas ≤ nodes) rather than an outage.',
     why: 'Without a running operator: no identity garbage collection, no CiliumEndpointSlice batching, no pod CIDR / ENI IP allocation for new nodes (cluster-pool, ENI), no LB-IPAM. Existing traffic keeps flowing, but the cluster slowly degrades.',
     fix: 'kubectl -n kube-system describe deploy/cilium-operator and its pods (scheduling, image pull, crash log); check the cilium-operator-resource-lock Lease is being renewed.',
     sources: [
@@ -55,7 +70,13 @@ export default defineRule({
     const s = ctx.snapshot
     const out: CheckResult[] = []
     const op = s.cluster.operator
-    if (op) {
+    const pods = (s.cluster.pods ?? []).filter((p) => OPERATOR_POD.test(p.name))
+    const standby = standbyPending(pods, s)
+    // replicas missing only because there are fewer nodes than replicas are the standby finding, not an outage
+    const byNodes = standby !== undefined && op !== undefined && op.ready >= 1 &&
+      (standby.messageId === 'replicas-exceed-nodes' || standby.messageId === 'standby-pending-single-node') &&
+      op.desired - op.ready <= pods.filter(isPending).length
+    if (op && !byNodes) {
       const available = op.available ?? op.ready
       if (op.desired === 0) {
         out.push({severity: 'critical', messageId: 'scaled-to-zero', message: 'cilium-operator is scaled to 0 replicas', agents: [], evidence: [ev(op.src)], helm: [{path: 'operator.replicas', value: 2, reason: 'run the operator (default 2 replicas for leader-election failover)'}]})
@@ -70,8 +91,6 @@ export default defineRule({
         })
       }
     }
-    const pods = (s.cluster.pods ?? []).filter((p) => OPERATOR_POD.test(p.name))
-    const standby = standbyPending(pods, s)
     if (standby) out.push(standby)
     const bad = pods.filter((p) => !(standby && isPending(p)) &&
       (p.ready === false || p.restarts >= RESTARTS || /oomkilled/i.test(p.lastTerminationReason ?? '')))

@@ -81,13 +81,21 @@ export const KEY_MAPPINGS: KeyMapping[] = [
 ]
 
 /** Helm values that have no cilium-config key but only exist from some chart version. */
-export const HELM_ONLY: Array<{helm: string, since?: string, until?: string}> = [
+export const HELM_ONLY: Array<{helm: string, since?: string, until?: string, default?: number}> = [
   {helm: 'k8sClientExponentialBackoff.enabled', since: '1.18.0'},
-  {helm: 'k8sClientExponentialBackoff.backoffBaseSeconds', since: '1.18.0'},
-  {helm: 'k8sClientExponentialBackoff.backoffMaxDurationSeconds', since: '1.18.0'},
+  {helm: 'k8sClientExponentialBackoff.backoffBaseSeconds', since: '1.18.0', default: 1},
+  {helm: 'k8sClientExponentialBackoff.backoffMaxDurationSeconds', since: '1.18.0', default: 120},
   {helm: 'k8sServiceHost'},
   {helm: 'k8sServicePort'},
+  // 1.18+: KUBERNETES_SERVICE_HOST from a ConfigMap key instead of k8sServiceHost (mutually exclusive)
+  {helm: 'k8sServiceHostRef.name', since: '1.18.0'},
+  {helm: 'k8sServiceHostRef.key', since: '1.18.0'},
 ]
+
+/** The chart's default for a Helm-only value in `version`; undefined when none is known. */
+export function helmOnlyDefault(path: string, version: string | undefined): number | undefined {
+  return HELM_ONLY.find((m) => m.helm === path && inRange(version, m.since, m.until))?.default
+}
 
 /** Paths that moved: old ↔ new and the first version of the new one. */
 export const MOVED: Array<{old: string, new: string, since: string}> = [

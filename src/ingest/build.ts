@@ -3,6 +3,7 @@ import {MAX_ENTRIES, MAX_LINE, parseAgentLog} from '../parse/agent-log.js'
 import {parseCiliumHealth} from '../parse/cilium-health.js'
 import {parseCliStatus} from '../parse/cli-status.js'
 import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
+import {parseCiliumNodes} from '../parse/cilium-nodes.js'
 import {docProblem} from '../parse/k8s-object.js'
 import {parseConfigMap} from '../parse/configmap.js'
 import {decodeHelmRelease, parseHelmValues} from '../parse/helm-values.js'
@@ -241,6 +242,10 @@ function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFil
       if (!rc) orBroken([], file.text)
       const field = rc && countField(rc.kind)
       if (rc && field) cl.counts = {...cl.counts, [field]: rc.count, src: {file: file.path, line: 0, text: `${rc.count} ${rc.kind} objects`}}
+      if (rc?.kind === 'CiliumNode') {
+        const nodes = parseCiliumNodes(file.text, file.path)
+        if (nodes.length > 0) cl.ciliumNodes = [...(cl.ciliumNodes ?? []), ...nodes]
+      }
       break
     }
     case 'collection-errors': mergeCollectionErrors(file.text, file.path, errs); break

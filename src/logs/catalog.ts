@@ -196,6 +196,19 @@ LOG_CONDITIONS.push(
   },
 )
 
+// cilium-operator's IPAM allocators (multi-pool: pkg/ipam/allocator/multipool): a node left without pod addresses.
+LOG_CONDITIONS.push({
+  id: 'podcidr-allocation-failed',
+  title: 'Operator cannot allocate pod CIDRs to a node',
+  severity: 'high',
+  msg: /^Failed to allocate PodCIDRs to node/,
+  reading: 'cilium-operator found no free block in the IP pool for a node, so pods scheduled there get no address',
+  fix: (line) => (/pool empty|allocator full/.test(line)
+    ? 'The pool the node allocates from is exhausted: add CIDRs to that CiliumPodIPPool (multi-pool) or to ipam.operator.clusterPoolIPv4PodCIDRList (cluster-pool); kubectl get ciliumnodes -o yaml shows status.ipam.operator-status per node.'
+    : 'The error= field names the pool and the reason; kubectl get ciliumpodippools and the CiliumNode status.ipam.operator-status show the rest.'),
+  url: 'https://github.com/cilium/cilium/issues/41986',
+})
+
 export function conditionOf(msg: string, line: string): LogCondition | undefined {
   return LOG_CONDITIONS.find((c) => c.msg.test(msg) && (!c.line || c.line.test(line)))
 }

@@ -258,6 +258,13 @@ function encryption({out, root, at}: Ctx): void {
   if (!enc || !str(enc.mode)) return
   const msg = str(enc.msg)
   out.encryption = {mode: str(enc.mode)!, text: msg ? `${str(enc.mode)}   ${msg}` : str(enc.mode)!, src: at('encryption')}
+  // models.WireguardStatus: interfaces[{name, listen-port, peer-count}], node-encryption (1.14+)
+  const wg = obj(enc.wireguard)
+  if (msg && /^wireguard$/i.test(str(enc.mode) ?? '')) out.encryption.error = msg
+  if (!wg) return
+  const ifaces = Array.isArray(wg.interfaces) ? wg.interfaces.map(obj).filter((i) => i !== undefined) : []
+  out.encryption.interfaces = ifaces.map((i) => ({name: str(i.name) ?? '', port: int(i['listen-port']) ?? 0, peers: int(i['peer-count']) ?? 0}))
+  if (str(wg['node-encryption'])) out.encryption.nodeEncryption = str(wg['node-encryption'])
 }
 
 type At = (key: string, sub?: string) => SourceRef

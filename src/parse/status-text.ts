@@ -1,4 +1,5 @@
 import type {AgentStatus, BpfMapRow, ControllerRow, SourceRef} from '../snapshot/schema.js'
+import {encryptionDetails} from './status-encryption.js'
 import {splitLines, src as mkSrc} from './text.js'
 import {bpfMapRow, bpfMapsHeader, isBpfMapsTableHeader, resolveBpfMapIds} from './status-bpf-maps.js'
 import {ClusterHealthParser, clusterHealthHeader} from './status-cluster-health.js'
@@ -193,7 +194,7 @@ const LABEL_HANDLERS: Partial<Record<string, LabelHandler>> = {
   },
   'Encryption': (r, value, s) => {
     const sm = stateAndMessage(value)
-    if (sm) r.out.encryption = {mode: sm.state, text: value, src: s}
+    if (sm) r.out.encryption = {mode: sm.state, text: value, ...encryptionDetails(sm.state, sm.message), src: s}
     return Boolean(sm)
   },
   'Cluster health': (r, value, s) => {

@@ -134,7 +134,14 @@ export const AgentStatus = z.object({
     src: SourceRef,
     maps: z.array(BpfMapRow),
   }).optional(),
-  encryption: z.object({mode: z.string(), text: z.string(), src: SourceRef}).optional(),
+  encryption: z.object({
+    mode: z.string(), // Disabled | IPsec | Wireguard | Ztunnel, as printed
+    text: z.string(),
+    nodeEncryption: z.string().optional(), // WireGuard 1.14+: Enabled | Disabled | OptedOut
+    interfaces: z.array(z.object({name: z.string(), port: z.number().int(), peers: z.number().int()})).optional(), // WireGuard devices
+    error: z.string().optional(), // WireGuard: the message printed instead of the device list
+    src: SourceRef,
+  }).optional(),
   clusterHealth: z.object({
     reachable: z.number().int().optional(),
     total: z.number().int().optional(),
@@ -320,6 +327,18 @@ export const Counts = z.object({
   src: SourceRef.optional(),
 })
 
+/** A CiliumNode's IPAM and encryption state (src/parse/cilium-nodes.ts). */
+export const CiliumNodeInfo = z.object({
+  name: z.string(),
+  podCIDRs: z.array(z.string()), // spec.ipam.podCIDRs (cluster-pool, kubernetes)
+  poolSize: z.number().int().optional(), // spec.ipam.pool entries (crd, ENI, Azure)
+  used: z.number().int().optional(), // status.ipam.used entries
+  operatorError: z.object({text: z.string(), src: SourceRef}).optional(), // status.ipam.operator-status.error
+  encryptionKey: z.object({spi: z.number().int(), src: SourceRef}).optional(), // spec.encryption.key (IPsec SPI)
+  src: SourceRef,
+})
+export type CiliumNodeInfo = z.infer<typeof CiliumNodeInfo>
+
 export const Operator = z.object({
   desired: z.number().int(),
   ready: z.number().int(),
@@ -418,6 +437,7 @@ export const Snapshot = z.object({
     nodes: z.array(Node).optional(),
     pods: z.array(PodInfo).optional(),
     counts: Counts.optional(),
+    ciliumNodes: z.array(CiliumNodeInfo).optional(), // a CiliumNode list with its objects
     operator: Operator.optional(),
     kubernetesVersion: z.string().optional(),
     cliStatus: CliStatus.optional(), // a pasted cilium-cli `cilium status`

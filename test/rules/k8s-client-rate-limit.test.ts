@@ -2,6 +2,19 @@ import rule from '../../rules/k8s-client-rate-limit.js'
 import type {Node} from '../../src/snapshot/schema.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
 import {ruleTester} from './_rule-tester.js'
+import {readFileSync} from 'node:fs'
+import {parseAgentLog} from '../../src/parse/agent-log.js'
+import {parseHelmValues} from '../../src/parse/helm-values.js'
+import {hasReference, readReference} from '../helpers/reference.js'
+
+// fixtures/resilience/INDEX.md: the kind-guide "Unable to contact k8s api-server" log and KPR values without k8sServiceHost
+const LOG = 'fixtures/resilience/log-agent-unable-to-contact-apiserver.log'
+const VALUES = 'fixtures/resilience/helm-values-kpr-no-service-host.yaml'
+const unreachableAgent = () => agent('cilium-w8t5n', {logs: [parseAgentLog(readFileSync(LOG, 'utf8'), LOG)]})
+const kprValues = () => parseHelmValues(readFileSync(VALUES, 'utf8').replace(/^USER-SUPPLIED VALUES:\n/, ''), VALUES)
+// the 1.18.6 slog agent log in ../shared/reference (k8sError lines dialling 10.15.1.8:443)
+const REF_LOG = 'log_1.18.6_agent-apiserver-operation-not-permitted.log'
+const v = (version: string) => agent('cilium-a', {status: status({cilium: {state: 'Ok', message: version, version, src: at(`Cilium:   Ok   ${version}`)}})})
 
 const nodes = (n: number, cp = 0): Node[] => Array.from({length: n}, (_, i) => ({name: `node-${i}`, podCIDRs: [],
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it for the union of literals
@@ -15,6 +28,13 @@ ruleTester(rule, {
     {name: 'large cluster with raised QPS', snapshot: snapshot({agents: [v118], cluster: {config: config({'k8s-client-qps': '50', 'k8s-client-burst': '100'}), nodes: nodes(600)}})},
     {name: 'API servers listed', snapshot: snapshot({agents: [v118], cluster: {config: config({'k8s-api-server-urls': 'https://10.0.0.1:6443 https://10.0.0.2:6443 https://10.0.0.3:6443'}), nodes: nodes(10, 3),
       helm: {source: 'helm get values', values: {k8sServiceHost: '10.0.0.1'}}}})},
+    {name: 'two API-server URLs on 1.18, no logs of failures', snapshot: snapshot({agents: [v118], cluster: {helm: {source: 'helm get values', values: {k8s: {apiServerURLs: 'https://192.0.2.1:6443 https://192.0.2.2:6443'}}}}})},
+    {name: 'backoff cap lowered on a small cluster', snapshot: snapshot({agents: [v118], cluster: {nodes: nodes(40), helm: {source: 'helm get values', values: {k8sClientExponentialBackoff: {backoffMaxDurationSeconds: 30}}}}})},
+    {name: 'one retried API-server timeout, then connected: a blip', snapshot: snapshot({agents: [v118, agent('cilium-b', {logs: [parseAgentLog([
+      'level=error msg="Unable to contact k8s api-server" error="Get \\"https://192.0.2.1:6443/api/v1/namespaces/kube-system\\": dial tcp 192.0.2.1:6443: i/o timeout" ipAddr="https://192.0.2.1:6443" subsys=k8s',
+      'level=info msg="Connected to apiserver" subsys=k8s',
+    ].join('\n'), 'b.log')]})], cluster: {nodes: nodes(3), helm: {source: 'helm get values', values: {k8sServiceHost: '192.0.2.1'}}}})},
+    {name: 'API-server failures logged, but the agents have two URLs to rotate through', snap: () => snapshot({agents: [v118, unreachableAgent()], cluster: {config: config({'k8s-api-server-urls': 'https://192.0.2.1:6443 https://192.0.2.2:6443'}), nodes: nodes(3)}})},
   ],
   invalid: [
     {
@@ -49,6 +69,40 @@ ruleTester(rule, {
       snapshot: snapshot({agents: [v118], cluster: {helm: {source: 'helm get values', values: {k8sClientExponentialBackoff: {enabled: false}}}}}),
       expect: {count: 1, helm: {path: 'k8sClientExponentialBackoff.enabled', value: true}},
     },
+    {
+      name: 'KPR without k8sServiceHost and the agent cannot reach the ClusterIP (kind guide) → set k8sServiceHost', messageIds: ['api-server-unreachable'],
+      snap: () => snapshot({agents: [unreachableAgent()], cluster: {helm: kprValues()}}),
+      expect: {count: 1, severity: 'high', agents: ['cilium-w8t5n'], message: /at https:\/\/10\.96\.0\.1:443, and have no address but the kubernetes Service ClusterIP/, evidence: {line: 3, text: /Unable to contact k8s api-server/}, fix: /set k8sServiceHost\/k8sServicePort/},
+    },
+    {
+      name: 'reference 1.18.6 slog k8sError dial failures with a single k8sServiceHost → k8s.apiServerURLs', messageIds: ['api-server-unreachable'],
+      snap: () => snapshot({agents: [v('1.18.6'), agent('cilium-ref', {logs: hasReference() ? [parseAgentLog(readReference(REF_LOG), REF_LOG)] : []})],
+        cluster: {helm: {source: 'helm get values', values: {k8sServiceHost: '10.15.1.8', k8sServicePort: 443, kubeProxyReplacement: true}}}}),
+      expect: (findings) => {
+        if (!hasReference()) return // without ../shared/reference the agent has no log: the case then checks nothing beyond firing
+        const f = findings[0]
+        if (!/at https:\/\/10\.15\.1\.8:443, and reach it through one address \(k8sServiceHost: 10\.15\.1\.8\)/.test(f.message)) throw new Error(f.message)
+        if (!/k8s\.apiServerURLs/.test(f.fix ?? '')) throw new Error(f.fix)
+      },
+    },
+    {
+      name: 'k8s.apiServerURLs on a 1.17 agent: ignored', messageIds: ['api-server-urls-unsupported'],
+      snapshot: snapshot({agents: [v('1.17.6')], cluster: {helm: {source: 'helm get values', values: {k8sServiceHost: '192.0.2.1', k8s: {apiServerURLs: 'https://192.0.2.1:6443 https://192.0.2.2:6443'}}}}}),
+      expect: {count: 1, severity: 'medium', message: /needs chart 1\.18\.0 or newer.*k8sServiceHost 192\.0\.2\.1 alone/},
+    },
+    {
+      name: 'k8s-api-server-urls with one URL on 1.18', messageIds: ['single-api-server-url'],
+      snapshot: snapshot({agents: [v118], cluster: {config: config({'k8s-api-server-urls': 'https://192.0.2.1:6443'}), nodes: nodes(12)}}),
+      expect: {count: 1, severity: 'info', message: /single URL \(https:\/\/192\.0\.2\.1:6443\)/},
+    },
+    {
+      name: 'backoff capped at 20 s on 800 nodes → chart default 120', messageIds: ['backoff-max-lowered'],
+      snapshot: snapshot({agents: [v118], cluster: {config: config({'k8s-client-qps': '50'}), nodes: nodes(800), helm: {source: 'helm get values', values: {k8sClientExponentialBackoff: {backoffMaxDurationSeconds: 20}}}}}),
+      expect: {count: 1, severity: 'medium', message: /capped at 20 s \(chart default 120 s\) on 800 nodes.*about 40 requests\/s/, helm: {path: 'k8sClientExponentialBackoff.backoffMaxDurationSeconds', value: 120}},
+    },
   ],
-  notEvaluated: [{name: 'config without node counts or helm', snapshot: snapshot({cluster: {config: config({'k8s-client-qps': '5'})}})}],
+  notEvaluated: [
+    {name: 'config without node counts or helm', snapshot: snapshot({cluster: {config: config({'k8s-client-qps': '5'})}})},
+    {name: 'config and logs without failures, no node count', snapshot: snapshot({agents: [agent('cilium-a', {logs: [parseAgentLog('level=info msg="Connected to apiserver" subsys=k8s\n', 'a.log')]})], cluster: {config: config({'k8s-client-qps': '5'})}})},
+  ],
 })

@@ -34,6 +34,23 @@ ruleTester(rule, {
       ]}}),
       expect: {count: 1, severity: 'info', message: /one-node cluster/, helm: {path: 'operator.replicas', value: 1}},
     },
+    {
+      name: '3 replicas on 2 nodes: the third is Pending by design → info, operator.replicas: 2, no replicas-not-ready', messageIds: ['replicas-exceed-nodes'],
+      snapshot: snapshot({cluster: {operator: op(3, 2, 2), nodes: ['n1', 'n2'].map((n, i) => ({name: n, podCIDRs: [], labels: {}, src: at(`name: ${n}`, i + 1, 'nodes.yaml')})), pods: [
+        {name: 'cilium-operator-6d8f7c9b4-x2k9p', restarts: 0, ready: true, phase: 'Running', src: at('phase: Running', 10, 'k8s-pods.yaml')},
+        {name: 'cilium-operator-6d8f7c9b4-h5v7c', restarts: 0, ready: true, phase: 'Running', src: at('phase: Running', 20, 'k8s-pods.yaml')},
+        {name: 'cilium-operator-6d8f7c9b4-q7w4z', restarts: 0, ready: false, phase: 'Pending', src: at('phase: Pending', 30, 'k8s-pods.yaml')},
+      ]}}),
+      expect: {count: 1, severity: 'info', message: /3 replicas on 2 nodes/, evidence: {line: 30}, helm: {path: 'operator.replicas', value: 2}},
+    },
+    {
+      name: '2 replicas on 1 node with the Deployment: standby only, not an outage', messageIds: ['standby-pending-single-node'],
+      snapshot: snapshot({cluster: {operator: op(2, 1, 1), nodes: [{name: 'n1', podCIDRs: [], labels: {}, src: at('name: n1', 1, 'nodes.yaml')}], pods: [
+        {name: 'cilium-operator-6d8f7c9b4-x2k9p', restarts: 0, ready: true, phase: 'Running', src: at('phase: Running', 10, 'k8s-pods.yaml')},
+        {name: 'cilium-operator-6d8f7c9b4-q7w4z', restarts: 0, ready: false, phase: 'Pending', src: at('phase: Pending', 30, 'k8s-pods.yaml')},
+      ]}}),
+      expect: {count: 1, severity: 'info', helm: {path: 'operator.replicas', value: 1}},
+    },
   ],
   notEvaluated: [{name: 'only agent pods', snapshot: snapshot({agents: [agent('cilium-a', {pod: {name: 'cilium-a', restarts: 0, src: at('x')}})]})}],
 })

@@ -29,7 +29,7 @@ export function has(snapshot: Snapshot, kind: EvidenceKind): boolean {
     case 'helm': return Boolean(c.helm)
     case 'nodes': return Boolean(c.nodes && c.nodes.length > 0)
     case 'pods': return Boolean(c.pods && c.pods.length > 0) || snapshot.agents.some((a) => a.pod)
-    case 'counts': return Boolean(c.counts)
+    case 'counts': return Boolean(c.counts) || Boolean(c.ciliumNodes && c.ciliumNodes.length > 0)
     case 'operator': return Boolean(c.operator)
     case 'prometheus': return Boolean(snapshot.prometheus)
   }
