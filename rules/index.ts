@@ -21,12 +21,14 @@ import degradedModules from './degraded-modules.js'
 import distributedLru from './distributed-lru.js'
 import endpointRegeneration from './endpoint-regeneration.js'
 import endpointSliceOff from './endpoint-slice-off.js'
+import endpointsNotReady from './endpoints-not-ready.js'
 import failingControllers from './failing-controllers.js'
 import featureNotEffective from './feature-not-effective.js'
 import hubbleMetricsCardinality from './hubble-metrics-cardinality.js'
 import idSpace from './id-space.js'
 import identityLimit from './identity-limit.js'
 import ipamExhaustion from './ipam-exhaustion.js'
+import ipsecErrors from './ipsec-errors.js'
 import iptablesMasquerading from './iptables-masquerading.js'
 import k8sClientErrors from './k8s-client-errors.js'
 import k8sClientRateLimit from './k8s-client-rate-limit.js'
@@ -39,7 +41,9 @@ import mapDynamicSizing from './map-dynamic-sizing.js'
 import monitorEventsLost from './monitor-events-lost.js'
 import netkitNotEffective from './netkit-not-effective.js'
 import noEvidence from './no-evidence.js'
+import nodesNotReady from './nodes-not-ready.js'
 import operatorNotReady from './operator-not-ready.js'
+import podEvents from './pod-events.js'
 import servicesWithoutBackends from './services-without-backends.js'
 import sourceFailed from './source-failed.js'
 import staleStatus from './stale-status.js'
@@ -66,12 +70,14 @@ export const RULES = [
   distributedLru,
   endpointRegeneration,
   endpointSliceOff,
+  endpointsNotReady,
   failingControllers,
   featureNotEffective,
   hubbleMetricsCardinality,
   idSpace,
   identityLimit,
   ipamExhaustion,
+  ipsecErrors,
   iptablesMasquerading,
   k8sClientErrors,
   k8sClientRateLimit,
@@ -84,7 +90,9 @@ export const RULES = [
   monitorEventsLost,
   netkitNotEffective,
   noEvidence,
+  nodesNotReady,
   operatorNotReady,
+  podEvents,
   servicesWithoutBackends,
   sourceFailed,
   staleStatus,

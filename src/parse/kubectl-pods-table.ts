@@ -1,4 +1,5 @@
 import type {PodInfo} from '../snapshot/schema.js'
+import {cells, columnsOf, type Column} from './kubectl-table.js'
 import {splitLines, src} from './text.js'
 
 /*
@@ -8,24 +9,6 @@ import {splitLines, src} from './text.js'
  */
 
 const HEADER = /^(NAMESPACE\s{2,})?NAME\s{2,}READY\s{2,}STATUS\s{2,}RESTARTS\s{2,}AGE\b/
-
-interface Column {name: string, start: number}
-
-function columnsOf(header: string): Column[] {
-  const cols: Column[] = []
-  for (const m of header.matchAll(/\S+(?: \S+)*/g)) cols.push({name: m[0], start: m.index})
-  return cols
-}
-
-/** Cells by header name; a cell runs from its column start to the next column start. */
-function cells(line: string, cols: Column[]): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (let i = 0; i < cols.length; i++) {
-    const end = i + 1 < cols.length ? cols[i + 1].start : line.length
-    out[cols[i].name] = line.slice(cols[i].start, end).trim()
-  }
-  return out
-}
 
 /** READY "0/1": ready only when every container is. */
 function readyOf(cell: string): boolean | undefined {
