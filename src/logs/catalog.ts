@@ -141,6 +141,16 @@ export const LOG_CONDITIONS: LogCondition[] = [
 
 LOG_CONDITIONS.push(
   {
+    id: 'crd-missing',
+    title: 'Cilium CRD missing from the API server',
+    severity: 'high',
+    msg: /not found|CRD|CustomResourceDefinition|Unable to list/i,
+    line: /the server could not find the requested resource|no matches for kind "Cilium/,
+    reading: 'a Cilium custom resource type is not served by the API server, so the agent cannot list or watch it',
+    fix: (line) => causeOf(line).fix,
+    url: 'https://docs.cilium.io/en/stable/operations/troubleshooting/',
+  },
+  {
     id: 'leader-lease-conflict',
     title: 'Operator leader-lease update conflict',
     severity: 'info',
