@@ -65,8 +65,8 @@ export default defineRule({
     },
     description: 'Endpoints in `cilium-dbg endpoint list` or `kubectl get ciliumendpoints` in a state they do not leave by themselves: not-ready, waiting-for-identity, invalid, disconnected. Transient states (regenerating, waiting-to-regenerate, restoring) are normal.',
     why: 'An endpoint that is not ready keeps stale policy and programs; one waiting for an identity has no connectivity under any policy.',
-    fix: 'Per state: cilium-dbg endpoint get <id> and the agent log name the failing step.',
-    sources: ['https://docs.cilium.io/en/stable/operations/troubleshooting/', 'https://github.com/cilium/cilium/issues/5859'],
+    fix: 'Per state: `cilium-dbg endpoint get <id>` (or `cilium-dbg endpoint log <id>`) shows the status log with the failing step; the agent log has "Regeneration of endpoint failed" with the error. waiting-for-identity points at identity allocation (operator, API server or kvstore, identity space); invalid endpoints go away when their pods are recreated.',
+    sources: ['https://docs.cilium.io/en/stable/operations/troubleshooting/', 'https://github.com/cilium/cilium/issues/8234', 'https://github.com/cilium/cilium/issues/39091'],
   },
   check(ctx) {
     const s = ctx.snapshot

@@ -62,8 +62,8 @@ export default defineRule({
     messages: {'xfrm-errors': 'XFRM error counters are non-zero', 'sequence-near-max': 'the IPsec sequence number nears its maximum', 'keys-in-use': 'more IPsec keys in use than a rotation needs'},
     description: 'cilium-dbg encrypt status: non-zero XFRM error counters by name with their documented cause, a sequence number near 0xffffffff, and more than two keys in use (one normally, two during a rotation). WireGuard and disabled encryption are silent.',
     why: 'An XFRM error is a dropped packet; a node whose sequence number wraps stops sending encrypted traffic.',
-    fix: 'Per error: a proper key rotation fixes most of them.',
-    sources: [DOC, 'https://github.com/cilium/cilium/issues/17274'],
+    fix: 'Per error name: XfrmInStateProtoError and XfrmOutStateSeqError are fixed by a proper key rotation (new key with the SPI/keyid incremented, applied to every node); Xfrm*NoStates means a node missed a rotation; XfrmFwdHdrError is an MTU problem. Rotate keys regularly so sequence numbers never wrap.',
+    sources: [DOC, 'https://docs.cilium.io/en/stable/security/network/encryption-ipsec/#key-rotation', 'https://github.com/cilium/cilium/pull/26808', 'https://github.com/cilium/cilium/issues/33881', 'https://github.com/cilium/cilium/issues/44428'],
   },
   check(ctx) {
     const hits: Hit[] = ctx.snapshot.agents.filter((a) => a.encrypt && /ipsec/i.test(a.encrypt.mode)).map((a) => ({agent: a, enc: a.encrypt!}))

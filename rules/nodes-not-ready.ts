@@ -12,7 +12,7 @@ export default defineRule({
     description: 'Nodes whose Ready condition is not True (`kubectl get nodes` STATUS NotReady, or the node object). Nodes without a readable status are not counted.',
     why: 'The kubelet marks a node NotReady when its network plugin is not ready: with Cilium that usually means the agent on the node is not running or has not written its CNI configuration yet, and no pod there gets networking.',
     fix: 'Look at the Cilium agent on each NotReady node (kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=NODE) and at `kubectl describe node NODE` conditions: "NetworkPluginNotReady" / "cni plugin not initialized" point at the agent.',
-    sources: ['https://github.com/cilium/cilium/issues/34601', 'https://docs.cilium.io/en/stable/operations/troubleshooting/'],
+    sources: ['https://kubernetes.io/docs/reference/node/node-status/#condition', 'https://github.com/ranchergovernment/rke2-ansible/issues/165', 'https://docs.cilium.io/en/stable/operations/troubleshooting/'],
   },
   check(ctx) {
     const nodes = ctx.snapshot.cluster.nodes ?? []

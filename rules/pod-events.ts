@@ -70,8 +70,8 @@ export default defineRule({
     },
     description: 'Warning events in `kubectl describe pod` of Cilium pods: failed mounts of the BPF filesystem or of Secrets (IPsec keys, TLS), probe failures with the agent status they print, evictions; other warnings grouped by reason.',
     why: 'The events say why a pod does not start or is not Ready before any Cilium log exists.',
-    fix: 'Per event kind.',
-    sources: ['https://github.com/cilium/cilium/issues/11432', 'https://github.com/cilium/cilium/issues/6574'],
+    fix: 'Per event kind: BPF filesystem not mountable → mount bpffs on the host as a shared mount (or let the mount-bpf-fs init container do it); missing Secret → create it (cilium-ipsec-keys before enabling IPsec, TLS Secrets for Hubble/ClusterMesh) or disable the feature; probe failures → the agent status in the probe output names the failing component; eviction → keep priorityClassName system-node-critical and relieve the node pressure.',
+    sources: ['https://docs.cilium.io/en/stable/operations/system_requirements/#mounted-ebpf-filesystem', 'https://github.com/cilium/cilium/issues/11432', 'https://github.com/cilium/cilium/issues/10731', 'https://github.com/cilium/cilium/issues/6574'],
   },
   check(ctx) {
     const s = ctx.snapshot
