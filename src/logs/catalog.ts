@@ -151,6 +151,26 @@ LOG_CONDITIONS.push(
     url: 'https://docs.cilium.io/en/stable/operations/troubleshooting/',
   },
   {
+    id: 'ipsec-xfrm-conflict',
+    title: 'IPsec XFRM states could not be installed',
+    severity: 'high',
+    msg: /^Failed to add XFRM state due to conflicting state$|^IPsec enable failed$/,
+    reading: 'the agent could not install the IPsec (XFRM) state for some peers, so encrypted traffic to or from them is dropped',
+    fix: () => 'A stale XFRM state with the same SPI conflicts with the new one (often after an interface change or an interrupted key rotation): rotate the IPsec key properly (new SPI, "+1" in the keyid, https://docs.cilium.io/en/stable/security/network/encryption-ipsec/#key-rotation), which reinstalls every state; check `cilium-dbg encrypt status` for XFRM errors afterwards.',
+    url: 'https://github.com/cilium/cilium/issues/33507',
+  },
+  {
+    id: 'crd-permission-denied',
+    title: 'Cilium may not create or update its CRDs',
+    severity: 'high',
+    // the operator's fatal "Unable to register CRDs" is agent-restarts' start failure, named by its cause
+    msg: /^Unable to (update|create) CRDs?$|^Error while enabling k8s watcher$/,
+    line: /cannot (create|update|get) (resource \\?"customresourcedefinitions|customresourcedefinitions)/,
+    reading: 'the service account lacks RBAC permission on customresourcedefinitions, so a Cilium CRD is not installed or not up to date and its watchers do not start',
+    fix: (line) => causeOf(line).fix,
+    url: 'https://github.com/cilium/cilium/pull/22824',
+  },
+  {
     id: 'leader-lease-conflict',
     title: 'Operator leader-lease update conflict',
     severity: 'info',

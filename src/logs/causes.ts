@@ -7,7 +7,7 @@
 export interface Cause {
   id: 'apiserver-dial-blocked' | 'apiserver-timeout' | 'apiserver-refused' | 'apiserver-x509' | 'apiserver-forbidden' |
     'map-memory' | 'bpf-permission' | 'capability' | 'ipsec-keys' | 'netkit-kernel' | 'kernel-feature' | 'crd-missing' |
-    'device-detection' | 'bpf-masquerade-prereq' | 'perf-mmap' | 'unknown'
+    'device-detection' | 'bpf-masquerade-prereq' | 'perf-mmap' | 'bpffs-mount' | 'unknown'
   summary: string
   fix: string
 }
@@ -32,6 +32,12 @@ const CAUSES: Array<{test: RegExp, cause: Cause}> = [
     id: 'perf-mmap',
     summary: 'the agent may not mmap the BPF perf ring buffer (operation not permitted): the container lacks CAP_IPC_LOCK',
     fix: 'Add IPC_LOCK to the agent capabilities (securityContext.capabilities.ciliumAgent in the chart of the running version; a hand-edited DaemonSet or an old chart misses it), then restart the agents.',
+  }},
+  // pkg/bpf mount: the BPF filesystem is mounted several times at the same path, or cannot be mounted at all
+  {test: /multiple mount points detected at \/sys\/fs\/bpf|Unable to mount BPF filesystem|BPF root is not a BPF filesystem/i, cause: {
+    id: 'bpffs-mount',
+    summary: 'the BPF filesystem at /sys/fs/bpf is not usable (mounted several times over itself, or not mountable)',
+    fix: 'Mount bpffs on the host exactly once at /sys/fs/bpf (one fstab or systemd mount unit, `mount | grep /sys/fs/bpf` shows one line); unmount the duplicates and restart the agent (https://docs.cilium.io/en/stable/operations/system_requirements/#mounted-ebpf-filesystem).',
   }},
   {test: /ipsec key|IPSec key|ipsec.*keys?.*(no such file|invalid format)/i, cause: {
     id: 'ipsec-keys',
@@ -58,10 +64,11 @@ const CAUSES: Array<{test: RegExp, cause: Cause}> = [
     summary: 'the API server certificate was not accepted',
     fix: 'The service-account CA does not match the API server certificate (or k8sServiceHost names a host not in the certificate): use an address covered by the certificate.',
   }},
-  {test: /is forbidden: User "system:serviceaccount:[^"]*" cannot/i, cause: {
+  // quotes inside a logrus error="…" field arrive escaped (\"); 1.0-era messages have no "is forbidden:"
+  {test: /(is forbidden: )?User \\?"system:serviceaccount:[^"\\]*\\?" cannot/i, cause: {
     id: 'apiserver-forbidden',
     summary: 'the agent\'s service account lacks an RBAC permission',
-    fix: 'The ClusterRole does not match the running Cilium version (often after an upgrade with a stale ClusterRole): re-apply the chart of the running version.',
+    fix: 'The ClusterRole does not match the running Cilium version (often after an upgrade with a stale ClusterRole, or a new CRD such as ciliumnodeconfigs the old role does not cover): re-apply the chart (RBAC included) of the running version; the error names the verb and resource that is missing.',
   }},
   {test: /the server could not find the requested resource|no matches for kind "Cilium|CRD.*not found|waiting for CRD/i, cause: {
     id: 'crd-missing',
