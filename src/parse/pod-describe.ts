@@ -12,7 +12,8 @@ import {splitLines, src} from './text.js'
 const FIELD = /^(Name|Namespace|Node|Status):\s+(\S.*)$/
 const EVENT_HEADER = /^\s+Type\s+Reason\s+Age\s+From\s+Message\s*$/
 // Type, Reason, Age ("19m (x10 over 28m)"), From ("kubelet, node-1" before 1.14), Message
-const EVENT_ROW = /^\s+(Normal|Warning)\s+(\S+)\s+(\S+(?: \(x\d+ over \S+\))?)\s+(\S+(?:, \S+)?)\s{2,}(.*)$/
+// rows are indented under Events:, a row pasted alone often is not
+const EVENT_ROW = /^\s*(Normal|Warning)\s+(\S+)\s+(\S+(?: \(x\d+ over \S+\))?)\s+(\S+(?:, \S+)?)\s{2,}(.*)$/
 
 export interface DescribedPod {pod: PodInfo, events: PodEvent[]}
 

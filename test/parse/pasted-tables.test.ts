@@ -7,6 +7,7 @@ import {parseEncryptStatus} from '../../src/parse/encrypt-status.js'
 import {parseEndpointList} from '../../src/parse/endpoint-list.js'
 import {parseCiliumTables} from '../../src/parse/kubectl-cilium-tables.js'
 import {parseKubectlNodesTable} from '../../src/parse/kubectl-nodes-table.js'
+import {parseKubectlPodsTable} from '../../src/parse/kubectl-pods-table.js'
 import {parseOperatorRow} from '../../src/parse/kubectl-workloads.js'
 import {parseDescribePods} from '../../src/parse/pod-describe.js'
 
@@ -23,6 +24,7 @@ describe('pasted tables and summaries', function () {
       'kubectl-get-cep-healthy.txt': 'cilium-tables', 'kubectl-get-ciliumnodes.txt': 'cilium-tables',
       'kubectl-get-nodes-notready.txt': 'nodes-table', 'kubectl-get-all-ns-healthy.txt': 'pods-table',
       'controller-rows-ipcache-inject-failing.txt': 'controller-rows',
+      'kubectl-get-pods-grep-ipsec-crashloop.txt': 'pods-table', 'line-event-bpf-not-shared-mount.txt': 'pod-describe',
     }
     for (const [f, k] of Object.entries(kinds)) expect(classify(corpus(f)), f).to.equal(k)
     expect(classify('just some words\nand more words\n')).to.equal(undefined)
@@ -81,5 +83,19 @@ describe('pasted tables and summaries', function () {
     const s = parseControllerRows(corpus('controller-rows-ipcache-inject-failing.txt'), 'r.txt')
     expect(s.controllers).to.deep.include({healthy: 6, total: 7})
     expect(s.controllers!.rows.map((r) => [r.name, r.failureCount, r.message, r.src.line])).to.deep.equal([['ipcache-inject-labels', 8, 'k8s cache not fully synced', 7]])
+  })
+
+  it('pod rows without their header (grep output) and an event row pasted alone', function () {
+    const pods = parseKubectlPodsTable(corpus('kubectl-get-pods-grep-ipsec-crashloop.txt'), 'p.txt')
+    expect(pods.map((p) => [p.name, p.ready, p.restarts, p.phase, p.src.line])).to.deep.equal([
+      ['cilium-5wq8n', false, 4, 'CrashLoopBackOff', 1], ['cilium-k2r7d', false, 13, 'CrashLoopBackOff', 2],
+      ['cilium-node-init-6xvtb', true, 0, 'Running', 3], ['cilium-node-init-n9hqz', true, 1, 'Running', 4],
+      ['cilium-operator-6f9c7d8b5d-j4tkw', true, 0, 'Running', 5],
+    ])
+    // rows of other pods alone are not taken for a Cilium paste
+    expect(classify('coredns-6955765f44-8jwzp   0/1   ContainerCreating   0   4m57s\n')).to.not.equal('pods-table')
+    const [d] = parseDescribePods(corpus('line-event-bpf-not-shared-mount.txt'), 'e.txt')
+    expect(d.events.map((e) => [e.type, e.reason, e.count, e.src.line])).to.deep.equal([['Warning', 'Failed', 1, 1]])
+    expect(d.events[0].message).to.match(/is not a shared mount$/)
   })
 })
