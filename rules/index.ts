@@ -22,12 +22,14 @@ import distributedLru from './distributed-lru.js'
 import endpointRegeneration from './endpoint-regeneration.js'
 import encryptionHealth from './encryption-health.js'
 import endpointSliceOff from './endpoint-slice-off.js'
+import endpointsNotReady from './endpoints-not-ready.js'
 import failingControllers from './failing-controllers.js'
 import featureNotEffective from './feature-not-effective.js'
 import hubbleMetricsCardinality from './hubble-metrics-cardinality.js'
 import idSpace from './id-space.js'
 import identityLimit from './identity-limit.js'
 import ipamExhaustion from './ipam-exhaustion.js'
+import ipsecErrors from './ipsec-errors.js'
 import iptablesMasquerading from './iptables-masquerading.js'
 import ipsecXfrmMetrics from './ipsec-xfrm-metrics.js'
 import k8sClientErrors from './k8s-client-errors.js'
@@ -41,7 +43,9 @@ import mapDynamicSizing from './map-dynamic-sizing.js'
 import monitorEventsLost from './monitor-events-lost.js'
 import netkitNotEffective from './netkit-not-effective.js'
 import noEvidence from './no-evidence.js'
+import nodesNotReady from './nodes-not-ready.js'
 import operatorNotReady from './operator-not-ready.js'
+import podEvents from './pod-events.js'
 import servicesWithoutBackends from './services-without-backends.js'
 import sourceFailed from './source-failed.js'
 import staleStatus from './stale-status.js'
@@ -69,12 +73,14 @@ export const RULES = [
   endpointRegeneration,
   encryptionHealth,
   endpointSliceOff,
+  endpointsNotReady,
   failingControllers,
   featureNotEffective,
   hubbleMetricsCardinality,
   idSpace,
   identityLimit,
   ipamExhaustion,
+  ipsecErrors,
   iptablesMasquerading,
   ipsecXfrmMetrics,
   k8sClientErrors,
@@ -88,7 +94,9 @@ export const RULES = [
   monitorEventsLost,
   netkitNotEffective,
   noEvidence,
+  nodesNotReady,
   operatorNotReady,
+  podEvents,
   servicesWithoutBackends,
   sourceFailed,
   staleStatus,

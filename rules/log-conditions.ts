@@ -16,13 +16,17 @@ function severityOf(c: LogCondition, s: Snapshot): {severity: Severity, asked?: 
 
 function finding(c: LogCondition, list: AgentLogEntry[], s: Snapshot): CheckResult {
   const {severity, asked} = severityOf(c, s)
+  // fewer lines than make the condition: a blip, said as a note so an error line never ends in "No findings"
+  const blip = list.length < (c.minCount ?? 1)
   const agents = [...new Set(list.map((l) => l.agent))]
   const first = list[0].entry.src.text
   return {
-    severity,
+    severity: blip ? 'info' : severity,
     title: c.title,
     messageId: c.id,
-    message: `${c.title} on ${agentPhrase(agents)} (${list.length} log line${list.length === 1 ? '' : 's'}): ${c.reading}` +
+    message: blip
+      ? `${c.title} on ${agentPhrase(agents)}: only ${list.length} log line${list.length === 1 ? '' : 's'}, fewer than the ${c.minCount} that make it an incident; a transient blip unless it repeats.`
+      : `${c.title} on ${agentPhrase(agents)} (${list.length} log line${list.length === 1 ? '' : 's'}): ${c.reading}` +
       (c.askedFor ? (asked ? ` (asked for: ${asked})` : ' (not set explicitly: the agent\'s default attempt fell back)') : '') + '.',
     agents,
     evidence: capEvidence(distinctEvidence(list.map((l) => ev(l.entry.src)))),
@@ -56,7 +60,7 @@ export default defineRule({
     }
     return [...groupBy(matched, (m) => m.c.id).values()]
       // a feature's fallback is reported by feature-not-effective, as the reason the feature is off
-      .filter((list) => !list[0].c.benign && !list[0].c.feature && list.length >= (list[0].c.minCount ?? 1))
+      .filter((list) => !list[0].c.benign && !list[0].c.feature)
       .map((list) => finding(list[0].c, list, ctx.snapshot))
   },
 })

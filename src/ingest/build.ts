@@ -6,6 +6,13 @@ import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
 import {parseCiliumNodes} from '../parse/cilium-nodes.js'
 import {docProblem} from '../parse/k8s-object.js'
 import {parseConfigMap} from '../parse/configmap.js'
+import {parseControllerRows} from '../parse/controller-rows.js'
+import {parseEncryptStatus} from '../parse/encrypt-status.js'
+import {parseEndpointList} from '../parse/endpoint-list.js'
+import {parseCiliumTables} from '../parse/kubectl-cilium-tables.js'
+import {parseKubectlNodesTable} from '../parse/kubectl-nodes-table.js'
+import {parseOperatorRow} from '../parse/kubectl-workloads.js'
+import {parseDescribePods} from '../parse/pod-describe.js'
 import {decodeHelmRelease, parseHelmValues} from '../parse/helm-values.js'
 import {parseMapList} from '../parse/map-list.js'
 import {parseMetrics} from '../parse/metrics.js'
@@ -40,6 +47,12 @@ function richer(a: AgentStatus | undefined, b: AgentStatus): AgentStatus {
   if (statusIsEmpty(a)) return b
   if (b.verbose && !a.verbose) return b
   return a
+}
+
+/** Pasted controller rows fill the controllers part of a status, never replace a status that has one. */
+function mergeControllers(a: AgentStatus | undefined, c: AgentStatus): AgentStatus {
+  if (!a) return c
+  return a.controllers ? a : {...a, controllers: c.controllers}
 }
 
 /** cilium-health output fills the cluster-health part of an agent's status, never replaces a status that has one. */
@@ -175,6 +188,9 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
       break
     }
     case 'cilium-health': a.status = mergeHealth(a.status, status(parseCiliumHealth(file.text, file.path))); break
+    case 'controller-rows': a.status = mergeControllers(a.status, status(parseControllerRows(file.text, file.path))); break
+    case 'endpoint-list': a.endpoints = parseEndpointList(file.text, file.path); break
+    case 'encrypt-status': a.encrypt = parseEncryptStatus(file.text, file.path); break
     case 'service-list': a.services = services.read(file, parseServiceList); break
     case 'map-list': {
       const checked = checkMapList(parseMapList(file.text, file.path), file.path)
@@ -220,6 +236,37 @@ function orBroken<T>(parsed: T[], text: string): T[] {
   return parsed
 }
 
+/** Tables and descriptions pasted from kubectl, recognized by content. */
+function ingestPastedTable(cl: Snapshot['cluster'], kind: EvidenceKind, file: EvidenceFile): void {
+  switch (kind) {
+    case 'pods-table': {
+      cl.pods = [...(cl.pods ?? []), ...parseKubectlPodsTable(file.text, file.path)]
+      // `kubectl get all` also lists the operator Deployment
+      const op = parseOperatorRow(file.text, file.path)
+      if (op) cl.operator ??= op
+      break
+    }
+    case 'nodes-table': cl.nodes = [...(cl.nodes ?? []), ...parseKubectlNodesTable(file.text, file.path)]; break
+    case 'pod-describe': {
+      for (const d of parseDescribePods(file.text, file.path)) {
+        cl.pods = [...(cl.pods ?? []), d.pod]
+        cl.podEvents = [...(cl.podEvents ?? []), ...d.events]
+      }
+      break
+    }
+    case 'cilium-tables': {
+      const t = parseCiliumTables(file.text, file.path)
+      if (t.endpoints) {
+        cl.ciliumEndpoints = [...(cl.ciliumEndpoints ?? []), ...t.endpoints]
+        cl.counts = {...cl.counts, ciliumEndpoints: cl.ciliumEndpoints.length, src: cl.counts?.src ?? t.endpoints[0].src}
+      }
+      if (t.ciliumNodes) cl.counts = {...cl.counts, ciliumNodes: t.ciliumNodes.count, src: cl.counts?.src ?? t.ciliumNodes.src}
+      break
+    }
+    default: break
+  }
+}
+
 function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFile,
   errs: {agentErrors: Record<string, CollectionError[]>, clusterErrors: CollectionError[]}): void {
   const cl = snap.cluster
@@ -230,7 +277,10 @@ function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFil
     case 'helm-release': cl.helm = decodeHelmRelease(file.text, file.path); break
     case 'nodes': cl.nodes = [...(cl.nodes ?? []), ...orBroken(parseNodes(file.text, file.path), file.text)]; break
     case 'pods': cl.pods = [...(cl.pods ?? []), ...orBroken(parsePods(file.text, file.path), file.text)]; break
-    case 'pods-table': cl.pods = [...(cl.pods ?? []), ...parseKubectlPodsTable(file.text, file.path)]; break
+    case 'pods-table':
+    case 'nodes-table':
+    case 'pod-describe':
+    case 'cilium-tables': ingestPastedTable(cl, kind, file); break
     case 'operator': {
       const op = parseOperator(file.text, file.path)
       if (op) cl.operator = op

@@ -1,6 +1,12 @@
 import {looksLikeAgentLog} from '../parse/agent-log.js'
 import {looksLikeCiliumHealth} from '../parse/cilium-health.js'
 import {looksLikeConfigMap} from '../parse/configmap.js'
+import {looksLikeControllerRows} from '../parse/controller-rows.js'
+import {looksLikeEncryptStatus} from '../parse/encrypt-status.js'
+import {looksLikeEndpointList} from '../parse/endpoint-list.js'
+import {looksLikeCiliumTable} from '../parse/kubectl-cilium-tables.js'
+import {looksLikeKubectlNodesTable} from '../parse/kubectl-nodes-table.js'
+import {looksLikeDescribePod} from '../parse/pod-describe.js'
 import {looksLikeHelmValues} from '../parse/helm-values.js'
 import {looksLikeMapList} from '../parse/map-list.js'
 import {looksLikeMetrics} from '../parse/metrics.js'
@@ -100,10 +106,16 @@ export function classify(text: string): EvidenceKind | undefined {
     const k = jsonKind(text)
     if (k) return k
   }
+  // before status: a probe's status output inside an event message has status labels at line starts
+  if (looksLikeDescribePod(head)) return 'pod-describe'
   if (CILIUM_LABEL.test(head) && OTHER_STATUS_LABEL.test(head) && !/^\s*Cluster Pods:/m.test(head)) return 'status-text'
   if (CLI_STATUS.some((re) => re.test(head))) return 'cli-status'
   if (trimmed.startsWith('{') && looksLikeStatusJson(head)) return 'status-json' // cut short: not valid JSON
+  if (looksLikeEncryptStatus(head)) return 'encrypt-status'
   if (looksLikeStatusFragment(head)) return 'status-text'
+  if (looksLikeEndpointList(head)) return 'endpoint-list'
+  if (looksLikeCiliumTable(head)) return 'cilium-tables'
+  if (looksLikeKubectlNodesTable(head)) return 'nodes-table'
   if (looksLikeServiceList(head)) return 'service-list'
   if (looksLikeMapList(head)) return 'map-list'
   if (looksLikeMetrics(head)) return 'metrics'
@@ -118,8 +130,12 @@ export function classify(text: string): EvidenceKind | undefined {
   if (looksLikePodList(head)) return 'pods'
   if (looksLikeHelmValues(head)) return 'helm-values'
   if (looksLikeAgentLog(head)) return 'agent-log'
+  if (looksLikeControllerRows(head)) return 'controller-rows'
   return undefined
 }
 
 /** Kinds that describe one agent; the rest describe the cluster. */
-export const AGENT_KINDS: ReadonlySet<EvidenceKind> = new Set(['status-text', 'status-json', 'service-list', 'map-list', 'metrics', 'agent-log', 'cilium-health'])
+export const AGENT_KINDS: ReadonlySet<EvidenceKind> = new Set([
+  'status-text', 'status-json', 'service-list', 'map-list', 'metrics', 'agent-log', 'cilium-health',
+  'endpoint-list', 'encrypt-status', 'controller-rows',
+])

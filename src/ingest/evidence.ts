@@ -6,6 +6,7 @@ export const EvidenceKind = z.enum([
   'status-text', 'status-json', 'cli-status', 'service-list', 'map-list', 'metrics',
   'configmap', 'helm-values', 'helm-release', 'nodes', 'pods', 'agent-log', 'snapshot',
   'cilium-resources', 'operator', 'collection-errors', 'pods-table', 'cilium-health',
+  'endpoint-list', 'encrypt-status', 'nodes-table', 'cilium-tables', 'pod-describe', 'controller-rows',
 ])
 export type EvidenceKind = z.infer<typeof EvidenceKind>
 

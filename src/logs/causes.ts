@@ -6,7 +6,8 @@
 
 export interface Cause {
   id: 'apiserver-dial-blocked' | 'apiserver-timeout' | 'apiserver-refused' | 'apiserver-x509' | 'apiserver-forbidden' |
-    'map-memory' | 'bpf-permission' | 'capability' | 'ipsec-keys' | 'netkit-kernel' | 'kernel-feature' | 'crd-missing' | 'unknown'
+    'map-memory' | 'bpf-permission' | 'capability' | 'ipsec-keys' | 'netkit-kernel' | 'kernel-feature' | 'crd-missing' |
+    'device-detection' | 'bpf-masquerade-prereq' | 'perf-mmap' | 'bpffs-mount' | 'unknown'
   summary: string
   fix: string
 }
@@ -14,6 +15,30 @@ export interface Cause {
 const KPR_DOC = 'https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/'
 
 const CAUSES: Array<{test: RegExp, cause: Cause}> = [
+  // daemon/cmd (≤1.15 devices.go, 1.16+ tables/direct_routing_device.go): no device carries the node IP
+  {test: /unable to determine direct routing device|failed to detect devices/i, cause: {
+    id: 'device-detection',
+    summary: 'the agent could not pick the device that carries node-to-node traffic (no device holds the Kubernetes node IP, or the filter excludes it)',
+    fix: 'Set devices (Helm `devices`, e.g. "eth+") and nodePort.directRoutingDevice to the interface that holds the node InternalIP; a bridge or bond holding the IP must itself be named, not its member ports (cilium#37427).',
+  }},
+  // pkg/option + daemon/cmd/kube_proxy_replacement.go: "BPF masquerade requires NodePort", "... requires (--enable-ipv4-masquerade=true …)"
+  {test: /BPF masquerade requires|BPF masquerade does not allow/i, cause: {
+    id: 'bpf-masquerade-prereq',
+    summary: 'BPF masquerading is on without what it needs (BPF NodePort / kube-proxy replacement, or masquerading itself enabled)',
+    fix: 'bpf.masquerade: true needs kubeProxyReplacement: true (which enables BPF NodePort) and enableIPv4Masquerade: true; enable them, or set bpf.masquerade: false (https://docs.cilium.io/en/stable/network/concepts/masquerading/).',
+  }},
+  // monitor-agent perf ring: mmap of the ring buffer needs CAP_IPC_LOCK (cilium#19812)
+  {test: /can't mmap: operation not permitted|perf ring.*operation not permitted/i, cause: {
+    id: 'perf-mmap',
+    summary: 'the agent may not mmap the BPF perf ring buffer (operation not permitted): the container lacks CAP_IPC_LOCK',
+    fix: 'Add IPC_LOCK to the agent capabilities (securityContext.capabilities.ciliumAgent in the chart of the running version; a hand-edited DaemonSet or an old chart misses it), then restart the agents.',
+  }},
+  // pkg/bpf mount: the BPF filesystem is mounted several times at the same path, or cannot be mounted at all
+  {test: /multiple mount points detected at \/sys\/fs\/bpf|Unable to mount BPF filesystem|BPF root is not a BPF filesystem/i, cause: {
+    id: 'bpffs-mount',
+    summary: 'the BPF filesystem at /sys/fs/bpf is not usable (mounted several times over itself, or not mountable)',
+    fix: 'Mount bpffs on the host exactly once at /sys/fs/bpf (one fstab or systemd mount unit, `mount | grep /sys/fs/bpf` shows one line); unmount the duplicates and restart the agent (https://docs.cilium.io/en/stable/operations/system_requirements/#mounted-ebpf-filesystem).',
+  }},
   {test: /ipsec key|IPSec key|ipsec.*keys?.*(no such file|invalid format)/i, cause: {
     id: 'ipsec-keys',
     summary: 'the IPsec key secret is missing or not in the expected format',
@@ -39,10 +64,11 @@ const CAUSES: Array<{test: RegExp, cause: Cause}> = [
     summary: 'the API server certificate was not accepted',
     fix: 'The service-account CA does not match the API server certificate (or k8sServiceHost names a host not in the certificate): use an address covered by the certificate.',
   }},
-  {test: /is forbidden: User "system:serviceaccount:[^"]*" cannot/i, cause: {
+  // quotes inside a logrus error="…" field arrive escaped (\"); 1.0-era messages have no "is forbidden:"
+  {test: /(is forbidden: )?User \\?"system:serviceaccount:[^"\\]*\\?" cannot/i, cause: {
     id: 'apiserver-forbidden',
     summary: 'the agent\'s service account lacks an RBAC permission',
-    fix: 'The ClusterRole does not match the running Cilium version (often after an upgrade with a stale ClusterRole): re-apply the chart of the running version.',
+    fix: 'The ClusterRole does not match the running Cilium version (often after an upgrade with a stale ClusterRole, or a new CRD such as ciliumnodeconfigs the old role does not cover): re-apply the chart (RBAC included) of the running version; the error names the verb and resource that is missing.',
   }},
   {test: /the server could not find the requested resource|no matches for kind "Cilium|CRD.*not found|waiting for CRD/i, cause: {
     id: 'crd-missing',

@@ -13,6 +13,8 @@ export const MAX_ENTRIES = 2000
 export const MAX_LINE = 64 * 1024
 
 const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)\s+/
+// journalctl: "Sep 15 07:50:43 host cilium-operator[5814]: " before the line (agents run outside Kubernetes, dev VMs)
+const JOURNAL = /^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) \S+ [\w.-]+\[\d+\]: /
 const KLOG = /^([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+\s+\S+\] (.*)$/
 const KLOG_LEVEL: Record<string, string> = {I: 'info', W: 'warning', E: 'error', F: 'fatal'}
 const RANK: Record<string, number> = {trace: 0, debug: 1, info: 2, warning: 3, error: 4, fatal: 5, panic: 6}
@@ -125,6 +127,11 @@ export function isMapFull(line: string): boolean {
 function parseLine(raw: string): Line | undefined {
   let line = raw.trim()
   let stamp: string | undefined
+  const j = JOURNAL.exec(line)
+  if (j) {
+    stamp = j[1]
+    line = line.slice(j[0].length)
+  }
   const st = STAMP.exec(line)
   if (st) {
     stamp = st[1]
@@ -143,6 +150,8 @@ function parseLine(raw: string): Line | undefined {
   if (k) return {level: KLOG_LEVEL[k[1]], msg: k[2], time: stamp, style: 'other'}
   // a Go panic, and cobra's final "Error: …" when the agent (or an init container) exits on failure
   if (/^panic: /.test(line)) return {level: 'panic', msg: line, time: stamp, style: 'other'}
+  // client-go's own stderr copy of a klog line the operator also logs through its logger (subsys=klog)
+  if (j && /^(error retrieving resource lock|Failed to update lock|failed to renew lease)/.test(line)) return {level: 'error', msg: line, time: stamp, style: 'other'}
   if (/^Error: /.test(line)) return {level: 'error', msg: line.slice(7), time: stamp, style: 'other'}
   return undefined
 }
@@ -174,6 +183,9 @@ export function normalizeLevel(level: string | undefined): string | undefined {
   if (l === 'warn') return 'warning'
   if (l === 'err') return 'error'
   if (l === 'crit' || l === 'critical') return 'fatal'
+  // slog prints levels above ERROR as "ERROR+N"; Cilium's logging.Fatal/Panic use ERROR+8 and above
+  const above = /^error\+(\d+)$/.exec(l)
+  if (above) return Number(above[1]) >= 10 ? 'fatal' : Number(above[1]) >= 8 ? 'panic' : 'error'
   return /^[a-z]+$/.test(l) ? l : undefined
 }
 

@@ -1,4 +1,5 @@
 import type {PodInfo} from '../snapshot/schema.js'
+import {cells, columnsOf, type Column} from './kubectl-table.js'
 import {splitLines, src} from './text.js'
 
 /*
@@ -9,23 +10,8 @@ import {splitLines, src} from './text.js'
 
 const HEADER = /^(NAMESPACE\s{2,})?NAME\s{2,}READY\s{2,}STATUS\s{2,}RESTARTS\s{2,}AGE\b/
 
-interface Column {name: string, start: number}
-
-function columnsOf(header: string): Column[] {
-  const cols: Column[] = []
-  for (const m of header.matchAll(/\S+(?: \S+)*/g)) cols.push({name: m[0], start: m.index})
-  return cols
-}
-
-/** Cells by header name; a cell runs from its column start to the next column start. */
-function cells(line: string, cols: Column[]): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (let i = 0; i < cols.length; i++) {
-    const end = i + 1 < cols.length ? cols[i + 1].start : line.length
-    out[cols[i].name] = line.slice(cols[i].start, end).trim()
-  }
-  return out
-}
+// a row of `kubectl get pods | grep cilium`: the header is gone, the columns are NAME READY STATUS RESTARTS AGE
+const HEADERLESS = /^([a-z0-9][-a-z0-9.]*)\s{2,}(\d+\/\d+)\s{2,}(\S+)\s{2,}(\d+(?: \(\S+ ago\))?)\s{2,}(\S+)\s*$/
 
 /** READY "0/1": ready only when every container is. */
 function readyOf(cell: string): boolean | undefined {
@@ -67,10 +53,26 @@ export function parseKubectlPodsTable(text: string, file: string): PodInfo[] {
     const pod = podFrom(cells(l, cols), file, i + 1, l)
     if (pod) pods.push(pod)
   }
+  return pods.length > 0 || lines.some((l) => HEADER.test(l)) ? pods : headerlessRows(lines, file)
+}
+
+function headerlessRows(lines: string[], file: string): PodInfo[] {
+  const pods: PodInfo[] = []
+  lines.forEach((l, i) => {
+    const m = HEADERLESS.exec(l)
+    const pod = m && podFrom({NAME: m[1], READY: m[2], STATUS: m[3], RESTARTS: m[4], AGE: m[5]}, file, i + 1, l)
+    if (pod) pods.push(pod)
+  })
   return pods
+}
+
+/** Rows of Cilium pods without their header: every non-blank line a pod row, one of them a Cilium pod. */
+function looksLikeHeaderlessCiliumPods(head: string): boolean {
+  const rows = head.split('\n', 40).filter((l) => l.trim() !== '')
+  return rows.length > 0 && rows.every((l) => HEADERLESS.test(l)) && rows.some((l) => /^cilium-/.test(l))
 }
 
 /** A pod table header in the first lines (after a prompt line or kubectl's notices). */
 export function looksLikeKubectlPodsTable(head: string): boolean {
-  return head.split('\n', 40).some((l) => HEADER.test(l.trimStart()))
+  return head.split('\n', 40).some((l) => HEADER.test(l.trimStart())) || looksLikeHeaderlessCiliumPods(head)
 }

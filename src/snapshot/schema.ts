@@ -276,6 +276,7 @@ export const ConfigMap = z.object({
   // the latest metadata.managedFields time: when the data was last written, and by which manager (helm, kubectl …)
   changedAt: z.object({time: z.string(), manager: z.string().optional(), src: SourceRef}).optional(),
   data: z.record(z.string(), z.object({value: z.string(), src: SourceRef})),
+  truncated: z.object({reason: z.string(), src: SourceRef}).optional(), // as HelmValues.truncated
 })
 export type ConfigMap = z.infer<typeof ConfigMap>
 
@@ -285,6 +286,8 @@ export const HelmValues = z.object({
   revision: z.number().int().optional(),
   deployedAt: z.string().optional(), // the release's info.last_deployed (RFC 3339)
   values: z.record(z.string(), z.unknown()), // user-supplied values (.config of the release)
+  // the file ended early (cut mid-document): a key not in `values` may only be missing from the paste
+  truncated: z.object({reason: z.string(), src: SourceRef}).optional(),
   chartDefaults: z.record(z.string(), z.unknown()).optional(), // .chart.values, when known
 })
 export type HelmValues = z.infer<typeof HelmValues>
@@ -400,6 +403,39 @@ export const CollectionError = z.object({
 })
 export type CollectionError = z.infer<typeof CollectionError>
 
+// ---------- pasted tables and summaries (src/parse/endpoint-list.ts, encrypt-status.ts, pod-describe.ts) ----------
+
+export const EndpointRow = z.object({
+  id: z.string(), // agent-local endpoint id, or the CiliumEndpoint name (kubectl get cep)
+  identity: z.number().int().optional(),
+  labels: z.array(z.string()),
+  ipv4: z.string().optional(),
+  state: z.string(), // ready | not-ready | regenerating | waiting-for-identity | disconnecting | restoring | invalid ...
+  src: SourceRef,
+})
+export type EndpointRow = z.infer<typeof EndpointRow>
+
+export const EncryptStatus = z.object({
+  mode: z.string(), // IPsec | Wireguard | Disabled, as printed
+  keysInUse: z.number().int().optional(),
+  maxSeq: z.object({used: z.number(), max: z.number()}).optional(),
+  errors: z.number().int().optional(),
+  errorRows: z.array(z.object({name: z.string(), count: z.number().int(), src: SourceRef})),
+  src: SourceRef,
+})
+export type EncryptStatus = z.infer<typeof EncryptStatus>
+
+export const PodEvent = z.object({
+  pod: z.string(),
+  type: z.string(), // Normal | Warning
+  reason: z.string(),
+  age: z.string(),
+  count: z.number().int(), // "(x10 over 28m)" → 10
+  message: z.string(),
+  src: SourceRef,
+})
+export type PodEvent = z.infer<typeof PodEvent>
+
 export const Agent = z.object({
   name: z.string(), // pod name, or directory name for --from
   node: z.string().optional(),
@@ -409,6 +445,8 @@ export const Agent = z.object({
   metrics: Metrics.optional(),
   logs: z.array(AgentLog),
   pod: PodInfo.optional(),
+  endpoints: z.array(EndpointRow).optional(), // cilium-dbg endpoint list
+  encrypt: EncryptStatus.optional(), // cilium-dbg encrypt status
   errors: z.array(CollectionError),
 })
 export type Agent = z.infer<typeof Agent>
@@ -441,6 +479,8 @@ export const Snapshot = z.object({
     operator: Operator.optional(),
     kubernetesVersion: z.string().optional(),
     cliStatus: CliStatus.optional(), // a pasted cilium-cli `cilium status`
+    ciliumEndpoints: z.array(EndpointRow).optional(), // kubectl get ciliumendpoints (table)
+    podEvents: z.array(PodEvent).optional(), // kubectl describe pod
     errors: z.array(CollectionError),
   }),
   agents: z.array(Agent),

@@ -32,6 +32,9 @@ export function has(snapshot: Snapshot, kind: EvidenceKind): boolean {
     case 'counts': return Boolean(c.counts) || Boolean(c.ciliumNodes && c.ciliumNodes.length > 0)
     case 'operator': return Boolean(c.operator)
     case 'prometheus': return Boolean(snapshot.prometheus)
+    case 'endpoints': return snapshot.agents.some((a) => a.endpoints) || Boolean(c.ciliumEndpoints)
+    case 'encrypt': return snapshot.agents.some((a) => a.encrypt)
+    case 'events': return Boolean(c.podEvents)
   }
 }
 
@@ -149,8 +152,8 @@ export function percent(x: number): string {
 /** Whether anything was read at all: "no findings" from unreadable input must not look like "healthy". */
 export function hasAnyEvidence(s: Snapshot): boolean {
   const c = s.cluster
-  return s.agents.some((a) => a.status || a.services || a.maps || a.metrics || a.logs.length > 0 || a.errors.length > 0) ||
-    Boolean(c.config || c.helm || c.nodes?.length || c.pods?.length || c.counts || c.operator || c.cliStatus || c.errors.length > 0) ||
+  return s.agents.some((a) => a.status || a.services || a.maps || a.metrics || a.endpoints || a.encrypt || a.logs.length > 0 || a.errors.length > 0) ||
+    Boolean(c.config || c.helm || c.nodes?.length || c.pods?.length || c.counts || c.operator || c.cliStatus || c.ciliumEndpoints || c.podEvents || c.errors.length > 0) ||
     Boolean(s.prometheus)
 }
 
