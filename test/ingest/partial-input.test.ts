@@ -117,7 +117,7 @@ describe('captures cut before their end (fixtures/partial)', function () {
   it('every fixture in fixtures/partial is listed in its INDEX.md and has a case here', () => {
     const index = readFileSync(join(FIXTURES_DIR, 'partial', 'INDEX.md'), 'utf8')
     for (const c of CASES) expect(index).to.include(`| ${c.file} |`)
-    const listed = [...index.matchAll(/^\| ([\w.-]+\.(?:yaml|json|txt|log)) \|/gm)].map((m) => m.group ?? m[1])
+    const listed = [...index.matchAll(/^\| ([\w.-]+\.(?:yaml|json|txt|log)) \|/gm)].map((m) => m[1])
     expect(listed.sort()).to.deep.equal(CASES.map((c) => c.file).sort())
   })
 })
