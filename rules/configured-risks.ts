@@ -1,7 +1,7 @@
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {apiServerEndpoints, configText, helmEvidence, helmString, ev} from '../src/rules/helpers.js'
+import {apiServerEndpoints, configText, helmEvidence, helmString, ev, settingCut} from '../src/rules/helpers.js'
 
 /*
  * Helm values or cilium-config on their own: what an expert reads from configuration before anything runs.
@@ -25,13 +25,18 @@ function chaining(s: Snapshot): Setting | undefined {
   return c && c.value !== 'none' && c.value !== '' ? c : undefined
 }
 
-function kprWithoutServiceHost(s: Snapshot): CheckResult | undefined {
+function kprWithoutServiceHost(s: Snapshot, notJudged: (reason: string) => void): CheckResult | undefined {
   const kpr = setting(s, 'kubeProxyReplacement', 'kube-proxy-replacement')
   // k8sServiceHost is an environment variable of the DaemonSet, not a cilium-config key: only Helm values tell
   if (!kpr || !ON.has(kpr.value) || !s.cluster.helm) return undefined
   // 1.18+ charts also take the address from a ConfigMap (k8sServiceHostRef) or a URL list (k8s.apiServerURLs)
   const ep = apiServerEndpoints(s)
   if (helmString(s, 'k8sServiceHost') !== undefined || ep.hostRef || ep.urls.length > 0) return undefined
+  const cut = settingCut(s, {helm: 'k8sServiceHost'}) ?? settingCut(s, {helm: 'k8s.apiServerURLs'})
+  if (cut) {
+    notJudged(cut)
+    return undefined
+  }
   return {
     severity: 'high',
     messageId: 'kpr-without-k8s-service-host',
@@ -94,12 +99,13 @@ export default defineRule({
     const s = ctx.snapshot
     if (s.agents.some((a) => a.status)) ctx.notApplicable('agent status is in the evidence: the status-based rules judge what is in effect')
     const out: CheckResult[] = []
-    const kpr = kprWithoutServiceHost(s)
+    const kpr = kprWithoutServiceHost(s, ctx.notJudged)
     if (kpr) out.push(kpr)
     // In chaining mode the primary CNI owns routing and masquerading: BPF host routing cannot be used at all
-    if (!chaining(s)) {
-      for (const f of [legacyRouting(s), iptablesMasquerading(s)]) if (f) out.push(f)
-    }
+    const datapath = [legacyRouting(s), iptablesMasquerading(s)].filter((f) => f !== undefined)
+    const chainingCut = chaining(s) || datapath.length === 0 ? undefined : settingCut(s, {config: 'cni-chaining-mode', helm: 'cni.chainingMode'})
+    if (chainingCut) ctx.notJudged(`${chainingCut}; legacy host routing and iptables masquerading are normal in chaining mode, so they were not judged`)
+    else if (!chaining(s)) out.push(...datapath)
     return out
   },
 })

@@ -1,5 +1,5 @@
 import type {Snapshot} from '../src/snapshot/schema.js'
-import {ev, parseVersion, configText, helmEvidence, helmValue, isTrue, nodeCount} from '../src/rules/helpers.js'
+import {ev, settingCut, parseVersion, configText, helmEvidence, helmValue, isTrue, nodeCount} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 
@@ -66,7 +66,14 @@ function removedKeys(s: Snapshot, {modernKey}: Facts, out: CheckResult[]): void 
 }
 
 /** CES off at scale. */
-function offAtScale(s: Snapshot, {cesOn, cesEvidence, egwOn, egwEvidence, path}: Facts, out: CheckResult[], notEvaluated: (reason: string) => never): void {
+function offAtScale(s: Snapshot, {cesOn, cesEvidence, egwOn, egwEvidence, path}: Facts, out: CheckResult[], notEvaluated: (reason: string) => never, notJudged: (reason: string) => void): void {
+  // "off" read from a key missing only because the source was cut is not off
+  const cut = cesOn ? undefined
+    : settingCut(s, {config: 'enable-cilium-endpoint-slice', helm: 'ciliumEndpointSlice.enabled'}) ?? settingCut(s, {helm: 'enableCiliumEndpointSlice'})
+  if (cut) {
+    notJudged(cut)
+    return
+  }
   if (!cesOn) {
     const nodes = nodeCount(s)
     const ceps = s.cluster.counts?.ciliumEndpoints
@@ -132,7 +139,7 @@ export default defineRule({
     const f = sliceFacts(s, ctx.ciliumVersion)
     conflict(f, out)
     removedKeys(s, f, out)
-    offAtScale(s, f, out, ctx.notEvaluated)
+    offAtScale(s, f, out, ctx.notEvaluated, ctx.notJudged)
     return out
   },
 })

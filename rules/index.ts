@@ -14,6 +14,7 @@ import ciliumCliStatus from './cilium-cli-status.js'
 import clustermeshNotReady from './clustermesh-not-ready.js'
 import configDrift from './config-drift.js'
 import configuredRisks from './configured-risks.js'
+import configuredValues from './configured-values.js'
 import conntrackGc from './conntrack-gc.js'
 import datapathDrops from './datapath-drops.js'
 import debugLogging from './debug-logging.js'
@@ -65,6 +66,7 @@ export const RULES = [
   clustermeshNotReady,
   configDrift,
   configuredRisks,
+  configuredValues,
   conntrackGc,
   datapathDrops,
   debugLogging,

@@ -1,4 +1,4 @@
-import {agentsWith, capEvidence, ev, agentPhrase, configText, distinctEvidence, groupBy, isTrue, agentVersion, kprEnableValue, kprPrereq, type Prereq} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, settingCut, agentPhrase, configText, distinctEvidence, groupBy, isTrue, agentVersion, kprEnableValue, kprPrereq, type Prereq} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 
@@ -50,6 +50,12 @@ export default defineRule({
       // enable-ipv4-masquerade defaults to true in the agent.
       if (bpf && isTrue(bpf.value)) return []
       if (v4 && !isTrue(v4.value)) return []
+      // a key missing only because cilium-config was cut is not "false" or "the default"
+      const cut = settingCut(s, {config: 'enable-bpf-masquerade'}) ?? settingCut(s, {config: 'enable-ipv4-masquerade'})
+      if (cut) {
+        ctx.notJudged(cut)
+        return []
+      }
       const kpr = kprPrereq(s)
       groups.push({
         names: [], legacy: false, kpr, kprValue: kprEnableValue(ctx.ciliumVersion),

@@ -1,4 +1,4 @@
-import {agentsWith, capEvidence, ev, agentPhrase, configText, distinctEvidence, groupBy, helmString, isTrue, agentVersion, kprEnableValue, kprLevel} from '../src/rules/helpers.js'
+import {agentsWith, capEvidence, ev, settingCut, agentPhrase, configText, distinctEvidence, groupBy, helmString, isTrue, agentVersion, kprEnableValue, kprLevel} from '../src/rules/helpers.js'
 import type {Agent, SourceRef} from '../src/snapshot/schema.js'
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
@@ -109,7 +109,9 @@ export default defineRule({
       const h = helmString(s, 'kubeProxyReplacement')
       const deps = dependents(s)
       const depEv = deps.flatMap((d) => (d.evidence ? [d.evidence] : []))
+      const cut = settingCut(s, {config: 'kube-proxy-replacement', helm: 'kubeProxyReplacement'})
       if (c) { if (kprLevel(c.value) !== 'full') off.push({agents: [], mode: c.value, evidence: [ev(c.src), ...depEv], deps, version: ctx.ciliumVersion}) }
+      else if (cut) ctx.notJudged(cut)
       else if (s.cluster.config) off.push({agents: [], mode: 'unset (default false)', evidence: [{source: s.cluster.config.name, line: 0, text: 'kube-proxy-replacement not set'}, ...depEv], deps, version: ctx.ciliumVersion})
       else if (h !== undefined) { if (kprLevel(h) !== 'full') off.push({agents: [], mode: h, evidence: [{source: s.cluster.helm!.source, line: 0, text: `kubeProxyReplacement: ${h}`}, ...depEv], deps, version: ctx.ciliumVersion}) }
       else if (deprecated.length === 0) ctx.notEvaluated('no KubeProxyReplacement line in status and no kube-proxy-replacement key')

@@ -1,5 +1,5 @@
 import type {Agent, Snapshot} from '../src/snapshot/schema.js'
-import {byName, capEvidence, configValue, ev, metricSamples, currentRatio, HIGH} from '../src/rules/helpers.js'
+import {byName, capEvidence, configValue, ev, settingCut, metricSamples, currentRatio, HIGH} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence, HelmSuggestion, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {computeMapSizes} from '../src/sizing/formula.js'
@@ -26,14 +26,16 @@ function nodeMemory(snapshot: Snapshot, a: Agent): {bytes: number, name: string}
   return n?.memoryBytes ? {bytes: n.memoryBytes, name: n.name} : undefined
 }
 
-interface Ctx {snapshot: Snapshot, withMaps: Agent[], hot: Map<DynamicFamily, number>, ratio: ReturnType<typeof currentRatio>, results: CheckResult[]}
+interface Ctx {snapshot: Snapshot, withMaps: Agent[], hot: Map<DynamicFamily, number>, ratio: ReturnType<typeof currentRatio>, results: CheckResult[], notJudged: (reason: string) => void}
 type Explicit = Array<{fam: DynamicFamily, value: number, text: string, src: Evidence}>
 
 /** (a) dynamic sizing off on agents, or no ratio in cilium-config. */
-function sizingOff({snapshot, withMaps, hot, results}: Ctx): void {
+function sizingOff({snapshot, withMaps, hot, results, notJudged}: Ctx): void {
   const off = withMaps.filter((a) => !a.status!.bpfMaps!.dynamicSizing)
   const cmRatio = configValue(snapshot, 'bpf-map-dynamic-size-ratio')
-  if (off.length > 0 || (withMaps.length === 0 && snapshot.cluster.config && !cmRatio)) {
+  const cut = withMaps.length === 0 ? settingCut(snapshot, {config: 'bpf-map-dynamic-size-ratio'}) : undefined
+  if (cut) notJudged(cut)
+  else if (off.length > 0 || (withMaps.length === 0 && snapshot.cluster.config && !cmRatio)) {
     const hotHere = [...hot].filter(([, p]) => p >= HIGH)
     const evidence: Evidence[] = off.length > 0 ? off.map((a) => ev(a.status!.bpfMaps!.src)) : []
     if (cmRatio) evidence.push(ev(cmRatio.src))
@@ -162,7 +164,7 @@ export default defineRule({
     const results: CheckResult[] = []
     const ratio = currentRatio(snapshot)
 
-    const x: Ctx = {snapshot, withMaps, hot, ratio, results}
+    const x: Ctx = {snapshot, withMaps, hot, ratio, results, notJudged: ctx.notJudged}
     sizingOff(x)
     const explicit = explicitOverrides(x)
     stuckAtFloor(x, explicit)

@@ -148,3 +148,12 @@ export function helmPathForConfigKey(key: string, version: string | undefined): 
   return candidates.find((m) => inRange(version, m.since, m.until)) ?? candidates[0]
 }
 
+
+/**
+ * Chart defaults rules compare configured values with. operator.replicas is 2 in every shipped chart
+ * (src/cilium/charts/catalog.json, 1.14–1.20); the operator pods run with hostNetwork and a required
+ * pod anti-affinity, so each replica needs a node of its own. bpf.mapDynamicSizeRatio is null in values.yaml
+ * and rendered as 0.0025 by templates/cilium-configmap.yaml.
+ */
+export const CHART_DEFAULTS = {operatorReplicas: 2, mapDynamicSizeRatio: 0.0025} as const
+export const OPERATOR_DOC = 'https://docs.cilium.io/en/stable/internals/cilium_operator/'

@@ -25,7 +25,8 @@ import {parseServiceList} from '../parse/service-list.js'
 import {parseStatusJson} from '../parse/status-json.js'
 import {statusTextFromBytes} from '../parse/status-bytes.js'
 import {parseStatusText} from '../parse/status-text.js'
-import type {Agent, AgentStatus, CollectionError, Snapshot} from '../snapshot/schema.js'
+import {logCutAtEnd, salvageDocument, statusCut} from '../parse/truncation.js'
+import type {Agent, AgentStatus, CollectionError, Snapshot, Truncation} from '../snapshot/schema.js'
 import {compactHealth, ServiceCompactor} from '../snapshot/compact.js'
 import {CollectionError as CollectionErrorSchema, emptyAgent, emptySnapshot} from '../snapshot/schema.js'
 import {errorMessage} from '../util/errors.js'
@@ -179,9 +180,15 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
   switch (kind) {
     case 'status-text':
     case 'status-json': {
-      const parsed = kind === 'status-text'
+      let parsed = kind === 'status-text'
         ? parseStatusText(file.bytes ? statusTextFromBytes(file.bytes) : file.text, file.path)
         : parseStatusJson(file.text, file.path)
+      // a status cut in the middle is read again up to the cut, so a half-printed row is not taken for a fact
+      const cut = kind === 'status-text' && !file.bytes ? statusCut(file.text, parsed) : undefined
+      if (cut?.truncation) {
+        parsed = {...parseStatusText(cut.text, file.path), truncation: cut.truncation}
+        a.errors.push(cutError(file.path, cut.truncation, 'the rows and sections after it were not read'))
+      }
       const checked = checkStatusBpfMaps(parsed, file.path)
       a.errors.push(...checked.errors)
       a.status = richer(a.status, status(checked.status))
@@ -207,7 +214,9 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
     }
     case 'agent-log': {
       // a log streamed line by line arrives parsed (its text was never held whole)
-      const log = file.log ?? parseAgentLog(file.text, file.path, file.previous ?? /previous/.test(file.path))
+      const cut = file.log ? undefined : logCutAtEnd(file.text)
+      const log = file.log ?? parseAgentLog(cut ? cut.text : file.text, file.path, file.previous ?? /previous/.test(file.path))
+      if (cut?.truncation) a.errors.push(cutError(file.path, cut.truncation, `its last line was not read: ${cut.truncation.text}`))
       a.logs.push(log)
       if (log.cutLines) a.errors.push({command: file.path, kind: 'truncated', message: `${file.path}: ${log.cutLines} log line(s) longer than ${MAX_LINE / 1024} KiB were read only up to ${MAX_LINE / 1024} KiB`})
       // every line is counted by level; only the entries kept as evidence are bounded (the newest win)
@@ -216,6 +225,18 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
     }
     default: break
   }
+}
+
+/** A capture cut before its end, said once: where it stops and what was not read. */
+function cutError(file: string, cut: Truncation, notRead = 'what followed was not read'): CollectionError {
+  return {command: file, kind: 'truncated', message: `${file}: cut at line ${cut.line}: ${cut.reason}; read up to there, ${notRead}`}
+}
+
+/** A YAML/JSON capture read as far as it is valid; a cut one is marked, its error recorded. */
+function salvaged(file: EvidenceFile, text: string, errors: CollectionError[], printedSorted = false): {text: string, truncation?: Truncation} {
+  const out = salvageDocument(text, {printedSorted})
+  if (out.truncation) errors.push(cutError(file.path, out.truncation, 'keys after it are unknown, not absent'))
+  return out
 }
 
 /** The text when it is a readable YAML/JSON document; otherwise an error naming the first bad line. */
@@ -272,11 +293,29 @@ function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFil
   const cl = snap.cluster
   switch (kind) {
     // a broken file is an error naming its line, never an empty config whose every key looks "absent"
-    case 'configmap': cl.config = parseConfigMap(readable(file.text), file.path); break
-    case 'helm-values': cl.helm = parseHelmValues(readable(file.text.replace(/^\s*(USER-SUPPLIED|COMPUTED) VALUES:[^\n]*/, '')), file.path); break
+    case 'configmap': {
+      const doc = salvaged(file, file.text, errs.clusterErrors)
+      cl.config = {...parseConfigMap(readable(doc.text), file.path), ...(doc.truncation ? {truncation: doc.truncation} : {})}
+      break
+    }
+    case 'helm-values': {
+      const heading = /^\s*(USER-SUPPLIED|COMPUTED) VALUES:[^\n]*/
+      const doc = salvaged(file, file.text.replace(heading, ''), errs.clusterErrors, heading.test(file.text))
+      cl.helm = {...parseHelmValues(readable(doc.text), file.path), ...(doc.truncation ? {truncation: doc.truncation} : {})}
+      break
+    }
     case 'helm-release': cl.helm = decodeHelmRelease(file.text, file.path); break
-    case 'nodes': cl.nodes = [...(cl.nodes ?? []), ...orBroken(parseNodes(file.text, file.path), file.text)]; break
-    case 'pods': cl.pods = [...(cl.pods ?? []), ...orBroken(parsePods(file.text, file.path), file.text)]; break
+    case 'nodes': {
+      // a cut list gives the items before the cut: a node count is then a lower bound, said in the error
+      const doc = salvaged(file, file.text, errs.clusterErrors)
+      cl.nodes = [...(cl.nodes ?? []), ...orBroken(parseNodes(doc.text, file.path), doc.text)]
+      break
+    }
+    case 'pods': {
+      const doc = salvaged(file, file.text, errs.clusterErrors)
+      cl.pods = [...(cl.pods ?? []), ...orBroken(parsePods(doc.text, file.path), doc.text)]
+      break
+    }
     case 'pods-table':
     case 'nodes-table':
     case 'pod-describe':

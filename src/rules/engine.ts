@@ -61,6 +61,7 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
     const want = meta.needs.map((g) => g.join(' + ')).join(' or ')
     return {findings: [], outcome: {id: meta.id, result: 'not-evaluated', reason: `no ${want} evidence`}}
   }
+  const unjudged: string[] = []
   const ctx: RuleContext = {
     snapshot,
     ciliumVersion: version,
@@ -69,6 +70,9 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
     },
     notApplicable(reason: string): never {
       throw new NotApplicable(reason)
+    },
+    notJudged(reason: string): void {
+      if (!unjudged.includes(reason)) unjudged.push(reason)
     },
   }
   try {
@@ -97,6 +101,8 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
       const missed = [...reads].filter((f) => failed.has(f) && !agentsHaveFamily(snapshot, f))
       if (missed.length > 0) return {findings, outcome: {id: meta.id, result: 'not-evaluated', reason: `the Prometheus query for ${missed.join(', ')} failed: ${failed.get(missed[0])}`}}
     }
+    if (unjudged.length > 0 && findings.length === 0) return {findings, outcome: {id: meta.id, result: 'not-evaluated', reason: unjudged.join('; ')}}
+    if (unjudged.length > 0) return {findings, outcome: {id: meta.id, result: 'fired', reason: `not judged: ${unjudged.join('; ')}`}}
     return {findings, outcome: {id: meta.id, result: findings.length > 0 ? 'fired' : 'passed'}}
   } catch (error) {
     if (error instanceof NotApplicable) return {findings: [], outcome: {id: meta.id, result: 'not-applicable', reason: error.message}}

@@ -70,6 +70,11 @@ export interface RuleContext {
   notEvaluated(reason: string): never
   /** The rule does not apply to this evidence (e.g. a pasted cilium-cli summary when agents were read directly). */
   notApplicable(reason: string): never
+  /**
+   * One part of the check could not be judged (a key missing only because its source was cut): the rule goes on
+   * with the rest; with no finding it is not evaluated, never passed, and the reason is kept in its outcome.
+   */
+  notJudged(reason: string): void
 }
 
 export interface Rule<M extends string = string, I extends string = string> {

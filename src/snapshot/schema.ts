@@ -17,6 +17,19 @@ export type SourceRef = z.infer<typeof SourceRef>
 export const Unrecognized = z.object({line: z.number().int(), text: z.string()})
 export type Unrecognized = z.infer<typeof Unrecognized>
 
+/**
+ * Where a capture that ends before its end was cut: it is read up to `line` (the last line read as valid).
+ * `after`: in a document printed with sorted keys (kubectl, helm get values), the path of the last key read;
+ * a key that sorts before it was seen if present, one after it may have been cut off.
+ */
+export const Truncation = z.object({
+  line: z.number().int(),
+  text: z.string(),
+  reason: z.string(),
+  after: z.array(z.union([z.string(), z.number()])).optional(),
+})
+export type Truncation = z.infer<typeof Truncation>
+
 const StateLine = z.object({state: z.string(), message: z.string(), src: SourceRef})
 
 // ---------- cilium-dbg status (text --verbose / plain, or -o json) ----------
@@ -165,6 +178,7 @@ export const AgentStatus = z.object({
   // Cilium state not Ok: the CLI exits early and trailing sections are missing by design.
   earlyExit: z.boolean(),
   unrecognized: z.array(Unrecognized),
+  truncation: Truncation.optional(), // the output stops in the middle (a cut paste): later sections were not read
 })
 export type AgentStatus = z.infer<typeof AgentStatus>
 
@@ -276,7 +290,7 @@ export const ConfigMap = z.object({
   // the latest metadata.managedFields time: when the data was last written, and by which manager (helm, kubectl …)
   changedAt: z.object({time: z.string(), manager: z.string().optional(), src: SourceRef}).optional(),
   data: z.record(z.string(), z.object({value: z.string(), src: SourceRef})),
-  truncated: z.object({reason: z.string(), src: SourceRef}).optional(), // as HelmValues.truncated
+  truncation: Truncation.optional(), // the capture was cut: keys after the cut are unknown, not absent
 })
 export type ConfigMap = z.infer<typeof ConfigMap>
 
@@ -286,9 +300,8 @@ export const HelmValues = z.object({
   revision: z.number().int().optional(),
   deployedAt: z.string().optional(), // the release's info.last_deployed (RFC 3339)
   values: z.record(z.string(), z.unknown()), // user-supplied values (.config of the release)
-  // the file ended early (cut mid-document): a key not in `values` may only be missing from the paste
-  truncated: z.object({reason: z.string(), src: SourceRef}).optional(),
   chartDefaults: z.record(z.string(), z.unknown()).optional(), // .chart.values, when known
+  truncation: Truncation.optional(), // the file was cut: values after the cut are unknown, not absent
 })
 export type HelmValues = z.infer<typeof HelmValues>
 

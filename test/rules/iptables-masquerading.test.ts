@@ -16,6 +16,11 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      // kubectl order: enable-bpf-masquerade sorts before the last key read, so its absence is real
+      name: 'cilium-config cut after enable-ipv4-masquerade (sorted): judged as whole', messageIds: ['iptables-masquerading'],
+      snapshot: snapshot({cluster: {config: {...config({'enable-ipv4-masquerade': 'true'}), truncation: {line: 3, text: 'enable-ipv4-masquerade: "true"', reason: 'cut', after: ['data', 'enable-ipv4-masquerade']}}}}),
+    },
+    {
       name: 'IPTables with legacy host routing → medium', messageIds: ['iptables-masquerading'],
       snapshot: snapshot({agents: [masq('cilium-a', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', true), masq('cilium-b', 'IPTables', 'IPTables [IPv4: Enabled, IPv6: Disabled]', true)]}),
       expect: {count: 1, severity: 'medium', agents: ['cilium-a', 'cilium-b'], message: /iptables on 2 agents.*host routing is Legacy.*NOT enabled/, evidence: {line: 33}, helm: {path: 'bpf.masquerade', value: true, prerequisites: ['kube-proxy-replacement']}},
@@ -38,5 +43,13 @@ ruleTester(rule, {
       expect: {count: 1, severity: 'info', message: /\(cilium-config\).*is enabled/, evidence: {text: 'enable-ipv4-masquerade: true'}},
     },
   ],
-  notEvaluated: [{name: 'nothing about masquerading', snapshot: snapshot({agents: [agent('cilium-a', {status: status({})})], cluster: {config: config({debug: 'false'})}})}],
+  notEvaluated: [
+    {name: 'nothing about masquerading', snapshot: snapshot({agents: [agent('cilium-a', {status: status({})})], cluster: {config: config({debug: 'false'})}})},
+    {
+      // IPv4 masquerading on, but the capture (in no known order) was cut: enable-bpf-masquerade may have followed
+      name: 'cilium-config cut where enable-bpf-masquerade may follow: not "iptables"',
+      snapshot: snapshot({cluster: {config: {...config({'enable-ipv4-masquerade': 'true'}), truncation: {line: 3, text: 'enable-ipv4-masquerade: "true"', reason: 'cut'}}}}),
+      expect: (_f, o) => { if (!/cut at line 3 before enable-bpf-masquerade/.test(o.reason ?? '')) throw new Error(o.reason) },
+    },
+  ],
 })

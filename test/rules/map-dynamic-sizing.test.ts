@@ -85,5 +85,10 @@ ruleTester(rule, {messagesCarryNumbers: true,
   notEvaluated: [
     {name: 'no status, no config', snap: () => snapshot({agents: [agent('cilium-a')]})},
     {name: 'status without BPF Maps and no config', snap: () => snapshot({agents: [agent('cilium-a', {status: status({verbose: false})})]})},
+    {
+      name: 'cilium-config cut before bpf-map-dynamic-size-ratio: "no ratio" is not concluded',
+      snap: () => snapshot({cluster: {config: {...config({'auto-direct-node-routes': 'true'}), truncation: {line: 2, text: 'auto-direct-node-routes: "true"', reason: 'cut', after: ['data', 'auto-direct-node-routes']}}}}),
+      expect: (_f, o) => { if (!/before bpf-map-dynamic-size-ratio/.test(o.reason ?? '')) throw new Error(o.reason) },
+    },
   ],
 })

@@ -1,4 +1,4 @@
-import type {Agent, Snapshot, SourceRef} from '../../snapshot/schema.js'
+import type {Agent, Snapshot, SourceRef, Truncation} from '../../snapshot/schema.js'
 import type {Evidence, EvidenceKind} from '../types.js'
 
 export {compareVersions, parseVersion, versionSatisfies} from '../../cilium/version.js'
@@ -55,6 +55,55 @@ export function configBool(snapshot: Snapshot, key: string): boolean | undefined
   if (v === 'true') return true
   if (v === 'false') return false
   return undefined
+}
+
+/**
+ * Whether a key path missing from a cut document would have been printed before the cut, so its absence
+ * is real. Only a document printed in sorted key order (kubectl, helm get values) tells; in any other a
+ * missing key may have followed the cut.
+ */
+export function absentBeforeCut(cut: Truncation | undefined, path: Array<string | number>): boolean {
+  if (!cut) return true
+  const last = cut.after
+  if (!last) return false
+  for (let i = 0; i < Math.min(path.length, last.length); i++) {
+    const a = String(path[i])
+    const b = String(last[i])
+    if (a !== b) return a < b
+  }
+  // the last key read, or a key inside it: what followed in it may have been cut
+  return false
+}
+
+function helmAt(values: Record<string, unknown> | undefined, path: string): unknown {
+  let cur: unknown = values
+  for (const seg of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined
+    cur = (cur as Record<string, unknown>)[seg]
+  }
+  return cur
+}
+
+/**
+ * Why a setting cannot be judged absent: it is in neither cilium-config nor the Helm values, and one of them
+ * was cut before the place it would be written. Undefined when it is present, or absent for real. A rule that
+ * would conclude "not set, so the default" calls ctx.notJudged with this reason instead.
+ */
+export function settingCut(snapshot: Snapshot, where: {config?: string, helm?: string}): string | undefined {
+  const {config, helm} = snapshot.cluster
+  if (where.config && config?.data[where.config] !== undefined) return undefined
+  if (where.helm && helmAt(helm?.values, where.helm) !== undefined) return undefined
+  const cuts: string[] = []
+  // a source read whole (or cut after the place) that lacks the key settles it
+  if (where.config && config) {
+    if (absentBeforeCut(config.truncation, ['data', where.config])) return undefined
+    cuts.push(`cilium-config was cut at line ${config.truncation!.line} before ${where.config} would be written (${config.truncation!.reason}): whether it is set is unknown`)
+  }
+  if (where.helm && helm) {
+    if (absentBeforeCut(helm.truncation, where.helm.split('.'))) return undefined
+    cuts.push(`the Helm values (${helm.source}) were cut at line ${helm.truncation!.line} before ${where.helm} would be written (${helm.truncation!.reason}): whether it is set is unknown`)
+  }
+  return cuts[0]
 }
 
 /** The most common agent version in the snapshot (from status), or undefined. */

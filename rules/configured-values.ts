@@ -1,0 +1,157 @@
+import type {CheckResult} from '../src/rules/types.js'
+import {defineRule} from '../src/rules/types.js'
+import type {Snapshot} from '../src/snapshot/schema.js'
+import {helmEvidence, helmString, helmValue, nodeCount, ev, settingCut} from '../src/rules/helpers.js'
+import {CHART_DEFAULTS} from '../src/cilium/helm-config.js'
+import {MAP_FAMILIES, MAPS_DOC, type FamilyId} from '../src/cilium/maps.js'
+
+/*
+ * Helm values judged as configuration, beside configured-risks: map sizes set below Cilium's defaults, a smaller
+ * dynamic-sizing ratio, CNI chaining, encryption settings, and more operator replicas than nodes. Each says "configured"; none claims
+ * that anything failed. With agents' status in the evidence the status-based rules judge what is in effect.
+ */
+
+const SIZED: FamilyId[] = ['ct-tcp', 'ct-any', 'nat', 'neigh', 'lb-services', 'policy']
+
+function smallMaps(s: Snapshot): CheckResult[] {
+  const out: CheckResult[] = []
+  const seen = new Set<string>()
+  for (const id of SIZED) {
+    const f = MAP_FAMILIES[id]
+    const path = f.helmPath!
+    const v = Number(helmValue(s, path))
+    if (seen.has(path) || !Number.isFinite(v) || v <= 0 || !f.defaultSize || v >= f.defaultSize) continue
+    seen.add(path)
+    out.push({
+      severity: 'medium',
+      messageId: 'map-size-below-default',
+      message: `Configured: ${path}: ${v} is below Cilium's default of ${f.defaultSize} entries for the ${f.label} map${f.dynamic ? ', and an explicit size also keeps bpf.mapDynamicSizeRatio from sizing it by node memory' : ''}; the map fills ${(f.defaultSize / v).toFixed(1)}× sooner than with the default.`,
+      agents: [],
+      evidence: [helmEvidence(s, path)],
+      helm: [],
+      fix: `Unless the nodes are too small for the default, remove ${path}${f.dynamic ? ' and let bpf.mapDynamicSizeRatio size it' : ` or raise it to at least ${f.defaultSize}`}. ${MAPS_DOC}`,
+    })
+  }
+  const ratio = Number(helmValue(s, 'bpf.mapDynamicSizeRatio'))
+  if (Number.isFinite(ratio) && ratio > 0 && ratio < CHART_DEFAULTS.mapDynamicSizeRatio) {
+    out.push({
+      severity: 'info',
+      messageId: 'ratio-below-default',
+      message: `Configured: bpf.mapDynamicSizeRatio: ${ratio} is below the chart's ${CHART_DEFAULTS.mapDynamicSizeRatio}: CT, NAT, neighbor and sock rev-NAT maps get ${(ratio / CHART_DEFAULTS.mapDynamicSizeRatio * 100).toFixed(0)} % of the memory share they get by default (never below their floors).`,
+      agents: [],
+      evidence: [helmEvidence(s, 'bpf.mapDynamicSizeRatio')],
+      helm: [],
+      fix: `Keep it only if node memory is tight; otherwise remove it. ${MAPS_DOC}`,
+    })
+  }
+  return out
+}
+
+function chaining(s: Snapshot): CheckResult | undefined {
+  const mode = helmString(s, 'cni.chainingMode')
+  if (!mode || mode === 'none') return undefined
+  return {
+    severity: 'info',
+    messageId: 'chaining-mode',
+    message: `Configured: CNI chaining (cni.chainingMode: ${mode}). Cilium runs on top of the ${mode} plugin, which keeps IPAM and routing; Cilium adds policy, visibility and load-balancing. Findings about Cilium's own routing and masquerading do not apply.`,
+    agents: [],
+    evidence: [helmEvidence(s, 'cni.chainingMode')],
+    helm: [],
+    fix: 'Nothing to change if chaining is intended; the feature limits of chaining are listed at https://docs.cilium.io/en/stable/installation/cni-chaining/',
+  }
+}
+
+/** Encryption as configured: what its documentation asks for before agents start, and what it cannot run with. */
+function encryption(s: Snapshot): CheckResult[] {
+  if (helmString(s, 'encryption.enabled') !== 'true') return []
+  const type = helmString(s, 'encryption.type') ?? 'ipsec'
+  const chain = helmString(s, 'cni.chainingMode')
+  const evidence = [helmEvidence(s, 'encryption.enabled'), ...(helmValue(s, 'encryption.type') !== undefined ? [helmEvidence(s, 'encryption.type')] : [])]
+  const out: CheckResult[] = []
+  if (chain && chain !== 'none') {
+    out.push({
+      severity: 'medium',
+      messageId: 'encryption-with-chaining',
+      message: `Configured: transparent encryption (${type}) together with CNI chaining (${chain}). Cilium does not support encryption when chained on top of another plugin, which owns the underlying connectivity (cilium/cilium#15596): traffic may leave unencrypted.`,
+      agents: [],
+      evidence: [...evidence, helmEvidence(s, 'cni.chainingMode')],
+      helm: [],
+      fix: 'Run Cilium as the only CNI if encryption is required, or encrypt at another layer. https://github.com/cilium/cilium/issues/15596',
+    })
+  }
+  if (type === 'ipsec') {
+    // 1.14+ charts read encryption.ipsec.secretName; older ones encryption.secretName (default cilium-ipsec-keys)
+    const secret = helmString(s, 'encryption.ipsec.secretName') ?? helmString(s, 'encryption.secretName') ?? 'cilium-ipsec-keys'
+    out.push({
+      severity: 'info',
+      messageId: 'ipsec-key-secret',
+      message: `Configured: IPsec encryption. The agents read their keys from the Secret ${secret} in Cilium's namespace, which Helm does not create; without it they cannot start. The values alone cannot show that it exists.`,
+      agents: [],
+      evidence,
+      helm: [],
+      fix: `Check it exists before rolling out: kubectl -n kube-system get secret ${secret} (create it as in https://docs.cilium.io/en/stable/security/network/encryption-ipsec/).`,
+    })
+  }
+  return out
+}
+
+function operatorReplicas(s: Snapshot, notJudged: (reason: string) => void): CheckResult | undefined {
+  const set = helmValue(s, 'operator.replicas')
+  if (set === undefined) {
+    const cut = settingCut(s, {helm: 'operator.replicas'})
+    if (cut) return void notJudged(cut)
+  }
+  const replicas = set === undefined ? CHART_DEFAULTS.operatorReplicas : Number(set)
+  if (!Number.isInteger(replicas)) return undefined
+  const nodes = nodeCount(s)
+  if (!nodes) return void notJudged(`operator replicas (${replicas}${set === undefined ? ', the chart default' : ''}) not compared with the node count: no Node objects or CiliumNode count in the evidence`)
+  if (replicas <= nodes.count) return undefined
+  return {
+    severity: 'info',
+    messageId: 'operator-replicas-over-nodes',
+    message: `Configured: ${replicas} operator replica(s)${set === undefined ? ' (the chart default)' : ''} on ${nodes.count} node(s) (${nodes.from}): the operator runs with host networking and anti-affinity, so ${replicas - nodes.count} replica(s) stay Pending. Harmless (a standby), but it reads as a failure in pod lists.`,
+    agents: [],
+    evidence: [set === undefined ? {source: s.cluster.helm!.source, line: 0, text: 'operator.replicas not set (chart default 2)'} : helmEvidence(s, 'operator.replicas'), ...(nodes.src ? [ev(nodes.src)] : [])],
+    helm: [{path: 'operator.replicas', value: nodes.count, reason: `one operator replica per node at most (${nodes.count} node(s))`}],
+  }
+}
+
+export default defineRule({
+  meta: {
+    id: 'configured-values',
+    title: 'Configured values to review (configured, not observed)',
+    severity: 'medium',
+    versions: '*',
+    needs: [['helm']],
+    messages: {
+      'map-size-below-default': 'a BPF map size configured below the default',
+      'ratio-below-default': 'a dynamic map sizing ratio below the chart default',
+      'chaining-mode': 'CNI chaining configured',
+      'operator-replicas-over-nodes': 'more operator replicas than nodes',
+      'encryption-with-chaining': 'transparent encryption configured with CNI chaining',
+      'ipsec-key-secret': 'IPsec configured: its key Secret must exist',
+    },
+    description: 'Helm values judged on their own when no agent status is in the evidence: explicit BPF map sizes (bpf.ctTcpMax, ctAnyMax, natMax, neighMax, lbMapMax, policyMapMax) below Cilium\'s defaults, bpf.mapDynamicSizeRatio below 0.0025, CNI chaining, encryption with chaining (not supported), IPsec (its key Secret must exist before agents start), and operator.replicas (default 2) above the node count (not judged without Node objects).',
+    why: 'A values file is often all there is in a ticket or before an install; small maps fill early under load, chaining changes which features apply, and extra operator replicas stay Pending on small clusters.',
+    fix: 'Per finding.',
+    sources: [
+      'https://docs.cilium.io/en/stable/network/ebpf/maps/',
+      'https://docs.cilium.io/en/stable/installation/cni-chaining/',
+      'https://docs.cilium.io/en/stable/internals/cilium_operator/',
+      'https://docs.cilium.io/en/stable/security/network/encryption-ipsec/',
+      'https://github.com/cilium/cilium/issues/15596',
+      'https://github.com/cilium/cilium/blob/main/install/kubernetes/cilium/templates/cilium-operator/deployment.yaml',
+    ],
+  },
+  check(ctx) {
+    const s = ctx.snapshot
+    if (s.agents.some((a) => a.status)) ctx.notApplicable('agent status is in the evidence: the status-based rules judge what is in effect')
+    const out = [...smallMaps(s)]
+    const chain = chaining(s)
+    if (chain) out.push(chain)
+    out.push(...encryption(s))
+    const op = operatorReplicas(s, ctx.notJudged)
+    if (op) out.push(op)
+    return out
+  },
+})
