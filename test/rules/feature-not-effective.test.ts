@@ -113,7 +113,7 @@ ruleTester(rule, {
         agents: [agent('cilium-a', {status: status(masqIptables)})],
         cluster: {config: config({'enable-bpf-masquerade': 'true', 'kube-proxy-replacement': 'false', 'cni-chaining-mode': 'aws-cni'})},
       }),
-      expect: {count: 1, noHelm: true, fix: /kubeProxyReplacement withheld: CNI chaining mode aws-cni does not support it/},
+      expect: {count: 1, noHelm: true, fix: /kubeProxyReplacement=true withheld: kube-proxy replacement does not apply in aws-cni chaining/},
     },
     {
       name: 'WireGuard asked, agents started before the ConfigMap change: not restarted, high',
