@@ -142,6 +142,7 @@ export async function runSuggest(o: SuggestOptions, realIo: Io): Promise<number>
   if (o.diff) io.stdout(mergedDiff ?? valuesDiff(current.user, overlay, {from: `current values (${current.source})`, to: 'suggested values'}))
   if (o.set) io.stdout(setFlags(plan.items.map((i) => ({path: i.writePath, value: i.value})), {version: current.source === 'helm-release' ? current.version : undefined}))
   if (!o.diff && !o.set && !o.merge && !o.output) io.stdout(overlayText)
+  for (const w of plan.withheld) io.stderr(`ciltune: ${w.reason}\n`)
   for (const b of plan.blocked) io.stderr(`ciltune: blocked: ${b.writePath}=${JSON.stringify(b.value)}: ${b.blockedBy.join('; ')}\n`)
   for (const i of plan.items) {
     const unknown = i.prerequisites.filter((p) => p.result.status === 'unknown')

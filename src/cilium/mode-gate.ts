@@ -18,10 +18,12 @@ function modeNeeds(ctx: ConditionContext, path: string, value: unknown, seen: Se
   if (seen.has(key)) return []
   seen.add(key)
   const out: Array<{id: ConditionId, via: Feature}> = []
-  for (const f of featuresOf(path, value)) {
+  const features = featuresOf(path, value)
+  // the feature's own mode conditions first: the nearest feature the mode rules out is the one to name
+  for (const f of features) for (const id of f.requires) if (MODE_CONDITIONS.includes(id)) out.push({id, via: f})
+  for (const f of features) {
     for (const id of f.requires) {
-      if (MODE_CONDITIONS.includes(id)) { out.push({id, via: f}); continue }
-      if (CONDITIONS[id].check(ctx).status === 'met') continue
+      if (MODE_CONDITIONS.includes(id) || CONDITIONS[id].check(ctx).status === 'met') continue
       for (const fx of CONDITIONS[id].fixers) {
         const v = fixerValue(fx.holds)
         if (v !== undefined) out.push(...modeNeeds(ctx, fx.path, v, seen))

@@ -19,6 +19,8 @@ import type {ConditionId} from '../cilium/conditions.js'
 import {isImprovement, requirementsOf} from '../cilium/features.js'
 import type {PrerequisiteState} from './prerequisites.js'
 import {resolvePrerequisites} from './prerequisites.js'
+import {gateHelm} from '../cilium/mode-gate.js'
+import {integrationMode, type IntegrationMode} from '../cilium/modes.js'
 
 export type HelmScalar = string | number | boolean | null
 
@@ -47,6 +49,10 @@ export interface SuggestionPlan {
   alreadySet: SuggestionItem[]
   /** Improvements left out because --improvements was not given. */
   improvements: SuggestionItem[]
+  /** Changes the integration mode rules out (src/cilium/mode-gate.ts), with the reason and the findings that asked. */
+  withheld: Array<{path: string, value: unknown, reason: string, findings: string[]}>
+  /** The cluster's integration mode, as the evidence shows it. */
+  mode: IntegrationMode
   notes: string[]
 }
 
@@ -187,11 +193,27 @@ export function rolloutOrder(items: SuggestionItem[]): SuggestionItem[] {
   return out
 }
 
+/** What the engine withheld from the findings, plus anything the gate still rules out here, one entry per path. */
+function withheldOf(findings: Finding[], items: SuggestionItem[], gateCtx: Parameters<typeof gateHelm>[0]): {kept: SuggestionItem[], withheld: SuggestionPlan['withheld']} {
+  const byPath = new Map<string, SuggestionPlan['withheld'][number]>()
+  const add = (w: {path: string, value: unknown, reason: string}, ids: string[]) => {
+    const had = byPath.get(w.path)
+    if (had) had.findings.push(...ids.filter((id) => !had.findings.includes(id)))
+    else byPath.set(w.path, {...w, findings: [...new Set(ids)]})
+  }
+  for (const f of findings) for (const w of f.withheld ?? []) add(w, [f.id])
+  const gated = gateHelm(gateCtx, items.map((i) => ({...i, path: i.writePath})))
+  for (const w of gated.withheld) add(w, items.find((i) => i.writePath === w.path)?.findings.map((f) => f.id) ?? [])
+  const keep = new Set(gated.kept.map((k) => k.writePath))
+  return {kept: items.filter((i) => keep.has(i.writePath)), withheld: [...byPath.values()]}
+}
+
 export function buildPlan(snapshot: Snapshot, findings: Finding[], current: CurrentValues, opts: PlanOptions): SuggestionPlan {
   const version = current.version
   const notes: string[] = []
   const effective = deepMerge(current.chartDefaults ?? {}, current.user) as Record<string, unknown>
-  const all = collectItems(findings, version)
+  const mode = integrationMode(snapshot)
+  const {kept: all, withheld} = withheldOf(findings, collectItems(findings, version), {snapshot, values: effective, version})
   for (const item of all) item.improvement = isImprovement(item.writePath, item.value)
   // Incident fixes by default: an improvement is only proposed when asked for.
   const improvements = opts.improvements ? [] : all.filter((i) => i.improvement)
@@ -218,5 +240,5 @@ export function buildPlan(snapshot: Snapshot, findings: Finding[], current: Curr
     else write.push(item)
   }
   // A suggestion kept only because it fixed a now-blocked one's prerequisite stays: it fixes its own finding too.
-  return {version, current, items: rolloutOrder(write), blocked, alreadySet, improvements, notes}
+  return {version, current, items: rolloutOrder(write), blocked, alreadySet, improvements, withheld, mode, notes}
 }
