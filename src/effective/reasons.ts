@@ -117,5 +117,6 @@ export function reasonsFor(s: Snapshot, f: EffectiveFeature, agents: Agent[], ve
 
 /** What would decide an unknown reason. */
 export function decidingEvidence(f: EffectiveFeature): string {
+  if (f.deciding) return f.deciding
   return `the agent's start-up log (kubectl -n <namespace> logs ds/cilium | grep -i "${f.title.split(' ')[0]}"), node kernels (kubectl get nodes -o wide), and pod start times against the last cilium-config change`
 }
