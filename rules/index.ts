@@ -21,6 +21,7 @@ import degradedModules from './degraded-modules.js'
 import distributedLru from './distributed-lru.js'
 import endpointRegeneration from './endpoint-regeneration.js'
 import endpointSliceOff from './endpoint-slice-off.js'
+import eniIpExhaustion from './eni-ip-exhaustion.js'
 import failingControllers from './failing-controllers.js'
 import featureNotEffective from './feature-not-effective.js'
 import hubbleMetricsCardinality from './hubble-metrics-cardinality.js'
@@ -66,6 +67,7 @@ export const RULES = [
   distributedLru,
   endpointRegeneration,
   endpointSliceOff,
+  eniIpExhaustion,
   failingControllers,
   featureNotEffective,
   hubbleMetricsCardinality,
