@@ -36,7 +36,7 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['logs']],
-    messages: Object.fromEntries(REPORTED.map((c) => [c.id, c.title])) as Record<string, string>,
+    messages: Object.fromEntries(REPORTED.map((c) => [c.id, c.title])),
     description: 'In ENI (AWS), Azure or Alibaba Cloud IPAM the operator attaches interfaces and addresses per node. Reads its lines: "Instance is out of interfaces" (the node is at its instance type\'s limit; a capacity note), a refused interface or address with the cloud\'s limit code (AttachmentLimitExceeded, IpAddressLimitExceeded, EniPerInstanceLimitExceeded), and subnets without free addresses (InsufficientFreeAddressesInSubnet). "Unable to assign additional IPs to interface, will create new interface" alone is expected and not reported.',
     why: 'A node that cannot get more addresses leaves new pods in ContainerCreating with "No more IPs available"; a subnet without addresses does that to every node.',
     fix: 'Per condition: more or larger subnets for pods, prefix delegation (Nitro), larger instance types or a lower maxPods. Cluster-pool fixes (pod CIDR lists, mask sizes) do not apply in these modes.',

@@ -54,7 +54,7 @@ export const MANAGED: Record<ManagedKind, {title: string, howToChange: string, d
 export interface ModeFact<T extends string> {mode: T, text: string, src?: SourceRef}
 
 export interface IntegrationMode {
-  chaining?: ModeFact<ChainingMode | string>
+  chaining?: ModeFact<string> // a ChainingMode, or a mode this table does not know
   ipam?: ModeFact<CloudIpam>
   managed?: ModeFact<ManagedKind>
   /** AKS bring-your-own-CNI: Cilium on AKS, installed and managed by the user (Helm values apply). */

@@ -8,6 +8,7 @@ import type {SuggestionItem, SuggestionPlan} from './plan.js'
 import {redactScalar, redactText} from './redact.js'
 import {helmUpgradeCommand} from './set-flags.js'
 import {MANAGED} from '../cilium/modes.js'
+import {renderNodeConfigs} from './node-configs.js'
 
 export function prerequisiteLines(item: SuggestionItem): string[] {
   return item.prerequisites.map((p) => {
@@ -88,6 +89,10 @@ export function renderOverlay(plan: SuggestionPlan): string {
   for (const a of plan.alreadySet) trailer.push(` already set: ${a.writePath}: ${JSON.stringify(a.value)} (finding ${a.findings.map((f) => f.id).join(', ')}) — the finding has another cause`)
   for (const i of plan.improvements) trailer.push(` improvement, not written (use --improvements): ${i.writePath}: ${JSON.stringify(i.value)} (finding ${i.findings.map((f) => f.id).join(', ')})`)
   for (const n of plan.notes) trailer.push(` note: ${redactText(n)}`)
+  if (plan.nodeConfigs.length > 0) {
+    trailer.push(` per-node overrides (CiliumNodeConfig), not Helm values: apply them separately (--node-config FILE writes them as a manifest):`)
+    for (const l of renderNodeConfigs(plan.nodeConfigs).trimEnd().split('\n')) trailer.push(` ${l.startsWith('#') ? l.slice(1) : `  ${l}`}`)
+  }
   if (trailer.length > 0) doc.comment = trailer.join('\n')
   return doc.toString({lineWidth: 0})
 }
