@@ -102,7 +102,7 @@ function podImages(s: Snapshot): Array<{name: string, namespace?: string, image?
 // …/containernetworking/cilium/… the AKS builds; public.ecr.aws/isovalent/cilium:v…-eksa… the EKS Anywhere build.
 const GKE_IMAGE = /^(gke\.gcr\.io|gcr\.io\/gke-release)\/(cilium|anetd)/
 const AKS_IMAGE = /^mcr\.microsoft\.com\/(oss|containernetworking)\/cilium\//
-const EKSA_IMAGE = /^public\.ecr\.aws\/(isovalent|eks)\/cilium\/.*eksa/
+const EKSA_IMAGE = /^public\.ecr\.aws\/(isovalent|eks)\/cilium[/:].*eksa/
 
 function managed(s: Snapshot): IntegrationMode['managed'] {
   const pods = podImages(s)
