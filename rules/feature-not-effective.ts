@@ -51,10 +51,10 @@ export default defineRule({
     title: 'Feature asked for but not in effect',
     severity: 'high',
     versions: '*',
-    needs: [['config', 'status'], ['config', 'logs'], ['config', 'counts']],
+    needs: [['config', 'status'], ['config', 'logs'], ['config', 'counts'], ['config', 'metrics']],
     features: ['kube-proxy-replacement', 'bpf-masquerade'],
     messages: {'not-in-effect': 'a feature asked for in cilium-config is not in effect, with the reason', 'reason-unknown': 'a feature asked for in cilium-config is not in effect, and the evidence does not show why'},
-    description: `cilium-config asks for a feature (${Object.values(EFFECTIVE).filter((f) => !f.reportedBy).map((f) => f.title).join(', ')}) while the agents' status, a logged fallback or the CiliumEndpointSlice count shows it off. Names the reason: a logged fallback, agents not restarted since the change, a mode the feature cannot run in (tunnel, CNI chaining, encryption, legacy host routing), a kernel too old, or a prerequisite that does not hold; or says the reason is unknown and which evidence would decide it. eBPF host routing and netkit are reported by legacy-host-routing and netkit-not-effective, BIG TCP with tunnel routing or encryption alone by big-tcp.`,
+    description: `cilium-config asks for a feature (${Object.values(EFFECTIVE).filter((f) => !f.reportedBy).map((f) => f.title).join(', ')}) while the agents' status, a logged fallback, the CiliumEndpointSlice count, BGP session metrics (cilium_bgp_control_plane_session_state, none established) or, for Local Redirect Policy, the KubeProxyReplacement line it needs shows it off. Names the reason: a logged fallback, agents not restarted since the change, a mode the feature cannot run in (tunnel, CNI chaining, encryption, legacy host routing), a kernel too old, or a prerequisite that does not hold; or says the reason is unknown and which evidence would decide it. eBPF host routing and netkit are reported by legacy-host-routing and netkit-not-effective, BIG TCP with tunnel routing or encryption alone by big-tcp.`,
     why: 'A feature that silently fell back looks enabled in the values but is not: the cluster runs without the encryption, kube-proxy replacement or performance feature someone relies on.',
     fix: 'Remove the reason (restart, kernel, prerequisite, mode); asking for the feature again changes nothing. In CNI chaining, kube-proxy replacement and eBPF host routing are never suggested.',
     sources: [
@@ -62,6 +62,9 @@ export default defineRule({
       'https://github.com/cilium/cilium/blob/main/pkg/datapath/linux/bigtcp/bigtcp.go',
       'https://github.com/cilium/cilium/blob/main/pkg/datapath/linux/bandwidth/bandwidth.go',
       'https://github.com/cilium/cilium/blob/main/daemon/cmd/kube_proxy_replacement.go',
+      'https://docs.cilium.io/en/stable/network/kubernetes/local-redirect-policy/',
+      'https://docs.cilium.io/en/stable/network/bgp-control-plane/bgp-control-plane-operation/',
+      'https://github.com/cilium/cilium/pull/31469',
     ],
   },
   check(ctx) {

@@ -24,6 +24,7 @@ import endpointRegeneration from './endpoint-regeneration.js'
 import encryptionHealth from './encryption-health.js'
 import endpointSliceOff from './endpoint-slice-off.js'
 import endpointsNotReady from './endpoints-not-ready.js'
+import eniIpExhaustion from './eni-ip-exhaustion.js'
 import failingControllers from './failing-controllers.js'
 import featureNotEffective from './feature-not-effective.js'
 import hubbleMetricsCardinality from './hubble-metrics-cardinality.js'
@@ -76,6 +77,7 @@ export const RULES = [
   encryptionHealth,
   endpointSliceOff,
   endpointsNotReady,
+  eniIpExhaustion,
   failingControllers,
   featureNotEffective,
   hubbleMetricsCardinality,

@@ -42,8 +42,8 @@ export default defineRule({
     severity: 'critical',
     versions: '*',
     needs: [['logs']],
-    messages: Object.fromEntries(LOG_CONDITIONS.filter((c) => !c.feature).map((c) => [c.id, c.title])),
-    description: `Agent log lines matching Cilium messages with a known meaning: ${LOG_CONDITIONS.filter((c) => !c.feature).map((c) => c.id).join(', ')}. Each names the condition, its cause where the line gives one, and the fix.`,
+    messages: Object.fromEntries(LOG_CONDITIONS.filter((c) => !c.feature && !c.reportedBy).map((c) => [c.id, c.title])),
+    description: `Agent log lines matching Cilium messages with a known meaning: ${LOG_CONDITIONS.filter((c) => !c.feature && !c.reportedBy).map((c) => c.id).join(', ')}. Each names the condition, its cause where the line gives one, and the fix.`,
     why: 'The agent often logs the cause of an incident long before status or metrics show it: identity exhaustion, an unreachable API server, a feature that silently fell back.',
     fix: 'Per condition; for "operation not permitted" the fix depends on what was refused (a TCP connect, a BPF map, a mount).',
     sources: [
@@ -60,7 +60,7 @@ export default defineRule({
     }
     return [...groupBy(matched, (m) => m.c.id).values()]
       // a feature's fallback is reported by feature-not-effective, as the reason the feature is off
-      .filter((list) => !list[0].c.benign && !list[0].c.feature)
+      .filter((list) => !list[0].c.benign && !list[0].c.feature && !list[0].c.reportedBy && list.length >= (list[0].c.minCount ?? 1))
       .map((list) => finding(list[0].c, list, ctx.snapshot))
   },
 })

@@ -11,6 +11,7 @@ import {mergeValues} from '../suggest/merge.js'
 import {getPath} from '../suggest/paths.js'
 import {overlayObject, renderOverlay} from '../suggest/overlay.js'
 import {buildPlan, type SuggestionPlan} from '../suggest/plan.js'
+import {renderNodeConfigs} from '../suggest/node-configs.js'
 import {setFlags} from '../suggest/set-flags.js'
 import {validateValues} from '../suggest/validate.js'
 import {applyOverlay} from '../suggest/whatif.js'
@@ -35,6 +36,8 @@ export interface SuggestOptions {
   targetPressure: number
   /** Also propose improvements (netkit, BIG TCP, KPR, host routing …); default: only fixes of findings. */
   improvements?: boolean
+  /** Write the per-node CiliumNodeConfig manifests here (refuses an existing file without --force). */
+  nodeConfig?: string
   /** Names and addresses in everything printed and in the -o file become pseudonyms (--merge still edits the real file). */
   anonymize?: boolean
 }
@@ -43,6 +46,7 @@ function checkUsage(o: SuggestOptions): void {
   if (!(o.targetPressure > 0 && o.targetPressure < 1)) throw new InputError(`--target-pressure ${o.targetPressure}: expected a fraction between 0 and 1, e.g. 0.5`)
   if (o.output && existsSync(o.output) && !o.force) throw new InputError(`--output ${o.output}: file exists; use --force to overwrite or --merge ${o.output} to update it in place`)
   if (o.output && o.merge) throw new InputError('--output and --merge: give one (--merge writes into the values file itself)')
+  if (o.nodeConfig && existsSync(o.nodeConfig) && !o.force) throw new InputError(`--node-config ${o.nodeConfig}: file exists; use --force to overwrite`)
   if (o.merge && !existsSync(o.merge)) throw new InputError(`--merge ${o.merge}: no such file (use --output to create a new overlay)`)
   if (o.validate && !o.chart && !o.schema) throw new InputError('--validate needs the chart schema: --chart DIR|TGZ (helm pull cilium/cilium --version X) or --schema values.schema.json')
 }
@@ -139,9 +143,15 @@ export async function runSuggest(o: SuggestOptions, realIo: Io): Promise<number>
     writeFileSync(o.output, anon ? anon.text(overlayText) : overlayText, {flag: o.force ? 'w' : 'wx', mode: 0o600})
     io.stderr(`ciltune: wrote ${o.output}: ${plan.items.length} value(s), ${plan.blocked.length} blocked\n`)
   }
+  if (o.nodeConfig) {
+    const text = plan.nodeConfigs.length > 0 ? renderNodeConfigs(plan.nodeConfigs) : '# ciltune suggest: no per-node override needed: one value fits every node\n'
+    writeFileSync(o.nodeConfig, anon ? anon.text(text) : text, {flag: o.force ? 'w' : 'wx', mode: 0o600})
+    io.stderr(`ciltune: wrote ${o.nodeConfig}: ${plan.nodeConfigs.length} CiliumNodeConfig(s)\n`)
+  }
   if (o.diff) io.stdout(mergedDiff ?? valuesDiff(current.user, overlay, {from: `current values (${current.source})`, to: 'suggested values'}))
   if (o.set) io.stdout(setFlags(plan.items.map((i) => ({path: i.writePath, value: i.value})), {version: current.source === 'helm-release' ? current.version : undefined}))
   if (!o.diff && !o.set && !o.merge && !o.output) io.stdout(overlayText)
+  for (const w of plan.withheld) io.stderr(`ciltune: ${w.reason}\n`)
   for (const b of plan.blocked) io.stderr(`ciltune: blocked: ${b.writePath}=${JSON.stringify(b.value)}: ${b.blockedBy.join('; ')}\n`)
   for (const i of plan.items) {
     const unknown = i.prerequisites.filter((p) => p.result.status === 'unknown')

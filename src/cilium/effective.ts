@@ -7,7 +7,7 @@
  * pkg/datapath/linux/bigtcp/bigtcp.go, pkg/datapath/linux/bandwidth/bandwidth.go, pkg/client/client.go
  * (status lines), Documentation/operations/performance/tuning.rst.
  */
-import type {AgentStatus, SourceRef} from '../snapshot/schema.js'
+import type {Agent, AgentStatus, SourceRef} from '../snapshot/schema.js'
 import type {ConditionId} from './conditions.js'
 
 export const EFFECTIVE_IDS = [
@@ -29,6 +29,10 @@ export interface EffectiveFeature {
   asked: Array<{key: string, on: RegExp}>
   /** What the agent runs, from its status; undefined when the status does not show it. */
   inEffect?: (st: AgentStatus) => InEffect | undefined
+  /** For features no status line shows: what the agent's other evidence (metrics, a prerequisite's line) says. */
+  inEffectAgent?: (a: Agent) => InEffect | undefined
+  /** What would decide an unknown reason, when it is more than the start-up log, kernels and restart times. */
+  deciding?: string
   kernel?: {min: string, condition: ConditionId}
   requires?: ConditionId[]
   notWith?: Blocker[]
@@ -138,15 +142,30 @@ export const EFFECTIVE: Record<EffectiveId, EffectiveFeature> = {
     docs: 'https://docs.cilium.io/en/stable/observability/hubble/setup/',
   },
   'local-redirect-policy': {
-    // no status line shows it: only a logged refusal can show it off
+    // no status line shows it; the docs' prerequisite is kube-proxy replacement, whose status line does show
     id: 'local-redirect-policy', title: 'Local Redirect Policy',
     asked: [{key: 'enable-local-redirect-policy', on: ON}],
+    inEffectAgent: (a) => {
+      const k = a.status?.kubeProxyReplacement
+      return k && !k.enabled ? {on: false, inferred: true, text: `KubeProxyReplacement: ${k.mode} (Local Redirect Policy needs kube-proxy replacement)`, src: k.src} : undefined
+    },
     requires: ['kube-proxy-replacement'],
+    deciding: 'kubectl get ciliumlocalredirectpolicies -A (the policy\'s status), cilium-dbg service list on the node (a LocalRedirect frontend for the policy), and the KubeProxyReplacement line of cilium-dbg status',
     docs: 'https://docs.cilium.io/en/stable/network/kubernetes/local-redirect-policy/',
   },
   'bgp': {
+    // cilium_bgp_control_plane_session_state (cilium#31469, 1.16+): 1 established, 0 not, per vrouter/neighbor;
+    // no series at all means no peering config selects the node, or metrics older than 1.16: undecided
     id: 'bgp', title: 'BGP control plane',
     asked: [{key: 'enable-bgp-control-plane', on: ON}],
+    inEffectAgent: (a) => {
+      const sessions = (a.metrics?.samples ?? []).filter((x) => x.name === 'cilium_bgp_control_plane_session_state')
+      if (sessions.length === 0) return undefined
+      const up = sessions.filter((x) => x.value === 1)
+      const shown = up[0] ?? sessions[0]
+      return {on: up.length > 0, text: `${up.length} of ${sessions.length} BGP sessions established (${shown.src.text.trim()})`, src: shown.src}
+    },
+    deciding: 'cilium bgp peers (the Session column per peer), kubectl get ciliumbgpnodeconfigs / ciliumbgppeeringpolicies (does one select this node), and the peer router\'s own neighbor state',
     docs: 'https://docs.cilium.io/en/stable/network/bgp-control-plane/bgp-control-plane/',
   },
 }

@@ -31,6 +31,7 @@ export default class Suggest extends BaseCommand {
     chart: Flags.string({description: 'Cilium chart directory or .tgz (schema and chart defaults)'}),
     schema: Flags.string({description: 'values.schema.json to validate against'}),
     improvements: Flags.boolean({description: 'also propose improvements (netkit, BIG TCP, kube-proxy replacement, eBPF host routing …), each only when its prerequisites hold', default: false}),
+    'node-config': Flags.string({description: 'write per-node CiliumNodeConfig overrides (when one value does not fit every node) to this file'}),
     anonymize: Flags.boolean({description: 'replace node, pod and namespace names, IPs and CIDRs by consistent pseudonyms (for a public issue)', default: false}),
     'target-pressure': Flags.string({description: 'size maps so observed pressure falls under this fraction', default: '0.5'}),
   }
@@ -55,6 +56,7 @@ export default class Suggest extends BaseCommand {
       targetPressure: Number(flags['target-pressure']),
       improvements: flags.improvements,
       anonymize: flags.anonymize,
+      nodeConfig: flags['node-config'],
     }, processIo)
   }
 }

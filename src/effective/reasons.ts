@@ -6,7 +6,7 @@
  */
 import {BLOCKERS, type Blocker, type EffectiveFeature} from '../cilium/effective.js'
 import {CONDITIONS, type ConditionContext} from '../cilium/conditions.js'
-import {requirementsOf} from '../cilium/features.js'
+import {withheldReason} from '../cilium/mode-gate.js'
 import {conditionOf} from '../logs/catalog.js'
 import {ev} from '../rules/helpers.js'
 import type {Evidence, HelmSuggestion} from '../rules/types.js'
@@ -95,8 +95,8 @@ function fixerFor(ctx: ConditionContext, id: NonNullable<EffectiveFeature['requi
   if (!fixer) return {helm: []}
   const value = fixer.holds(true) ? true : fixer.holds(false) ? false : undefined
   if (value === undefined) return {helm: []}
-  const blocked = requirementsOf(fixer.path, value).map((c) => ({c, r: CONDITIONS[c].check(ctx)})).find((x) => x.r.status === 'failed' && x.c === 'no-cni-chaining')
-  if (blocked) return {helm: [], withheld: `${fixer.path} withheld: ${blocked.r.detail} does not support it`}
+  const withheld = withheldReason(ctx, fixer.path, value)
+  if (withheld) return {helm: [], withheld}
   return {helm: [{path: fixer.path, value, reason: `prerequisite: ${CONDITIONS[id].describe}`, cost: 'agents restart'}]}
 }
 
@@ -117,5 +117,6 @@ export function reasonsFor(s: Snapshot, f: EffectiveFeature, agents: Agent[], ve
 
 /** What would decide an unknown reason. */
 export function decidingEvidence(f: EffectiveFeature): string {
+  if (f.deciding) return f.deciding
   return `the agent's start-up log (kubectl -n <namespace> logs ds/cilium | grep -i "${f.title.split(' ')[0]}"), node kernels (kubectl get nodes -o wide), and pod start times against the last cilium-config change`
 }

@@ -40,7 +40,7 @@ export interface AgentEffect {agent: Agent, effect: InEffect}
 export function effectByAgent(s: Snapshot, f: EffectiveFeature): AgentEffect[] {
   const out: AgentEffect[] = []
   for (const a of s.agents) {
-    const st = a.status && !a.status.earlyExit && f.inEffect ? f.inEffect(a.status) : undefined
+    const st = a.status && !a.status.earlyExit && f.inEffect ? f.inEffect(a.status) : f.inEffectAgent?.(a)
     if (st) { out.push({agent: a, effect: st}); continue }
     const fb = fallbackLines(a, f)[0]
     if (fb) out.push({agent: a, effect: {on: false, text: fb.msg, src: fb.src}})

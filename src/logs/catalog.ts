@@ -1,5 +1,6 @@
 import type {HelmSuggestion, Severity} from '../rules/types.js'
 import {causeOf} from './causes.js'
+import {ENI_CONDITIONS} from './catalog-eni.js'
 
 /*
  * Log messages an experienced Cilium engineer recognizes, each with what it means and what to change.
@@ -17,6 +18,8 @@ export interface LogCondition {
   fix: (line: string) => string
   helm?: HelmSuggestion[]
   url: string
+  // The rule that reports this condition instead of log-conditions (a mode-specific check, e.g. eni-ip-exhaustion).
+  reportedBy?: string
   // A fallback is an incident only when the feature was asked for explicitly; otherwise it is an info note
   // (1.10–1.13 agents try BPF host routing by default and log the fallback on every old kernel).
   askedFor?: {configKey: string, value: string, helmPath: string, helmValue: unknown}
@@ -256,6 +259,7 @@ LOG_CONDITIONS.push({
     : 'The error= field names the pool and the reason; kubectl get ciliumpodippools and the CiliumNode status.ipam.operator-status show the rest.'),
   url: 'https://github.com/cilium/cilium/issues/41986',
 })
+LOG_CONDITIONS.push(...ENI_CONDITIONS)
 
 export function conditionOf(msg: string, line: string): LogCondition | undefined {
   return LOG_CONDITIONS.find((c) => c.msg.test(msg) && (!c.line || c.line.test(line)))

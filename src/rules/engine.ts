@@ -1,7 +1,7 @@
 import type {Snapshot} from '../snapshot/schema.js'
 import {agentsHaveFamily, clusterVersion, failedPrometheusFamilies, has, trackMetricReads, versionSatisfies, withMetricIndex} from './helpers.js'
-import {MODE_CONDITIONS, requirementsOf} from '../cilium/features.js'
-import {CONDITIONS} from '../cilium/conditions.js'
+import {requirementsOf} from '../cilium/features.js'
+import {gateHelm} from '../cilium/mode-gate.js'
 import type {Finding, HelmSuggestion, Rule, RuleContext, RuleOutcome} from './types.js'
 import {SEVERITY_ORDER} from './types.js'
 
@@ -40,17 +40,6 @@ export function declared(messages: Record<string, string>, id: string): boolean 
   return Object.hasOwn(messages, id) || Object.keys(messages).some((k) => k.endsWith('*') && id.startsWith(k.slice(0, -1)))
 }
 
-/** Suggestions the cluster's integration mode rules out (KPR or eBPF host routing under CNI chaining), with why. */
-function modeWithheld(helm: HelmSuggestion[], snapshot: Snapshot, version: string | undefined): Map<HelmSuggestion, string> {
-  const out = new Map<HelmSuggestion, string>()
-  const ctx = {snapshot, values: snapshot.cluster.helm?.values ?? {}, version}
-  for (const h of helm) {
-    const failed = requirementsOf(h.path, h.value).filter((id) => MODE_CONDITIONS.includes(id)).map((id) => CONDITIONS[id].check(ctx)).find((r) => r.status === 'failed')
-    if (failed) out.set(h, `${h.path}=${String(h.value)} withheld: ${failed.detail} does not support it`)
-  }
-  return out
-}
-
 export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion(snapshot)): {findings: Finding[], outcome: RuleOutcome} {
   const {meta} = rule
   if (!versionSatisfies(version, meta.versions)) {
@@ -80,9 +69,11 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
     for (const r of results) {
       if (!declared(meta.messages, r.messageId)) throw new Error(`messageId ${r.messageId} is not in meta.messages`)
     }
+    const gateCtx = {snapshot, values: snapshot.cluster.helm?.values ?? {}, version}
     const findings = results.map((r) => {
-      const withheld = modeWithheld(r.helm, snapshot, version)
-      const fix = [r.fix, ...withheld.values()].filter(Boolean).join('; ')
+      // a change the integration mode rules out is withheld, and the finding says why (src/cilium/mode-gate.ts)
+      const {kept, withheld} = gateHelm(gateCtx, r.helm)
+      const fix = [r.fix, ...withheld.map((w) => w.reason)].filter(Boolean).join('; ')
       return {
         id: meta.id,
         messageId: r.messageId,
@@ -91,8 +82,9 @@ export function runRule(rule: Rule, snapshot: Snapshot, version = clusterVersion
         message: r.message,
         agents: r.agents,
         evidence: r.evidence,
-        helm: r.helm.filter((h) => !withheld.has(h)).map(withRequirements),
+        helm: kept.map(withRequirements),
         ...(fix ? {fix} : {}),
+        ...(withheld.length > 0 ? {withheld: withheld.map((w) => ({path: w.path, value: w.value as HelmSuggestion['value'], reason: w.reason}))} : {}),
       }
     })
     if (findings.length === 0) {

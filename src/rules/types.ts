@@ -33,6 +33,8 @@ export const Finding = z.object({
   evidence: z.array(Evidence),
   helm: z.array(HelmSuggestion),
   fix: z.string().optional(), // when not a Helm value (restart, upgrade, delete a service ...)
+  // Helm changes the integration mode rules out (src/cilium/mode-gate.ts), each with the reason; set by the engine
+  withheld: z.array(z.object({path: z.string(), value: HelmSuggestion.shape.value, reason: z.string()})).optional(),
 })
 export type Finding = z.infer<typeof Finding>
 

@@ -7,6 +7,8 @@ import {splitPath} from './paths.js'
 import type {SuggestionItem, SuggestionPlan} from './plan.js'
 import {redactScalar, redactText} from './redact.js'
 import {helmUpgradeCommand} from './set-flags.js'
+import {MANAGED} from '../cilium/modes.js'
+import {renderNodeConfigs} from './node-configs.js'
 
 export function prerequisiteLines(item: SuggestionItem): string[] {
   return item.prerequisites.map((p) => {
@@ -71,9 +73,11 @@ export function renderOverlay(plan: SuggestionPlan): string {
   const header = [
     ` ciltune suggest: Helm values overlay (only the keys to change)`,
     ` chart/agent version: ${plan.version ?? 'unknown'}; current values: ${plan.current.description}`,
-    ` apply: ${helmUpgradeCommand({version: plan.current.source === 'helm-release' ? plan.version : undefined})} -f <this file>`,
   ]
-  if (plan.items.length === 0) header.push(' nothing to change: no finding has a Helm value that applies')
+  if (!plan.mode.managed) header.push(` apply: ${helmUpgradeCommand({version: plan.current.source === 'helm-release' ? plan.version : undefined})} -f <this file>`)
+  const managed = plan.mode.managed ? MANAGED[plan.mode.managed.mode] : undefined
+  if (managed) header.push(` no Helm values are written: Cilium here is ${managed.title} (${redactText(plan.mode.managed!.text)}); ${managed.howToChange}`)
+  else if (plan.items.length === 0) header.push(' nothing to change: no finding has a Helm value that applies')
   header.push(...rolloutLines(plan))
   doc.commentBefore = header.join('\n')
   const trailer: string[] = []
@@ -81,9 +85,14 @@ export function renderOverlay(plan: SuggestionPlan): string {
     trailer.push(` BLOCKED, not written: ${b.writePath}: ${JSON.stringify(b.value)} (finding ${b.findings.map((f) => f.id).join(', ')})`)
     for (const why of b.blockedBy) trailer.push(`   blocked by: ${redactText(why)}`)
   }
+  for (const w of plan.withheld) trailer.push(` WITHHELD, not written (finding ${w.findings.join(', ')}): ${redactText(w.reason)}`)
   for (const a of plan.alreadySet) trailer.push(` already set: ${a.writePath}: ${JSON.stringify(a.value)} (finding ${a.findings.map((f) => f.id).join(', ')}) — the finding has another cause`)
   for (const i of plan.improvements) trailer.push(` improvement, not written (use --improvements): ${i.writePath}: ${JSON.stringify(i.value)} (finding ${i.findings.map((f) => f.id).join(', ')})`)
   for (const n of plan.notes) trailer.push(` note: ${redactText(n)}`)
+  if (plan.nodeConfigs.length > 0) {
+    trailer.push(` per-node overrides (CiliumNodeConfig), not Helm values: apply them separately (--node-config FILE writes them as a manifest):`)
+    for (const l of renderNodeConfigs(plan.nodeConfigs).trimEnd().split('\n')) trailer.push(` ${l.startsWith('#') ? l.slice(1) : `  ${l}`}`)
+  }
   if (trailer.length > 0) doc.comment = trailer.join('\n')
   return doc.toString({lineWidth: 0})
 }

@@ -5,12 +5,14 @@
 import type {Snapshot} from '../snapshot/schema.js'
 import type {Evidence, Finding} from '../rules/types.js'
 import {percent} from '../rules/helpers.js'
-import type {DynamicFamily} from '../cilium/maps.js'
 import {defaultSize, DYNAMIC_FAMILIES, familyOfHelmPath as familyOfPath, LB_FAMILIES, MAP_FAMILIES} from '../cilium/maps.js'
 import {familyKeys} from '../sizing/formula.js'
 import {formatBytes} from '../sizing/memory.js'
 import type {Recommendation} from '../sizing/recommend.js'
 import {planNodes, recommendFixedMax, recommendMax, recommendRatio} from '../sizing/recommend.js'
+import type {NodeConfigProposal} from './node-configs.js'
+import {nodeLine} from './node-lines.js'
+import {explicitPerNode, perNodeRatio} from './per-node-plan.js'
 import type {CurrentValues} from './current-values.js'
 import {impactOf} from './impact.js'
 import {currentRatio, distributedLru, explicitSizes, nodeObservations, observe} from './observe.js'
@@ -19,6 +21,8 @@ import type {ConditionId} from '../cilium/conditions.js'
 import {isImprovement, requirementsOf} from '../cilium/features.js'
 import type {PrerequisiteState} from './prerequisites.js'
 import {resolvePrerequisites} from './prerequisites.js'
+import {gateHelm} from '../cilium/mode-gate.js'
+import {integrationMode, type IntegrationMode} from '../cilium/modes.js'
 
 export type HelmScalar = string | number | boolean | null
 
@@ -37,6 +41,8 @@ export interface SuggestionItem {
   blockedBy: string[]
   impact: string[]
   sizing?: {recommendation: Recommendation, lines: string[]}
+  /** Only some nodes need the change: it is made by a CiliumNodeConfig alone, not in the values. */
+  perNodeOnly?: boolean
 }
 
 export interface SuggestionPlan {
@@ -47,6 +53,12 @@ export interface SuggestionPlan {
   alreadySet: SuggestionItem[]
   /** Improvements left out because --improvements was not given. */
   improvements: SuggestionItem[]
+  /** Changes the integration mode rules out (src/cilium/mode-gate.ts), with the reason and the findings that asked. */
+  withheld: Array<{path: string, value: unknown, reason: string, findings: string[]}>
+  /** Per-node overrides where one global value does not fit every node (written as their own manifests). */
+  nodeConfigs: NodeConfigProposal[]
+  /** The cluster's integration mode, as the evidence shows it. */
+  mode: IntegrationMode
   notes: string[]
 }
 
@@ -56,16 +68,8 @@ export interface PlanOptions {
   improvements?: boolean
 }
 
-const nodeLine = (rec: Recommendation, families: DynamicFamily[], shown: DynamicFamily = 'ct-tcp'): string[] => rec.nodes.map((n) => {
-  const fams = families.filter((f) => n.pressureBefore[f] !== undefined)
-  const p = fams.map((f) => `${f} ${percent(n.pressureBefore[f]!)} → ${percent(n.pressureAfter[f]!)}`).join(', ')
-  const sizes = `${familyKeys(shown).label} ${n.before.sizes[shown].entries} → ${n.after.sizes[shown].entries}`
-  const mem = `kernel memory ${formatBytes(n.memoryBefore.kernelTotal)} → ${formatBytes(n.memoryAfter.kernelTotal)}`
-  const m = `${formatBytes(n.memoryBytes)}${n.memorySource === 'inferred' ? ' (inferred from status sizes)' : ''}`
-  return `node ${n.node} (${m}): ${sizes}${p ? `; ${p}` : ''}; ${mem}`
-})
 
-function refine(item: SuggestionItem, snapshot: Snapshot, current: CurrentValues, opts: PlanOptions, notes: string[]): void {
+function refine(item: SuggestionItem, snapshot: Snapshot, current: CurrentValues, opts: PlanOptions, notes: string[], nodeConfigs: NodeConfigProposal[] = []): void {
   const values = current.user
   const ratio = currentRatio(snapshot, getPath(values, 'bpf.mapDynamicSizeRatio'))
   const policy = {ratio, distributedLru: distributedLru(snapshot, getPath(values, 'bpf.distributedLRU.enabled')), overrides: explicitSizes(snapshot), target: opts.target}
@@ -81,6 +85,7 @@ function refine(item: SuggestionItem, snapshot: Snapshot, current: CurrentValues
       const after = Math.max(...rec.nodes.map((n) => n.memoryAfter.kernelTotal))
       item.cost = `kernel memory of CT/NAT/neighbor/sock-rev-NAT maps, largest node: ${formatBytes(before)} → ${formatBytes(after)} (preallocated LRU maps, charged to the agent cgroup)`
       item.sizing = {recommendation: rec, lines: nodeLine(rec, [...DYNAMIC_FAMILIES])}
+      perNodeRatio(item, rec, {snapshot, version: current.version, nodes, policy}, {notes, nodeConfigs})
     } else {
       item.sizing = {recommendation: rec, lines: [`not refined: ${rec.kind === 'none' ? rec.reason : 'no ratio applies'}; value from the rule`]}
     }
@@ -108,7 +113,7 @@ function refine(item: SuggestionItem, snapshot: Snapshot, current: CurrentValues
  * Explicit sizes (bpf.ctTcpMax, bpf.natMax …) are refined together: NAT must stay ≤ CT TCP + CT any
  * with all of them applied, and each node's outcome is computed with the full set.
  */
-function refineExplicit(items: SuggestionItem[], snapshot: Snapshot, current: CurrentValues, opts: PlanOptions): Map<SuggestionItem, string[]> {
+function refineExplicit(items: SuggestionItem[], snapshot: Snapshot, current: CurrentValues, opts: PlanOptions, out: {notes: string[], nodeConfigs: NodeConfigProposal[]}): Map<SuggestionItem, string[]> {
   const blocked = new Map<SuggestionItem, string[]>()
   if (items.length === 0) return blocked
   const ratio = currentRatio(snapshot, getPath(current.user, 'bpf.mapDynamicSizeRatio'))
@@ -133,6 +138,7 @@ function refineExplicit(items: SuggestionItem[], snapshot: Snapshot, current: Cu
     const errors = [...new Set(plans.flatMap((p) => p.after.errors))]
     if (fam === 'nat' && errors.length > 0) blocked.set(item, errors)
   }
+  explicitPerNode(items, plans, {snapshot, version: current.version}, out, blocked)
   return blocked
 }
 
@@ -187,18 +193,35 @@ export function rolloutOrder(items: SuggestionItem[]): SuggestionItem[] {
   return out
 }
 
+/** What the engine withheld from the findings, plus anything the gate still rules out here, one entry per path. */
+function withheldOf(findings: Finding[], items: SuggestionItem[], gateCtx: Parameters<typeof gateHelm>[0]): {kept: SuggestionItem[], withheld: SuggestionPlan['withheld']} {
+  const byPath = new Map<string, SuggestionPlan['withheld'][number]>()
+  const add = (w: {path: string, value: unknown, reason: string}, ids: string[]) => {
+    const had = byPath.get(w.path)
+    if (had) had.findings.push(...ids.filter((id) => !had.findings.includes(id)))
+    else byPath.set(w.path, {...w, findings: [...new Set(ids)]})
+  }
+  for (const f of findings) for (const w of f.withheld ?? []) add(w, [f.id])
+  const gated = gateHelm(gateCtx, items.map((i) => ({...i, path: i.writePath})))
+  for (const w of gated.withheld) add(w, items.find((i) => i.writePath === w.path)?.findings.map((f) => f.id) ?? [])
+  const keep = new Set(gated.kept.map((k) => k.writePath))
+  return {kept: items.filter((i) => keep.has(i.writePath)), withheld: [...byPath.values()]}
+}
+
 export function buildPlan(snapshot: Snapshot, findings: Finding[], current: CurrentValues, opts: PlanOptions): SuggestionPlan {
   const version = current.version
   const notes: string[] = []
   const effective = deepMerge(current.chartDefaults ?? {}, current.user) as Record<string, unknown>
-  const all = collectItems(findings, version)
+  const mode = integrationMode(snapshot)
+  const {kept: all, withheld} = withheldOf(findings, collectItems(findings, version), {snapshot, values: effective, version})
   for (const item of all) item.improvement = isImprovement(item.writePath, item.value)
   // Incident fixes by default: an improvement is only proposed when asked for.
   const improvements = opts.improvements ? [] : all.filter((i) => i.improvement)
   const items = all.filter((i) => !improvements.includes(i))
-  const preBlocked = refineExplicit(items.filter((i) => familyOfPath(i.writePath)), snapshot, current, opts)
+  const nodeConfigs: NodeConfigProposal[] = []
+  const preBlocked = refineExplicit(items.filter((i) => familyOfPath(i.writePath)), snapshot, current, opts, {notes, nodeConfigs})
   for (const item of items) {
-    if (!familyOfPath(item.writePath)) refine(item, snapshot, current, opts, notes)
+    if (!familyOfPath(item.writePath)) refine(item, snapshot, current, opts, notes, nodeConfigs)
     item.conditions = requirementsOf(item.writePath, item.value)
     item.impact = impactOf(item.writePath, item.value)
     item.current = getPath(effective, item.writePath)
@@ -213,10 +236,11 @@ export function buildPlan(snapshot: Snapshot, findings: Finding[], current: Curr
     item.blockedBy = [...s.blockedBy, ...(preBlocked.get(item) ?? [])]
     const avail = pathAvailable(item.writePath, version)
     if (!avail.ok) item.blockedBy.push(avail.reason)
-    if (item.blockedBy.length > 0) blocked.push(item)
+    if (item.perNodeOnly) notes.push(`${item.writePath} unchanged for the cluster: only some nodes need ${JSON.stringify(item.value)}, and they get it from a CiliumNodeConfig (${item.findings.map((f) => f.id).join(', ')})`)
+    else if (item.blockedBy.length > 0) blocked.push(item)
     else if (item.current !== undefined && String(item.current) === String(item.value)) alreadySet.push(item)
     else write.push(item)
   }
   // A suggestion kept only because it fixed a now-blocked one's prerequisite stays: it fixes its own finding too.
-  return {version, current, items: rolloutOrder(write), blocked, alreadySet, improvements, notes}
+  return {version, current, items: rolloutOrder(write), blocked, alreadySet, improvements, withheld, nodeConfigs, mode, notes}
 }

@@ -7,7 +7,7 @@ import {isClaimed} from '../../src/logs/claimed.js'
 import {parseAgentLog} from '../../src/parse/agent-log.js'
 import {runRule} from '../../src/rules/engine.js'
 import {FIXTURES_DIR} from '../helpers/reference.js'
-import type {AgentLog, AgentStatus, Node, PodInfo} from '../../src/snapshot/schema.js'
+import type {AgentLog, AgentStatus, Metrics, Node, PodInfo} from '../../src/snapshot/schema.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
 import {ruleTester} from './_rule-tester.js'
 
@@ -40,6 +40,14 @@ const masqIptables: Partial<AgentStatus> = {
   masquerading: {mode: 'IPTables', text: 'IPTables [IPv4: Enabled, IPv6: Disabled]', src: at('Masquerading:            IPTables [IPv4: Enabled, IPv6: Disabled]', 14)},
   kubeProxyReplacement: {mode: 'False', enabled: false, devices: [], src: at('KubeProxyReplacement:    False', 4)},
 }
+// cilium_bgp_control_plane_session_state as cilium#31469 and cilium#39861 show it (1 established, 0 not)
+function bgpMetrics(states: Array<[string, number]>): Metrics {
+  return {format: 'exposition', unrecognized: [], samples: states.map(([neighbor, value], i) => ({
+    name: 'cilium_bgp_control_plane_session_state', labels: {neighbor, vrouter: '64512'}, value,
+    src: at(`cilium_bgp_control_plane_session_state{neighbor="${neighbor}",vrouter="64512"} ${value}`, 210 + i, 'metrics.prom'),
+  }))}
+}
+const kprOn: Partial<AgentStatus> = {kubeProxyReplacement: {mode: 'True', enabled: true, devices: [], src: at('KubeProxyReplacement:    True   [eth0   10.0.1.15 (Direct Routing)]', 4)}}
 const encryptionOff: Partial<AgentStatus> = {encryption: {mode: 'Disabled', text: 'Disabled', src: at('Encryption:              Disabled', 22)}}
 
 ruleTester(rule, {
@@ -73,6 +81,14 @@ ruleTester(rule, {
         agents: [agent('cilium-a', {status: status({...bigTcpOff, routing: {network: 'Tunnel', tunnelProtocol: 'vxlan', host: 'BPF', src: at('Routing:                 Network: Tunnel [vxlan]   Host: BPF', 12)}})})],
         cluster: {config: config({'enable-ipv4-big-tcp': 'true'})},
       }),
+    },
+    {
+      name: 'Local Redirect Policy asked with kube-proxy replacement on: no evidence shows it off',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: status(kprOn)})], cluster: {config: config({'enable-local-redirect-policy': 'true', 'kube-proxy-replacement': 'true'})}}),
+    },
+    {
+      name: 'BGP asked, one of two sessions established: in effect',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: status({}), metrics: bgpMetrics([['10.55.20.111:179', 1], ['10.55.20.112:179', 0]])})], cluster: {config: config({'enable-bgp-control-plane': 'true'})}}),
     },
   ],
   invalid: [
@@ -113,7 +129,7 @@ ruleTester(rule, {
         agents: [agent('cilium-a', {status: status(masqIptables)})],
         cluster: {config: config({'enable-bpf-masquerade': 'true', 'kube-proxy-replacement': 'false', 'cni-chaining-mode': 'aws-cni'})},
       }),
-      expect: {count: 1, noHelm: true, fix: /kubeProxyReplacement withheld: CNI chaining mode aws-cni does not support it/},
+      expect: {count: 1, noHelm: true, fix: /kubeProxyReplacement=true withheld: kube-proxy replacement does not apply in aws-cni chaining/},
     },
     {
       name: 'WireGuard asked, agents started before the ConfigMap change: not restarted, high',
@@ -133,6 +149,33 @@ ruleTester(rule, {
         cluster: {config: config({'enable-hubble': 'true'})},
       }),
       expect: {count: 1, message: /Reason unknown: .* what would decide it: the agent's start-up log/, noHelm: true},
+    },
+    {
+      name: 'Local Redirect Policy asked, KubeProxyReplacement False: the prerequisite is the reason, KPR the Helm fix',
+      messageIds: ['not-in-effect'],
+      snapshot: snapshot({
+        agents: [agent('cilium-a', {status: status({kubeProxyReplacement: {mode: 'False', enabled: false, devices: [], src: at('KubeProxyReplacement:    False', 4)}})})],
+        cluster: {config: config({'enable-local-redirect-policy': 'true', 'kube-proxy-replacement': 'false'}), helm: {source: 'h', values: {k8sServiceHost: 'api.cluster.invalid', k8sServicePort: 6443}}},
+      }),
+      expect: {count: 1, message: /Local Redirect Policy is asked for \(enable-local-redirect-policy: true\) but not in effect on cilium-a .*\[prerequisite\] kube-proxy replacement/, helm: {path: 'kubeProxyReplacement', value: true}},
+    },
+    {
+      name: 'Local Redirect Policy in generic-veth chaining: KPR is withheld, and the fix says why',
+      messageIds: ['not-in-effect'],
+      snapshot: snapshot({
+        agents: [agent('cilium-a', {status: status({kubeProxyReplacement: {mode: 'False', enabled: false, devices: [], src: at('KubeProxyReplacement:    False', 4)}})})],
+        cluster: {config: config({'enable-local-redirect-policy': 'true', 'kube-proxy-replacement': 'false', 'cni-chaining-mode': 'generic-veth'})},
+      }),
+      expect: {count: 1, noHelm: true, fix: /kubeProxyReplacement=true withheld: kube-proxy replacement does not apply in generic-veth chaining/},
+    },
+    {
+      name: 'BGP asked, no session established on the agent: reason unknown, and which evidence would decide it',
+      messageIds: ['reason-unknown'],
+      snapshot: snapshot({
+        agents: [agent('cilium-a', {status: status({}), metrics: bgpMetrics([['10.55.20.111:179', 0]])})],
+        cluster: {config: config({'enable-bgp-control-plane': 'true'})},
+      }),
+      expect: {count: 1, message: /BGP control plane is asked for .* \(0 of 1 BGP sessions established .*\)\. Reason unknown: .*cilium bgp peers/, evidence: {text: /session_state\{neighbor="10\.55\.20\.111:179"/, line: 210}},
     },
     {
       name: 'CiliumEndpointSlice asked, none exist for 120 endpoints, endpoint CRD disabled',

@@ -30,7 +30,7 @@ describe('integration mode: suggestions fit CNI chaining', () => {
     const paths = findings.flatMap((f) => f.helm.map((h) => h.path))
     expect(paths.filter((p) => MODE_BOUND.includes(p))).to.deep.equal([])
     const kpr = findings.find((f) => f.id === 'kpr-disabled')
-    expect(kpr?.fix).to.match(/kubeProxyReplacement=true withheld: CNI chaining mode aws-cni does not support it/)
+    expect(kpr?.fix).to.match(/kubeProxyReplacement=true withheld: kube-proxy replacement does not apply in aws-cni chaining \(aws-cni chaining/)
     expect(findings.find((f) => f.id === 'legacy-host-routing')?.messageId).to.equal('legacy-blocked')
   })
   it('the same cluster without chaining still gets kube-proxy replacement suggested (the gate is the mode, not the rule)', async () => {

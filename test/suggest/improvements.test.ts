@@ -66,8 +66,9 @@ describe('suggest: incident fixes by default, improvements with --improvements',
     const s = helmCluster(apiServer, {'cni-chaining-mode': 'aws-cni', 'kube-proxy-replacement': 'false'}, {kpr: false, masq: 'BPF', host: 'Legacy'})
     const p = buildPlan(s, [kpr, hostRouting], currentValues(s), {target: 0.5, improvements: true})
     expect(p.items).to.deep.equal([])
-    expect(p.blocked.map((b) => b.writePath).sort()).to.deep.equal(['bpf.hostLegacyRouting', 'kubeProxyReplacement'])
-    for (const b of p.blocked) expect(b.blockedBy.join(' ')).to.contain('CNI chaining mode aws-cni')
+    // ruled out by the mode, not blocked by a prerequisite a change could fix: withheld, with the reason
+    expect(p.withheld.map((b) => b.path).sort()).to.deep.equal(['bpf.hostLegacyRouting', 'kubeProxyReplacement'])
+    for (const b of p.withheld) expect(b.reason).to.match(/does not apply in aws-cni chaining \(aws-cni chaining/)
   })
 
   it('several changes are ordered as a safe rollout, prerequisites first, with the restart each causes', () => {
