@@ -15,7 +15,7 @@ import {parseKubectlPodsTable} from '../parse/kubectl-pods-table.js'
 import {parsePods} from '../parse/pods.js'
 import {parseServiceList} from '../parse/service-list.js'
 import {parseStatusJson} from '../parse/status-json.js'
-import {statusTextFromBytes} from '../parse/status-bytes.js'
+import {statusFromBytes} from '../parse/status-bytes.js'
 import {parseStatusText} from '../parse/status-text.js'
 import type {Agent, AgentStatus, CollectionError, Snapshot} from '../snapshot/schema.js'
 import {compactHealth, ServiceCompactor} from '../snapshot/compact.js'
@@ -165,8 +165,9 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
   switch (kind) {
     case 'status-text':
     case 'status-json': {
+      const fromBytes = kind === 'status-text' && file.bytes ? statusFromBytes(file.bytes) : undefined
       const parsed = kind === 'status-text'
-        ? parseStatusText(file.bytes ? statusTextFromBytes(file.bytes) : file.text, file.path)
+        ? parseStatusText(fromBytes?.text ?? file.text, file.path, fromBytes?.healthy)
         : parseStatusJson(file.text, file.path)
       const checked = checkStatusBpfMaps(parsed, file.path)
       a.errors.push(...checked.errors)
