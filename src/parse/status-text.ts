@@ -1,5 +1,5 @@
 import type {AgentStatus, BpfMapRow, ControllerRow, SourceRef} from '../snapshot/schema.js'
-import {splitLines, src as mkSrc} from './text.js'
+import {internLine, splitLines, src as mkSrc} from './text.js'
 import type {HealthyBlocks} from './status-bytes.js'
 import {bpfMapRow, bpfMapsHeader, isBpfMapsTableHeader, resolveBpfMapIds} from './status-bpf-maps.js'
 import {ClusterHealthParser, clusterHealthHeader} from './status-cluster-health.js'
@@ -254,6 +254,15 @@ const SECTION_HANDLERS: Record<Section, SectionHandler> = {
   'modules': (r, raw, _no, s) => r.modules.line(raw, s),
 }
 
+/**
+ * The table lines a status keeps (BPF map sizes, KPR details, stopped or degraded modules) are the same
+ * text on most agents of a cluster: one shared copy of each instead of one per agent.
+ */
+function shareTableLines(out: AgentStatus): void {
+  const rows = [...(out.bpfMaps?.maps ?? []), ...(out.kprDetails ?? []), ...(out.modulesHealth?.modules ?? [])]
+  for (const r of rows) r.src.text = internLine(r.src.text)
+}
+
 /** Reading state of one status output: the current section and the tables still open. */
 class StatusTextReader {
   section: Section = 'none'
@@ -345,6 +354,7 @@ class StatusTextReader {
     this.finishModules()
     if (this.kprDetailsSeen) this.finishKprDetails()
     if (out.cilium) out.earlyExit = !/^(ok|disabled)$/i.test(out.cilium.state)
+    shareTableLines(out)
   }
 
   private finishModules(): void {
