@@ -4,7 +4,7 @@
  * nodes whose health endpoint times out, 2000 Services with 3 backends each, a version skew, a degraded
  * node, restarts). Wall time and peak RSS of the doctor process, requests and bytes it received, and
  * the ratio per doubling of nodes. Prints figures; asserts nothing.
- *   node --import tsx bench/scale.ts [NODES,...]   (default 100,300,1000,5000)
+ *   node --import tsx bench/scale.ts [NODES,...]   (default 100,1000,3000,5000)
  */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -96,6 +96,6 @@ export async function benchScales(sizes: number[], print: (label: string, value:
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const sizes = (process.argv[2] ?? '100,300,1000,5000').split(',').map(Number)
+  const sizes = (process.argv[2] ?? '100,1000,3000,5000').split(',').map(Number)
   await benchScales(sizes, (k, v) => console.log(`${k.padEnd(44)} ${v}`))
 }

@@ -26,7 +26,7 @@ export async function benchSysdump(nodes = 200): Promise<Record<string, string |
     return {
       archive: `${(statSync(zip).size / 1e6).toFixed(1)} MB zipped, ${(unpacked / 1e6).toFixed(0)} MB unpacked, ${nodes} nodes`,
       'doctor --from wall': `${(r.ms / 1000).toFixed(2)} s (target ≤ 10 s)`,
-      'doctor --from peak RSS': `${r.maxRssMb.toFixed(0)} MB (target ≤ 300 MB)`,
+      'doctor --from peak RSS': `${r.maxRssMb.toFixed(0)} MB (target ≤ 250 MB)`,
       result: `${report.agents.length} agents, ${report.findings.length} findings`,
     }
   } finally {

@@ -23,7 +23,7 @@ import {parseKubectlPodsTable} from '../parse/kubectl-pods-table.js'
 import {parsePods} from '../parse/pods.js'
 import {parseServiceList} from '../parse/service-list.js'
 import {parseStatusJson} from '../parse/status-json.js'
-import {statusTextFromBytes} from '../parse/status-bytes.js'
+import {statusFromBytes} from '../parse/status-bytes.js'
 import {parseStatusText} from '../parse/status-text.js'
 import {logCutAtEnd, salvageDocument, statusCut} from '../parse/truncation.js'
 import type {Agent, AgentStatus, CollectionError, Snapshot, Truncation} from '../snapshot/schema.js'
@@ -180,8 +180,9 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
   switch (kind) {
     case 'status-text':
     case 'status-json': {
+      const fromBytes = kind === 'status-text' && file.bytes ? statusFromBytes(file.bytes) : undefined
       let parsed = kind === 'status-text'
-        ? parseStatusText(file.bytes ? statusTextFromBytes(file.bytes) : file.text, file.path)
+        ? parseStatusText(fromBytes?.text ?? file.text, file.path, fromBytes?.healthy)
         : parseStatusJson(file.text, file.path)
       // a status cut in the middle is read again up to the cut, so a half-printed row is not taken for a fact
       const cut = kind === 'status-text' && !file.bytes ? statusCut(file.text, parsed) : undefined

@@ -1,7 +1,7 @@
 import type {Metrics, MetricSample} from '../snapshot/schema.js'
 import {get, isRecord, readK8sDoc, str} from './k8s-object.js'
 import {parseGoFloat} from './metrics-exposition.js'
-import {intern, splitLines, src} from './text.js'
+import {intern, internLine, splitLines, src} from './text.js'
 
 /*
  * `cilium-dbg metrics list` (FORMAT-NOTES §11; printer pkg/metrics/cmd.go):
@@ -29,7 +29,9 @@ export function parseMetricsListText(text: string, file: string): Metrics {
     const n = i + 1
     const line = raw.trim()
     if (line === '' || HEADER.test(line)) return
-    const name = /^[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s|$)/.exec(line)?.[0]
+    const found = /^[a-zA-Z_:][a-zA-Z0-9_:]*(?=\s|$)/.exec(line)?.[0]
+    // one copy of each family name, not a view into this line per sample
+    const name = found === undefined ? undefined : internLine(found)
     if (!name) {
       unrecognized.push({line: n, text: raw})
       return

@@ -1,12 +1,14 @@
 /*
  * `cilium-dbg status --verbose` as a live exec receives it: bytes, 7 lines per node of the cluster on
  * every agent (1.17+), most of them for healthy nodes. Before the text is decoded and split:
- * - a node block whose four probes passed becomes the row the parser reads for a healthy node and six
- *   empty lines (every later line keeps its number);
+ * - a node block whose four probes passed becomes seven empty lines (every later line keeps its number)
+ *   and an entry in `healthy` (its first line and the node's name), which the parser counts as a healthy
+ *   node without reading a row for it;
  * - any other probe that passed is cut after its verdict ("…:   OK, RTT=152.724µs   (Last probed: …)" → "…:   OK").
  * The snapshot keeps no healthy node, only their count (src/snapshot/compact.ts), so the compacted status
  * is the same as from the whole text (test/parse/status-bytes.test.ts), at a fraction of the work.
- * Anything unusual (CRLF, ANSI colours, a CI prefix, no "Cluster health:" at a line start) is decoded whole.
+ * Anything unusual (CRLF, ANSI colours, a CI prefix, no "Cluster health:" at a line start, a header
+ * without a value) is decoded whole.
  */
 
 import {isHealthRow, opensNodeBlock} from './status-cluster-health.js'
@@ -20,6 +22,13 @@ const NAME = Buffer.from('Name')
 const OK_RTT = Buffer.from('OK, RTT=')
 const LAST_PROBED = Buffer.from('(Last probed: ')
 const PATH = /^ {4}(?:Secondary\s+)?(Host|Endpoint)\s+connectivity\s+to\s+(\S+?):?$/i
+
+/** `pat` at `at`, wholly before `limit`: a byte loop, far cheaper than Buffer#compare's checks for a few bytes. */
+function startsAt(buf: Buffer, at: number, pat: Buffer, limit: number): boolean {
+  if (at < 0 || at + pat.length > limit) return false
+  for (let i = 0; i < pat.length; i++) if (buf[at + i] !== pat[i]) return false
+  return true
+}
 
 function indent(buf: Buffer, from: number, end: number): number {
   let i = from
@@ -39,13 +48,13 @@ function passedProbeEnd(buf: Buffer, from: number, end: number): number {
   const colon = buf.indexOf(COLON, from + 6)
   if (colon < 0 || colon >= end || (buf[colon + 1] !== SPACE && buf[colon + 1] !== TAB)) return -1
   const value = indent(buf, colon + 1, end) + colon + 1
-  if (buf.compare(OK_RTT, 0, OK_RTT.length, value, value + OK_RTT.length) !== 0) return -1
+  if (!startsAt(buf, value, OK_RTT, buf.length)) return -1
   const last = lastNonBlank(buf, value, end)
   const gap = buf.indexOf(SPACE, value + OK_RTT.length)
   // the RTT is the last word, or only "(Last probed: …)" follows it: such a line never reads as a table row
   if (gap >= 0 && gap < last) {
     const probed = gap + indent(buf, gap, end)
-    if (buf.compare(LAST_PROBED, 0, LAST_PROBED.length, probed, probed + LAST_PROBED.length) !== 0 || buf[last] !== 0x29) return -1
+    if (!startsAt(buf, probed, LAST_PROBED, buf.length) || buf[last] !== 0x29) return -1
   }
   return value + 2
 }
@@ -55,7 +64,7 @@ type State = 'section' | 'block' | 'path'
 /** The next state after a line of the Cluster health section, read as status-cluster-health.ts reads it. */
 function nextState(buf: Buffer, from: number, end: number, state: State): State | 'done' {
   const n = indent(buf, from, end)
-  if (n === 0 && from < end) return buf.compare(NAME, 0, NAME.length, from, from + NAME.length) === 0 ? state : 'done'
+  if (n === 0 && from < end) return startsAt(buf, from, NAME, buf.length) ? state : 'done'
   if (n === 0) return state // a blank line
   const line = buf.toString('utf8', from, end).trimEnd()
   // the order status-cluster-health.ts reads a line in: a row, a node block's name, a path
@@ -68,8 +77,6 @@ function nextState(buf: Buffer, from: number, end: number, state: State): State 
 const HOST_PATH = Buffer.from('    Host connectivity to ')
 const ENDPOINT_PATH = Buffer.from('    Endpoint connectivity to ')
 const LOCALHOST = Buffer.from(' (localhost)')
-const SEPARATOR = Buffer.from('   ')
-const HEALTHY_TAIL = Buffer.from(`   2/2   2/2${'\n'.repeat(6)}`)
 
 /** Start and end (the newline or the buffer's end) of the next k lines from `pos`, or undefined past the end. */
 function lineEnds(buf: Buffer, pos: number, k: number): Array<[number, number]> | undefined {
@@ -93,59 +100,88 @@ function isWord(buf: Buffer, from: number, end: number): boolean {
 
 /** [start, end) of ADDR in "    Host|Endpoint connectivity to ADDR:", or undefined when the line is anything else. */
 function pathAddress(buf: Buffer, [from, end]: [number, number], head: Buffer): [number, number] | undefined {
-  if (buf.compare(head, 0, head.length, from, Math.min(end, from + head.length)) !== 0) return undefined
+  if (!startsAt(buf, from, head, end)) return undefined
   const last = lastNonBlank(buf, from, end)
   return buf[last] === COLON && isWord(buf, from + head.length, last) ? [from + head.length, last] : undefined
 }
 
-/** End of "  NAME[ (localhost)]" before its colon, or -1 when the line does not open a node block that way. */
-function nodeNameEnd(buf: Buffer, [from, end]: [number, number]): number {
+/** "  NAME[ (localhost)]:" opening a node block: where NAME ends and where its colon is, or undefined. */
+function nodeName(buf: Buffer, [from, end]: [number, number]): {nameEnd: number, colon: number} | undefined {
   const colon = lastNonBlank(buf, from, end)
-  if (buf[colon] !== COLON) return -1
+  if (buf[colon] !== COLON) return undefined
   const local = colon - LOCALHOST.length
-  const nameEnd = local > from + 2 && buf.compare(LOCALHOST, 0, LOCALHOST.length, local, colon) === 0 ? local : colon
-  return isWord(buf, from + 2, nameEnd) ? colon : -1
+  const nameEnd = local > from + 2 && startsAt(buf, local, LOCALHOST, colon) ? local : colon
+  return isWord(buf, from + 2, nameEnd) ? {nameEnd, colon} : undefined
 }
 
+/** Healthy node blocks taken out of the text: the line each started at and the node's name, in order. */
+export interface HealthyBlocks {lines: number[], names: string[]}
+
 /**
- * A node block whose four probes all passed (the 7 lines Cilium prints per healthy node), as the table
- * row the parser reads for a healthy node ("  node   IP   2/2   2/2") and six empty lines, so every
- * later line keeps its number. The snapshot keeps no healthy row, only their count (compact.ts).
+ * A node block whose four probes all passed (the 7 lines Cilium prints per healthy node): the node's
+ * name and the end of its last line. The parser reads its host address only for the row it would
+ * build, which the snapshot drops for a healthy node (compact.ts), so it is not decoded.
  */
-function healthyBlockRow(buf: Buffer, pos: number): {row: Buffer[], end: number} | undefined {
+function healthyBlock(buf: Buffer, pos: number): {name: string, end: number} | undefined {
   const lines = lineEnds(buf, pos, 7)
   if (!lines) return undefined
-  const nameEnd = nodeNameEnd(buf, lines[0])
-  const host = pathAddress(buf, lines[1], HOST_PATH)
-  if (nameEnd < 0 || host === undefined || pathAddress(buf, lines[4], ENDPOINT_PATH) === undefined) return undefined
+  const name = nodeName(buf, lines[0])
+  if (!name || pathAddress(buf, lines[1], HOST_PATH) === undefined || pathAddress(buf, lines[4], ENDPOINT_PATH) === undefined) return undefined
   for (const k of [2, 3, 5, 6]) {
     const [from, end] = lines[k]
     if (indent(buf, from, end) !== 6 || passedProbeEnd(buf, from, end) < 0) return undefined
   }
-  return {row: [buf.subarray(pos, nameEnd), SEPARATOR, buf.subarray(host[0], host[1]), HEALTHY_TAIL], end: lines[6][1]}
+  return {name: buf.toString('latin1', pos + 2, name.nameEnd), end: lines[6][1]}
 }
 
-export function statusTextFromBytes(buf: Buffer): string {
+const SEVEN_EMPTY = Buffer.from('\n'.repeat(6)) // with the block's last newline, kept, seven empty lines
+
+/** 1 + the newlines before `pos`. */
+function lineOf(buf: Buffer, pos: number): number {
+  let n = 1
+  for (let i = buf.indexOf(NL); i >= 0 && i < pos; i = buf.indexOf(NL, i + 1)) n++
+  return n
+}
+
+/** "Cluster health:" followed by a value on its line: what makes the parser read the rows after it. */
+function headerHasValue(buf: Buffer, start: number): boolean {
+  let i = start + HEADER.length
+  if (buf[i] !== SPACE && buf[i] !== TAB) return false
+  while (buf[i] === SPACE || buf[i] === TAB) i++
+  return i < buf.length && buf[i] !== NL
+}
+
+/**
+ * The text to parse, and the healthy node blocks taken out of it: give both to parseStatusText, which
+ * then counts those nodes as read and healthy. Unusual input is decoded whole, with nothing taken out.
+ */
+export function statusFromBytes(buf: Buffer): {text: string, healthy: HealthyBlocks} {
+  const healthy: HealthyBlocks = {lines: [], names: []}
+  const whole = () => ({text: buf.toString('utf8'), healthy})
   const first = buf[0]
   const start = buf.indexOf(HEADER)
-  if (start < 0 || first === undefined || first < 0x41 || first > 0x5a || buf.includes(0x0d) || buf.includes(0x1b)) return buf.toString('utf8')
+  if (start < 0 || first === undefined || first < 0x41 || first > 0x5a || buf.includes(0x0d) || buf.includes(0x1b) || !headerHasValue(buf, start)) return whole()
   const parts: Buffer[] = []
   let kept = 0
   let state: State = 'section'
   let pos = buf.indexOf(NL, start + 1) + 1 // after the header line
-  if (pos === 0) return buf.toString('utf8')
+  if (pos === 0) return whole()
+  let line = lineOf(buf, pos)
   let blocks = 0
   while (pos < buf.length) {
     const nl = buf.indexOf(NL, pos)
     const end = nl < 0 ? buf.length : nl
     // the first block stays as printed: it is what tells the parser that the table is --verbose
     const opens = indent(buf, pos, end) === 2 && buf[lastNonBlank(buf, pos, end)] === COLON
-    const healthy = opens && blocks++ > 0 ? healthyBlockRow(buf, pos) : undefined
-    if (healthy) {
-      parts.push(buf.subarray(kept, pos), ...healthy.row)
-      kept = healthy.end
-      state = 'section' // a row closes the block before it and opens none
-      pos = healthy.end + 1
+    const block = opens && blocks++ > 0 ? healthyBlock(buf, pos) : undefined
+    if (block) {
+      parts.push(buf.subarray(kept, pos), SEVEN_EMPTY)
+      healthy.lines.push(line)
+      healthy.names.push(block.name)
+      kept = block.end
+      state = 'section' // a healthy node closes the block before it and opens none
+      pos = block.end + 1
+      line += 7
       continue
     }
     const cut = state === 'path' && indent(buf, pos, end) === 6 ? passedProbeEnd(buf, pos, end) : -1
@@ -158,7 +194,8 @@ export function statusTextFromBytes(buf: Buffer): string {
       state = next
     }
     pos = end + 1
+    line++
   }
   parts.push(buf.subarray(kept))
-  return Buffer.concat(parts).toString('utf8')
+  return {text: Buffer.concat(parts).toString('utf8'), healthy}
 }

@@ -127,6 +127,20 @@ export class ClusterHealthParser {
     return false
   }
 
+  /** Healthy nodes counted where their blocks stood, not kept (see healthy()). */
+  healthySkipped = 0
+
+  /**
+   * A node block whose probes all passed, taken out of the text by the byte reader (status-bytes.ts):
+   * read as the healthy row it stands for would be, and counted instead of kept.
+   */
+  healthy(name: string): void {
+    this.closeBlock()
+    if (this.names.has(name)) return
+    this.names.add(name)
+    this.healthySkipped++
+  }
+
   finish(): HealthNode[] {
     this.closeBlock()
     return this.nodes

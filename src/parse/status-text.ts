@@ -1,6 +1,7 @@
 import type {AgentStatus, BpfMapRow, ControllerRow, SourceRef} from '../snapshot/schema.js'
 import {encryptionDetails} from './status-encryption.js'
-import {splitLines, src as mkSrc} from './text.js'
+import {internLine, splitLines, src as mkSrc} from './text.js'
+import type {HealthyBlocks} from './status-bytes.js'
 import {bpfMapRow, bpfMapsHeader, isBpfMapsTableHeader, resolveBpfMapIds} from './status-bpf-maps.js'
 import {ClusterHealthParser, clusterHealthHeader} from './status-cluster-health.js'
 import {controllerHeader, controllerRow, isControllerTableHeader} from './status-controllers.js'
@@ -45,13 +46,23 @@ function ciPrefix(lines: string[]): RegExp | undefined {
   return re.test(first) ? re : undefined
 }
 
-export function parseStatusText(text: string, file: string): AgentStatus {
+/**
+ * `healthy`: node blocks the byte reader (status-bytes.ts) took out of the text, each now empty lines;
+ * they are counted where they stood, as healthy nodes, and the table comes back as the snapshot keeps
+ * it (unhealthy rows and rowsRead, src/snapshot/compact.ts).
+ */
+export function parseStatusText(text: string, file: string, healthy?: HealthyBlocks): AgentStatus {
   const out: AgentStatus = {format: 'text', verbose: false, earlyExit: false, unrecognized: []}
   try {
     const reader = new StatusTextReader(out, file)
     const lines = splitLines(typeof text === 'string' ? text : String(text))
     const prefix = ciPrefix(lines)
-    for (let i = 0; i < lines.length; i++) reader.line(prefix ? lines[i].replace(prefix, '') : lines[i], i + 1)
+    let h = 0
+    const hl = healthy?.lines ?? []
+    for (let i = 0; i < lines.length; i++) {
+      if (h < hl.length && hl[h] === i + 1) reader.health.healthy(healthy!.names[h++])
+      reader.line(prefix ? lines[i].replace(prefix, '') : lines[i], i + 1)
+    }
     reader.finish()
   } catch (err) {
     // never throw: a parser bug must not cost the on-call engineer the rest of the report
@@ -244,6 +255,15 @@ const SECTION_HANDLERS: Record<Section, SectionHandler> = {
   'modules': (r, raw, _no, s) => r.modules.line(raw, s),
 }
 
+/**
+ * The table lines a status keeps (BPF map sizes, KPR details, stopped or degraded modules) are the same
+ * text on most agents of a cluster: one shared copy of each instead of one per agent.
+ */
+function shareTableLines(out: AgentStatus): void {
+  const rows = [...(out.bpfMaps?.maps ?? []), ...(out.kprDetails ?? []), ...(out.modulesHealth?.modules ?? [])]
+  for (const r of rows) r.src.text = internLine(r.src.text)
+}
+
 /** Reading state of one status output: the current section and the tables still open. */
 class StatusTextReader {
   section: Section = 'none'
@@ -324,11 +344,18 @@ class StatusTextReader {
       resolveBpfMapIds(this.bpfRows)
       out.bpfMaps.maps = this.bpfRows
     }
-    if (out.clusterHealth) out.clusterHealth.nodes = this.health.finish()
+    if (out.clusterHealth) {
+      const nodes = this.health.finish()
+      const skipped = this.health.healthySkipped
+      // healthy blocks taken out before parsing: the table as compact.ts keeps it, counted with them
+      if (skipped > 0) Object.assign(out.clusterHealth, {rowsRead: nodes.length + skipped, nodes: nodes.filter((n) => !n.hostOk || !n.endpointsOk)})
+      else out.clusterHealth.nodes = nodes
+    }
     if (this.health.verboseSeen || this.modules.treeSeen) out.verbose = true
     this.finishModules()
     if (this.kprDetailsSeen) this.finishKprDetails()
     if (out.cilium) out.earlyExit = !/^(ok|disabled)$/i.test(out.cilium.state)
+    shareTableLines(out)
   }
 
   private finishModules(): void {

@@ -138,7 +138,8 @@ export function own(s: string): string {
       // a control character (tab): copied below
     }
   }
-  return (' ' + s).slice(1)
+  // a flat copy of its own ((' ' + s).slice(1) would be a view into a copy with a leading space)
+  return JSON.parse(JSON.stringify(s)) as string
 }
 
 const interned = new Map<string, string>()
