@@ -60,7 +60,7 @@ export default defineRule({
     }
     return [...groupBy(matched, (m) => m.c.id).values()]
       // a feature's fallback is reported by feature-not-effective, as the reason the feature is off
-      .filter((list) => !list[0].c.benign && !list[0].c.feature && !list[0].c.reportedBy && list.length >= (list[0].c.minCount ?? 1))
+      .filter((list) => !list[0].c.benign && !list[0].c.feature && !list[0].c.reportedBy)
       .map((list) => finding(list[0].c, list, ctx.snapshot))
   },
 })
