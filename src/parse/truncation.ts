@@ -98,6 +98,8 @@ function kubectlCut(value: unknown): string | undefined {
   if (!isRecord(value)) return undefined
   const keys = Object.keys(value)
   if (keys[0] !== 'apiVersion') return undefined
+  // only kubectl's printer sorts the keys; a writer of its own (ciltune collect, yq) may leave metadata out
+  if (!inOrder(keys)) return undefined
   if (!('kind' in value)) return 'the kubectl output ends before its `kind:` line'
   if (!('metadata' in value)) return 'the kubectl output ends before its `metadata:` line'
   return undefined
@@ -108,8 +110,12 @@ function sortedKeys(v: unknown): boolean {
   if (Array.isArray(v)) return v.every(sortedKeys)
   if (!isRecord(v)) return true
   const keys = Object.keys(v)
+  return inOrder(keys) && keys.every((k) => sortedKeys(v[k]))
+}
+
+function inOrder(keys: string[]): boolean {
   for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false
-  return keys.every((k) => sortedKeys(v[k]))
+  return true
 }
 
 /** The path of the last key printed (depth first), as far as maps go. */
