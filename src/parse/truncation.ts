@@ -95,13 +95,15 @@ function salvageYaml(text: string): Salvaged | undefined {
 
 /** kubectl prints apiVersion first and metadata last (sorted keys): an object or list missing them was cut. */
 function kubectlCut(value: unknown): string | undefined {
-  if (!isRecord(value)) return undefined
-  const keys = Object.keys(value)
+  return isRecord(value) ? kubectlCutKeys(Object.keys(value)) : undefined
+}
+
+function kubectlCutKeys(keys: string[]): string | undefined {
   if (keys[0] !== 'apiVersion') return undefined
   // only kubectl's printer sorts the keys; a writer of its own (ciltune collect, yq) may leave metadata out
   if (!inOrder(keys)) return undefined
-  if (!('kind' in value)) return 'the kubectl output ends before its `kind:` line'
-  if (!('metadata' in value)) return 'the kubectl output ends before its `metadata:` line'
+  if (!keys.includes('kind')) return 'the kubectl output ends before its `kind:` line'
+  if (!keys.includes('metadata')) return 'the kubectl output ends before its `metadata:` line'
   return undefined
 }
 
@@ -142,6 +144,9 @@ export function salvageDocument(input: string, opts: {printedSorted?: boolean} =
   const text = input.includes('\r') && !input.includes('\n') ? input.replace(/\r/g, '\n') : input
   if (text.trim() === '') return {text}
   const json = /^\s*[{[]/.test(text)
+  // YAML ending with its newline is cut only where kubectl's top-level keys stop early: their column-0 keys tell,
+  // without parsing a 17 MB NodeList twice more
+  if (!json && /\n\s*$/.test(text) && !kubectlCutKeys(text.match(/^[A-Za-z_][\w.-]*(?=:)/gm) ?? [])) return {text}
   let out: Salvaged = {text}
   if (docProblem(text)) {
     // a YAML error on a whole last line (it ends with a newline) is a broken line, not a cut one
