@@ -1,5 +1,6 @@
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
+import {integrationMode} from '../src/cilium/modes.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
 import {apiServerEndpoints, configText, helmEvidence, helmString, ev, settingCut} from '../src/rules/helpers.js'
 
@@ -19,11 +20,6 @@ function setting(s: Snapshot, helmPath: string, configKey?: string): Setting | u
 }
 
 const ON = new Set(['true', 'strict', 'partial', 'probe'])
-
-function chaining(s: Snapshot): Setting | undefined {
-  const c = setting(s, 'cni.chainingMode', 'cni-chaining-mode')
-  return c && c.value !== 'none' && c.value !== '' ? c : undefined
-}
 
 function kprWithoutServiceHost(s: Snapshot, notJudged: (reason: string) => void): CheckResult | undefined {
   const kpr = setting(s, 'kubeProxyReplacement', 'kube-proxy-replacement')
@@ -103,9 +99,10 @@ export default defineRule({
     if (kpr) out.push(kpr)
     // In chaining mode the primary CNI owns routing and masquerading: BPF host routing cannot be used at all
     const datapath = [legacyRouting(s), iptablesMasquerading(s)].filter((f) => f !== undefined)
-    const chainingCut = chaining(s) || datapath.length === 0 ? undefined : settingCut(s, {config: 'cni-chaining-mode', helm: 'cni.chainingMode'})
+    const chained = integrationMode(s).chaining !== undefined
+    const chainingCut = chained || datapath.length === 0 ? undefined : settingCut(s, {config: 'cni-chaining-mode', helm: 'cni.chainingMode'})
     if (chainingCut) ctx.notJudged(`${chainingCut}; legacy host routing and iptables masquerading are normal in chaining mode, so they were not judged`)
-    else if (!chaining(s)) out.push(...datapath)
+    else if (!chained) out.push(...datapath)
     return out
   },
 })

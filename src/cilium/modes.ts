@@ -9,6 +9,7 @@
  * https://github.com/aws/eks-anywhere/issues/393 (EKS Anywhere ships a fixed Cilium configuration).
  */
 import type {Snapshot, SourceRef} from '../snapshot/schema.js'
+import {valueAt} from './conditions.js'
 
 export const CHAINING_MODES = ['aws-cni', 'azure', 'generic-veth', 'portmap'] as const
 export type ChainingMode = typeof CHAINING_MODES[number]
@@ -67,12 +68,7 @@ function cfg(s: Snapshot, key: string): {value: string, src: SourceRef} | undefi
 }
 
 function helmAt(s: Snapshot, path: string): unknown {
-  let cur: unknown = s.cluster.helm?.values
-  for (const k of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined
-    cur = (cur as Record<string, unknown>)[k]
-  }
-  return cur
+  return valueAt(s.cluster.helm?.values, path)
 }
 
 function chaining(s: Snapshot): IntegrationMode['chaining'] {
