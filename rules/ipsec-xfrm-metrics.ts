@@ -7,7 +7,8 @@ import type {Snapshot} from '../src/snapshot/schema.js'
 /*
  * IPsec from the agents' metrics (pkg/datapath/linux/ipsec/xfrm_collector.go): cilium_ipsec_xfrm_error is
  * /proc/net/xfrm_stat since boot, one series per type (inbound/outbound) and error; cilium_ipsec_keys the keys
- * in use (1, 2 during a rotation). The same counters read from `cilium-dbg encrypt status` are ipsec-errors'.
+ * in use (1, 2 during a rotation). This rule owns those counters: ipsec-errors reads the same ones from
+ * `cilium-dbg encrypt status` only for agents whose metrics do not report them (src/rules/lib/encryption.ts).
  */
 
 const DOC = 'https://docs.cilium.io/en/stable/security/network/encryption-ipsec/#troubleshooting'
