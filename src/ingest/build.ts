@@ -8,6 +8,7 @@ import {docProblem} from '../parse/k8s-object.js'
 import {parseConfigMap} from '../parse/configmap.js'
 import {parseControllerRows} from '../parse/controller-rows.js'
 import {parseEncryptStatus} from '../parse/encrypt-status.js'
+import {mergeEncryptStatus, parseEncryptStatusJson} from '../parse/encrypt-status-json.js'
 import {parseEndpointList} from '../parse/endpoint-list.js'
 import {parseCiliumTables} from '../parse/kubectl-cilium-tables.js'
 import {parseKubectlNodesTable} from '../parse/kubectl-nodes-table.js'
@@ -198,7 +199,7 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
     case 'cilium-health': a.status = mergeHealth(a.status, status(parseCiliumHealth(file.text, file.path))); break
     case 'controller-rows': a.status = mergeControllers(a.status, status(parseControllerRows(file.text, file.path))); break
     case 'endpoint-list': a.endpoints = parseEndpointList(file.text, file.path); break
-    case 'encrypt-status': a.encrypt = parseEncryptStatus(file.text, file.path); break
+    case 'encrypt-status': a.encrypt = mergeEncryptStatus(a.encrypt, (file.text.trimStart().startsWith('{') ? parseEncryptStatusJson : parseEncryptStatus)(file.text, file.path)); break
     case 'service-list': a.services = services.read(file, parseServiceList); break
     case 'map-list': {
       const checked = checkMapList(parseMapList(file.text, file.path), file.path)

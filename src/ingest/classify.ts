@@ -3,6 +3,7 @@ import {looksLikeCiliumHealth} from '../parse/cilium-health.js'
 import {looksLikeConfigMap} from '../parse/configmap.js'
 import {looksLikeControllerRows} from '../parse/controller-rows.js'
 import {looksLikeEncryptStatus} from '../parse/encrypt-status.js'
+import {encryptionObject} from '../parse/encrypt-status-json.js'
 import {looksLikeEndpointList} from '../parse/endpoint-list.js'
 import {looksLikeCiliumTable} from '../parse/kubectl-cilium-tables.js'
 import {looksLikeKubectlNodesTable} from '../parse/kubectl-nodes-table.js'
@@ -78,6 +79,7 @@ function jsonKind(text: string): EvidenceKind | undefined {
   if (o.schemaVersion === 1 && Array.isArray(o.agents) && typeof o.cluster === 'object') return 'snapshot'
   if (o.ciltuneCollectionErrors === 1 || (typeof o.agents === 'object' && !Array.isArray(o.agents) && Array.isArray(o.cluster))) return 'collection-errors'
   if ('cilium' in o && ('controllers' in o || 'kubernetes' in o || 'ipam' in o || 'kvstore' in o)) return 'status-json'
+  if (encryptionObject(o)) return 'encrypt-status' // encrypt status -o json, debuginfo JSON or its "encryption"
   return undefined
 }
 

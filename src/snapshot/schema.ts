@@ -428,8 +428,24 @@ export const EndpointRow = z.object({
 })
 export type EndpointRow = z.infer<typeof EndpointRow>
 
+/** A WireGuard peer as debuginfo prints it (src/parse/encrypt-status*.ts); keys are not kept. */
+export const WireguardPeer = z.object({
+  endpoint: z.string(), // the peer node's IP:51871
+  lastHandshake: z.string(), // as printed
+  handshake: z.boolean(), // false: Go's zero time, the peer never completed a handshake
+  src: SourceRef,
+})
+export type WireguardPeer = z.infer<typeof WireguardPeer>
+
 export const EncryptStatus = z.object({
   mode: z.string(), // IPsec | Wireguard | Disabled, as printed
+  nodeEncryption: z.string().optional(), // WireGuard, debuginfo JSON "node-encryption": Enabled | Disabled | OptedOut
+  interfaces: z.array(z.object({ // WireGuard devices: encrypt status "Number of peers", debuginfo peer details
+    name: z.string(),
+    peerCount: z.number().int().optional(),
+    peers: z.array(WireguardPeer).optional(),
+    src: SourceRef,
+  })).optional(),
   keysInUse: z.number().int().optional(),
   maxSeq: z.object({used: z.number(), max: z.number()}).optional(),
   errors: z.number().int().optional(),

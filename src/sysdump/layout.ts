@@ -22,6 +22,8 @@ const CMD_FILES: Array<[RegExp, EvidenceKind, string]> = [
   [/^cilium(?:-dbg)?-service-list(?:--o-json)?\.md$/, 'service-list', 'cilium-dbg service list'],
   [/^cilium(?:-dbg)?-map-list(?:---verbose)?\.md$/, 'map-list', 'cilium-dbg map list'],
   [/^cilium(?:-dbg)?-metrics-list\.md$/, 'metrics', 'cilium-dbg metrics list'],
+  [/^cilium(?:-dbg)?-encrypt-status\.md$/, 'encrypt-status', 'cilium-dbg encrypt status'],
+  [/^cilium-debuginfo-.*\.json$/, 'encrypt-status', 'cilium-dbg debuginfo --output=json'],
 ]
 
 export const EXPECTED_AGENT_COMMANDS: Array<[EvidenceKind, string]> = [
