@@ -1,5 +1,5 @@
 import {ENCRYPTION_KEYS, IPSEC_KEYS_METRIC, WIREGUARD_PORT} from '../src/cilium/encryption.js'
-import {agentPhrase, agentsWith, capEvidence, configText, ev, isTrue, metricSamples, nameList, nodeCount} from '../src/rules/helpers.js'
+import {agentPhrase, agentsWith, capEvidence, configText, ev, helmEvidence, helmString, isTrue, metricSamples, nameList, nodeCount} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Agent, AgentStatus, Snapshot} from '../src/snapshot/schema.js'
@@ -20,6 +20,20 @@ function rows(s: Snapshot): Row[] {
   return agentsWith(s, 'status').filter((a) => a.status.encryption).map((a) => ({agent: a, enc: a.status.encryption!}))
 }
 
+/** WireGuard peer counts per agent: the status line's, else `cilium-dbg encrypt status` / debuginfo's. */
+function peerCounts(s: Snapshot, list: Row[]): Array<{agent: Agent, have: number, src: Evidence}> {
+  const out = list.filter((r) => r.enc.interfaces && r.enc.interfaces.length > 0)
+    .map((r) => ({agent: r.agent, have: r.enc.interfaces!.reduce((n, i) => n + i.peers, 0), src: ev(r.enc.src)}))
+  const seen = new Set(out.map((x) => x.agent.name))
+  for (const a of s.agents) {
+    const ifaces = a.encrypt && /^wireguard$/i.test(a.encrypt.mode) ? a.encrypt.interfaces ?? [] : []
+    const counted = ifaces.filter((i) => i.peerCount !== undefined || i.peers)
+    if (seen.has(a.name) || counted.length === 0) continue
+    out.push({agent: a, have: counted.reduce((n, i) => n + (i.peerCount ?? i.peers!.length), 0), src: ev(counted[0].src)})
+  }
+  return out
+}
+
 /** Nodes a WireGuard agent should peer with: the cluster's nodes, else the agent's own cluster-health table. */
 function expectedPeers(s: Snapshot, a: Agent): {peers: number, from: string, src?: Evidence} | undefined {
   const n = nodeCount(s)
@@ -30,10 +44,9 @@ function expectedPeers(s: Snapshot, a: Agent): {peers: number, from: string, src
 }
 
 function missingPeers(s: Snapshot, list: Row[]): CheckResult[] {
-  const short = list.flatMap(({agent, enc}) => {
+  const short = peerCounts(s, list).flatMap(({agent, have, src}) => {
     const want = expectedPeers(s, agent)
-    const have = (enc.interfaces ?? []).reduce((n, i) => n + i.peers, 0)
-    return want && enc.interfaces && enc.interfaces.length > 0 && have < want.peers ? [{agent, have, want, enc}] : []
+    return want && have < want.peers ? [{agent, have, want, src}] : []
   })
   if (short.length === 0) return []
   const w = short[0]
@@ -42,7 +55,7 @@ function missingPeers(s: Snapshot, list: Row[]): CheckResult[] {
     messageId: 'wireguard-peers-missing',
     message: `WireGuard on ${agentPhrase(short.map((x) => x.agent.name))} has fewer peers than nodes − 1: ${nameList(short.map((x) => `${x.agent.name} ${x.have}/${x.want.peers}`), 5)} (expected from ${w.want.from}). Traffic to a node without a peer is not encrypted or not delivered.`,
     agents: short.map((x) => x.agent.name),
-    evidence: capEvidence([...short.map((x) => ev(x.enc.src)), ...(w.want.src ? [w.want.src] : [])]),
+    evidence: capEvidence([...short.map((x) => x.src), ...(w.want.src ? [w.want.src] : [])]),
     helm: [],
     fix: `Peers come from the other nodes' CiliumNode objects (their WireGuard public key): find the nodes whose agent is not running with WireGuard or not Ready (kubectl -n kube-system get pods -l k8s-app=cilium -o wide), and allow UDP ${WIREGUARD_PORT} between all nodes (${WG_DOC}).`,
   }]
@@ -78,20 +91,30 @@ function mixedModes(list: Row[]): CheckResult[] {
   }]
 }
 
+/** Node-to-node encryption as asked for: cilium-config's encrypt-node, else the Helm value encryption.nodeEncryption. */
+function nodeEncryptionAsked(s: Snapshot): {text: string, evidence: Evidence} | undefined {
+  const cfg = configText(s, ENCRYPTION_KEYS.nodeEncryption)
+  if (cfg) return isTrue(cfg.value) ? {text: `cilium-config ${ENCRYPTION_KEYS.nodeEncryption}: ${cfg.value}`, evidence: ev(cfg.src)} : undefined
+  return helmString(s, 'encryption.nodeEncryption') === 'true' ? {text: 'Helm encryption.nodeEncryption: true', evidence: helmEvidence(s, 'encryption.nodeEncryption')} : undefined
+}
+
 function nodeEncryptionOff(s: Snapshot, list: Row[]): CheckResult[] {
-  const asked = configText(s, ENCRYPTION_KEYS.nodeEncryption)
-  if (!asked || !isTrue(asked.value)) return []
+  const asked = nodeEncryptionAsked(s)
+  if (!asked) return []
   // OptedOut is deliberate (node label node-encryption.cilium.io/opt-out, control-plane nodes by default)
-  const off = list.filter((r) => /^wireguard$/i.test(r.enc.mode) && r.enc.nodeEncryption === 'Disabled')
+  const off: Array<{agent: Agent, src: Evidence}> = list.filter((r) => /^wireguard$/i.test(r.enc.mode) && r.enc.nodeEncryption === 'Disabled').map((r) => ({agent: r.agent, src: ev(r.enc.src)}))
+  for (const a of s.agents) {
+    if (a.encrypt?.nodeEncryption === 'Disabled' && !off.some((o) => o.agent === a)) off.push({agent: a, src: ev(a.encrypt.src)})
+  }
   if (off.length === 0) return []
   return [{
     severity: 'medium',
     messageId: 'node-encryption-not-effective',
-    message: `cilium-config asks for node-to-node encryption (${ENCRYPTION_KEYS.nodeEncryption}: ${asked.value}) but ${agentPhrase(off.map((r) => r.agent.name))} report NodeEncryption: Disabled: host-to-host traffic leaves these nodes unencrypted.`,
+    message: `Node-to-node encryption is asked for (${asked.text}) but ${agentPhrase(off.map((r) => r.agent.name))} report NodeEncryption: Disabled: host-to-host traffic leaves these nodes unencrypted.`,
     agents: off.map((r) => r.agent.name),
-    evidence: capEvidence([ev(asked.src), ...off.map((r) => ev(r.enc.src))]),
+    evidence: capEvidence([asked.evidence, ...off.map((r) => r.src)]),
     helm: [],
-    fix: `The agents read ${ENCRYPTION_KEYS.nodeEncryption} at start-up: restart them (kubectl -n kube-system rollout restart ds/cilium) (${WG_DOC}).`,
+    fix: `The agents read ${ENCRYPTION_KEYS.nodeEncryption} from cilium-config at start-up: check that cilium-config carries ${ENCRYPTION_KEYS.nodeEncryption}: "true" (a Helm value not yet rendered into it needs a helm upgrade), then restart the agents (kubectl -n kube-system rollout restart ds/cilium) (${WG_DOC}).`,
   }]
 }
 
@@ -103,7 +126,8 @@ function spiMismatch(s: Snapshot): CheckResult[] {
   if (bySpi.size < 2) return []
   const groups = [...bySpi.entries()].sort((a, b) => b[0] - a[0])
   // agents hold two keys while a rotation runs (cilium_ipsec_keys 2): then different SPIs are expected for a while
-  const keys = metricSamples(s, IPSEC_KEYS_METRIC)
+  const keys = [...metricSamples(s, IPSEC_KEYS_METRIC),
+    ...s.agents.filter((a) => a.encrypt?.keysInUse !== undefined && /ipsec/i.test(a.encrypt.mode)).map((a) => ({agent: a.name, value: a.encrypt!.keysInUse!, src: a.encrypt!.src}))]
   const rotating = keys.filter((k) => k.value >= 2)
   const finished = keys.length > 0 && rotating.length === 0
   return [{
@@ -126,7 +150,7 @@ export default defineRule({
     title: 'Transparent encryption health (WireGuard, IPsec)',
     severity: 'high',
     versions: '*',
-    needs: [['status'], ['counts']],
+    needs: [['status'], ['counts'], ['encrypt']],
     messages: {
       'wireguard-peers-missing': 'WireGuard has fewer peers than nodes − 1',
       'wireguard-error': 'the agent reports a WireGuard error instead of its device',
@@ -134,7 +158,7 @@ export default defineRule({
       'node-encryption-not-effective': 'node-to-node encryption asked for but off',
       'spi-mismatch': 'CiliumNodes advertise different IPsec SPIs',
     },
-    description: 'The status "Encryption:" line in every form (Disabled; IPsec; Wireguard [cilium_wg0 (Pubkey, Port, Peers)] before 1.14; Wireguard [NodeEncryption: …, …] from 1.14; an error message): WireGuard peers below nodes − 1, a WireGuard error, agents with different modes, node encryption asked for (encrypt-node) but Disabled. CiliumNode spec.encryption.key: nodes advertising different IPsec SPIs (info while agents hold two keys, i.e. a rotation runs; medium otherwise). Disabled everywhere is healthy; OptedOut nodes are deliberate.',
+    description: 'The status "Encryption:" line in every form (Disabled; IPsec; Wireguard [cilium_wg0 (Pubkey, Port, Peers)] before 1.14; Wireguard [NodeEncryption: …, …] from 1.14; an error message), and where the agent has no such line its `cilium-dbg encrypt status` ("Number of peers") or debuginfo: WireGuard peers below nodes − 1, a WireGuard error, agents with different modes, node encryption asked for (cilium-config encrypt-node, else Helm encryption.nodeEncryption) but Disabled. CiliumNode spec.encryption.key: nodes advertising different IPsec SPIs (info while agents hold two keys, from cilium_ipsec_keys or encrypt status "Keys in use: 2", i.e. a rotation runs; medium otherwise). `cilium-dbg encrypt status` prints no SPI, so CiliumNodes are the per-node SPI. Disabled everywhere is healthy; OptedOut nodes are deliberate.',
     why: 'A node missing from a WireGuard peer list, agents in different modes, or a node still on an old IPsec key means traffic between some nodes is dropped or leaves the node unencrypted, while everything looks enabled in the values.',
     fix: 'Per finding: nodes without a running WireGuard agent, UDP 51871 blocked, agents not restarted after an encryption change, an incomplete IPsec key rotation.',
     sources: [
@@ -142,13 +166,14 @@ export default defineRule({
       IPSEC_DOC,
       'https://github.com/cilium/cilium/pull/15833',
       'https://github.com/cilium/cilium/issues/24239',
+      'https://github.com/cilium/cilium/blob/main/cilium-dbg/cmd/encrypt_status.go',
     ],
   },
   check(ctx) {
     const s = ctx.snapshot
     const list = rows(s)
     const haveSpi = (s.cluster.ciliumNodes ?? []).some((n) => n.encryptionKey)
-    if (list.length === 0 && !haveSpi) ctx.notEvaluated('no "Encryption:" line in the agents\' status and no CiliumNode with an IPsec SPI')
+    if (list.length === 0 && !haveSpi && !s.agents.some((a) => a.encrypt)) ctx.notEvaluated('no "Encryption:" line in the agents\' status, no encrypt status or debuginfo, and no CiliumNode with an IPsec SPI')
     return [...wireguardErrors(list), ...missingPeers(s, list), ...mixedModes(list), ...nodeEncryptionOff(s, list), ...spiMismatch(s)]
   },
 })

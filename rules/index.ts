@@ -54,6 +54,7 @@ import staleStatus from './stale-status.js'
 import unreachableNodes from './unreachable-nodes.js'
 import versionSkew from './version-skew.js'
 import vethNetkitPossible from './veth-netkit-possible.js'
+import wireguardDatapath from './wireguard-datapath.js'
 
 export const RULES = [
   agentNotOk,
@@ -107,6 +108,7 @@ export const RULES = [
   unreachableNodes,
   versionSkew,
   vethNetkitPossible,
+  wireguardDatapath,
 ] as const satisfies readonly Rule[]
 
 /** Every rule id, as a type: suppressions, explain and tests can name rules only by these. */

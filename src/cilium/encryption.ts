@@ -44,3 +44,9 @@ export function durationSeconds(text: string | undefined): number | undefined {
   const unit: Record<string, number> = {h: 3600, m: 60, s: 1, ms: 0.001}
   return parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2]], 0)
 }
+
+/** The drop reason of a fragment whose first fragment was never seen (bpf/lib/drop_reasons.h, code 175). */
+export const FRAGMENT_NOT_FOUND = 'First logical datagram fragment not found'
+
+/** First release whose WireGuard overhead (95 bytes) covers WireGuard's padding (cilium#45940; 80 before). */
+export const WIREGUARD_OVERHEAD_FIX = '1.19.5'

@@ -1,7 +1,7 @@
 import type {EncryptStatus} from '../snapshot/schema.js'
 import {NEVER} from './encrypt-status.js'
 import {parseJsonWithLines, type JsonWithLines} from './json-lines.js'
-import {src} from './text.js'
+import {splitLines, src} from './text.js'
 
 /*
  * models.EncryptionStatus as JSON (api/v1/openapi.yaml: mode, ipsec{decrypt-interfaces, keys-in-use,
@@ -25,11 +25,15 @@ export function encryptionObject(doc: unknown): {value: Obj, path: string[]} | u
   return undefined
 }
 
-function line(j: JsonWithLines, path: Array<string | number>, text: string, file: string) {
-  return src(file, Math.max(j.lineOf(path), 1), text)
+/** The document with the lines its values came from: evidence quotes the line as printed. */
+interface Doc {j: JsonWithLines, lines: string[], file: string}
+
+function line(d: Doc, path: Array<string | number>) {
+  const n = Math.max(d.j.lineOf(path), 1)
+  return src(d.file, n, (d.lines[n - 1] ?? '').trim())
 }
 
-function wireguard(out: EncryptStatus, wg: Obj, j: JsonWithLines, base: Array<string | number>, file: string): void {
+function wireguard(out: EncryptStatus, wg: Obj, d: Doc, base: Array<string | number>): void {
   if (typeof wg['node-encryption'] === 'string') out.nodeEncryption = wg['node-encryption']
   const ifaces = Array.isArray(wg.interfaces) ? wg.interfaces : []
   out.interfaces = ifaces.filter(isObj).map((i, n) => {
@@ -41,35 +45,36 @@ function wireguard(out: EncryptStatus, wg: Obj, j: JsonWithLines, base: Array<st
         endpoint: typeof p.endpoint === 'string' ? p.endpoint : '?',
         lastHandshake: time,
         handshake: time !== '' && !NEVER.test(time),
-        src: line(j, [...at, 'peers', k, 'last-handshake-time'], `"last-handshake-time": "${time}"`, file),
+        src: line(d, [...at, 'peers', k, 'last-handshake-time']),
       }
     })
     const count = typeof i['peer-count'] === 'number' ? i['peer-count'] : Array.isArray(i.peers) ? 0 : undefined
-    return {name, ...(count !== undefined ? {peerCount: count} : {}), ...(Array.isArray(i.peers) ? {peers} : {}), src: line(j, [...at, 'name'], `"name": "${name}"`, file)}
+    return {name, ...(count !== undefined ? {peerCount: count} : {}), ...(Array.isArray(i.peers) ? {peers} : {}), src: line(d, [...at, 'name'])}
   })
 }
 
-function ipsec(out: EncryptStatus, ip: Obj, j: JsonWithLines, base: Array<string | number>, file: string): void {
+function ipsec(out: EncryptStatus, ip: Obj, d: Doc, base: Array<string | number>): void {
   out.keysInUse = typeof ip['keys-in-use'] === 'number' ? ip['keys-in-use'] : 0
   const seq = typeof ip['max-seq-number'] === 'string' ? /^0x([0-9a-f]+)\/0x([0-9a-f]+)$/i.exec(ip['max-seq-number']) : null
   if (seq) out.maxSeq = {used: parseInt(seq[1], 16), max: parseInt(seq[2], 16)}
   out.errors = typeof ip['error-count'] === 'number' ? ip['error-count'] : 0
   const xfrm = isObj(ip['xfrm-errors']) ? ip['xfrm-errors'] : {}
   for (const [name, count] of Object.entries(xfrm)) {
-    if (typeof count === 'number' && count > 0) out.errorRows.push({name, count, src: line(j, [...base, 'xfrm-errors', name], `"${name}": ${count}`, file)})
+    if (typeof count === 'number' && count > 0) out.errorRows.push({name, count, src: line(d, [...base, 'xfrm-errors', name])})
   }
 }
 
 export function parseEncryptStatusJson(text: string, file: string): EncryptStatus {
   const j = parseJsonWithLines(text)
+  const d: Doc = {j, lines: splitLines(text), file}
   const found = encryptionObject(j.value)
   if (!found) throw new Error('expected a JSON encryption status (cilium-dbg encrypt status -o json, or debuginfo\'s "encryption")')
   const {value: e, path} = found
   const mode = typeof e.mode === 'string' && e.mode !== '' ? e.mode : isObj(e.wireguard) ? 'Wireguard' : isObj(e.ipsec) ? 'IPsec' : 'Disabled'
   const modePath = typeof e.mode === 'string' ? [...path, 'mode'] : [...path, isObj(e.wireguard) ? 'wireguard' : 'ipsec']
-  const out: EncryptStatus = {mode, errorRows: [], src: line(j, modePath, `"mode": "${mode}"`, file)}
-  if (isObj(e.wireguard)) wireguard(out, e.wireguard, j, [...path, 'wireguard'], file)
-  if (isObj(e.ipsec)) ipsec(out, e.ipsec, j, [...path, 'ipsec'], file)
+  const out: EncryptStatus = {mode, errorRows: [], src: line(d, modePath)}
+  if (isObj(e.wireguard)) wireguard(out, e.wireguard, d, [...path, 'wireguard'])
+  if (isObj(e.ipsec)) ipsec(out, e.ipsec, d, [...path, 'ipsec'])
   return out
 }
 

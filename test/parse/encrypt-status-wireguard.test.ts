@@ -83,3 +83,14 @@ describe('WireGuard encryption status', () => {
     expect(a?.encrypt?.interfaces?.[0].peers?.filter((p) => !p.handshake).map((p) => p.endpoint)).to.deep.equal(['192.0.2.33:51871'])
   })
 })
+
+describe('IPsec encryption status as JSON (models.IPsecStatus, api/v1/openapi.yaml)', () => {
+  it('reads keys, sequence number and the non-zero XFRM counters with their lines', () => {
+    const text = '{\n  "ipsec": {\n    "decrypt-interfaces": [\n      "eth0"\n    ],\n    "error-count": 14,\n    "keys-in-use": 2,\n    "max-seq-number": "0x1f3/0xffffffff",\n    "xfrm-errors": {\n      "XfrmInStateProtoError": 14\n    }\n  },\n  "mode": "IPsec"\n}\n'
+    expect(classify(text)).to.equal('encrypt-status')
+    const e = parseEncryptStatusJson(text, 'encrypt.json')
+    expect(e).to.deep.include({mode: 'IPsec', keysInUse: 2, errors: 14, maxSeq: {used: 0x1f3, max: 0xffffffff}})
+    expect(e.errorRows.map((r) => [r.name, r.count, r.src.line, r.src.text])).to.deep.equal([['XfrmInStateProtoError', 14, 10, '"XfrmInStateProtoError": 14']])
+    expect(e.src.line).to.equal(13)
+  })
+})
