@@ -40,6 +40,7 @@ function handshakeFinding(list: Stale[]): CheckResult[] {
   return [{
     severity: isolated.length > 0 || shared.length > 0 ? 'high' : 'medium',
     messageId: 'never-handshaked',
+    title: 'WireGuard peers without a handshake',
     message: `WireGuard peers that never completed a handshake (last handshake at Go's zero time): ${nameList(list.map((x) => `${x.agent.name} → ${nameList(x.peers.map((p) => p.endpoint), 3)} (${x.peers.length} of ${x.total})`), 4)}. ${where}`,
     agents: list.map((x) => x.agent.name),
     evidence: capEvidence(list.flatMap((x) => x.peers.map((p) => ev(p.src)))),
@@ -84,6 +85,7 @@ function fragmentDrops(s: Snapshot): CheckResult[] {
   return [{
     severity: 'medium',
     messageId: 'fragment-drops',
+    title: 'Fragments dropped: WireGuard overhead does not fit the MTU',
     message: `${fmtCount(total)} packets dropped as "${FRAGMENT_NOT_FOUND}" on ${agentPhrase(agents)} while WireGuard${node.on ? ' with node-to-node encryption' : ''} is on: packets too big for the path once the WireGuard overhead is added are fragmented, and the later fragments are dropped (https://github.com/cilium/cilium/issues/46100).`,
     agents,
     evidence: capEvidence([...drops.map((d) => ev(d.src)), ...(node.evidence ? [node.evidence] : [ev((wg[0].status?.encryption ?? wg[0].encrypt)!.src)])]),
