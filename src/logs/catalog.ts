@@ -1,6 +1,7 @@
 import type {HelmSuggestion, Severity} from '../rules/types.js'
 import {causeOf} from './causes.js'
 import {ENI_CONDITIONS} from './catalog-eni.js'
+import {OVERFLOW_CONDITIONS} from './catalog-overflow.js'
 
 /*
  * Log messages an experienced Cilium engineer recognizes, each with what it means and what to change.
@@ -32,17 +33,28 @@ export interface LogCondition {
 
 /** The reason a fallback message gives: the sentence before "Falling back". */
 function reasonBefore(line: string, marker: RegExp): string {
-  const msg = /msg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? line
+  const msg = (/msg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? line).replace(/\\(.)/g, '$1')
   const cut = msg.search(marker)
   return cut > 0 ? msg.slice(0, cut).trim().replace(/\.$/, '') : 'no reason given'
 }
 
 function hostRoutingFix(line: string): string {
   const reason = reasonBefore(line, /Falling back/i)
+  if (/^BPF masquerade could not be enabled/i.test(reason)) return 'BPF host routing fell back because BPF masquerading did not come up: the masquerading warning just before this line names why; remove that reason and both take effect at the next agent restart.'
   if (/bpf-masquerade/i.test(reason)) return 'BPF host routing needs BPF masquerading: set bpf.masquerade: true (with kubeProxyReplacement) and restart the agents.'
   if (/kube-proxy-replacement/i.test(reason)) return 'BPF host routing needs kube-proxy replacement: enable kubeProxyReplacement (with k8sServiceHost/k8sServicePort) before asking for BPF host routing.'
   if (/kernel/i.test(reason)) return `The node kernel is too old for BPF host routing (${reason}): upgrade the kernel; asking for the feature again changes nothing.`
   return `The agent gave this reason: "${reason}". Remove it, then BPF host routing takes effect at the next agent restart.`
+}
+
+function bpfMasqueradeFix(line: string): string {
+  const reason = /error="((?:[^"\\]|\\.)*)"/.exec(line)?.[1]?.replace(/\\(.)/g, '$1') ?? reasonBefore(line, /Falling back/i)
+  if (/socket-LB|bpf-lb-sock/i.test(reason)) return `The agent said: "${reason}". BPF masquerading needs socket load-balancing: leave socketLB enabled (it is on with kubeProxyReplacement), then restart the agents.`
+  if (/NodePort|node-port|kube-proxy-replacement/i.test(reason)) return `The agent said: "${reason}". BPF masquerading needs BPF NodePort: enable kubeProxyReplacement (with k8sServiceHost/k8sServicePort), then restart the agents.`
+  if (/egress-masquerade-interfaces/i.test(reason)) return `The agent said: "${reason}". Name the masquerading devices with Helm \`devices\` instead of egressMasqueradeInterfaces, then restart the agents.`
+  if (/kernel|helper|probe/i.test(reason)) return `The agent said: "${reason}". The node kernel lacks what BPF masquerading needs: upgrade the kernel (https://docs.cilium.io/en/stable/operations/system_requirements/).`
+  if (reason === 'no reason given') return 'BPF masquerading needs kube-proxy replacement (or BPF NodePort) and a supported kernel: the agent\'s start-up warning just before this line names which is missing.'
+  return `The agent said: "${reason}": remove that reason, then bpf.masquerade takes effect at the next agent restart.`
 }
 
 export const LOG_CONDITIONS: LogCondition[] = [
@@ -71,8 +83,10 @@ export const LOG_CONDITIONS: LogCondition[] = [
     id: 'k8s-list-failing',
     title: 'Kubernetes watches failing',
     severity: 'high',
-    msg: /^k8sError$/,
-    line: /failed to (list|watch)/,
+    // logrus k8sError (error="…"), and client-go's reflector line itself, raw klog ("E0421 … reflector.go:123] <file>.go:445:
+    // Failed to list *v2.CiliumIdentity: …", 1.6 agents) or bridged at warning (subsys=klog, msg="<file>.go:78: failed to list …")
+    msg: /^k8sError$|^[\w./@+-]+\.go:\d+: (Failed to (list|watch)|failed to list) \*/,
+    line: /[Ff]ailed to (list|watch)/,
     reading: 'the agent\'s Kubernetes informers cannot list or watch objects, so its view of services, endpoints and policies is stale',
     fix: (line) => causeOf(line).fix,
     url: 'https://docs.cilium.io/en/stable/operations/troubleshooting/',
@@ -91,17 +105,20 @@ export const LOG_CONDITIONS: LogCondition[] = [
     id: 'bpf-masquerade-fallback',
     title: 'BPF masquerading could not be enabled',
     severity: 'medium',
-    msg: /BPF masquerade could not be enabled/i,
+    // ≤1.15 daemon/cmd/kube_proxy_replacement.go: "<reason> Falling back to iptables-based masquerading." (or the reason in
+    // error=), then the info line "BPF masquerade could not be enabled. Falling back to legacy host routing"
+    msg: /BPF masquerade could not be enabled|Falling back to iptables-based masquerading/i,
     reading: 'BPF masquerading is not in effect: the agent uses iptables masquerading',
-    fix: () => 'BPF masquerading needs kube-proxy replacement (or BPF NodePort) and a supported kernel: enable kubeProxyReplacement, then bpf.masquerade: true.',
-    askedFor: {configKey: 'enable-bpf-masquerade', value: 'true', helmPath: 'bpf.masquerade', helmValue: true},
+    fix: bpfMasqueradeFix,
+    // no askedFor: BPF masquerading is off by default, so the agent logs this only when it was asked for
     url: 'https://docs.cilium.io/en/stable/network/concepts/masquerading/',
   },
   {
     id: 'hubble-queue-full',
     title: 'Hubble event queue overflowing',
     severity: 'medium',
-    msg: /hubble events queue is full/i,
+    // "… processing messages again: N messages were lost" was a warning until 1.13 (cilium#22864), info since
+    msg: /hubble events queue is (full|processing messages again)/i,
     reading: 'Hubble drops flow events because its queue is full: flow logs and Hubble metrics miss traffic (the datapath is not affected)',
     fix: () => 'Raise hubble.eventQueueSize (a power of two) or give the agent more CPU; a full flow ring buffer alone is normal, a full event queue is not.',
     helm: [],
@@ -202,6 +219,17 @@ LOG_CONDITIONS.push(
     url: 'https://github.com/cilium/cilium/issues/31374',
   },
   {
+    // kubespray#6681, kops#10403: a ClusterRole from before the operator used coordination.k8s.io leases
+    id: 'leader-lease-forbidden',
+    title: 'Operator may not use its leader lease',
+    severity: 'high',
+    msg: /^(Failed to update lock|error retrieving resource lock|Error retrieving lease lock|error initially creating leader election record)/,
+    line: /is forbidden: User \\?"system:serviceaccount:/,
+    reading: 'the operator\'s service account may not read or write its leader-election lease, so no replica becomes leader: no IPAM, identity GC or CiliumEndpointSlice work is done',
+    fix: () => 'The operator ClusterRole/Role lacks get/create/update on leases (coordination.k8s.io) in the operator namespace, usually a hand-made or distribution RBAC older than the running operator: re-apply the chart\'s RBAC of the running version (kubespray#6681).',
+    url: 'https://github.com/kubernetes-sigs/kubespray/issues/6681',
+  },
+  {
     id: 'leader-lease-timeout',
     title: 'Operator cannot renew its leader lease',
     severity: 'high',
@@ -247,6 +275,17 @@ LOG_CONDITIONS.push(
   },
 )
 
+// datapath-mode auto (1.19+, pkg/datapath/connector/config.go) picks veth when netkit cannot run: a note with the reason
+LOG_CONDITIONS.push({
+  id: 'netkit-auto-fallback', title: 'datapath-mode auto chose veth, not netkit', severity: 'info',
+  msg: /^datapath autodiscovery failed, reverting from netkit to veth/,
+  reading: 'bpf.datapathMode: auto runs veth devices on this node because netkit is not possible here; pods work, without netkit\'s lower latency',
+  fix: (line) => (/tproxy/i.test(line)
+    ? 'netkit is blocked by bpf.tproxy (netkit programs cannot assign sockets for TPROXY, cilium#39892): set bpf.tproxy: false if the L7 proxy can redirect through iptables, otherwise veth is the right mode.'
+    : 'The node kernel lacks netkit (6.7+ with CONFIG_NETKIT; Cilium documents 6.8): upgrade the node kernel to get netkit; until then veth is the right mode and nothing needs changing.'),
+  url: 'https://docs.cilium.io/en/stable/operations/performance/tuning/#netkit-device-mode',
+})
+
 // cilium-operator's IPAM allocators (multi-pool: pkg/ipam/allocator/multipool): a node left without pod addresses.
 LOG_CONDITIONS.push({
   id: 'podcidr-allocation-failed',
@@ -259,7 +298,7 @@ LOG_CONDITIONS.push({
     : 'The error= field names the pool and the reason; kubectl get ciliumpodippools and the CiliumNode status.ipam.operator-status show the rest.'),
   url: 'https://github.com/cilium/cilium/issues/41986',
 })
-LOG_CONDITIONS.push(...ENI_CONDITIONS)
+LOG_CONDITIONS.push(...ENI_CONDITIONS, ...OVERFLOW_CONDITIONS)
 
 export function conditionOf(msg: string, line: string): LogCondition | undefined {
   return LOG_CONDITIONS.find((c) => c.msg.test(msg) && (!c.line || c.line.test(line)))

@@ -7,7 +7,8 @@
 export interface Cause {
   id: 'apiserver-dial-blocked' | 'apiserver-timeout' | 'apiserver-refused' | 'apiserver-x509' | 'apiserver-forbidden' |
     'map-memory' | 'bpf-permission' | 'capability' | 'ipsec-keys' | 'netkit-kernel' | 'kernel-feature' | 'crd-missing' |
-    'device-detection' | 'bpf-masquerade-prereq' | 'perf-mmap' | 'bpffs-mount' | 'unknown'
+    'device-detection' | 'bpf-masquerade-prereq' | 'perf-mmap' | 'bpffs-mount' | 'memlock-rlimit-denied' | 'memlock-too-low' |
+    'kernel-too-old' | 'netkit-tproxy' | 'unknown'
   summary: string
   fix: string
 }
@@ -38,6 +39,25 @@ const CAUSES: Array<{test: RegExp, cause: Cause}> = [
     id: 'bpffs-mount',
     summary: 'the BPF filesystem at /sys/fs/bpf is not usable (mounted several times over itself, or not mountable)',
     fix: 'Mount bpffs on the host exactly once at /sys/fs/bpf (one fstab or systemd mount unit, `mount | grep /sys/fs/bpf` shows one line); unmount the duplicates and restart the agent (https://docs.cilium.io/en/stable/operations/system_requirements/#mounted-ebpf-filesystem).',
+  }},
+  // daemon (≤1.11 pkg/bpf rlimit, later rlimit.RemoveMemlock): setrlimit(RLIMIT_MEMLOCK) refused = no CAP_SYS_RESOURCE
+  // (Talos without privileged, a hand-trimmed capability list: talos#9494, cilium#20676)
+  {test: /failed to set memlock rlimit: operation not permitted|unable to set memory resource limits/i, cause: {
+    id: 'memlock-rlimit-denied',
+    summary: 'the agent may not raise its memlock limit (setrlimit: operation not permitted): the container lacks CAP_SYS_RESOURCE',
+    fix: 'Add SYS_RESOURCE to the agent capabilities (securityContext.capabilities.ciliumAgent; Talos and other hardened distributions need the chart\'s full list or securityContext.privileged: true), then restart the agents; raising ulimit on the host does not help while the capability is missing.',
+  }},
+  // cilium/ebpf's hint on an EPERM before the verifier: the memlock limit is charged, i.e. a kernel < 5.11
+  {test: /MEMLOCK may be too low/i, cause: {
+    id: 'memlock-too-low',
+    summary: 'the kernel refused a BPF map or program under the memlock limit (kernel < 5.11 charges BPF memory to RLIMIT_MEMLOCK)',
+    fix: 'On kernels < 5.11 the agent must run with an unlimited memlock limit: keep SYS_RESOURCE in securityContext.capabilities.ciliumAgent so it can raise it (or set LimitMEMLOCK=infinity for the container runtime); on 5.11+ this EPERM is a missing CAP_BPF/CAP_SYS_ADMIN or an LSM (SELinux/AppArmor) denial instead.',
+  }},
+  // daemon checkMinRequirements (≤1.13): "kernel version: NOT OK: minimal supported kernel version is >= X; … running is: Y"
+  {test: /kernel version: NOT OK|minimal supported kernel version is/i, cause: {
+    id: 'kernel-too-old',
+    summary: 'the node kernel is older than this Cilium release supports',
+    fix: 'Upgrade the node kernel to the minimum of this release (https://docs.cilium.io/en/stable/operations/system_requirements/#linux-kernel), or run a Cilium release that still supports it; no setting makes the agent start on it.',
   }},
   {test: /ipsec key|IPSec key|ipsec.*keys?.*(no such file|invalid format)/i, cause: {
     id: 'ipsec-keys',
@@ -75,7 +95,13 @@ const CAUSES: Array<{test: RegExp, cause: Cause}> = [
     summary: 'a Cilium CRD is missing from the API server',
     fix: 'The operator registers Cilium CRDs: check that cilium-operator runs and can create CRDs, or apply the CRDs of this version.',
   }},
-  {test: /netkit devices need kernel/i, cause: {
+  // pkg/datapath/connector: netkit programs run at TC egress, where bpf_sk_assign() for bpf.tproxy fails (cilium#39892)
+  {test: /netkit devices cannot be used with --enable-bpf-tproxy/i, cause: {
+    id: 'netkit-tproxy',
+    summary: 'netkit cannot run together with BPF TPROXY (bpf.tproxy)',
+    fix: 'Set bpf.tproxy: false to use netkit (the L7 proxy then redirects through iptables TPROXY), or keep bpf.datapathMode: veth while bpf.tproxy is needed (cilium#39892).',
+  }},
+  {test: /netkit devices need kernel|netkit device probe failed/i, cause: {
     id: 'netkit-kernel',
     summary: 'netkit needs kernel 6.7 or newer with CONFIG_NETKIT',
     fix: 'Set bpf.datapathMode: veth, or upgrade the node kernel to 6.7+ before enabling netkit.',
@@ -90,7 +116,8 @@ const CAUSES: Array<{test: RegExp, cause: Cause}> = [
     summary: 'a BPF operation was not permitted (memlock on kernels < 5.11, or a missing CAP_BPF/CAP_SYS_ADMIN)',
     fix: 'On kernels < 5.11 raise RLIMIT_MEMLOCK for the agent; otherwise check the agent securityContext capabilities (securityContext.capabilities.ciliumAgent) and seccomp/AppArmor profiles.',
   }},
-  {test: /requires kernel|kernel version .* (required|not supported)|not supported by (the )?kernel/i, cause: {
+  // also CheckMinRequirements' "Policy routing:NOT OK. Please enable kernel configuration item CONFIG_IP_MULTIPLE_TABLES"
+  {test: /requires kernel|kernel version .* (required|not supported)|not supported by (the )?kernel|Please enable kernel configuration item/i, cause: {
     id: 'kernel-feature',
     summary: 'the node kernel lacks a feature this configuration needs',
     fix: 'Upgrade the node kernel to what the feature requires (https://docs.cilium.io/en/stable/operations/system_requirements/), or turn the feature off.',

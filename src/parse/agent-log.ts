@@ -15,8 +15,11 @@ export const MAX_LINE = 64 * 1024
 const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)\s+/
 // journalctl: "Sep 15 07:50:43 host cilium-operator[5814]: " before the line (agents run outside Kubernetes, dev VMs)
 const JOURNAL = /^([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) \S+ [\w.-]+\[\d+\]: /
+const PREFIX = /^(?:\[pod\/[^\]\s]+\]|[a-z0-9][a-z0-9.-]*[ \t]+[a-z0-9][a-z0-9-]*)[ \t]+(?=(?:\d{4}-\d\d-\d\dT\S+\s+)?(?:time=|level=|\{"))/
 const KLOG = /^([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+\s+\S+\] (.*)$/
 const KLOG_LEVEL: Record<string, string> = {I: 'info', W: 'warning', E: 'error', F: 'fatal'}
+// Envoy's own log (cilium-envoy pods, and the standalone proxy of old releases): "[date time][tid][level][logger] [file:line] msg"
+const ENVOY = /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\]\[\d+\]\[(trace|debug|info|warning|error|critical)\]\[[\w-]+\] (?:\[[^\]]*\] |[\w./-]+:\d+\] )?(.*)$/
 const RANK: Record<string, number> = {trace: 0, debug: 1, info: 2, warning: 3, error: 4, fatal: 5, panic: 6}
 
 // the start of a logfmt/slog line up to its level: [kubectl stamp] [time=…] level=…
@@ -103,7 +106,9 @@ export class AgentLogReader {
 
 /** What ciltune recognizes in a line; undefined = not worth keeping. */
 function classify(raw: string, level: string | undefined): Kind | undefined {
-  if (/netkit devices need kernel 6\.7\.0 or newer/i.test(raw)) return 'netkit-kernel'
+  // ≤1.17 wording, and 1.18+ "netkit connector not available: netkit device probe failed, requires kernel 6.7.0+ …" (not the
+  // warning of datapath-mode auto, which carries the same error and falls back to veth)
+  if (/netkit devices need kernel 6\.7\.0 or newer|netkit connector not available: netkit device probe failed/i.test(raw)) return 'netkit-kernel'
   if (isMapFull(raw)) return 'map-full'
   if (level === 'fatal' || level === 'panic') return 'fatal'
   if (level === 'error') return 'error'
@@ -137,6 +142,16 @@ function parseLine(raw: string): Line | undefined {
     stamp = st[1]
     line = line.slice(st[0].length)
   }
+  // "<pod> <container> " (stern, kubectl logs -l … --prefix without brackets) or "[pod/<pod>/<container>] " before the line
+  const prefix = PREFIX.exec(line)
+  if (prefix) {
+    line = line.slice(prefix[0].length)
+    const st2 = STAMP.exec(line)
+    if (st2) {
+      stamp = st2[1]
+      line = line.slice(st2[0].length)
+    }
+  }
   if (line.startsWith('{')) return parseJsonLine(line, stamp)
   if (/^(time=\S+\s+)?level=/.test(line)) {
     const f = logfmtFields(line)
@@ -148,6 +163,8 @@ function parseLine(raw: string): Line | undefined {
   }
   const k = KLOG.exec(line)
   if (k) return {level: KLOG_LEVEL[k[1]], msg: k[2], time: stamp, style: 'other'}
+  const e = ENVOY.exec(line)
+  if (e) return {level: normalizeLevel(e[2]) ?? 'info', msg: e[3], time: stamp ?? e[1], style: 'other'}
   // a Go panic, and cobra's final "Error: …" when the agent (or an init container) exits on failure
   if (/^panic: /.test(line)) return {level: 'panic', msg: line, time: stamp, style: 'other'}
   // client-go's own stderr copy of a klog line the operator also logs through its logger (subsys=klog)
