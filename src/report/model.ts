@@ -3,6 +3,7 @@ import type {Rule} from '../rules/types.js'
 import {Finding, RuleOutcome, SEVERITY_ORDER, Severity} from '../rules/types.js'
 import type {Snapshot} from '../snapshot/schema.js'
 import {clusterVersion} from '../rules/helpers.js'
+import {LogCoverage, logCoverage} from '../logs/coverage.js'
 
 const AGENT_EVIDENCE = ['status', 'services', 'maps', 'metrics', 'logs'] as const
 
@@ -60,6 +61,7 @@ export const Report = z.object({
     agents: z.object({total: z.number(), withStatus: z.number(), withServices: z.number(), withMaps: z.number(), withMetrics: z.number(), withLogs: z.number(), incomplete: z.number()}),
     // checks that needed evidence from agents we could not read
     agentChecksNotEvaluated: z.number(),
+    logs: LogCoverage.optional(), // log lines read and understood, when logs were read
     outcomes: z.array(RuleOutcome),
   }),
   agents: z.array(AgentSummary),
@@ -110,6 +112,7 @@ export function buildReport(args: {snapshot: Snapshot, rules: Rule[], findings: 
         incomplete: incomplete.length,
       },
       agentChecksNotEvaluated: incomplete.length * agentRules.length,
+      ...(logCoverage(s) ? {logs: logCoverage(s)} : {}),
       outcomes,
     },
     agents,

@@ -109,6 +109,9 @@ export function renderTable(r: Report, opts: RenderOptions): string {
   else out.push(findingsTable(r, width, sev, (s) => c.dim(s)))
   for (const e of r.errors) out.push(c.yellow(clip(`error: ${inertLine(e.message)}`, width)))
   if (r.coverage.agents.incomplete > 0) out.push(sev.high(`Incomplete: ${r.coverage.agents.incomplete} agent(s) could not be read fully.`))
+  const logs = r.coverage.logs
+  // said only when something was not understood: "72 of 72" on every healthy run is noise
+  if (logs && logs.understood < logs.lines) out.push(c.yellow(clip(`Logs: ${logs.understood} of ${logs.lines} lines understood (${logs.errorLines - logs.errorLinesRecognized} unexplained errors, ${logs.lines - logs.parsed} unreadable).`, width)))
   out.push(...configAndBaselineLines(r, (s) => c.yellow(s), (s) => c.dim(s), false))
   const changes = helmChanges(r.findings)
   const line = (h: {change: string, codes: string[]}) => `${h.change}  (${h.codes.join(', ')})`
