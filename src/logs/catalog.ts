@@ -62,7 +62,9 @@ export const LOG_CONDITIONS: LogCondition[] = [
     id: 'identity-exhausted',
     title: 'Security identities exhausted',
     severity: 'critical',
-    msg: /Key allocation attempt failed/,
+    // the allocator's own "Key allocation attempt failed", and whatever logs its error on: endpoint regeneration
+    // ("unable to resolve identity: … no more available IDs"), the CNI add of a new pod
+    msg: /./,
     line: /no more available IDs in configured space/,
     reading: 'the cluster-wide identity space is full, so new pods get no security identity and no network policy or connectivity',
     fix: (line) => (/controller-uid|job-name/.test(line)
