@@ -8,7 +8,7 @@ export interface Cause {
   id: 'apiserver-dial-blocked' | 'apiserver-timeout' | 'apiserver-refused' | 'apiserver-x509' | 'apiserver-forbidden' |
     'map-memory' | 'bpf-permission' | 'capability' | 'ipsec-keys' | 'netkit-kernel' | 'kernel-feature' | 'crd-missing' |
     'device-detection' | 'bpf-masquerade-prereq' | 'perf-mmap' | 'bpffs-mount' | 'memlock-rlimit-denied' | 'memlock-too-low' |
-    'kernel-too-old' | 'netkit-tproxy' | 'unknown'
+    'kernel-too-old' | 'netkit-tproxy' | 'lsm-denied' | 'kernel-probe' | 'unknown'
   summary: string
   fix: string
 }
@@ -52,6 +52,21 @@ const CAUSES: Array<{test: RegExp, cause: Cause}> = [
     id: 'memlock-too-low',
     summary: 'the kernel refused a BPF map or program under the memlock limit (kernel < 5.11 charges BPF memory to RLIMIT_MEMLOCK)',
     fix: 'On kernels < 5.11 the agent must run with an unlimited memlock limit: keep SYS_RESOURCE in securityContext.capabilities.ciliumAgent so it can raise it (or set LimitMEMLOCK=infinity for the container runtime); on 5.11+ this EPERM is a missing CAP_BPF/CAP_SYS_ADMIN or an LSM (SELinux/AppArmor) denial instead.',
+  }},
+  // EACCES (not EPERM) creating the map directories: an LSM refused it, typically the runtime's default AppArmor profile
+  // that denies writes under /sys/fs except cgroup (bitnami/charts#30231 on Ubuntu 24.04; the Cilium chart runs the
+  // agent Unconfined since cilium#32199), or SELinux without the spc_t type (cilium#34068)
+  {test: /mkdir \/sys\/fs\/bpf[^"\\]*: permission denied|Unable create map base directory [^"\\]*permission denied/i, cause: {
+    id: 'lsm-denied',
+    summary: 'an LSM (AppArmor or SELinux) denied the agent writing under /sys/fs/bpf (permission denied, not a missing capability)',
+    fix: 'Run the agent unconfined by the container runtime\'s default AppArmor profile (the Cilium chart\'s podSecurityContext.appArmorProfile.type: Unconfined, its default since cilium#32199; before Kubernetes 1.30 the container.apparmor.security.beta.kubernetes.io annotations set to unconfined) or with SELinux type spc_t (securityContext.seLinuxOptions); third-party charts that drop these need them added back.',
+  }},
+  // pkg/datapath/linux/probes "requirements failed: Require support for <feature> (Linux X or newer)": the probe failed,
+  // which on a new kernel means a hardened setting broke the probe, not an old kernel (deckhouse#22619)
+  {test: /Require support for [^"\\]*\(Linux [\d.]+ or newer\)/i, cause: {
+    id: 'kernel-probe',
+    summary: 'a kernel capability probe of the agent failed at start',
+    fix: 'Compare the node kernel (uname -r) with the version the message names: if it is older, upgrade the kernel; if it is newer, the probe itself was refused by a hardened setting (kernel.kptr_restrict with net.core.bpf_jit_harden=2 restricts reading back loaded programs, deckhouse#22619) or an LSM: relax that setting or upgrade Cilium to a release whose probe tolerates it.',
   }},
   // daemon checkMinRequirements (≤1.13): "kernel version: NOT OK: minimal supported kernel version is >= X; … running is: Y"
   {test: /kernel version: NOT OK|minimal supported kernel version is/i, cause: {

@@ -46,6 +46,8 @@ describe('log catalog: templates added for issue 11', function () {
     ['msg="Policy routing:NOT OK. Please enable kernel configuration item CONFIG_IP_MULTIPLE_TABLES"', 'kernel-feature'],
     ['error="netkit connector not available: netkit devices cannot be used with --enable-bpf-tproxy=true"', 'netkit-tproxy'],
     ['error="netkit connector not available: netkit device probe failed, requires kernel 6.7.0+ and CONFIG_NETKIT"', 'netkit-kernel'],
+    ['error="failed to init bpf map: Unable create map base directory /sys/fs/bpf/tc/globals/cilium_auth_map: mkdir /sys/fs/bpf/tc: permission denied"', 'lsm-denied'],
+    ['error="requirements failed: Require support for dead code elimination (Linux 5.1 or newer)"', 'kernel-probe'],
     // unchanged neighbours: the new causes must not take their lines
     ['error="Unable to create map /sys/fs/bpf/tc/globals/cilium_lxc: operation not permitted"', 'bpf-permission'],
     ['error="dial tcp 10.96.0.1:443: connect: operation not permitted"', 'apiserver-dial-blocked'],
