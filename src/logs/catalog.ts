@@ -277,6 +277,34 @@ LOG_CONDITIONS.push(
   },
 )
 
+// Failures that leave one subsystem behind while the agent runs on
+LOG_CONDITIONS.push(
+  {
+    // pkg/datapath/linux/ipsec: the keyfile watcher reloads a rotated key; on failure the node keeps its old key
+    id: 'ipsec-key-reload-failed', title: 'Rotated IPsec key not loaded', severity: 'high',
+    msg: /^Failed to load IPsec keyfile/,
+    reading: 'the agent could not load the IPsec key after the Secret changed and keeps the previous key, so nodes that did load the new key cannot decrypt its traffic (XfrmInNoStates drops)',
+    fix: (line) => `${causeOf(line).id === 'ipsec-keys' ? causeOf(line).fix : 'The error= field names what was wrong with the keyfile.'} Rotate again with a new SPI in the documented format so every node loads the same key (https://docs.cilium.io/en/stable/security/network/encryption-ipsec/#key-rotation).`,
+    url: 'https://docs.cilium.io/en/stable/security/network/encryption-ipsec/#key-rotation',
+  },
+  {
+    // cilium#6754: once at start-up ("hasn't yet been initialized") is normal; repeated restarts are not
+    id: 'health-endpoint-restarting', title: 'cilium-health endpoint keeps restarting', severity: 'medium', minCount: 3,
+    msg: /^health endpoint is unreachable, restarting health endpoint/,
+    reading: 'the agent cannot reach its own health endpoint and restarts it, so node-to-node health probes from this node are unreliable',
+    fix: () => 'Check the cilium-health-ep controller (cilium-dbg status --all-controllers) and the health endpoint\'s IP against the node\'s pod CIDR; a host firewall or policy dropping traffic to the health endpoint (port 4240) keeps it unreachable.',
+    url: 'https://github.com/cilium/cilium/issues/6754',
+  },
+  {
+    // cilium#22601: logged while restoring endpoints before the Kubernetes caches have synced; CI allow-lists it
+    id: 'cep-stale-restore', title: 'Stale CiliumEndpoints not checked at restore', severity: 'info', benign: true,
+    msg: /^Failed to get possibly stale ciliumendpoints from apiserver, skipping/,
+    reading: 'at restart the agent could not list CiliumEndpoints to clean stale ones; endpoint GC removes them later',
+    fix: () => 'Nothing to do unless it repeats after start-up.',
+    url: 'https://github.com/cilium/cilium/issues/22601',
+  },
+)
+
 // datapath-mode auto (1.19+, pkg/datapath/connector/config.go) picks veth when netkit cannot run: a note with the reason
 LOG_CONDITIONS.push({
   id: 'netkit-auto-fallback', title: 'datapath-mode auto chose veth, not netkit', severity: 'info',
