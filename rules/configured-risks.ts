@@ -23,8 +23,12 @@ const ON = new Set(['true', 'strict', 'partial', 'probe'])
 
 function kprWithoutServiceHost(s: Snapshot, notJudged: (reason: string) => void): CheckResult | undefined {
   const kpr = setting(s, 'kubeProxyReplacement', 'kube-proxy-replacement')
+  if (!kpr || !ON.has(kpr.value)) return undefined
   // k8sServiceHost is an environment variable of the DaemonSet, not a cilium-config key: only Helm values tell
-  if (!kpr || !ON.has(kpr.value) || !s.cluster.helm) return undefined
+  if (!s.cluster.helm) {
+    if (!configText(s, 'k8s-api-server') && !configText(s, 'k8s-api-server-urls')) notJudged('kube-proxy replacement is on in cilium-config, which cannot show k8sServiceHost (an environment variable of the cilium DaemonSet): the Helm values or the DaemonSet decide whether agents reach the API server without kube-proxy')
+    return undefined
+  }
   // 1.18+ charts also take the address from a ConfigMap (k8sServiceHostRef) or a URL list (k8s.apiServerURLs)
   const ep = apiServerEndpoints(s)
   if (helmString(s, 'k8sServiceHost') !== undefined || ep.hostRef || ep.urls.length > 0) return undefined
@@ -59,9 +63,11 @@ function legacyRouting(s: Snapshot): CheckResult | undefined {
 }
 
 function iptablesMasquerading(s: Snapshot): CheckResult | undefined {
-  const masq = setting(s, 'enableIPv4Masquerade', 'enable-ipv4-masquerade')
-  const bpf = setting(s, 'bpf.masquerade', 'enable-bpf-masquerade')
+  // cilium-config's masquerade keys are the iptables-masquerading rule's; this judges Helm values alone
+  const masq = setting(s, 'enableIPv4Masquerade')
+  const bpf = setting(s, 'bpf.masquerade')
   // Helm's default for enableIPv4Masquerade is true; only an explicit value or a config key is evidence
+  if (configText(s, 'enable-ipv4-masquerade') || configText(s, 'enable-bpf-masquerade')) return undefined
   if (!masq || masq.value !== 'true' || !bpf || bpf.value !== 'false') return undefined
   return {
     severity: 'info',

@@ -13,6 +13,7 @@ import bpfMapPressure from './bpf-map-pressure.js'
 import ciliumCliStatus from './cilium-cli-status.js'
 import clustermeshNotReady from './clustermesh-not-ready.js'
 import configDrift from './config-drift.js'
+import configuredKeys from './configured-keys.js'
 import configuredRisks from './configured-risks.js'
 import configuredValues from './configured-values.js'
 import conntrackGc from './conntrack-gc.js'
@@ -67,6 +68,7 @@ export const RULES = [
   ciliumCliStatus,
   clustermeshNotReady,
   configDrift,
+  configuredKeys,
   configuredRisks,
   configuredValues,
   conntrackGc,

@@ -65,7 +65,7 @@ export default defineRule({
     return groups.map((g): CheckResult => ({
       severity: g.legacy ? 'medium' : 'info',
       messageId: 'iptables-masquerading',
-      message: `Masquerading is done by iptables${g.names.length > 0 ? ` on ${agentPhrase(g.names)}` : ' (cilium-config)'}` +
+      message: (g.names.length > 0 ? `Masquerading is done by iptables on ${agentPhrase(g.names)}` : 'Configured: masquerading by iptables (cilium-config)') +
         (g.legacy ? '; this is one reason host routing is Legacy there' : '') +
         `; kube-proxy replacement ${g.kpr.verdict === 'met' ? 'is enabled' : g.kpr.verdict === 'unknown' ? 'state unknown' : `is NOT enabled (enable it first: kubeProxyReplacement ${JSON.stringify(g.kprValue.value)})`}`,
       agents: g.names,

@@ -2,6 +2,7 @@ import {agentsWith, capEvidence, ev, settingCut, agentPhrase, configText, distin
 import type {Agent, SourceRef} from '../src/snapshot/schema.js'
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
+import {kprChartDefault} from '../src/cilium/helm-config.js'
 
 type Snap = Parameters<Rule['check']>[0]['snapshot']
 type Dep = {what: string, evidence?: Evidence}
@@ -114,7 +115,12 @@ export default defineRule({
       else if (cut) ctx.notJudged(cut)
       else if (s.cluster.config) off.push({agents: [], mode: 'unset (default false)', evidence: [{source: s.cluster.config.name, line: 0, text: 'kube-proxy-replacement not set'}, ...depEv], deps, version: ctx.ciliumVersion})
       else if (h !== undefined) { if (kprLevel(h) !== 'full') off.push({agents: [], mode: h, evidence: [{source: s.cluster.helm!.source, line: 0, text: `kubeProxyReplacement: ${h}`}, ...depEv], deps, version: ctx.ciliumVersion}) }
-      else if (deprecated.length === 0) ctx.notEvaluated('no KubeProxyReplacement line in status and no kube-proxy-replacement key')
+      else if (s.cluster.helm) {
+        // values that do not set it get the chart's default, which the chart version decides
+        const d = kprChartDefault(ctx.ciliumVersion ?? s.cluster.helm.chartVersion)
+        if (d.value === undefined) ctx.notJudged(d.basis)
+        else off.push({agents: [], mode: `${d.value} (chart default: ${d.basis})`, evidence: [{source: s.cluster.helm.source, line: 0, text: 'kubeProxyReplacement not set'}, ...depEv], deps, version: ctx.ciliumVersion})
+      } else if (deprecated.length === 0) ctx.notEvaluated('no KubeProxyReplacement line in status and no kube-proxy-replacement key')
     }
     return [...off.map((o): CheckResult => {
       const partial = kprLevel(o.mode) === 'partial'
@@ -125,7 +131,8 @@ export default defineRule({
       return {
         severity: deps.length > 0 && !partial ? 'medium' : 'info',
         messageId: partial ? 'partial' : 'off',
-        message: (partial
+        // read from cilium-config or Helm values, not from a running agent: it is what is configured
+        message: (o.agents.length === 0 ? 'Configured: ' : '') + (partial
           ? `kube-proxy replacement is not fully enabled (${o.mode}: only the features the kernel supports or that were enabled one by one)${where}`
           : `kube-proxy replacement is ${o.mode}${where}`) +
           (deps.length > 0 ? `; it is required by ${deps.join(', ')}` : ''),

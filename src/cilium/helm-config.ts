@@ -157,3 +157,17 @@ export function helmPathForConfigKey(key: string, version: string | undefined): 
  */
 export const CHART_DEFAULTS = {operatorReplicas: 2, mapDynamicSizeRatio: 0.0025} as const
 export const OPERATOR_DOC = 'https://docs.cilium.io/en/stable/internals/cilium_operator/'
+
+/**
+ * The kube-proxy replacement a chart renders when the values do not set kubeProxyReplacement: "false" in every
+ * chart since 1.14 (templates/cilium-configmap.yaml sets $defaultKubeProxyReplacement "false" for
+ * upgradeCompatibility ≥ 1.14, and values.yaml says "false" from 1.18, src/cilium/charts/catalog.json). Older charts
+ * defaulted to other words (probe, disabled) that ciltune does not state; an unknown version gets the 1.14+ answer
+ * named as such.
+ */
+export function kprChartDefault(version: string | undefined): {value?: 'false', basis: string} {
+  const v = parseVersion(version)
+  if (!v) return {value: 'false', basis: 'false in every chart since 1.14; the chart version is not in the evidence'}
+  if (v[0] === 1 && v[1] < 14) return {basis: `kubeProxyReplacement is not set and chart ${version} predates 1.14, whose default ciltune does not state: its values.yaml decides`}
+  return {value: 'false', basis: `chart ${version}`}
+}

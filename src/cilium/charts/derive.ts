@@ -52,7 +52,7 @@ function fnv(s: string): string {
   return h.toString(16).padStart(8, '0')
 }
 
-function compactDefault(v: unknown): Scalar {
+export function compactDefault(v: unknown): Scalar {
   if (v === undefined || v === null) return null
   if (typeof v === 'object') {
     const json = JSON.stringify(v)

@@ -53,3 +53,23 @@ export const UPGRADE_NOTES: UpgradeNote[] = [
 export function noteFor(path: string, toMinor: string): UpgradeNote | undefined {
   return UPGRADE_NOTES.find((n) => n.path === path && n.removedIn === toMinor)
 }
+
+/**
+ * cilium-config keys (agent options) that a Cilium minor stopped reading, each with its public source. Only
+ * options whose removal a source states are listed; the chart catalog covers Helm values, not agent options.
+ */
+export interface RemovedAgentOption {
+  key: string
+  removedIn: string
+  successor: string
+  effect: string
+  url: string
+}
+
+export const REMOVED_AGENT_OPTIONS: RemovedAgentOption[] = [
+  {
+    key: 'tunnel', removedIn: '1.15', successor: 'routing-mode and tunnel-protocol',
+    effect: 'agents of 1.15 and later no longer read it: without routing-mode they use its default (tunnel, VXLAN), so a cluster meant for native routing (tunnel: disabled) would encapsulate',
+    url: TUNNEL_PR,
+  },
+]
