@@ -95,12 +95,11 @@ function againstVersion(s: Snapshot, v: Version, release: string, keys: Array<{p
 function versionUnknown(s: Snapshot, keys: Array<{path: string}>): CheckResult[] {
   const rows = keys.flatMap((k) => {
     const all = keyAcrossReleases(k.path)
+    // a key only newer charts have is the usual case of a recent values file: without a version it says nothing
     const removed = all.find((x) => x.kind === 'removed')
-    const since = all.find((x) => x.kind === 'newer')
     const dep = all.filter((x) => x.kind === 'deprecated')
     const parts = [
       removed?.kind === 'removed' ? `removed in ${minorOf(removed.removedIn)}${successorOf(removed)}` : '',
-      since?.kind === 'newer' ? `only in charts ${minorOf(since.since)} and later` : '',
       dep.length > 0 && !removed ? `deprecated from ${minorOf(dep[0].kind === 'deprecated' ? dep[0].release : '')}${successorOf(dep[0])}` : '',
     ].filter(Boolean)
     return parts.length > 0 ? [{path: k.path, text: `${k.path} (${parts.join('; ')})`}] : []
@@ -108,7 +107,7 @@ function versionUnknown(s: Snapshot, keys: Array<{path: string}>): CheckResult[]
   if (rows.length === 0) return []
   return [{
     severity: 'info', messageId: 'version-unknown',
-    message: `Configured: ${rows.map((r) => r.text).join(', ')}. The chart version is not in the evidence, so whether this chart still (or already) reads ${rows.length === 1 ? 'it' : 'them'} is unknown: ${DECIDES}.`,
+    message: `Configured: ${rows.map((r) => r.text).join(', ')}. The chart version is not in the evidence, so whether this chart still reads ${rows.length === 1 ? 'it' : 'them'} is unknown: ${DECIDES}.`,
     agents: [], evidence: rows.map((r) => helmEvidence(s, r.path)), helm: [],
     fix: `Compare with the chart in use; ciltune has chart facts for ${minorOf(CHART_RELEASES[0])}–${minorOf(CHART_RELEASES.at(-1)!)} (${UPGRADE_GUIDE}).`,
   }]
@@ -143,7 +142,7 @@ export default defineRule({
       'removed-key': 'Helm values set keys the chart version no longer has',
       'newer-key': 'Helm values set keys only later charts have',
       'deprecated-key': 'Helm values set keys the chart calls deprecated',
-      'version-unknown': 'Helm values set keys some chart versions lack or deprecate; the version is unknown',
+      'version-unknown': 'Helm values set keys some chart versions removed or deprecate; the version is unknown',
       'removed-agent-option': 'cilium-config sets an agent option a later Cilium removed',
     },
     description: `Helm values keys (set to something other than the chart default) judged against the shipped chart facts for ${minorOf(CHART_RELEASES[0])}–${minorOf(CHART_RELEASES.at(-1)!)} (every value path per release and the keys each values.yaml calls deprecated): removed (medium), not in the chart yet (medium), deprecated (info). The version comes from the agents, the Helm release, cilium-cli status or image.tag in the values; without one, the keys are listed with the releases that lack them (info) and the evidence that would decide. cilium-config keys of removed agent options (tunnel, removed in 1.15) likewise.`,

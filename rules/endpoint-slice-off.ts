@@ -37,7 +37,7 @@ function conflict({cesOn, egwOn, cesEvidence, egwEvidence}: Facts, out: CheckRes
     out.push({
       severity: 'high',
       messageId: 'conflicts-with-egress-gateway',
-      message: 'CiliumEndpointSlice and egress gateway are both enabled; the Cilium docs state egress gateway is not compatible with CES (cilium/cilium#24833)',
+      message: 'Configured: CiliumEndpointSlice and egress gateway are both enabled; the Cilium docs state egress gateway is not compatible with CES (cilium/cilium#24833)',
       agents: [],
       evidence: [...cesEvidence, ...egwEvidence],
       helm: [],
@@ -55,7 +55,7 @@ function removedKeys(s: Snapshot, {modernKey}: Facts, out: CheckResult[]): void 
     out.push({
       severity: 'medium',
       messageId: 'removed-helm-key',
-      message: `Helm values use ${keys.join(' and ')}, removed in 1.18: helm upgrade to 1.18+ fails ("enableCiliumEndpointSlice was deprecated in v1.16 and has been removed in v1.18")`,
+      message: `Configured: Helm values use ${keys.join(' and ')}, removed in 1.18: helm upgrade to 1.18+ fails ("enableCiliumEndpointSlice was deprecated in v1.16 and has been removed in v1.18")`,
       agents: [],
       evidence: keys.map((k) => helmEvidence(s, k)),
       helm: legacyKey !== undefined && modernKey
@@ -89,7 +89,7 @@ function offAtScale(s: Snapshot, {cesOn, cesEvidence, egwOn, egwEvidence, path}:
       out.push({
         severity: 'info',
         messageId: 'off-blocked',
-        message: `CiliumEndpointSlice is off with ${facts}, but enabling it is blocked: egress gateway is enabled and is not compatible with CES`,
+        message: `Configured: CiliumEndpointSlice is off${cesEvidence.length === 0 ? ' (the default)' : ''} with ${facts}, but enabling it is blocked: egress gateway is enabled and is not compatible with CES`,
         agents: [],
         evidence: [...evidence, ...egwEvidence],
         helm: [],
@@ -99,7 +99,7 @@ function offAtScale(s: Snapshot, {cesOn, cesEvidence, egwOn, egwEvidence, path}:
       out.push({
         severity: nodes !== undefined && nodes.count > NODES_HIGH ? 'high' : 'medium',
         messageId: 'off',
-        message: `CiliumEndpointSlice is off with ${facts} (heuristic threshold: > ${NODES} nodes or > ${CEPS} CiliumEndpoints); every agent watches every CiliumEndpoint`,
+        message: `Configured: CiliumEndpointSlice is off${cesEvidence.length === 0 ? ' (the default)' : ''} with ${facts} (heuristic threshold: > ${NODES} nodes or > ${CEPS} CiliumEndpoints); every agent watches every CiliumEndpoint`,
         agents: [],
         evidence,
         helm: [{

@@ -45,7 +45,7 @@ function sizingOff({snapshot, withMaps, hot, results, notJudged}: Ctx): void {
       messageId: off.length > 0 ? 'dynamic-sizing-off' : 'no-ratio',
       message: off.length > 0
         ? `dynamic sizing: off on ${off.length}/${withMaps.length} agents: CT/NAT maps keep fixed sizes regardless of node memory${hotHere.length > 0 ? `; ${hotHere.map(([f, p]) => `${FAMILIES[f].label} at ${(p * 100).toFixed(0)} %`).join(', ')}` : ''}.`
-        : 'cilium-config has no bpf-map-dynamic-size-ratio (agent default 0 = off): CT/NAT maps keep fixed sizes regardless of node memory.',
+        : 'Configured: cilium-config has no bpf-map-dynamic-size-ratio (agent default 0 = off): CT/NAT maps keep fixed sizes regardless of node memory.',
       agents: off.map((a) => a.name),
       evidence: capEvidence(evidence),
       helm: [{
@@ -99,7 +99,7 @@ function explicitOverrides({snapshot, hot, ratio, results}: Ctx): Explicit {
       severity,
       title: 'Explicit BPF map sizes override dynamic sizing',
       messageId: 'explicit-sizes-override',
-      message: `${explicit.map((e) => `${e.text}=${e.value}`).join(', ')} set in cilium-config: the ratio does not apply to ${explicit.length === 1 ? 'that map' : 'those maps'}${smaller.length > 0 ? `; ${smaller.join('; ')}` : ''}${[...hot].filter(([f, p]) => p >= HIGH && explicit.some((e) => e.fam === f)).map(([f, p]) => `; ${FAMILIES[f].label} at ${(p * 100).toFixed(0)} %`).join('')}.`,
+      message: `Configured: ${explicit.map((e) => `${e.text}=${e.value}`).join(', ')} set in cilium-config: the ratio does not apply to ${explicit.length === 1 ? 'that map' : 'those maps'}${smaller.length > 0 ? `; ${smaller.join('; ')}` : ''}${[...hot].filter(([f, p]) => p >= HIGH && explicit.some((e) => e.fam === f)).map(([f, p]) => `; ${FAMILIES[f].label} at ${(p * 100).toFixed(0)} %`).join('')}.`,
       agents: [],
       evidence: capEvidence(explicit.map((e) => e.src)),
       helm,

@@ -16,7 +16,7 @@ ruleTester(rule, {
     {
       name: 'CES key absent with 150 nodes → medium, modern Helm path', messageIds: ['off'],
       snapshot: snapshot({cluster: {config: config({'kube-proxy-replacement': 'true'}), nodes: nodes(150)}}),
-      expect: {count: 1, severity: 'medium', message: /off with 150 nodes \(Node objects\).*heuristic/, helm: {path: 'ciliumEndpointSlice.enabled', value: true}},
+      expect: {count: 1, severity: 'medium', message: /^Configured: CiliumEndpointSlice is off \(the default\) with 150 nodes \(Node objects\).*heuristic/, helm: {path: 'ciliumEndpointSlice.enabled', value: true}},
     },
     {
       name: 'CES off with 8000 CiliumEndpoints on a 1.15 cluster → old Helm key', messageIds: ['off'],
