@@ -7,7 +7,7 @@
 import catalogJson from './catalog.json' with {type: 'json'}
 import diffsJson from './diffs.json' with {type: 'json'}
 import {compactDefault, isVolatilePath, type Scalar, type VersionCatalog} from './derive.js'
-import {knows, minorOf, type RemovedValue} from './diff.js'
+import {minorOf, type RemovedValue} from './diff.js'
 import {decodeCatalog, type CatalogStore, type DiffStore} from './store.js'
 
 const store = catalogJson as unknown as CatalogStore
@@ -16,14 +16,33 @@ const diffs = (diffsJson as unknown as DiffStore).diffs
 /** The releases ciltune ships chart facts for, oldest first (one per minor, its newest patch). */
 export const CHART_RELEASES: readonly string[] = store.versions
 
-const decoded = new Map<string, VersionCatalog>()
-function catalog(release: string): VersionCatalog {
+interface Indexed {catalog: VersionCatalog, keys: Set<string>, parents: Set<string>, commented: Set<string>}
+
+const decoded = new Map<string, Indexed>()
+/** A release's catalog with its paths indexed: rules ask about every key of a values file in every release. */
+function indexed(release: string): Indexed {
   let c = decoded.get(release)
   if (!c) {
-    c = decodeCatalog(store, release)!
+    const catalog = decodeCatalog(store, release)!
+    const parents = new Set<string>()
+    for (const k of Object.keys(catalog.keys)) {
+      const parts = k.split('.')
+      for (let i = 1; i < parts.length; i++) parents.add(parts.slice(0, i).join('.'))
+    }
+    c = {catalog, keys: new Set(Object.keys(catalog.keys)), parents, commented: new Set(catalog.commented)}
     decoded.set(release, c)
   }
   return c
+}
+const catalog = (release: string): VersionCatalog => indexed(release).catalog
+
+/** As diff.ts's knows(), from the index: a value, under a free-form value, or a map of values. */
+function where(path: string, release: string): 'key' | 'under-leaf' | 'parent' | undefined {
+  const c = indexed(release)
+  if (c.keys.has(path)) return 'key'
+  const parts = path.split('.')
+  for (let i = parts.length - 1; i > 0; i--) if (c.keys.has(parts.slice(0, i).join('.'))) return 'under-leaf'
+  return c.parents.has(path) ? 'parent' : undefined
 }
 
 /** The shipped release of `version`'s minor, or undefined when ciltune has no chart facts for it. */
@@ -34,8 +53,7 @@ export function releaseOf(version: string | undefined): string | undefined {
 
 /** Whether the release's chart reads `path`: a value, inside a free-form map, a map of values, or documented commented out. */
 function inChart(path: string, release: string): boolean {
-  const c = catalog(release)
-  return knows(c.keys, path) !== undefined || c.commented.includes(path)
+  return where(path, release) !== undefined || indexed(release).commented.has(path)
 }
 
 /** The deprecation the release's values.yaml states for `path` or one of its ancestors. */
@@ -101,12 +119,18 @@ export function setPaths(values: Record<string, unknown>, isLeaf: (path: string)
   return out
 }
 
+const leaves = new Map<string, boolean>()
 /** Whether any shipped release has `path` as one value (or as a free-form map holding it). */
 export function isChartLeaf(path: string): boolean {
-  return CHART_RELEASES.some((r) => {
-    const w = knows(catalog(r).keys, path)
-    return w === 'key' || w === 'under-leaf'
-  })
+  let leaf = leaves.get(path)
+  if (leaf === undefined) {
+    leaf = CHART_RELEASES.some((r) => {
+      const w = where(path, r)
+      return w === 'key' || w === 'under-leaf'
+    })
+    leaves.set(path, leaf)
+  }
+  return leaf
 }
 
 export {isVolatilePath}
