@@ -88,7 +88,7 @@ export default defineRule({
     versions: '*',
     needs: [['helm'], ['config']],
     messages: {'kpr-without-k8s-service-host': 'kube-proxy replacement configured without k8sServiceHost', 'legacy-host-routing-configured': 'legacy host routing configured', 'iptables-masquerading-configured': 'iptables masquerading configured'},
-    description: 'Helm values or cilium-config judged on their own when no agent status is in the evidence: kube-proxy replacement without k8sServiceHost, legacy host routing or iptables masquerading requested. Settings that do not apply in CNI chaining mode are not reported there.',
+    description: 'Helm values or cilium-config judged on their own when no agent status is in the evidence: kube-proxy replacement without k8sServiceHost (Helm values only: cilium-config cannot show it, so it is not judged there), legacy host routing requested, iptables masquerading requested in Helm values (cilium-config\'s masquerade keys are the iptables-masquerading rule\'s). Settings that do not apply in CNI chaining mode are not reported there.',
     why: 'A values file is often all an engineer has before an upgrade or in a ticket; the risks it carries are visible before any agent runs.',
     fix: 'Per finding.',
     sources: [

@@ -164,7 +164,7 @@ export default defineRule({
       'encryption-with-chaining': 'transparent encryption configured with CNI chaining',
       'ipsec-key-secret': 'IPsec configured: its key Secret must exist',
     },
-    description: 'Helm values judged on their own when no agent status is in the evidence: explicit BPF map sizes (bpf.ctTcpMax, ctAnyMax, natMax, neighMax, lbMapMax, policyMapMax) below Cilium\'s defaults, bpf.mapDynamicSizeRatio below 0.0025, CNI chaining, encryption with chaining (not supported), IPsec (its key Secret must exist before agents start), and operator.replicas (default 2) above the node count (not judged without Node objects).',
+    description: 'Helm values or cilium-config judged on their own when no agent status is in the evidence: explicit BPF map sizes (bpf.ctTcpMax, ctAnyMax, natMax, neighMax, lbMapMax, policyMapMax; from cilium-config bpf-lb-map-max and bpf-policy-map-max, the CT/NAT keys being map-dynamic-sizing\'s) below Cilium\'s defaults, a dynamic sizing ratio below 0.0025, CNI chaining, encryption (encryption.enabled, or enable-ipsec/enable-wireguard) with chaining (not supported), IPsec (its key Secret must exist before agents start), and operator.replicas (default 2) above the node count (not judged without Node objects, nor from cilium-config, which does not hold it).',
     why: 'A values file is often all there is in a ticket or before an install; small maps fill early under load, chaining changes which features apply, and extra operator replicas stay Pending on small clusters.',
     fix: 'Per finding.',
     sources: [

@@ -73,7 +73,7 @@ export default defineRule({
     needs: [['status'], ['config'], ['helm'], ['logs']],
     features: ['kube-proxy-replacement'],
     messages: {'deprecated-mode': 'a deprecated kube-proxy-replacement word', partial: 'kube-proxy replacement partly enabled', off: 'kube-proxy replacement off'},
-    description: 'KubeProxyReplacement: False/Disabled (or Partial/Probe on old agents) in status, else cilium-config kube-proxy-replacement false/absent, else Helm kubeProxyReplacement. Info by itself; medium when a configured feature needs it (eBPF host routing on that agent, netkit, BIG TCP, egress gateway, bandwidth manager). Probe/Partial are reported as "not fully enabled" (info). The suggested value is the one the agent version accepts (≤1.13 strict, 1.14+ true). Also an info finding for the 1.14/1.15 start-up warning "Deprecated value for --kube-proxy-replacement".',
+    description: 'KubeProxyReplacement: False/Disabled (or Partial/Probe on old agents) in status, else cilium-config kube-proxy-replacement false/absent, else Helm kubeProxyReplacement, and when the values do not set it the chart default (false in every chart since 1.14; older charts are not judged). Findings from cilium-config or Helm values say "Configured". Info by itself; medium when a configured feature needs it (eBPF host routing on that agent, netkit, BIG TCP, egress gateway, bandwidth manager). Probe/Partial are reported as "not fully enabled" (info). The suggested value is the one the agent version accepts (≤1.13 strict, 1.14+ true). Also an info finding for the 1.14/1.15 start-up warning "Deprecated value for --kube-proxy-replacement".',
     why: 'With kube-proxy, service traffic goes through iptables/IPVS; KPR=true does load-balancing in eBPF (socket-LB, NodePort, HostPort) and is the prerequisite for eBPF host routing, netkit, BIG TCP, bandwidth manager and egress gateway.',
     fix: 'kubeProxyReplacement: true (strict on ≤1.13) with k8sServiceHost/k8sServicePort (or k8s.apiServerURLs on 1.18+), then remove the kube-proxy DaemonSet and flush its iptables rules.',
     sources: [
@@ -83,6 +83,7 @@ export default defineRule({
       'https://github.com/cilium/cilium/pull/26577',
       'https://github.com/cilium/cilium/issues/27060',
       'https://github.com/cilium/cilium/issues/32711',
+      'https://github.com/cilium/cilium/blob/main/install/kubernetes/cilium/templates/cilium-configmap.yaml',
     ],
   },
   check(ctx) {
