@@ -4,6 +4,7 @@ import type {Snapshot} from '../src/snapshot/schema.js'
 import {configText, ev, helmEvidence} from '../src/rules/helpers.js'
 import {CHART_RELEASES, asCatalogValue, chartDefault, isChartLeaf, isVolatilePath, keyAcrossReleases, keyAt, releaseOf, setPaths, type KeyVerdict} from '../src/cilium/charts/keys.js'
 import {REMOVED_AGENT_OPTIONS} from '../src/cilium/charts/notes.js'
+import {configuredVersion} from '../src/cilium/charts/configured-version.js'
 import {UPGRADE_GUIDE, upgradeNotesUrl} from '../src/cilium/charts/requirements.js'
 import {minorOf} from '../src/cilium/charts/diff.js'
 import {compareMinor} from '../src/cilium/charts/derive.js'
@@ -21,16 +22,12 @@ const DECIDES = '`helm list -n kube-system` (CHART column), the release Secret (
 
 interface Version {version: string, from: string, evidence?: Evidence}
 
-/** The version the configuration is for, from the strongest evidence there is; undefined when none says. */
+/** The version the configuration is for (src/cilium/charts/configured-version.ts), with its evidence line. */
 function versionOf(s: Snapshot, agents: string | undefined): Version | undefined {
-  if (agents) return {version: agents, from: 'the agents'}
-  if (s.cluster.helm?.chartVersion) return {version: s.cluster.helm.chartVersion, from: 'the Helm release'}
-  const cli = s.cluster.cliStatus?.helmChartVersion
-  if (cli?.value) return {version: cli.value, from: 'cilium status', evidence: ev(cli.src)}
-  const tag = s.cluster.helm?.values.image
-  const m = tag && typeof tag === 'object' ? /^v?(\d+\.\d+\.\d+)/.exec(String((tag as Record<string, unknown>).tag ?? '')) : null
-  if (m) return {version: m[1], from: 'image.tag in the values', evidence: helmEvidence(s, 'image.tag')}
-  return undefined
+  const v = configuredVersion(s, agents)
+  if (!v) return undefined
+  const evidence = v.src ? ev(v.src) : v.helmPath ? helmEvidence(s, v.helmPath) : undefined
+  return {version: v.version, from: v.from, ...(evidence ? {evidence} : {})}
 }
 
 /** Keys set to something other than the chart default of the release that last had them. */

@@ -3,6 +3,7 @@ import type {Agent, SourceRef} from '../src/snapshot/schema.js'
 import type {CheckResult, Evidence, Rule} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import {kprChartDefault} from '../src/cilium/helm-config.js'
+import {configuredVersion} from '../src/cilium/charts/configured-version.js'
 
 type Snap = Parameters<Rule['check']>[0]['snapshot']
 type Dep = {what: string, evidence?: Evidence}
@@ -118,7 +119,8 @@ export default defineRule({
       else if (h !== undefined) { if (kprLevel(h) !== 'full') off.push({agents: [], mode: h, evidence: [{source: s.cluster.helm!.source, line: 0, text: `kubeProxyReplacement: ${h}`}, ...depEv], deps, version: ctx.ciliumVersion}) }
       else if (s.cluster.helm) {
         // values that do not set it get the chart's default, which the chart version decides
-        const d = kprChartDefault(ctx.ciliumVersion ?? s.cluster.helm.chartVersion)
+        const cv = configuredVersion(s, ctx.ciliumVersion)
+        const d = kprChartDefault(cv?.version, cv?.from)
         if (d.value === undefined) ctx.notJudged(d.basis)
         else off.push({agents: [], mode: `${d.value} (chart default: ${d.basis})`, evidence: [{source: s.cluster.helm.source, line: 0, text: 'kubeProxyReplacement not set'}, ...depEv], deps, version: ctx.ciliumVersion})
       } else if (deprecated.length === 0) ctx.notEvaluated('no KubeProxyReplacement line in status and no kube-proxy-replacement key')

@@ -165,9 +165,10 @@ export const OPERATOR_DOC = 'https://docs.cilium.io/en/stable/internals/cilium_o
  * defaulted to other words (probe, disabled) that ciltune does not state; an unknown version gets the 1.14+ answer
  * named as such.
  */
-export function kprChartDefault(version: string | undefined): {value?: 'false', basis: string} {
+export function kprChartDefault(version: string | undefined, from?: string): {value?: 'false', basis: string} {
   const v = parseVersion(version)
+  const chart = `chart ${version}${from ? ` (from ${from})` : ''}`
   if (!v) return {value: 'false', basis: 'false in every chart since 1.14; the chart version is not in the evidence'}
-  if (v[0] === 1 && v[1] < 14) return {basis: `kubeProxyReplacement is not set and chart ${version} predates 1.14, whose default ciltune does not state: its values.yaml decides`}
-  return {value: 'false', basis: `chart ${version}`}
+  if (v[0] === 1 && v[1] < 14) return {basis: `kubeProxyReplacement is not set and ${chart} predates 1.14, whose default ciltune does not state: its values.yaml decides`}
+  return {value: 'false', basis: chart}
 }
