@@ -34,7 +34,8 @@ function versionOf(s: Snapshot, agents: string | undefined): Version | undefined
 function setKeys(s: Snapshot): Array<{path: string, value: unknown}> {
   const values = s.cluster.helm?.values ?? {}
   return setPaths(values, isChartLeaf).filter(({path, value}) => {
-    if (OWNED_ELSEWHERE.has(path) || isVolatilePath(path) || !isChartLeaf(path)) return false
+    // null is how a values file unsets a value: it asks for nothing
+    if (value === null || OWNED_ELSEWHERE.has(path) || isVolatilePath(path) || !isChartLeaf(path)) return false
     const last = [...CHART_RELEASES].reverse().find((r) => chartDefault(path, r) !== undefined)
     return last === undefined || JSON.stringify(asCatalogValue(value)) !== JSON.stringify(chartDefault(path, last))
   })

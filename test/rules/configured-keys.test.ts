@@ -13,6 +13,7 @@ ruleTester(rule, {
   valid: [
     {name: 'modern keys only, version unknown', snapshot: snapshot({cluster: {helm: helm({kubeProxyReplacement: true, ciliumEndpointSlice: {enabled: true}, routingMode: 'native'})}})},
     {name: 'a removed key at its old default changes nothing', snapshot: snapshot({cluster: {helm: helm({tunnel: ''}, '1.16.3')}})},
+    {name: 'a removed key set to null (unset) asks for nothing', snapshot: snapshot({cluster: {helm: helm({tunnel: null, bgp: {enabled: null}}, '1.18.1')}})},
     {name: 'free-form maps and images are not keys to judge', snapshot: snapshot({cluster: {helm: helm({nodeSelector: {'kubernetes.io/os': 'linux'}, extraConfig: {'bpf-ct-global-tcp-max': '1048576'}, image: {tag: 'v1.18.4', digest: 'sha256:0000'}})}})},
     {name: 'keys no shipped chart knows are not guessed at', snapshot: snapshot({cluster: {helm: helm({someCompanyAnnotation: 'x'}, '1.18.2')}})},
     {name: 'tunnel in the cilium-config of a 1.14 cluster is still read', snapshot: snapshot({agents: [agentOn('1.14.6')], cluster: {config: config({tunnel: 'vxlan'})}})},
