@@ -4,6 +4,8 @@ import {parseCiliumHealth} from '../parse/cilium-health.js'
 import {parseCliStatus} from '../parse/cli-status.js'
 import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
 import {parseCiliumNodes} from '../parse/cilium-nodes.js'
+import {parseLocalRedirectPolicies} from '../parse/cilium-lrp.js'
+import {parseNodeConfigs} from '../parse/cilium-node-configs.js'
 import {docProblem} from '../parse/k8s-object.js'
 import {parseConfigMap} from '../parse/configmap.js'
 import {parseControllerRows} from '../parse/controller-rows.js'
@@ -337,6 +339,16 @@ function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFil
         const nodes = parseCiliumNodes(file.text, file.path)
         if (nodes.length > 0) cl.ciliumNodes = [...(cl.ciliumNodes ?? []), ...nodes]
       }
+      // a list read, even empty, says which exist: "no policy" is evidence, not a gap
+      if (rc?.kind === 'CiliumLocalRedirectPolicy') cl.localRedirectPolicies = [...(cl.localRedirectPolicies ?? []), ...parseLocalRedirectPolicies(file.text, file.path)]
+      if (rc?.kind === 'CiliumNodeConfig') cl.nodeConfigs = [...(cl.nodeConfigs ?? []), ...parseNodeConfigs(file.text, file.path)]
+      break
+    }
+    case 'operator-log': {
+      const cut = logCutAtEnd(file.text)
+      const log = parseAgentLog(cut ? cut.text : file.text, file.path, false)
+      if (cut?.truncation) errs.clusterErrors.push(cutError(file.path, cut.truncation, `its last line was not read: ${cut.truncation.text}`))
+      cl.operatorLogs = [...(cl.operatorLogs ?? []), log]
       break
     }
     case 'collection-errors': mergeCollectionErrors(file.text, file.path, errs); break
