@@ -3,9 +3,15 @@ import type {LogEntry, Snapshot} from '../snapshot/schema.js'
 /** One kept log line; `operator` marks a cilium-operator pod's line (its `agent` is then the operator pod). */
 export interface AgentLogEntry {agent: string, entry: LogEntry, previous: boolean, operator?: true}
 
-/** The operator pod a log was read from: "pod/NAME: logs cilium-operator" live, "DIR/NAME.log" from a capture. */
+/**
+ * The operator pod a log was read from: "pod/NAME: logs cilium-operator" live, "DIR/NAME.log" from a capture,
+ * "logs-NAME-cilium-operator-<ts>.log" in a sysdump.
+ */
 export function operatorPodOf(file: string): string {
-  return /^pod\/([^:]+):/.exec(file)?.[1] ?? file.split('/').pop()!.replace(/\.log$/, '')
+  const live = /^pod\/([^:]+):/.exec(file)?.[1]
+  if (live) return live
+  const base = file.split('/').pop()!.replace(/\.log$/, '')
+  return /^logs-(.+)-cilium-operator-\d{8}-\d{6}$/.exec(base)?.[1] ?? base
 }
 
 /** Every kept log entry of every agent, with the agent it came from, then the operator's. */
