@@ -487,6 +487,18 @@ export const PodEvent = z.object({
 })
 export type PodEvent = z.infer<typeof PodEvent>
 
+/** One BGP peer of `cilium bgp peers` / `cilium-dbg bgp peers` (src/parse/bgp-peers.ts). */
+export const BgpPeer = z.object({
+  node: z.string().optional(), // the Node column (cilium-cli prints every node's peers); absent in an agent's own output
+  localAsn: z.number().int(),
+  peerAsn: z.number().int(),
+  peerAddress: z.string(),
+  state: z.string(), // gobgp session state, lower case: established, active, idle, connect, opensent, openconfirm
+  uptime: z.string(),
+  src: SourceRef,
+})
+export type BgpPeer = z.infer<typeof BgpPeer>
+
 export const Agent = z.object({
   name: z.string(), // pod name, or directory name for --from
   node: z.string().optional(),
@@ -498,6 +510,7 @@ export const Agent = z.object({
   pod: PodInfo.optional(),
   endpoints: z.array(EndpointRow).optional(), // cilium-dbg endpoint list
   encrypt: EncryptStatus.optional(), // cilium-dbg encrypt status
+  bgpPeers: z.array(BgpPeer).optional(), // cilium-dbg bgp peers (or cilium-cli `cilium bgp peers`, every node's)
   errors: z.array(CollectionError),
 })
 export type Agent = z.infer<typeof Agent>
