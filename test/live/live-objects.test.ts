@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parse as parseYaml} from 'yaml'
@@ -89,6 +89,25 @@ describe('live: Cilium objects read whole and the operator logs', function () {
     expect(keys).to.include('log-conditions/leader-lease-timeout | high | ')
     expect(keys).to.include('feature-not-effective/policies-without-feature | medium | ')
     expect(live.find((f) => f.messageId === 'leader-lease-timeout')?.message).to.match(/on 2 operator pods \(cilium-operator-6d9c8f7b54-k2x9p, cilium-operator-6d9c8f7b54-zr4tw\) \(8 log lines\)/)
+  })
+
+  it('ENI IPAM: a CiliumNode whose pool is all used fires ipam-exhaustion live, and the same from the capture', async () => {
+    // synthetic-healthy in ENI mode with the ENI CiliumNodes of fixtures/modes/ciliumnodes-eni-pool-full.yaml (INDEX.md there)
+    dir = mkdtempSync(join(tmpdir(), 'ciltune-eni-'))
+    const scenario = join(dir, 'synthetic-eni')
+    cpSync(join(FIXTURES_DIR, 'synthetic-healthy'), scenario, {recursive: true})
+    const cm = join(scenario, 'cilium-config.yaml')
+    writeFileSync(cm, readFileSync(cm, 'utf8').replace('  ipam: kubernetes\n', '  ipam: eni\n'))
+    cpSync(join(FIXTURES_DIR, 'modes', 'ciliumnodes-eni-pool-full.yaml'), join(scenario, 'ciliumnodes.yaml'))
+    run = await runSim({scenarioDir: scenario})
+    const live = await findings({live: run.live()})
+    const hit = live.find((f) => f.id === 'ipam-exhaustion')
+    expect(hit?.severity).to.equal('critical')
+    expect(hit?.message).to.match(/CiliumNode ip-10-24-1-37\.eu-west-1\.compute\.internal IPv4 27\/27 \(100 %\) \(IPAM mode eni\)/)
+    expect(hit?.message).to.not.match(/ip-10-24-1-88/) // 3 of 9 used
+    const out = join(dir, 'capture')
+    await collectAction({live: run.live(), output: out}, io().io)
+    expect((await findings({from: out})).map(key).sort()).to.deep.equal(live.map(key).sort())
   })
 
   it('a cluster without these CRDs (or operator pods) skips them as absent, never as an error', async () => {
