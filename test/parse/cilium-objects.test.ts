@@ -46,7 +46,7 @@ describe('CiliumLocalRedirectPolicy lists', () => {
 })
 
 describe('CiliumNodeConfig lists', () => {
-  const nodes = [
+  const nodes: Array<{name: string, labels: Record<string, string>}> = [
     {name: 'mesa-cp-1', labels: {'kubernetes.io/hostname': 'mesa-cp-1', 'node-role.kubernetes.io/control-plane': ''}},
     {name: 'mesa-wk-1', labels: {'kubernetes.io/hostname': 'mesa-wk-1'}},
   ]
