@@ -2,7 +2,7 @@ import {ENI_CONDITIONS} from '../src/logs/catalog-eni.js'
 import {conditionOf, type LogCondition} from '../src/logs/catalog.js'
 import {logEntries, type AgentLogEntry} from '../src/logs/entries.js'
 import {integrationMode} from '../src/cilium/modes.js'
-import {agentPhrase, capEvidence, configText, distinctEvidence, ev, groupBy, nameList} from '../src/rules/helpers.js'
+import {logSourcePhrase, capEvidence, configText, distinctEvidence, ev, groupBy, nameList} from '../src/rules/helpers.js'
 import type {CheckResult} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 
@@ -21,7 +21,7 @@ function finding(c: LogCondition, list: AgentLogEntry[], mode: string): CheckRes
     severity: c.severity,
     title: c.title,
     messageId: c.id,
-    message: `${c.title} (${mode} IPAM) for ${where}, in ${list.length} line${list.length === 1 ? '' : 's'} of ${agentPhrase([...new Set(list.map((l) => l.agent))])}: ${c.reading}.`,
+    message: `${c.title} (${mode} IPAM) for ${where}, in ${list.length} line${list.length === 1 ? '' : 's'} of ${logSourcePhrase(list)}: ${c.reading}.`,
     agents: [],
     evidence: capEvidence(distinctEvidence(list.map((l) => ev(l.entry.src)))),
     helm: [],

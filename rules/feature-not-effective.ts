@@ -1,7 +1,8 @@
 import {EFFECTIVE, type EffectiveFeature} from '../src/cilium/effective.js'
+import {LRP_KEY, unusedLocalRedirectPolicies} from '../src/effective/lrp-objects.js'
 import {decidingEvidence, reasonsFor, type Reason} from '../src/effective/reasons.js'
 import {askedFor, effectByAgent, endpointSliceEffect, type AgentEffect} from '../src/effective/state.js'
-import {capEvidence, ev, agentPhrase, distinctEvidence} from '../src/rules/helpers.js'
+import {capEvidence, ev, agentPhrase, distinctEvidence, nameList} from '../src/rules/helpers.js'
 import type {CheckResult, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
@@ -45,6 +46,25 @@ function finding(s: Snapshot, f: EffectiveFeature, version: string | undefined):
   }
 }
 
+/** CiliumLocalRedirectPolicies exist but the feature is off: the agents ignore them (the reverse of asked-but-off). */
+function unusedPolicies(s: Snapshot): CheckResult | undefined {
+  const u = unusedLocalRedirectPolicies(s)
+  if (!u) return undefined
+  const named = u.policies.map((p) => `${p.namespace ? `${p.namespace}/` : ''}${p.name} (${p.frontend})`)
+  const why = u.off ? `${LRP_KEY}: ${u.off.value} in cilium-config` : `${LRP_KEY} absent from cilium-config (off by default)`
+  return {
+    severity: 'medium',
+    title: 'Local Redirect Policy objects exist but the feature is off',
+    messageId: 'policies-without-feature',
+    message: `${u.policies.length} CiliumLocalRedirectPolicy object(s) exist (${nameList(named, 3)}) but Local Redirect Policy is not enabled. Reason: [config] ${why}: the agents do not watch these policies, so traffic to their frontends goes to the normal Service backends, not the node-local pods` +
+      (u.kprOff ? `; kube-proxy replacement, which the feature needs, is off as well (${u.kprOff.text})` : '') + '.',
+    agents: [],
+    evidence: capEvidence(distinctEvidence([...(u.off ? [ev(u.off.src)] : []), ...u.policies.map((p) => ev(p.src)), ...(u.kprOff ? [ev(u.kprOff.src)] : [])])),
+    helm: [],
+    fix: `If node-local redirection is wanted, set Helm localRedirectPolicy: true (${LRP_KEY}) and restart the agents${u.kprOff ? ', after enabling kube-proxy replacement' : ''}; otherwise delete the unused policies (kubectl delete ciliumlocalredirectpolicies -n NS NAME). (${EFFECTIVE['local-redirect-policy'].docs})`,
+  }
+}
+
 export default defineRule({
   meta: {
     id: 'feature-not-effective',
@@ -53,8 +73,12 @@ export default defineRule({
     versions: '*',
     needs: [['config', 'status'], ['config', 'logs'], ['config', 'counts'], ['config', 'metrics']],
     features: ['kube-proxy-replacement', 'bpf-masquerade'],
-    messages: {'not-in-effect': 'a feature asked for in cilium-config is not in effect, with the reason', 'reason-unknown': 'a feature asked for in cilium-config is not in effect, and the evidence does not show why'},
-    description: `cilium-config asks for a feature (${Object.values(EFFECTIVE).filter((f) => !f.reportedBy).map((f) => f.title).join(', ')}) while the agents' status, a logged fallback, the CiliumEndpointSlice count, BGP session metrics (cilium_bgp_control_plane_session_state, none established) or, for Local Redirect Policy, the KubeProxyReplacement line it needs shows it off. Names the reason: a logged fallback, agents not restarted since the change, a mode the feature cannot run in (tunnel, CNI chaining, encryption, legacy host routing), a kernel too old, or a prerequisite that does not hold; or says the reason is unknown and which evidence would decide it. eBPF host routing and netkit are reported by legacy-host-routing and netkit-not-effective, BIG TCP with tunnel routing or encryption alone by big-tcp.`,
+    messages: {
+      'not-in-effect': 'a feature asked for in cilium-config is not in effect, with the reason',
+      'reason-unknown': 'a feature asked for in cilium-config is not in effect, and the evidence does not show why',
+      'policies-without-feature': 'CiliumLocalRedirectPolicy objects exist while cilium-config leaves Local Redirect Policy off',
+    },
+    description: `cilium-config asks for a feature (${Object.values(EFFECTIVE).filter((f) => !f.reportedBy).map((f) => f.title).join(', ')}) while the agents' status, a logged fallback, the CiliumEndpointSlice count, BGP session metrics (cilium_bgp_control_plane_session_state, none established) or, for Local Redirect Policy, the KubeProxyReplacement line it needs shows it off. Names the reason: a logged fallback, agents not restarted since the change, a mode the feature cannot run in (tunnel, CNI chaining, encryption, legacy host routing), a kernel too old, or a prerequisite that does not hold; or says the reason is unknown and which evidence would decide it. eBPF host routing and netkit are reported by legacy-host-routing and netkit-not-effective, BIG TCP with tunnel routing or encryption alone by big-tcp. The reverse for Local Redirect Policy: CiliumLocalRedirectPolicy objects (a live collection lists them) while enable-local-redirect-policy is off, so the agents ignore them.`,
     why: 'A feature that silently fell back looks enabled in the values but is not: the cluster runs without the encryption, kube-proxy replacement or performance feature someone relies on.',
     fix: 'Remove the reason (restart, kernel, prerequisite, mode); asking for the feature again changes nothing. In CNI chaining, kube-proxy replacement and eBPF host routing are never suggested.',
     sources: [
@@ -68,8 +92,9 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    return Object.values(EFFECTIVE)
-      .filter((f) => !f.reportedBy)
-      .flatMap((f) => finding(ctx.snapshot, f, ctx.ciliumVersion) ?? [])
+    return [
+      ...Object.values(EFFECTIVE).filter((f) => !f.reportedBy).flatMap((f) => finding(ctx.snapshot, f, ctx.ciliumVersion) ?? []),
+      ...[unusedPolicies(ctx.snapshot)].filter((f) => f !== undefined),
+    ]
   },
 })

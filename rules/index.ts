@@ -6,6 +6,7 @@ import type {Rule} from '../src/rules/types.js'
 import agentNotOk from './agent-not-ok.js'
 import agentRestarts from './agent-restarts.js'
 import agentUnreachable from './agent-unreachable.js'
+import bgpPeers from './bgp-peers.js'
 import bigTcp from './big-tcp.js'
 import bpfMapFull from './bpf-map-full.js'
 import bpfMapMemory from './bpf-map-memory.js'
@@ -61,6 +62,7 @@ export const RULES = [
   agentNotOk,
   agentRestarts,
   agentUnreachable,
+  bgpPeers,
   bigTcp,
   bpfMapFull,
   bpfMapMemory,

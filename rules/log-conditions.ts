@@ -1,6 +1,6 @@
 import {LOG_CONDITIONS, conditionOf, type LogCondition} from '../src/logs/catalog.js'
-import {logEntries, type AgentLogEntry} from '../src/logs/entries.js'
-import {capEvidence, ev, groupBy, agentPhrase, configText, distinctEvidence, helmValue} from '../src/rules/helpers.js'
+import {agentsOf, logEntries, type AgentLogEntry} from '../src/logs/entries.js'
+import {capEvidence, ev, groupBy, logSourcePhrase, configText, distinctEvidence, helmValue} from '../src/rules/helpers.js'
 import type {CheckResult, Severity} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
@@ -18,15 +18,16 @@ function finding(c: LogCondition, list: AgentLogEntry[], s: Snapshot): CheckResu
   const {severity, asked} = severityOf(c, s)
   // fewer lines than make the condition: a blip, said as a note so an error line never ends in "No findings"
   const blip = list.length < (c.minCount ?? 1)
-  const agents = [...new Set(list.map((l) => l.agent))]
+  // operator pods are named in the message, never counted as agents
+  const agents = agentsOf(list)
   const first = list[0].entry.src.text
   return {
     severity: blip ? 'info' : severity,
     title: c.title,
     messageId: c.id,
     message: blip
-      ? `${c.title} on ${agentPhrase(agents)}: only ${list.length} log line${list.length === 1 ? '' : 's'}, fewer than the ${c.minCount} that make it an incident; a transient blip unless it repeats.`
-      : `${c.title} on ${agentPhrase(agents)} (${list.length} log line${list.length === 1 ? '' : 's'}): ${c.reading}` +
+      ? `${c.title} on ${logSourcePhrase(list)}: only ${list.length} log line${list.length === 1 ? '' : 's'}, fewer than the ${c.minCount} that make it an incident; a transient blip unless it repeats.`
+      : `${c.title} on ${logSourcePhrase(list)} (${list.length} log line${list.length === 1 ? '' : 's'}): ${c.reading}` +
       (c.askedFor ? (asked ? ` (asked for: ${asked})` : ' (not set explicitly: the agent\'s default attempt fell back)') : '') + '.',
     agents,
     evidence: capEvidence(distinctEvidence(list.map((l) => ev(l.entry.src)))),

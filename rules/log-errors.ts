@@ -1,6 +1,6 @@
 import {isClaimed} from '../src/logs/claimed.js'
-import {logEntries, messageTemplate} from '../src/logs/entries.js'
-import {ev, groupBy, agentPhrase} from '../src/rules/helpers.js'
+import {agentsOf, logEntries, messageTemplate} from '../src/logs/entries.js'
+import {ev, groupBy, logSourcePhrase} from '../src/rules/helpers.js'
 import {defineRule} from '../src/rules/types.js'
 
 const SHOWN = 5
@@ -25,12 +25,13 @@ export default defineRule({
     if (unclaimed.length === 0) return []
     const groups = [...groupBy(unclaimed, (l) => messageTemplate(l.entry.msg || l.entry.src.text)).values()]
       .sort((a, b) => b.length - a.length)
-    const agents = [...new Set(unclaimed.map((l) => l.agent))]
-    const lines = ctx.snapshot.agents.reduce((n, a) => n + a.logs.reduce((m, l) => m + l.lines, 0), 0)
+    const agents = agentsOf(unclaimed)
+    const lines = ctx.snapshot.agents.reduce((n, a) => n + a.logs.reduce((m, l) => m + l.lines, 0), 0) +
+      (ctx.snapshot.cluster.operatorLogs ?? []).reduce((m, l) => m + l.lines, 0)
     const top = groups.slice(0, SHOWN).map((g) => `"${shown(g[0].entry.msg || messageTemplate(g[0].entry.src.text))}" ×${g.length}`)
     return [{
       messageId: 'unrecognized-errors',
-      message: `${unclaimed.length} error line(s) in ${groups.length} message template(s) on ${agentPhrase(agents)} that no rule explains ` +
+      message: `${unclaimed.length} error line(s) in ${groups.length} message template(s) on ${logSourcePhrase(unclaimed)} that no rule explains ` +
         `(of ${lines} log lines read, ${all.length - unclaimed.length} error lines were recognized): ${top.join('; ')}` +
         (groups.length > SHOWN ? `; ${groups.length - SHOWN} more template(s)` : '') + '.',
       agents,

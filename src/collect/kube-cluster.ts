@@ -1,5 +1,6 @@
 import type {Collected} from '../ingest/evidence.js'
 import {InputError} from '../util/errors.js'
+import {LOG_CAP, mib} from './caps.js'
 import {withRetry} from './fanout.js'
 import {seg} from './k8s-names.js'
 import type {Kube} from './kube-client.js'
@@ -7,7 +8,7 @@ import {asKubeFailure, KubeFailure} from './kube-errors.js'
 
 /*
  * Cluster-wide reads: Cilium's namespace, its agent pods, cilium-config, Nodes, the operator
- * Deployment, the Helm release and counts of Cilium objects. Only GETs. What RBAC forbids is
+ * Deployment and its logs, the Helm release, counts of Cilium objects and the Cilium objects read whole. Only GETs. What RBAC forbids is
  * recorded as a cluster error; what does not exist (a CRD not installed, no Helm release) is skipped.
  */
 
@@ -149,13 +150,70 @@ async function readCounts(kube: Kube, c: Collected, timeoutMs: number): Promise<
   }
 }
 
+/*
+ * Cilium objects read whole (not counted): CiliumNodes (IPAM per node: pool, used, the operator's allocation error),
+ * CiliumLocalRedirectPolicies (asked-for vs in-effect) and CiliumNodeConfigs (per-node overrides suggest must not
+ * ignore). Paged and capped as every list; a CRD not installed is skipped, a forbidden list is a cluster error.
+ */
+const OBJECT_LISTS: Array<{paths: string[], kind: string}> = [
+  {paths: ['/apis/cilium.io/v2/ciliumnodes'], kind: 'CiliumNodeList'},
+  {paths: ['/apis/cilium.io/v2/ciliumlocalredirectpolicies'], kind: 'CiliumLocalRedirectPolicyList'},
+  // v2 from 1.16, v2alpha1 on 1.13–1.15 (src/cilium/node-config.ts)
+  {paths: ['/apis/cilium.io/v2/ciliumnodeconfigs', '/apis/cilium.io/v2alpha1/ciliumnodeconfigs'], kind: 'CiliumNodeConfigList'},
+]
+
+async function readObjectLists(kube: Kube, c: Collected, timeoutMs: number): Promise<void> {
+  await Promise.all(OBJECT_LISTS.map(async (list) => {
+    const resource = list.paths[0].split('/').pop()!
+    for (const [i, path] of list.paths.entries()) {
+      try {
+        const items = await listAll(kube, path, timeoutMs)
+        const apiVersion = path.split('/').slice(2, 4).join('/')
+        c.files.push({path: resource, text: JSON.stringify({apiVersion, kind: list.kind, items}, null, 1), kind: 'cilium-resources'})
+        return
+      } catch (error) {
+        const f = asKubeFailure(error, `list ${resource}`)
+        if (f.kind === 'missing' && i < list.paths.length - 1) continue
+        gap(c, `list ${resource}`, f, true)
+        return
+      }
+    }
+  }))
+}
+
 /** Operator and Envoy pods: their start times tell whether they run the current configuration. */
-async function readComponentPods(kube: Kube, c: Collected, ns: string, selector: string, shown: string, timeoutMs: number): Promise<void> {
+async function readComponentPods(kube: Kube, c: Collected, ns: string, selector: string, shown: string, timeoutMs: number): Promise<K8sObject[]> {
   try {
     const items = await listAll(kube, `/api/v1/namespaces/${seg(ns)}/pods?labelSelector=${encodeURIComponent(selector)}`, timeoutMs)
     if (items.length > 0) c.files.push({path: shown, text: JSON.stringify({apiVersion: 'v1', kind: 'PodList', items}, null, 1), kind: 'pods'})
+    return items
   } catch (error) {
     gap(c, `list pods ${selector}`, error, true)
+    return []
+  }
+}
+
+const OPERATOR_CONTAINER = 'cilium-operator'
+// the operator logs far less than an agent: its recent tail holds the lease and IPAM errors that matter
+const OPERATOR_TAIL_LINES = 5000
+const MAX_OPERATOR_PODS = 5
+
+/** The tail of each operator pod's cilium-operator log (leader election, IPAM allocation), capped as agent logs are. */
+async function readOperatorLogs(kube: Kube, c: Collected, ns: string, pods: K8sObject[], timeoutMs: number): Promise<void> {
+  const names = pods.map((p) => String(p.metadata?.name)).sort().slice(0, MAX_OPERATOR_PODS)
+  if (pods.length > MAX_OPERATOR_PODS) c.skipped.push({path: 'logs cilium-operator', reason: `${pods.length} operator pods: the logs of the first ${MAX_OPERATOR_PODS} were read`})
+  const q = new URLSearchParams({container: OPERATOR_CONTAINER, tailLines: String(OPERATOR_TAIL_LINES), limitBytes: String(LOG_CAP)}).toString()
+  for (const pod of names) {
+    const command = `pod/${pod}: logs ${OPERATOR_CONTAINER}`
+    try {
+      const {text, truncated} = await withRetry(() => kube.getText(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}/log?${q}`, timeoutMs, LOG_CAP), timeoutMs)
+      if (truncated) c.clusterErrors.push({command, kind: 'truncated', message: `${command}: cut at ${mib(LOG_CAP)} (the cap for one response); the rest was not read`})
+      if (text.trim() !== '') c.files.push({path: command, text, kind: 'operator-log'})
+    } catch (error) {
+      // supporting evidence, as an agent's log: its absence is a gap, said, not a failed collection
+      const f = error instanceof KubeFailure ? error : asKubeFailure(error, command)
+      c.clusterErrors.push({command, kind: 'missing', message: f.message})
+    }
   }
 }
 
@@ -166,7 +224,8 @@ export async function readCluster(kube: Kube, c: Collected, ns: string, timeoutM
     readObject(kube, c, `/apis/apps/v1/namespaces/${seg(ns)}/deployments/cilium-operator`, 'deployment/cilium-operator', 'operator', timeoutMs),
     readHelm(kube, c, ns, timeoutMs),
     readCounts(kube, c, timeoutMs),
-    readComponentPods(kube, c, ns, 'io.cilium/app=operator', 'pods (operator)', timeoutMs),
+    readComponentPods(kube, c, ns, 'io.cilium/app=operator', 'pods (operator)', timeoutMs).then((pods) => readOperatorLogs(kube, c, ns, pods, timeoutMs)),
+    readObjectLists(kube, c, timeoutMs),
     readComponentPods(kube, c, ns, 'k8s-app=cilium-envoy', 'pods (envoy)', timeoutMs),
   ])
 }

@@ -53,8 +53,15 @@ function clusterFile(f: EvidenceFile, redact: boolean): {name: string, text: str
       return {name: 'helm-values.yaml', text: head + stringify(redact ? redactValues(h.values ?? {}) : h.values ?? {}, {lineWidth: 0})}
     }
     case 'cilium-resources': {
+      // a list read whole (CiliumNodes …) is written as kubectl would print it; a count as its compact JSON
+      if (/^cilium[a-z]+$/.test(f.path)) return {name: `${f.path}.yaml`, text: asYaml(f.text)}
       const kind = (JSON.parse(f.text) as {kind?: string}).kind ?? 'CiliumList'
       return {name: `${kind.replace(/List$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}-count.json`, text: f.text + '\n'}
+    }
+    case 'operator-log': {
+      // doctor --from reads a cilium-operator*.log beside the agent folders as an operator log (from-path.ts)
+      const pod = /^pod\/([^:]+):/.exec(f.path)?.[1] ?? 'cilium-operator'
+      return {name: `${pod.startsWith('cilium-operator') ? '' : 'cilium-operator-'}${pod}.log`, text: f.text}
     }
     default: return undefined
   }

@@ -3,7 +3,10 @@ import {MAX_ENTRIES, MAX_LINE, parseAgentLog} from '../parse/agent-log.js'
 import {parseCiliumHealth} from '../parse/cilium-health.js'
 import {parseCliStatus} from '../parse/cli-status.js'
 import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
+import {parseBgpPeers} from '../parse/bgp-peers.js'
 import {parseCiliumNodes} from '../parse/cilium-nodes.js'
+import {parseLocalRedirectPolicies} from '../parse/cilium-lrp.js'
+import {parseNodeConfigs} from '../parse/cilium-node-configs.js'
 import {docProblem} from '../parse/k8s-object.js'
 import {parseConfigMap} from '../parse/configmap.js'
 import {parseControllerRows} from '../parse/controller-rows.js'
@@ -200,6 +203,12 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
     case 'controller-rows': a.status = mergeControllers(a.status, status(parseControllerRows(file.text, file.path))); break
     case 'endpoint-list': a.endpoints = parseEndpointList(file.text, file.path); break
     case 'encrypt-status': a.encrypt = mergeEncryptStatus(a.encrypt, (file.text.trimStart().startsWith('{') ? parseEncryptStatusJson : parseEncryptStatus)(file.text, file.path)); break
+    case 'bgp-peers': {
+      const {peers, unrecognized} = parseBgpPeers(file.text, file.path)
+      a.bgpPeers = [...(a.bgpPeers ?? []), ...peers]
+      if (unrecognized.length > 0) a.errors.push({command: file.path, kind: 'unparsable', message: `${file.path}: ${unrecognized.length} row(s) not read as BGP peers (first at line ${unrecognized[0]}); expected Local AS, Peer AS, Peer Address, Session, Uptime columns`})
+      break
+    }
     case 'service-list': a.services = services.read(file, parseServiceList); break
     case 'map-list': {
       const checked = checkMapList(parseMapList(file.text, file.path), file.path)
@@ -337,6 +346,16 @@ function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFil
         const nodes = parseCiliumNodes(file.text, file.path)
         if (nodes.length > 0) cl.ciliumNodes = [...(cl.ciliumNodes ?? []), ...nodes]
       }
+      // a list read, even empty, says which exist: "no policy" is evidence, not a gap
+      if (rc?.kind === 'CiliumLocalRedirectPolicy') cl.localRedirectPolicies = [...(cl.localRedirectPolicies ?? []), ...parseLocalRedirectPolicies(file.text, file.path)]
+      if (rc?.kind === 'CiliumNodeConfig') cl.nodeConfigs = [...(cl.nodeConfigs ?? []), ...parseNodeConfigs(file.text, file.path)]
+      break
+    }
+    case 'operator-log': {
+      const cut = logCutAtEnd(file.text)
+      const log = parseAgentLog(cut ? cut.text : file.text, file.path, false)
+      if (cut?.truncation) errs.clusterErrors.push(cutError(file.path, cut.truncation, `its last line was not read: ${cut.truncation.text}`))
+      cl.operatorLogs = [...(cl.operatorLogs ?? []), log]
       break
     }
     case 'collection-errors': mergeCollectionErrors(file.text, file.path, errs); break

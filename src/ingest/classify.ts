@@ -1,4 +1,5 @@
 import {looksLikeAgentLog} from '../parse/agent-log.js'
+import {looksLikeBgpPeers} from '../parse/bgp-peers.js'
 import {looksLikeCiliumHealth} from '../parse/cilium-health.js'
 import {looksLikeConfigMap} from '../parse/configmap.js'
 import {looksLikeControllerRows} from '../parse/controller-rows.js'
@@ -116,6 +117,7 @@ export function classify(text: string): EvidenceKind | undefined {
   if (looksLikeEncryptStatus(head)) return 'encrypt-status'
   if (looksLikeStatusFragment(head)) return 'status-text'
   if (looksLikeEndpointList(head)) return 'endpoint-list'
+  if (looksLikeBgpPeers(head)) return 'bgp-peers'
   if (looksLikeCiliumTable(head)) return 'cilium-tables'
   if (looksLikeKubectlNodesTable(head)) return 'nodes-table'
   if (looksLikeServiceList(head)) return 'service-list'
@@ -139,5 +141,5 @@ export function classify(text: string): EvidenceKind | undefined {
 /** Kinds that describe one agent; the rest describe the cluster. */
 export const AGENT_KINDS: ReadonlySet<EvidenceKind> = new Set([
   'status-text', 'status-json', 'service-list', 'map-list', 'metrics', 'agent-log', 'cilium-health',
-  'endpoint-list', 'encrypt-status', 'controller-rows',
+  'endpoint-list', 'encrypt-status', 'controller-rows', 'bgp-peers',
 ])

@@ -7,6 +7,8 @@ export const EvidenceKind = z.enum([
   'configmap', 'helm-values', 'helm-release', 'nodes', 'pods', 'agent-log', 'snapshot',
   'cilium-resources', 'operator', 'collection-errors', 'pods-table', 'cilium-health',
   'endpoint-list', 'encrypt-status', 'nodes-table', 'cilium-tables', 'pod-describe', 'controller-rows',
+  'bgp-peers', // cilium bgp peers (cilium-cli) or cilium-dbg bgp peers
+  'operator-log', // a cilium-operator container log: declared by the collector, or a cilium-operator*.log beside the agents
 ])
 export type EvidenceKind = z.infer<typeof EvidenceKind>
 

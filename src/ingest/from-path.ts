@@ -84,6 +84,14 @@ function recognize(file: string): {kind: EvidenceKind | 'binary' | 'too-large' |
   return text === undefined ? {kind: 'binary'} : {kind: classify(text), text}
 }
 
+/**
+ * An operator log reads like an agent log; `ciltune collect` writes each operator pod's as cilium-operator-*.log
+ * beside the agent folders, the one place a name decides (an agent log there would form an agent of that name).
+ */
+function isOperatorLog(kind: EvidenceKind, parts: string[]): boolean {
+  return kind === 'agent-log' && parts.length === 1 && /^cilium-operator[\w.-]*\.log$/.test(parts[0])
+}
+
 /** Where files go as soon as they are read (the SnapshotBuilder): each file is then read once, parsed and dropped. */
 export interface FileSink {
   add(file: EvidenceFile): void
@@ -138,6 +146,11 @@ export function collectFromPath(path: string, sink?: FileSink): Collected {
     }
     const rel = st.isDirectory() ? relative(path, f) : basename(f)
     const parts = rel.split(sep)
+    if (isOperatorLog(kind, parts)) {
+      if (!sink) c.files.push(lazyFile(f, shown, 'operator-log', undefined))
+      else sink.add(text === undefined ? lazyFile(f, shown, 'operator-log', undefined) : {path: shown, text, kind: 'operator-log'})
+      continue
+    }
     const agent = AGENT_KINDS.has(kind)
       ? (parts.length > 1 ? parts[parts.length - 2] : basename(f).replace(/\.[^.]+$/, ''))
       : undefined

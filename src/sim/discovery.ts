@@ -30,6 +30,9 @@ const GROUPS: Record<string, Res[]> = {
   'cilium.io/v2': [
     {name: 'ciliumendpoints', kind: 'CiliumEndpoint', namespaced: true},
     {name: 'ciliumidentities', kind: 'CiliumIdentity', namespaced: false},
+    {name: 'ciliumnodes', kind: 'CiliumNode', namespaced: false},
+    {name: 'ciliumlocalredirectpolicies', kind: 'CiliumLocalRedirectPolicy', namespaced: true},
+    {name: 'ciliumnodeconfigs', kind: 'CiliumNodeConfig', namespaced: true},
   ],
   'cilium.io/v2alpha1': [
     {name: 'ciliumendpointslices', kind: 'CiliumEndpointSlice', namespaced: false},

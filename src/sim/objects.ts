@@ -20,6 +20,7 @@ export interface World {
   /** resource → objects; namespaced objects carry metadata.namespace */
   objects: Map<string, K8sObject[]>
   crdCounts?: CrdCounts
+  operatorLog?: string // served as the log of every pod labelled io.cilium/app=operator
 }
 
 const CREATED = '2026-01-01T00:00:00Z'
@@ -154,7 +155,9 @@ export function buildWorld(s: Scenario, n?: number, crdCounts?: CrdCounts): Worl
     ['deployments', s.operator ? [{...s.operator, metadata: {namespace: ns, ...s.operator.metadata}}] : []],
     ['namespaces', [{apiVersion: 'v1', kind: 'Namespace', metadata: {name: ns}}]],
   ])
-  return {namespace: ns, agents, objects, crdCounts}
+  // served as given (not multiplied with --nodes): only what the scenario holds, so a missing file is a CRD not installed
+  for (const [resource, items] of Object.entries(s.ciliumObjects ?? {})) objects.set(resource, items)
+  return {namespace: ns, agents, objects, crdCounts, operatorLog: s.operatorLog}
 }
 
 function withAgentLabel(p: K8sObject): K8sObject {
@@ -162,6 +165,13 @@ function withAgentLabel(p: K8sObject): K8sObject {
   const c = clone(p)
   c.metadata.labels = {...c.metadata.labels, 'k8s-app': 'cilium'}
   return c
+}
+
+/** Cilium CRDs served whole from scenario files: resource → [group/version, kind], cluster-scoped or not. */
+export const CILIUM_OBJECTS: Record<string, {gv: string, kind: string, namespaced: boolean}> = {
+  ciliumnodes: {gv: 'cilium.io/v2', kind: 'CiliumNode', namespaced: false},
+  ciliumlocalredirectpolicies: {gv: 'cilium.io/v2', kind: 'CiliumLocalRedirectPolicy', namespaced: true},
+  ciliumnodeconfigs: {gv: 'cilium.io/v2', kind: 'CiliumNodeConfig', namespaced: true},
 }
 
 /** The CRD kinds served for counts: resource → [group/version, kind]. */

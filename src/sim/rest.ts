@@ -2,7 +2,7 @@ import {agentOf, type SimContext} from './context.js'
 import {discovery} from './discovery.js'
 import {faultResponse, statusBody} from './faults.js'
 import type {StreamFault} from './hostile.js'
-import {CRDS, crdItems} from './objects.js'
+import {CILIUM_OBJECTS, CRDS, crdItems} from './objects.js'
 import type {K8sObject} from './scenario.js'
 import {selectObjects} from './selectors.js'
 
@@ -20,7 +20,8 @@ const LIST_KIND: Record<string, [string, string]> = {
   pods: ['v1', 'Pod'], nodes: ['v1', 'Node'], configmaps: ['v1', 'ConfigMap'], secrets: ['v1', 'Secret'],
   namespaces: ['v1', 'Namespace'], daemonsets: ['apps/v1', 'DaemonSet'], deployments: ['apps/v1', 'Deployment'],
 }
-const CLUSTER_SCOPED = new Set(['nodes', 'namespaces', 'ciliumidentities', 'ciliumendpointslices'])
+for (const [resource, o] of Object.entries(CILIUM_OBJECTS)) LIST_KIND[resource] = [o.gv, o.kind]
+const CLUSTER_SCOPED = new Set(['nodes', 'namespaces', 'ciliumidentities', 'ciliumendpointslices', 'ciliumnodes'])
 
 export function parseRoute(path: string): Route | undefined {
   const core = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(.+))?$/.exec(path)
@@ -65,11 +66,19 @@ function findObject(ctx: SimContext, r: Route, name: string, inNs: K8sObject[]):
   return inNs.find((o) => o.metadata?.name === name)
 }
 
-function logReply(ctx: SimContext, pod: string, u: URL): Reply {
+/** The log a pod's container prints: an agent's from its folder, an operator pod's from cilium-operator.log. */
+function podLog(ctx: SimContext, pod: string, namespace: string | undefined, previous: boolean): {log?: string, container: string} {
   const found = agentOf(ctx, pod)
+  if (found) return {log: previous ? found.agent.files.previousLog : found.agent.files.log, container: 'cilium-agent'}
+  const p = ctx.podsByName.get(`${namespace}/${pod}`)
+  if (p?.metadata?.labels?.['io.cilium/app'] === 'operator') return {log: previous ? undefined : ctx.world.operatorLog, container: 'cilium-operator'}
+  return {container: String(p?.spec?.containers?.[0]?.name ?? 'cilium-agent')}
+}
+
+function logReply(ctx: SimContext, pod: string, namespace: string | undefined, u: URL): Reply {
   const previous = u.searchParams.get('previous') === 'true'
-  const log = previous ? found?.agent.files.previousLog : found?.agent.files.log
-  if (previous && log === undefined) return {code: 400, body: statusBody(400, 'BadRequest', `previous terminated container "cilium-agent" in pod "${pod}" not found`)}
+  const {log, container} = podLog(ctx, pod, namespace, previous)
+  if (previous && log === undefined) return {code: 400, body: statusBody(400, 'BadRequest', `previous terminated container "${container}" in pod "${pod}" not found`)}
   if (log === undefined) return {code: 200, body: '', type: 'text/plain'}
   const tail = Number(u.searchParams.get('tailLines') ?? 0)
   const lines = log.split('\n')
@@ -91,7 +100,7 @@ function podSubresource(ctx: SimContext, r: Route & {name: string, sub: string},
   if (fault === 'timeout' || fault === 'stall') return 'hold'
   if (fault === 'drop' || fault === 'endless' || fault === 'trickle') return fault
   if (fault) return faultResponse(fault, `pods "${pod}" ${r.sub}`)
-  if (r.sub === 'log') return logReply(ctx, pod, u)
+  if (r.sub === 'log') return logReply(ctx, pod, r.namespace, u)
   if (r.sub === 'proxy/metrics' && /:9962$/.test(r.name)) return metricsReply(ctx, pod)
   if (r.sub === 'exec') return {code: 400, body: statusBody(400, 'BadRequest', 'Upgrade request required')}
   return notFound(r.sub)
@@ -100,6 +109,8 @@ function podSubresource(ctx: SimContext, r: Route & {name: string, sub: string},
 function coreReply(ctx: SimContext, r: Route, u: URL): RestAnswer {
   const gvKind = LIST_KIND[r.resource]
   if (!gvKind) return notFound(`the server could not find the requested resource (${r.resource})`)
+  // a Cilium CRD the scenario holds no objects file for is not installed
+  if (CILIUM_OBJECTS[r.resource] && !ctx.world.objects.has(r.resource)) return notFound(`the server could not find the requested resource (get ${r.resource}.cilium.io)`)
   const all = ctx.world.objects.get(r.resource) ?? []
   const inNs = CLUSTER_SCOPED.has(r.resource) || r.namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === r.namespace)
   if (r.name === undefined) {

@@ -35,7 +35,18 @@ export interface Scenario {
   nodes: K8sObject[]
   pods: K8sObject[] // pods.yaml items, as given
   operator?: K8sObject
+  /** cilium-operator.log: what every operator pod's cilium-operator container prints */
+  operatorLog?: string
+  /** Cilium objects served whole, by resource (ciliumnodes.yaml …); a resource absent here is a CRD not installed */
+  ciliumObjects?: Record<string, K8sObject[]>
   agents: ScenarioAgent[]
+}
+
+/** Cilium objects a scenario may hold, one file each (kubectl get <resource> -A -o yaml). */
+export const CILIUM_OBJECT_FILES: Record<string, string> = {
+  ciliumnodes: 'ciliumnodes.yaml',
+  ciliumlocalredirectpolicies: 'ciliumlocalredirectpolicies.yaml',
+  ciliumnodeconfigs: 'ciliumnodeconfigs.yaml',
 }
 
 const AGENT_FILES: Record<string, keyof AgentFiles> = {
@@ -103,6 +114,11 @@ export function loadScenario(dir: string): Scenario {
     return {pod, node, files}
   })
   const name = dir.replace(/\/+$/, '').split('/').pop() ?? dir
+  const ciliumObjects: Record<string, K8sObject[]> = {}
+  for (const [resource, file] of Object.entries(CILIUM_OBJECT_FILES)) {
+    const doc = yamlOpt(join(dir, file))
+    if (doc !== undefined) ciliumObjects[resource] = itemsOf(doc)
+  }
   return {
     name,
     namespace,
@@ -111,6 +127,8 @@ export function loadScenario(dir: string): Scenario {
     nodes,
     pods,
     operator: operatorDoc?.kind === 'Deployment' ? operatorDoc : undefined,
+    operatorLog: readOpt(join(dir, 'cilium-operator.log')),
+    ciliumObjects,
     agents,
   }
 }

@@ -355,6 +355,28 @@ export const CiliumNodeInfo = z.object({
 })
 export type CiliumNodeInfo = z.infer<typeof CiliumNodeInfo>
 
+/** A CiliumLocalRedirectPolicy (src/parse/cilium-lrp.ts): which Service or address it redirects, to which local pods. */
+export const LocalRedirectPolicyInfo = z.object({
+  name: z.string(),
+  namespace: z.string().optional(),
+  frontend: z.string(), // "service kube-system/kube-dns" or "address 169.254.169.254"
+  src: SourceRef,
+})
+export type LocalRedirectPolicyInfo = z.infer<typeof LocalRedirectPolicyInfo>
+
+/** A CiliumNodeConfig already in the cluster (src/parse/cilium-node-configs.ts): cilium-config keys it overrides on the nodes it selects. */
+export const NodeConfigInfo = z.object({
+  name: z.string(),
+  namespace: z.string().optional(),
+  apiVersion: z.string(),
+  matchLabels: z.record(z.string(), z.string()), // spec.nodeSelector.matchLabels ({} selects every node)
+  selectorUnread: z.boolean().optional(), // matchExpressions present: which nodes it selects is not decided here
+  selectsNone: z.boolean().optional(), // no spec.nodeSelector: applies to no node (cnc_types.go)
+  defaults: z.record(z.string(), z.string()),
+  src: SourceRef,
+})
+export type NodeConfigInfo = z.infer<typeof NodeConfigInfo>
+
 export const Operator = z.object({
   desired: z.number().int(),
   ready: z.number().int(),
@@ -465,6 +487,18 @@ export const PodEvent = z.object({
 })
 export type PodEvent = z.infer<typeof PodEvent>
 
+/** One BGP peer of `cilium bgp peers` / `cilium-dbg bgp peers` (src/parse/bgp-peers.ts). */
+export const BgpPeer = z.object({
+  node: z.string().optional(), // the Node column (cilium-cli prints every node's peers); absent in an agent's own output
+  localAsn: z.number().int(),
+  peerAsn: z.number().int(),
+  peerAddress: z.string(),
+  state: z.string(), // gobgp session state, lower case: established, active, idle, connect, opensent, openconfirm
+  uptime: z.string(),
+  src: SourceRef,
+})
+export type BgpPeer = z.infer<typeof BgpPeer>
+
 export const Agent = z.object({
   name: z.string(), // pod name, or directory name for --from
   node: z.string().optional(),
@@ -476,6 +510,7 @@ export const Agent = z.object({
   pod: PodInfo.optional(),
   endpoints: z.array(EndpointRow).optional(), // cilium-dbg endpoint list
   encrypt: EncryptStatus.optional(), // cilium-dbg encrypt status
+  bgpPeers: z.array(BgpPeer).optional(), // cilium-dbg bgp peers (or cilium-cli `cilium bgp peers`, every node's)
   errors: z.array(CollectionError),
 })
 export type Agent = z.infer<typeof Agent>
@@ -505,6 +540,9 @@ export const Snapshot = z.object({
     pods: z.array(PodInfo).optional(),
     counts: Counts.optional(),
     ciliumNodes: z.array(CiliumNodeInfo).optional(), // a CiliumNode list with its objects
+    localRedirectPolicies: z.array(LocalRedirectPolicyInfo).optional(), // a CiliumLocalRedirectPolicy list was read (empty = none exist)
+    nodeConfigs: z.array(NodeConfigInfo).optional(), // a CiliumNodeConfig list was read (empty = none exist)
+    operatorLogs: z.array(AgentLog).optional(), // cilium-operator container logs, one per operator pod
     operator: Operator.optional(),
     kubernetesVersion: z.string().optional(),
     cliStatus: CliStatus.optional(), // a pasted cilium-cli `cilium status`

@@ -11,6 +11,7 @@ import {formatBytes} from '../sizing/memory.js'
 import type {Recommendation} from '../sizing/recommend.js'
 import {planNodes, recommendFixedMax, recommendMax, recommendRatio} from '../sizing/recommend.js'
 import type {NodeConfigProposal} from './node-configs.js'
+import {globalChangeNotes, proposalNotes} from './existing-node-configs.js'
 import {nodeLine} from './node-lines.js'
 import {explicitPerNode, perNodeRatio} from './per-node-plan.js'
 import type {CurrentValues} from './current-values.js'
@@ -240,6 +241,12 @@ export function buildPlan(snapshot: Snapshot, findings: Finding[], current: Curr
     else if (item.blockedBy.length > 0) blocked.push(item)
     else if (item.current !== undefined && String(item.current) === String(item.value)) alreadySet.push(item)
     else write.push(item)
+  }
+  notes.push(...globalChangeNotes(snapshot, write, version))
+  // said in the overlay and in the --node-config manifest, whichever is read
+  for (const {proposal, note} of proposalNotes(snapshot, nodeConfigs)) {
+    notes.push(note)
+    proposal.reason = `${proposal.reason}; NOTE: ${note}`
   }
   // A suggestion kept only because it fixed a now-blocked one's prerequisite stays: it fixes its own finding too.
   return {version, current, items: rolloutOrder(write), blocked, alreadySet, improvements, withheld, nodeConfigs, mode, notes}

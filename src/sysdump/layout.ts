@@ -39,7 +39,9 @@ const CLUSTER_FILES: Array<[RegExp, EvidenceKind]> = [
   [new RegExp(`^(?:k8s-)?nodes-${TS}\\.(?:ya?ml|json)$`), 'nodes'],
   [new RegExp(`^(?:k8s-)?pods-${TS}\\.(?:ya?ml|json)$`), 'pods'],
   [/^cilium-operator-deployment-.*\.ya?ml$/, 'operator'],
-  [new RegExp(`^(?:ciliumendpoints|cep|ciliumendpointslices|ciliumidentities|ciliumnodes)-${TS}\\.ya?ml$`), 'cilium-resources'],
+  [new RegExp(`^(?:ciliumendpoints|cep|ciliumendpointslices|ciliumidentities|ciliumnodes|ciliumlocalredirectpolicies|ciliumnodeconfigs)-${TS}\\.ya?ml$`), 'cilium-resources'],
+  // logs-<pod>-<container>-<ts>.log of the operator pods (the current container only)
+  [new RegExp(`^logs-cilium-operator-[a-z0-9-]+-cilium-operator-${TS}\\.log$`), 'operator-log'],
 ]
 
 export function bugtoolAgent(segment: string): string | undefined {

@@ -50,6 +50,10 @@ const EXPECT: Record<string, Expectation> = {
     fire: {'endpoint-slice-off': '*', 'debug-logging': '*', 'hubble-metrics-cardinality': '*', 'ipam-exhaustion': '*', 'k8s-client-rate-limit': '*'},
     notFire: ['unreachable-nodes', 'failing-controllers', 'degraded-modules', 'agent-not-ok', 'stale-status', 'version-skew', 'agent-restarts', 'monitor-events-lost', 'bpf-map-pressure', 'bpf-map-full', 'lb-map-capacity', 'datapath-drops', 'services-without-backends', 'identity-limit', 'kpr-disabled', 'legacy-host-routing', 'iptables-masquerading', 'netkit-not-effective', 'operator-not-ready'],
   },
+  'synthetic-operator-objects': {
+    fire: {'ipam-exhaustion': ['critical'], 'log-conditions': ['critical', 'high'], 'feature-not-effective': ['medium']},
+    notFire: ['eni-ip-exhaustion', 'operator-not-ready', 'degraded-modules', 'failing-controllers', 'unreachable-nodes', 'version-skew', 'bpf-map-pressure', 'bpf-map-full', 'services-without-backends', ...DATAPATH, 'log-errors'],
+  },
 }
 
 const ORDER = {info: 0, medium: 1, high: 2, critical: 3}

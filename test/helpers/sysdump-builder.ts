@@ -13,6 +13,11 @@ const CLUSTER_NAMES: Record<string, string> = {
   'nodes.yaml': `k8s-nodes-${TS}.yaml`,
   'pods.yaml': `k8s-pods-${TS}.yaml`,
   'operator.yaml': `cilium-operator-deployment-${TS}.yaml`,
+  'ciliumnodes.yaml': `ciliumnodes-${TS}.yaml`,
+  'ciliumlocalredirectpolicies.yaml': `ciliumlocalredirectpolicies-${TS}.yaml`,
+  'ciliumnodeconfigs.yaml': `ciliumnodeconfigs-${TS}.yaml`,
+  // logs-<pod>-<container>-<ts>.log: one operator pod stands for the scenario's operator log
+  'cilium-operator.log': `logs-cilium-operator-5f7d8c9b6-q2w3e-cilium-operator-${TS}.log`,
 }
 
 /** Agent file → bugtool cmd/ file name (bugtool writeCmdToFile naming). */

@@ -91,8 +91,14 @@ describe('collectLive through @kubernetes/client-node against the simulated clus
     expect(counts.sort((a, b) => a.kind.localeCompare(b.kind))).to.deep.equal([
       {kind: 'CiliumEndpointList', count: 5000}, {kind: 'CiliumEndpointSliceList', count: 120}, {kind: 'CiliumIdentityList', count: 800},
     ])
-    const crdRequests = run.sim.requests.filter((r) => r.path.startsWith('/apis/cilium.io/'))
+    // the counted kinds are asked for one item; the objects read whole (CiliumNodes …) are paged as every list
+    const counted = /\/(ciliumendpoints|ciliumendpointslices|ciliumidentities)$/
+    const crdRequests = run.sim.requests.filter((r) => r.path.startsWith('/apis/cilium.io/') && counted.test(r.path))
+    expect(crdRequests).to.have.length(3)
     for (const r of crdRequests) expect(r.query.limit).to.deep.equal(['1'])
+    const whole = run.sim.requests.filter((r) => r.path.startsWith('/apis/cilium.io/') && !counted.test(r.path))
+    expect(whole.map((r) => r.path.split('/').slice(3).join('/')).sort()).to.deep.equal(['v2/ciliumlocalredirectpolicies', 'v2/ciliumnodeconfigs', 'v2/ciliumnodes', 'v2alpha1/ciliumnodeconfigs'])
+    for (const r of whole) expect(r.query.limit).to.deep.equal(['500'])
   })
 
   it('a Helm release RBAC forbids is a cluster error; the rest is still collected', async () => {

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {parseAllDocuments} from 'yaml'
 import {collectLive} from '../../src/collect/live.js'
 import {parseRoute, type RecordedRequest} from '../../src/sim/server.js'
-import {PROJECT_DIR} from '../helpers/reference.js'
+import {FIXTURES_DIR, PROJECT_DIR} from '../helpers/reference.js'
 import {MINI, runSim} from './helpers.js'
 
 interface Rule {apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]}
@@ -30,6 +30,20 @@ function allowed(a: ReturnType<typeof attributes>): boolean {
 
 describe('deploy/rbac.yaml', function () {
   this.timeout(60_000)
+
+  it('grants the Cilium object lists and the operator pods\' logs (get/list only)', async () => {
+    const run = await runSim({scenarioDir: join(FIXTURES_DIR, 'synthetic-operator-objects')})
+    try {
+      await collectLive(run.live())
+      const api = run.sim.requests.filter((r) => /\/(ciliumnodes|ciliumlocalredirectpolicies|ciliumnodeconfigs)$|\/pods\/cilium-operator-[^/]+\/log$/.test(r.path))
+      expect(api.map((r) => r.path.split('/').pop()).sort()).to.deep.equal(['ciliumlocalredirectpolicies', 'ciliumnodeconfigs', 'ciliumnodes', 'log', 'log'])
+      for (const r of api) expect(allowed(attributes(r)), `${r.path} ${JSON.stringify(attributes(r))}`).to.equal(true)
+    } finally {
+      await run.stop()
+    }
+    const cilium = docs.flatMap((d) => (d.rules ?? []).filter((r) => r.apiGroups.includes('cilium.io')))
+    for (const r of cilium) expect(r.verbs.every((v) => ['get', 'list'].includes(v)), r.resources.join(',')).to.equal(true)
+  })
 
   it('grants every request a live collection makes, and nothing that writes except pods/exec', async () => {
     const run = await runSim({scenarioDir: MINI, crdCounts: {ciliumEndpoints: 10, ciliumEndpointSlices: 2, ciliumIdentities: 5}})

@@ -7,7 +7,7 @@ import {isClaimed} from '../../src/logs/claimed.js'
 import {parseAgentLog} from '../../src/parse/agent-log.js'
 import {runRule} from '../../src/rules/engine.js'
 import {FIXTURES_DIR} from '../helpers/reference.js'
-import type {AgentLog, AgentStatus, Metrics, Node, PodInfo} from '../../src/snapshot/schema.js'
+import type {AgentLog, AgentStatus, LocalRedirectPolicyInfo, Metrics, Node, PodInfo} from '../../src/snapshot/schema.js'
 import {agent, at, config, snapshot, status} from '../helpers/snapshot.js'
 import {ruleTester} from './_rule-tester.js'
 
@@ -48,6 +48,10 @@ function bgpMetrics(states: Array<[string, number]>): Metrics {
   }))}
 }
 const kprOn: Partial<AgentStatus> = {kubeProxyReplacement: {mode: 'True', enabled: true, devices: [], src: at('KubeProxyReplacement:    True   [eth0   10.0.1.15 (Direct Routing)]', 4)}}
+// the node-local DNS policy of https://docs.cilium.io/en/stable/network/kubernetes/local-redirect-policy/ as a live list reads it
+const nodeLocalDns: LocalRedirectPolicyInfo = {name: 'nodelocaldns', namespace: 'kube-system', frontend: 'service kube-system/kube-dns', src: at('    name: nodelocaldns', 9, 'ciliumlocalredirectpolicies')}
+const metadataLrp: LocalRedirectPolicyInfo = {name: 'kiam-metadata', namespace: 'kube-system', frontend: 'address 169.254.169.254', src: at('    name: kiam-metadata', 31, 'ciliumlocalredirectpolicies')}
+const kprOff: Partial<AgentStatus> = {kubeProxyReplacement: {mode: 'False', enabled: false, devices: [], src: at('KubeProxyReplacement:    False', 4)}}
 const encryptionOff: Partial<AgentStatus> = {encryption: {mode: 'Disabled', text: 'Disabled', src: at('Encryption:              Disabled', 22)}}
 
 ruleTester(rule, {
@@ -89,6 +93,18 @@ ruleTester(rule, {
     {
       name: 'BGP asked, one of two sessions established: in effect',
       snapshot: snapshot({agents: [agent('cilium-a', {status: status({}), metrics: bgpMetrics([['10.55.20.111:179', 1], ['10.55.20.112:179', 0]])})], cluster: {config: config({'enable-bgp-control-plane': 'true'})}}),
+    },
+    {
+      name: 'Local Redirect Policy on and a policy exists: nothing unused',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: status(kprOn)})], cluster: {config: config({'enable-local-redirect-policy': 'true'}), localRedirectPolicies: [nodeLocalDns]}}),
+    },
+    {
+      name: 'Local Redirect Policy off and the list read empty: nobody asked for it',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: status(kprOn)})], cluster: {config: config({'enable-local-redirect-policy': 'false'}), localRedirectPolicies: []}}),
+    },
+    {
+      name: 'Local Redirect Policy off, policies never listed (offline, no list): not judged',
+      snapshot: snapshot({agents: [agent('cilium-a', {status: status(kprOn)})], cluster: {config: config({'enable-local-redirect-policy': 'false'})}}),
     },
   ],
   invalid: [
@@ -185,6 +201,18 @@ ruleTester(rule, {
           counts: {ciliumEndpoints: 120, ciliumEndpointSlices: 0, src: at('0 CiliumEndpointSlice objects', 0, 'ciliumendpointslices (count)')}},
       }),
       expect: {count: 1, agents: [], message: /on the cluster \(0 CiliumEndpointSlices for 120 CiliumEndpoints\).*\[prerequisite\]/, helm: {path: 'disableEndpointCRD', value: false}},
+    },
+    {
+      name: 'a CiliumLocalRedirectPolicy exists while cilium-config turns the feature off: the config line is the reason, no Helm change',
+      messageIds: ['policies-without-feature'],
+      snapshot: snapshot({agents: [agent('cilium-a', {status: status(kprOn)})], cluster: {config: config({'enable-local-redirect-policy': 'false'}), localRedirectPolicies: [nodeLocalDns]}}),
+      expect: {severity: 'medium', agents: [], noHelm: true, message: /1 CiliumLocalRedirectPolicy object\(s\) exist \(kube-system\/nodelocaldns \(service kube-system\/kube-dns\)\).*\[config\] enable-local-redirect-policy: false in cilium-config/, evidence: {text: 'enable-local-redirect-policy: false'}, fix: /localRedirectPolicy: true/},
+    },
+    {
+      name: 'policies while the key is absent and kube-proxy replacement is off too: both named',
+      messageIds: ['policies-without-feature'],
+      snapshot: snapshot({agents: [agent('cilium-a', {status: status(kprOff)})], cluster: {config: config({'kube-proxy-replacement': 'false'}), localRedirectPolicies: [nodeLocalDns, metadataLrp]}}),
+      expect: {message: /2 CiliumLocalRedirectPolicy.*address 169\.254\.169\.254.*absent from cilium-config \(off by default\).*kube-proxy replacement, which the feature needs, is off as well \(KubeProxyReplacement: False\)/, evidence: {text: /KubeProxyReplacement: +False/}, fix: /after enabling kube-proxy replacement/},
     },
   ],
 })

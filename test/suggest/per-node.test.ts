@@ -10,7 +10,7 @@ import {computeMapSizes} from '../../src/sizing/formula.js'
 import {currentValues} from '../../src/suggest/current-values.js'
 import {renderOverlay} from '../../src/suggest/overlay.js'
 import {buildPlan} from '../../src/suggest/plan.js'
-import type {Snapshot} from '../../src/snapshot/schema.js'
+import type {NodeConfigInfo, Snapshot} from '../../src/snapshot/schema.js'
 import {ciliumAgent, cluster, finding, GiB, node} from './fixtures.js'
 
 /*
@@ -105,5 +105,52 @@ describe('suggest: per-node CiliumNodeConfig where one value does not fit every 
       expect(io.err).to.match(/wrote .*node-configs\.yaml: 1 CiliumNodeConfig/)
       expect(() => { parse(io.out) }).not.to.throw()
     } finally { rmSync(dir, {recursive: true, force: true}) }
+  })
+})
+
+/*
+ * CiliumNodeConfigs already in the cluster (kubectl get ciliumnodeconfigs -A; shape of the per-node-config docs and
+ * fixtures/synthetic-operator-objects/ciliumnodeconfigs.yaml): suggest says where they keep a global change from
+ * reaching nodes, and where a proposal meets one (cnc_types.go: several apply in name order, the later winning).
+ */
+function existing(name: string, defaults: Record<string, string>, matchLabels?: Record<string, string>): NodeConfigInfo {
+  return {name, namespace: 'kube-system', apiVersion: 'cilium.io/v2', matchLabels: matchLabels ?? {}, ...(matchLabels ? {} : {selectsNone: true}), defaults,
+    src: {file: 'ciliumnodeconfigs', line: 7, text: `    name: ${name}`}}
+}
+
+describe('suggest: CiliumNodeConfigs that already exist', () => {
+  it('a global ratio change that an existing override keeps from the db nodes says so; the value is still written', () => {
+    const s = mixed()
+    s.cluster.nodeConfigs = [existing('db-map-ratio', {'bpf-map-dynamic-size-ratio': '0.0025'}, {'node.kubernetes.io/instance-type': 'r6i.4xlarge'})]
+    const p = buildPlan(s, [pressure], currentValues(s), {target: 0.5})
+    expect(p.items.map((i) => i.writePath)).to.deep.equal(['bpf.mapDynamicSizeRatio'])
+    expect(p.notes.join('\n')).to.match(/bpf\.mapDynamicSizeRatio=[\d.]+ does not reach db-1, db-2, db-3: the existing CiliumNodeConfig kube-system\/db-map-ratio sets bpf-map-dynamic-size-ratio: "0\.0025" there/)
+    expect(renderOverlay(p)).to.match(/# note: bpf\.mapDynamicSizeRatio=[\d.]+ does not reach db-1, db-2, db-3/)
+  })
+
+  it('an override of another key, or one whose selector picks no node, changes nothing', () => {
+    for (const cnc of [existing('bgp-on', {'enable-bgp-control-plane': 'true'}, {}), existing('unselected', {'bpf-map-dynamic-size-ratio': '0.01'})]) {
+      const s = mixed()
+      s.cluster.nodeConfigs = [cnc]
+      const p = buildPlan(s, [pressure], currentValues(s), {target: 0.5})
+      expect(p.notes.join('\n'), cnc.name).to.not.match(/CiliumNodeConfig kube-system\//)
+    }
+  })
+
+  it('a proposal for nodes an existing override of the same key selects: which one wins is said, in the manifest too', () => {
+    const s = mixed()
+    s.cluster.nodeConfigs = [existing('zz-edge-ratio', {'bpf-map-dynamic-size-ratio': '0.002'}, {'node.kubernetes.io/instance-type': 'm6i.large'})]
+    const p = buildPlan(s, [pressure], currentValues(s), {target: 0.5})
+    expect(p.nodeConfigs).to.have.length(1)
+    const note = /the proposed CiliumNodeConfig kube-system\/ciltune-map-dynamic-size-ratio and the existing kube-system\/zz-edge-ratio both set bpf-map-dynamic-size-ratio \("0\.002" now\) on edge-1, edge-2; they apply in name order, so kube-system\/zz-edge-ratio wins there: rename one/
+    expect(p.notes.join('\n')).to.match(note)
+    expect(p.nodeConfigs[0].reason).to.match(/NOTE: the proposed CiliumNodeConfig/)
+  })
+
+  it('a proposal with the name of an existing CiliumNodeConfig would replace it', () => {
+    const s = mixed()
+    s.cluster.nodeConfigs = [existing('ciltune-map-dynamic-size-ratio', {'bpf-lb-map-max': '131072'}, {'kubernetes.io/hostname': 'edge-1'})]
+    const p = buildPlan(s, [pressure], currentValues(s), {target: 0.5})
+    expect(p.notes.join('\n')).to.match(/CiliumNodeConfig kube-system\/ciltune-map-dynamic-size-ratio already exists \(setting bpf-lb-map-max\): applying the proposal replaces it/)
   })
 })

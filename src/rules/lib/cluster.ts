@@ -23,6 +23,15 @@ export function agentPhrase(names: string[], max = 5): string {
   return `${uniq.length} agents (${nameList(uniq, max)})`
 }
 
+/** Agents and cilium-operator pods that logged something: "2 agents (a, b) and operator pod op-1". */
+export function logSourcePhrase(list: Array<{agent: string, operator?: true}>): string {
+  const agents = [...new Set(list.filter((l) => !l.operator).map((l) => l.agent))]
+  const ops = [...new Set(list.filter((l) => l.operator).map((l) => l.agent))]
+  const opPhrase = ops.length === 1 ? `operator pod ${ops[0]}` : `${ops.length} operator pods (${nameList(ops)})`
+  if (ops.length === 0) return agentPhrase(agents)
+  return agents.length === 0 ? opPhrase : `${agentPhrase(agents)} and ${opPhrase}`
+}
+
 
 /** Evidence lines, one per distinct source line (many agents often print the same line). */
 export function distinctEvidence(items: Evidence[]): Evidence[] {

@@ -24,16 +24,17 @@ export function has(snapshot: Snapshot, kind: EvidenceKind): boolean {
     case 'maps': return snapshot.agents.some((a) => a.maps)
     case 'metrics': return snapshot.agents.some((a) => a.metrics && a.metrics.samples.length > 0) ||
       Boolean(snapshot.prometheus && snapshot.prometheus.samples.length > 0)
-    case 'logs': return snapshot.agents.some((a) => a.logs.length > 0)
+    case 'logs': return snapshot.agents.some((a) => a.logs.length > 0) || Boolean(c.operatorLogs && c.operatorLogs.length > 0)
     case 'config': return Boolean(c.config)
     case 'helm': return Boolean(c.helm)
     case 'nodes': return Boolean(c.nodes && c.nodes.length > 0)
     case 'pods': return Boolean(c.pods && c.pods.length > 0) || snapshot.agents.some((a) => a.pod)
-    case 'counts': return Boolean(c.counts) || Boolean(c.ciliumNodes && c.ciliumNodes.length > 0)
+    case 'counts': return Boolean(c.counts) || Boolean(c.ciliumNodes && c.ciliumNodes.length > 0) || c.localRedirectPolicies !== undefined
     case 'operator': return Boolean(c.operator)
     case 'prometheus': return Boolean(snapshot.prometheus)
     case 'endpoints': return snapshot.agents.some((a) => a.endpoints) || Boolean(c.ciliumEndpoints)
     case 'encrypt': return snapshot.agents.some((a) => a.encrypt)
+    case 'bgp': return snapshot.agents.some((a) => a.bgpPeers !== undefined)
     case 'events': return Boolean(c.podEvents)
   }
 }
@@ -201,8 +202,9 @@ export function percent(x: number): string {
 /** Whether anything was read at all: "no findings" from unreadable input must not look like "healthy". */
 export function hasAnyEvidence(s: Snapshot): boolean {
   const c = s.cluster
-  return s.agents.some((a) => a.status || a.services || a.maps || a.metrics || a.endpoints || a.encrypt || a.logs.length > 0 || a.errors.length > 0) ||
+  return s.agents.some((a) => a.status || a.services || a.maps || a.metrics || a.endpoints || a.encrypt || a.bgpPeers || a.logs.length > 0 || a.errors.length > 0) ||
     Boolean(c.config || c.helm || c.nodes?.length || c.pods?.length || c.counts || c.operator || c.cliStatus || c.ciliumEndpoints || c.podEvents || c.errors.length > 0) ||
+    Boolean(c.operatorLogs?.length || c.ciliumNodes?.length || c.localRedirectPolicies || c.nodeConfigs) ||
     Boolean(s.prometheus)
 }
 
