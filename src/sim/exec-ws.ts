@@ -33,14 +33,25 @@ function frame(channel: number, payload: string | Buffer): Buffer {
   return Buffer.concat([Buffer.from([channel]), body])
 }
 
+/*
+ * The API server relays a command's output as client-go's remotecommand copies it (io.Copy, 32 KiB
+ * reads), and every write is one WebSocket message on the channel: a large output arrives in pieces.
+ */
+const WRITE_SIZE = 32 * 1024
+
+function sendStream(ws: WebSocket, channel: number, payload: string | Buffer): void {
+  const body = typeof payload === 'string' ? Buffer.from(payload) : payload
+  for (let at = 0; at < body.length; at += WRITE_SIZE) ws.send(frame(channel, body.subarray(at, at + WRITE_SIZE)))
+}
+
 /** Complete the upgrade and answer: stdout, stderr, status, close. `hold` leaves the stream open and silent. */
 export function answerExec(wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer,
   result: ExecResult | 'hold', argv: string[], onOpen: (ws: WebSocket) => void): void {
   wss.handleUpgrade(req, socket, head, (ws) => {
     onOpen(ws)
     if (result === 'hold') return
-    if (result.stdout.length > 0) ws.send(frame(1, result.stdout))
-    if (result.stderr) ws.send(frame(2, result.stderr))
+    if (result.stdout.length > 0) sendStream(ws, 1, result.stdout)
+    if (result.stderr) sendStream(ws, 2, result.stderr)
     ws.send(frame(3, JSON.stringify(statusFrame(result, argv))))
     ws.close(1000)
   })

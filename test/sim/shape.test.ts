@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 import {join} from 'node:path'
+import {CappedBytes, type OutputBytes} from '../../src/collect/caps.js'
 import {connectKube, type Kube} from '../../src/collect/kube-client.js'
 import {parseServiceList} from '../../src/parse/service-list.js'
 import {parseStatusText} from '../../src/parse/status-text.js'
@@ -87,6 +88,22 @@ describe('simulator: real shapes for an N-node cluster', function () {
     const degraded = parseServiceList(await exec(last, ['cilium-dbg', 'service', 'list']), 'b')
     const terminating = degraded.services.filter((s) => s.backends.length > 0 && s.backends.every((b) => b.state === 'terminating'))
     expect(terminating.map((s) => s.frontend)).to.deep.equal([generated[0].frontend])
+  })
+
+  it('a large output arrives as the API server relays it: messages of at most 32 KiB, together the whole text', async () => {
+    const chunks: number[] = []
+    const whole = new CappedBytes(1 << 24)
+    const record = (): OutputBytes => ({
+      cap: whole.cap, held: 0, truncated: false,
+      push: (c: Buffer) => chunks.push(c.length) > 0 && whole.push(c),
+      bytes: () => whole.bytes(), text: () => whole.text(),
+    })
+    const pod = run.sim.agents[0].pod
+    await kube.exec(run.sim.namespace, pod, 'cilium-agent', ['cilium-dbg', 'service', 'list'], 10_000, record)
+    expect(whole.held).to.be.greaterThan(64 * 1024)
+    expect(chunks.length).to.equal(Math.ceil(whole.held / 32768))
+    expect(Math.max(...chunks)).to.equal(32768)
+    expect(whole.text()).to.equal(await exec(pod, ['cilium-dbg', 'service', 'list']))
   })
 
   it('variation: one agent a patch behind (status and image), restarted agents with a previous log', async () => {
