@@ -23,11 +23,22 @@ export function mib(bytes: number): string {
   return `${Math.round(bytes / MiB)} MiB`
 }
 
+/** Where one output's bytes go as they arrive (each chunk at most once). */
+export interface OutputBytes {
+  readonly cap: number
+  held: number
+  truncated: boolean
+  /** false once the cap is reached: the caller stops reading */
+  push(chunk: Buffer): boolean
+  bytes(): Buffer
+  text(): string
+}
+
 /**
  * Bytes of at most `cap`, cut after their last complete line when the cap was hit. Chunks are kept as
  * they arrive (each is its own buffer), not copied: 1000 agents' outputs are a gigabyte.
  */
-export class CappedBytes {
+export class CappedBytes implements OutputBytes {
   private readonly chunks: Buffer[] = []
   held = 0
   truncated = false

@@ -1,11 +1,12 @@
 import type {EvidenceFile} from '../ingest/evidence.js'
 import type {CollectionError} from '../snapshot/schema.js'
 import {AGENT_COMMANDS, AGENT_CONTAINER, BINARIES, isAllowed} from './allowlist.js'
-import {EXEC_CAP, LOG_CAP, METRICS_CAP, mib} from './caps.js'
+import {EXEC_CAP, LOG_CAP, METRICS_CAP, mib, type OutputBytes} from './caps.js'
 import {withRetry} from './fanout.js'
 import {seg} from './k8s-names.js'
 import type {ExecOutput, Kube} from './kube-client.js'
 import {asKubeFailure, KubeFailure} from './kube-errors.js'
+import {type RecentOutputs, RepeatBytes} from './repeat-bytes.js'
 
 /*
  * Everything ciltune reads from one agent: the allowlisted commands in its cilium-agent container,
@@ -24,15 +25,20 @@ export interface VisitOptions {
   previousLog: boolean
   /** why the cilium-agent container cannot run commands (not running), if so: no exec is tried */
   notRunning?: string
+  /** the last service lists read from other agents of this run: a repeat is recognized as it arrives, never held twice */
+  serviceLists?: RecentOutputs
 }
 
 const NOT_FOUND = /executable file not found|no such file or directory: unknown|not found in \$PATH/i
 const LOG_TAIL_LINES = 20000
 const AGENT_METRICS_PORT = 9962
 
-async function run(kube: Kube, ns: string, pod: string, argv: string[], timeoutMs: number): Promise<ExecOutput> {
+async function run(kube: Kube, ns: string, pod: string, argv: string[], timeoutMs: number, recent?: RecentOutputs): Promise<ExecOutput> {
   if (!isAllowed(argv)) throw new Error(`refusing to run a command outside the read-only allowlist: ${argv.join(' ')}`)
-  return withRetry(() => kube.exec(ns, pod, AGENT_CONTAINER, argv, timeoutMs), timeoutMs)
+  const into = recent ? (cap: number): OutputBytes => new RepeatBytes(cap, recent.buffers) : undefined
+  const out = await withRetry(() => kube.exec(ns, pod, AGENT_CONTAINER, argv, timeoutMs, into), timeoutMs)
+  if (recent && out.stdoutBytes && out.exitCode === 0 && !out.startError && !out.truncated) recent.seen(out.stdoutBytes)
+  return out
 }
 
 const BLANK = new Set([0x20, 0x09, 0x0a, 0x0d])
@@ -61,12 +67,13 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
   }
   for (const cmd of opts.notRunning ? [] : AGENT_COMMANDS) {
     let argv = [binary, ...cmd.args]
+    const recent = cmd.kind === 'service-list' ? opts.serviceLists : undefined
     try {
-      let out = await run(kube, ns, pod, argv, timeoutMs)
+      let out = await run(kube, ns, pod, argv, timeoutMs, recent)
       if (out.startError && NOT_FOUND.test(out.startError) && binary === BINARIES[0]) {
         binary = BINARIES[1] // agents before 1.15 only have `cilium`
         argv = [binary, ...cmd.args]
-        out = await run(kube, ns, pod, argv, timeoutMs)
+        out = await run(kube, ns, pod, argv, timeoutMs, recent)
       }
       if (out.exitCode !== 0 || out.startError) {
         const why = (out.startError ?? out.stderr.trim().split('\n').pop() ?? '') || `exit code ${out.exitCode}`

@@ -2,7 +2,7 @@ import {Agent as HttpAgent, type Agent, type IncomingMessage} from 'node:http'
 import {Agent as HttpsAgent} from 'node:https'
 import {Writable} from 'node:stream'
 import {InputError} from '../util/errors.js'
-import {CappedBytes, ERROR_BODY_CAP, EXEC_CAP, EXEC_STDERR_CAP, JSON_CAP} from './caps.js'
+import {CappedBytes, ERROR_BODY_CAP, EXEC_CAP, EXEC_STDERR_CAP, JSON_CAP, type OutputBytes} from './caps.js'
 import {loadKubeconfig} from './kubeconfig-load.js'
 import {asKubeFailure, httpFailure, KubeFailure} from './kube-errors.js'
 import {type Captured, capturedGet, type HttpTarget} from './kube-http.js'
@@ -33,14 +33,15 @@ export interface Kube {
   get(path: string, timeoutMs: number): Promise<string>
   /** text (a log, metrics) of at most `cap` bytes: the head, marked truncated */
   getText(path: string, timeoutMs: number, cap: number): Promise<Captured>
-  exec(namespace: string, pod: string, container: string, argv: string[], timeoutMs: number): Promise<ExecOutput>
+  /** `stdout`: where stdout goes as it arrives (a RepeatBytes for an output most agents repeat); capped bytes by default */
+  exec(namespace: string, pod: string, container: string, argv: string[], timeoutMs: number, stdout?: (cap: number) => OutputBytes): Promise<ExecOutput>
 }
 
 interface V1StatusLike {status?: string, reason?: string, message?: string, details?: {causes?: Array<{reason?: string, message?: string}>}}
 
 /** A stream's bytes up to `cap` (each chunk a frame's own buffer, not copied); `full` is called once at the cap. */
-function collector(cap: number, full: () => void): {stream: Writable, body: CappedBytes} {
-  const body = new CappedBytes(cap)
+function collector(cap: number, full: () => void, into: (cap: number) => OutputBytes = (c) => new CappedBytes(c)): {stream: Writable, body: OutputBytes} {
+  const body = into(cap)
   const stream = new Writable({write(chunk: Buffer, _enc, cb) {
     if (!body.truncated && !body.push(chunk)) full()
     cb()
@@ -143,7 +144,7 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string, 
     return capturedGet(target, path, budget(timeoutMs, `GET ${path.split('?')[0]}`), cap, 'head')
   }
 
-  function execIn(namespace: string, pod: string, container: string, argv: string[], timeoutMs: number): Promise<ExecOutput> {
+  function execIn(namespace: string, pod: string, container: string, argv: string[], timeoutMs: number, stdout?: (cap: number) => OutputBytes): Promise<ExecOutput> {
     const what = `exec ${argv.join(' ')}`
     let status: V1StatusLike | undefined
     let socket: {terminate(): void} | undefined
@@ -165,7 +166,7 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string, 
         else reject(error ?? new Error(what))
       }
       // a command printing without end is cut at the cap: the head is evidence, the exec is ended
-      const out = collector(EXEC_CAP, () => end(undefined, execOutput(out.body.bytes(), err.body.text(), 0, undefined, true)))
+      const out = collector(EXEC_CAP, () => end(undefined, execOutput(out.body.bytes(), err.body.text(), 0, undefined, true)), stdout)
       const err = collector(EXEC_STDERR_CAP, () => undefined)
       const timer = setTimeout(() => end(new KubeFailure('timeout', `${what}: no answer within ${Math.round(limit / 1000)}s`)), limit)
       const exec = execClient(limit, (ws) => {

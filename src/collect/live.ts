@@ -8,6 +8,7 @@ import {visitAgent} from './exec.js'
 import {mapLimit} from './fanout.js'
 import {connectKube} from './kube-client.js'
 import {agentPods, discoverNamespace, readCluster, type K8sObject} from './kube-cluster.js'
+import {RecentOutputs} from './repeat-bytes.js'
 import type {LiveOptions} from './types.js'
 
 /** The cilium-agent container as the pod reports it: restarts, and why it cannot run commands now. */
@@ -58,10 +59,11 @@ export async function collectLive(opts: LiveOptions, sink?: EvidenceSink): Promi
   let failed = 0
   opts.progress?.(0, pods.length, 0)
   const cluster = readCluster(kube, c, ns, timeoutMs)
+  const serviceLists = new RecentOutputs()
   const visits = await mapLimit(pods, opts.concurrency, async (p) => {
     const name = String(p.metadata?.name)
     const cs = containerState(p)
-    const visit = await visitAgent(kube, ns, name, timeoutMs, {logs: true, previousLog: cs.restarts > 0, notRunning: cs.notRunning})
+    const visit = await visitAgent(kube, ns, name, timeoutMs, {logs: true, previousLog: cs.restarts > 0, notRunning: cs.notRunning, serviceLists})
     done++
     if (visit.errors.some((e) => e.kind !== 'missing')) failed++
     opts.progress?.(done, pods.length, failed)

@@ -54,7 +54,8 @@ export class ServiceCompactor {
 
   private digestOf(file: {text: string, bytes?: Buffer}): string {
     const b = file.bytes
-    if (b) for (const r of this.recent) if (r.bytes.length === b.length && r.bytes.equals(b)) return r.digest
+    // the collector hands over the very Buffer of an earlier agent when the bytes repeat it (src/collect/repeat-bytes.ts)
+    if (b) for (const r of this.recent) if (r.bytes === b || (r.bytes.length === b.length && r.bytes.equals(b))) return r.digest
     // the bytes when the collector kept them (live), so a list seen before is never decoded; its UTF-8 otherwise
     const digest = createHash('sha256').update(b ?? file.text).digest('base64')
     if (b) {
