@@ -2,6 +2,7 @@ import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml'
 import type {Node as YamlNode} from 'yaml'
 import {LazyJsonLines} from './json-lazy-lines.js'
 import {parseJsonWithLines} from './json-lines.js'
+import {own} from './text.js'
 import {readBlockYaml} from './yaml-block.js'
 
 /*
@@ -16,7 +17,7 @@ export interface K8sDoc {
   value: unknown
   /** 1-based line of the key (or sequence item) at `path`; 0 when absent. */
   lineOf(path: PathSeg[]): number
-  /** The text of a 1-based line ('' when out of range). */
+  /** The text of a 1-based line ('' when out of range), a copy of its own: a quoted line must not keep a whole list alive. */
   lineText(line: number): string
 }
 
@@ -25,7 +26,7 @@ function lineReader(text: string): (line: number) => string {
   let lines: string[] | undefined
   return (line) => {
     lines ??= text.split('\n')
-    return (lines[line - 1] ?? '').replace(/\r$/, '')
+    return own((lines[line - 1] ?? '').replace(/\r$/, ''))
   }
 }
 
@@ -101,12 +102,12 @@ function readLargeDoc(text: string, opts: ReadOptions): K8sDoc | undefined {
       return undefined
     }
     const lines = new LazyJsonLines(text)
-    return {value, lineOf: (path) => lines.lineOf(path), lineText: (line) => lines.lineText(line)}
+    return {value, lineOf: (path) => lines.lineOf(path), lineText: (line) => own(lines.lineText(line))}
   }
   const lines = text.split('\n')
   const doc = readBlockYaml(lines, opts.skipKeys)
   if (!doc) return undefined
-  return {value: doc.value, lineOf: doc.lineOf, lineText: (line) => (lines[line - 1] ?? '').replace(/\r$/, '')}
+  return {value: doc.value, lineOf: doc.lineOf, lineText: (line) => own((lines[line - 1] ?? '').replace(/\r$/, ''))}
 }
 
 function lineInYaml(root: unknown, path: PathSeg[], counter: LineCounter): number {
