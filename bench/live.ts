@@ -24,6 +24,26 @@ function kubectl(kubeconfig: string, home: string, args: string[]): Promise<numb
   })
 }
 
+export interface KubectlLoop {agents: number, seconds: number, failures: number}
+
+/**
+ * What a user's shell loop does for the same evidence: `kubectl exec` of each allowlisted command in each
+ * of `pods`, then `kubectl logs`, one after another. Undefined when the machine has no kubectl.
+ */
+export async function kubectlLoop(kubeconfig: string, ns: string, pods: string[], home: string): Promise<KubectlLoop | undefined> {
+  if (!existsSync(KUBECTL)) return undefined
+  await kubectl(kubeconfig, home, ['get', 'pods', '-n', ns, '-l', 'k8s-app=cilium', '-o', 'name']) // warm kubectl's discovery cache, as a user's loop would
+  const t0 = process.hrtime.bigint()
+  let failures = 0
+  for (const pod of pods) {
+    for (const c of AGENT_COMMANDS) {
+      if (await kubectl(kubeconfig, home, ['exec', '-n', ns, pod, '-c', 'cilium-agent', '--', 'cilium-dbg', ...c.args]) !== 0) failures++
+    }
+    if (await kubectl(kubeconfig, home, ['logs', '-n', ns, pod, '-c', 'cilium-agent', '--tail', '20000']) !== 0) failures++
+  }
+  return {agents: pods.length, seconds: Number(process.hrtime.bigint() - t0) / 1e9, failures}
+}
+
 export async function benchLive(opts: {nodes?: number, latencyMs?: number, sample?: number} = {}): Promise<Record<string, string | number>> {
   const nodes = opts.nodes ?? 1000
   const latencyMs = opts.latencyMs ?? 5
@@ -48,24 +68,12 @@ export async function benchLive(opts: {nodes?: number, latencyMs?: number, sampl
     out.apiRequests = sim.requests.length
 
     // 2. the same per-agent collection with kubectl, one command after another
-    if (existsSync(KUBECTL)) {
-      const home = join(dir, 'home')
-      const ns = sim.namespace
-      const pods = sim.agents.slice(0, sample).map((a) => a.pod)
-      await kubectl(kubeconfig, home, ['get', 'pods', '-n', ns, '-l', 'k8s-app=cilium', '-o', 'name']) // warm kubectl's discovery cache, as a user's loop would
-      const t0 = process.hrtime.bigint()
-      let failures = 0
-      for (const pod of pods) {
-        for (const c of AGENT_COMMANDS) {
-          if (await kubectl(kubeconfig, home, ['exec', '-n', ns, pod, '-c', 'cilium-agent', '--', 'cilium-dbg', ...c.args]) !== 0) failures++
-        }
-        if (await kubectl(kubeconfig, home, ['logs', '-n', ns, pod, '-c', 'cilium-agent', '--tail', '20000']) !== 0) failures++
-      }
-      const sampleS = Number(process.hrtime.bigint() - t0) / 1e9
-      out.kubectlSampleAgents = pods.length
-      out.kubectlSampleS = Number(sampleS.toFixed(2))
-      out.kubectlFailures = failures
-      out.kubectlExtrapolatedS = Number((sampleS * nodes / pods.length).toFixed(1))
+    const loop = await kubectlLoop(kubeconfig, sim.namespace, sim.agents.slice(0, sample).map((a) => a.pod), join(dir, 'home'))
+    if (loop) {
+      out.kubectlSampleAgents = loop.agents
+      out.kubectlSampleS = Number(loop.seconds.toFixed(2))
+      out.kubectlFailures = loop.failures
+      out.kubectlExtrapolatedS = Number((loop.seconds * nodes / loop.agents).toFixed(1))
       out.speedup = Number((out.kubectlExtrapolatedS / out.doctorWallS).toFixed(1))
     } else {
       out.kubectl = `${KUBECTL} absent: loop not measured`
