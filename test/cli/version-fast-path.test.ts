@@ -7,11 +7,11 @@ import {runProcess} from '../helpers/spawn.js'
 // bin/run.js answers the version itself, without loading oclif (bin/version.js): what it prints must be
 // exactly what oclif prints for the same arguments, and oclif must still answer everything else.
 
-const ENV = {...process.env, DEBUG: '', CILTUNE_DEBUG: ''}
+const ENV: NodeJS.ProcessEnv = {...process.env, DEBUG: '', CILTUNE_DEBUG: ''}
 // reports on stderr, at exit, whether @oclif/core was loaded into the process
 const PROBE = 'data:text/javascript,import {createRequire} from "node:module"; const r = createRequire("/"); process.on("exit", () => process.stderr.write("oclif loaded: " + Object.keys(r.cache).some((k) => k.includes("@oclif/core"))))'
 
-function bin(file: string, args: string[], env = ENV) {
+function bin(file: string, args: string[], env: NodeJS.ProcessEnv = ENV) {
   return runProcess(process.execPath, ['--import', PROBE, join(PROJECT_DIR, 'bin', file), ...args], {cwd: PROJECT_DIR, env})
 }
 
