@@ -1,5 +1,5 @@
 import {mkdtempSync, rmSync, statSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import os, {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {sysdumpEntries, writeZip} from '../test/helpers/sysdump-builder.js'
@@ -26,6 +26,7 @@ export async function benchSysdump(nodes = 200): Promise<Record<string, string |
     return {
       archive: `${(statSync(zip).size / 1e6).toFixed(1)} MB zipped, ${(unpacked / 1e6).toFixed(0)} MB unpacked, ${nodes} nodes`,
       'doctor --from wall': `${(r.ms / 1000).toFixed(2)} s (target ≤ 10 s)`,
+      'doctor --from CPU (user + system)': `${(r.cpuMs / 1000).toFixed(2)} s (load ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores)`,
       'doctor --from peak RSS': `${r.maxRssMb.toFixed(0)} MB (target ≤ 250 MB)`,
       result: `${report.agents.length} agents, ${report.findings.length} findings`,
     }

@@ -1,5 +1,11 @@
 #!/usr/bin/env node
 // kubectl finds plugins by name on PATH: `kubectl ciltune doctor` runs this file with the arguments after "ciltune".
-import {execute} from '@oclif/core'
+import {fastVersion} from './version.js'
 
-await execute({dir: import.meta.url})
+const version = await fastVersion(process.argv.slice(2))
+if (version === undefined) {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+} else {
+  process.stdout.write(version)
+}

@@ -1,4 +1,11 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+import {fastVersion} from './version.js'
 
-await execute({dir: import.meta.url})
+const version = await fastVersion(process.argv.slice(2))
+if (version === undefined) {
+  // loaded only when needed: oclif's config loading is most of a cold start
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+} else {
+  process.stdout.write(version)
+}

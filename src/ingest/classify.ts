@@ -31,6 +31,11 @@ const CLI_STATUS = [
   /^Errors:\s+cilium(-operator|-envoy)?\s{2,}cilium-\S+\s{2,}\S/m,
 ]
 
+/** A word every CLI_STATUS pattern needs: the patterns, searching 16 KB from every line start, run only then. */
+function mayBeCliStatus(head: string): boolean {
+  return head.includes('Desired:') || head.includes('managed by Cilium') || head.includes('Cilium:') || head.includes('Operator:') || head.includes('Errors:')
+}
+
 /**
  * Status text: "Cilium:" and at least one other of the labels every `cilium status` prints, at line starts.
  * Two searches that stop at their first hit, rather than collecting every label of a 16 KB head.
@@ -111,8 +116,8 @@ export function classify(text: string): EvidenceKind | undefined {
   }
   // before status: a probe's status output inside an event message has status labels at line starts
   if (looksLikeDescribePod(head)) return 'pod-describe'
-  if (CILIUM_LABEL.test(head) && OTHER_STATUS_LABEL.test(head) && !/^\s*Cluster Pods:/m.test(head)) return 'status-text'
-  if (CLI_STATUS.some((re) => re.test(head))) return 'cli-status'
+  if (CILIUM_LABEL.test(head) && OTHER_STATUS_LABEL.test(head) && !(head.includes('Cluster Pods:') && /^\s*Cluster Pods:/m.test(head))) return 'status-text'
+  if (mayBeCliStatus(head) && CLI_STATUS.some((re) => re.test(head))) return 'cli-status'
   if (trimmed.startsWith('{') && looksLikeStatusJson(head)) return 'status-json' // cut short: not valid JSON
   if (looksLikeEncryptStatus(head)) return 'encrypt-status'
   if (looksLikeStatusFragment(head)) return 'status-text'

@@ -13,6 +13,9 @@ export interface Walked {
   skipped: Array<{path: string, reason: string}>
 }
 
+// the order localeCompare gives, from one collator: localeCompare looks the locale up on every call
+const byName = new Intl.Collator()
+
 // links can multiply a tree (ten links to a folder holding ten links …): the walk stops at this many files
 const MAX_FILES = 100_000
 
@@ -30,13 +33,16 @@ export function walkDir(dir: string): Walked {
     if (!full) out.skipped.push({path: relative(dir, p), reason: `more than ${MAX_FILES} files (links multiply the tree); this and later files not read`})
     full = true
   }
-  // `up`: the real directories from the root to here, so a link back up (a loop) is not walked again
-  const visit = (d: string, up: Set<string>) => {
-    for (const entry of readdirSync(d, {withFileTypes: true}).sort((a, b) => a.name.localeCompare(b.name))) {
+  // `up`: the real directories from the root to here, so a link back up (a loop) is not walked again;
+  // `real`: d's real path. A directory entry that is not a link is real beside it: no realpath call per folder.
+  const visit = (d: string, real: string, up: Set<string>) => {
+    for (const entry of readdirSync(d, {withFileTypes: true}).sort((a, b) => byName.compare(a.name, b.name))) {
       if (entry.name.startsWith('.') || full) continue
       const p = join(d, entry.name)
-      if (entry.isDirectory()) visit(p, new Set([...up, realpathSync(p)]))
-      else if (entry.isFile()) add(p)
+      if (entry.isDirectory()) {
+        const r = join(real, entry.name)
+        visit(p, r, new Set([...up, r]))
+      } else if (entry.isFile()) add(p)
       else if (entry.isSymbolicLink()) link(p, up)
     }
   }
@@ -52,8 +58,8 @@ export function walkDir(dir: string): Walked {
     const st = statSync(real)
     if (st.isFile()) add(p)
     else if (st.isDirectory() && up.has(real)) out.skipped.push({path: shown, reason: 'symbolic link to a folder that holds it (a loop); not followed again'})
-    else if (st.isDirectory()) visit(p, new Set([...up, real]))
+    else if (st.isDirectory()) visit(p, real, new Set([...up, real]))
   }
-  visit(dir, new Set([root]))
+  visit(dir, root, new Set([root]))
   return out
 }

@@ -206,8 +206,23 @@ export function normalizeLevel(level: string | undefined): string | undefined {
   return /^[a-z]+$/.test(l) ? l : undefined
 }
 
-const KEY_START = /[A-Za-z_]/
-const KEY_CHAR = /[\w.-]/
+/** [A-Za-z_], by character code: a regex per character made this the costliest part of reading a log. */
+function keyStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95
+}
+
+/** [\w.-]: letters, digits, "_", "." and "-". */
+function keyChar(c: number): boolean {
+  return keyStart(c) || (c >= 48 && c <= 57) || c === 46 || c === 45
+}
+
+/** What the regex \s matches: ECMAScript white space and line terminators. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13)
+  if (c < 160) return false
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f ||
+    c === 0x205f || c === 0x3000 || c === 0xfeff
+}
 
 /**
  * key=value pairs; values are bare words or Go-quoted strings with \" and \\ escapes.
@@ -219,18 +234,18 @@ export function logfmtFields(line: string): Record<string, string> {
   let i = 0
   const n = line.length
   while (i < n) {
-    if (!KEY_START.test(line[i]) || (i > 0 && KEY_CHAR.test(line[i - 1]))) {
+    if (!keyStart(line.charCodeAt(i)) || (i > 0 && keyChar(line.charCodeAt(i - 1)))) {
       i++
       continue
     }
     let j = i + 1
-    while (j < n && KEY_CHAR.test(line[j])) j++
-    if (line[j] !== '=') {
+    while (j < n && keyChar(line.charCodeAt(j))) j++
+    if (line.charCodeAt(j) !== 61) { // "="
       i = j // the word was not a key: skip it whole, never rescan it
       continue
     }
     const key = line.slice(i, j)
-    const [value, end] = line[j + 1] === '"' ? quoted(line, j + 1) : bare(line, j + 1)
+    const [value, end] = line.charCodeAt(j + 1) === 34 ? quoted(line, j + 1) : bare(line, j + 1)
     if (!(key in fields)) fields[key] = value
     i = end
   }
@@ -239,7 +254,7 @@ export function logfmtFields(line: string): Record<string, string> {
 
 function bare(line: string, start: number): [string, number] {
   let end = start
-  while (end < line.length && !/\s/.test(line[end])) end++
+  while (end < line.length && !isSpace(line.charCodeAt(end))) end++
   return [line.slice(start, end), end]
 }
 

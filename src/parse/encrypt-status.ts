@@ -90,6 +90,6 @@ export function parseEncryptStatus(text: string, file: string): EncryptStatus {
 
 export function looksLikeEncryptStatus(head: string): boolean {
   if (/^#{3,6}\s*WireGuard\s*$/im.test(head) && /^\s*interface:\s+\S+/m.test(head)) return true
-  return /^\s*Encryption:\s+(IPsec|ipsec|Wireguard|WireGuard|Disabled)\s*$/m.test(head) &&
+  return head.includes('Encryption:') && /^\s*Encryption:\s+(IPsec|ipsec|Wireguard|WireGuard|Disabled)\s*$/m.test(head) &&
     /^\s*(Keys in use:|Interface:|Decryption interface\(s\):|Max Seq\. Number:|Max\. sequence number:)/m.test(head)
 }

@@ -109,11 +109,14 @@ export function parseDescribePods(text: string, file: string): DescribedPod[] {
 }
 
 export function looksLikeDescribePod(head: string): boolean {
-  if (/^Name:\s+\S+/m.test(head) && /^Namespace:\s+\S+/m.test(head) &&
-    (/^(Containers|Init Containers|Controlled By|Start Time):/m.test(head) || /^Events:/m.test(head))) return true
+  // each regex is tried only when the words it needs are in the head: every captured file is asked,
+  // and these line-start searches over 16 KB of other outputs were the most costly part of classifying
+  const events = head.includes('Events:')
+  if (head.includes('Namespace:') && /^Name:\s+\S+/m.test(head) && /^Namespace:\s+\S+/m.test(head) &&
+    (/^(Containers|Init Containers|Controlled By|Start Time):/m.test(head) || (events && /^Events:/m.test(head)))) return true
   // a part of one: the container block or the events table
-  return (/^\s+Restart Count:\s+\d+\s*$/m.test(head) && /^\s+(Last )?State:\s+\S/m.test(head)) ||
-    (/^Events:\s*$/m.test(head) && EVENT_HEADER_M.test(head)) ||
+  return (head.includes('Restart Count:') && head.includes('State:') && /^\s+Restart Count:\s+\d+\s*$/m.test(head) && /^\s+(Last )?State:\s+\S/m.test(head)) ||
+    (events && /^Events:\s*$/m.test(head) && EVENT_HEADER_M.test(head)) ||
     head.split('\n', 40).filter((l) => EVENT_ROW.test(l) && /\s(kubelet|default-scheduler)\b/.test(l)).length >= 1
 }
 

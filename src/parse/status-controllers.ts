@@ -27,12 +27,15 @@ export function controllerRow(raw: string, src: SourceRef): ControllerRow | unde
   const m = TRIPLE.exec(raw)
   const name = m ? raw.slice(0, m.index).trim() : ''
   if (!m || !name) return undefined
+  const failureCount = safeInt(m[3]) ?? 0
+  // every caller keeps failing rows only: a healthy row's values are read once and dropped, not worth a shared copy
+  const share = failureCount > 0 ? intern : (v: string) => v
   return {
     name,
-    lastSuccess: intern(m[1]),
-    lastError: intern(m[2]),
-    failureCount: safeInt(m[3]) ?? 0,
-    message: intern(raw.slice(m.index + m[0].length).trim()),
+    lastSuccess: share(m[1]),
+    lastError: share(m[2]),
+    failureCount,
+    message: share(raw.slice(m.index + m[0].length).trim()),
     src,
   }
 }

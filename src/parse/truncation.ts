@@ -174,6 +174,35 @@ export function salvageDocument(input: string, opts: {printedSorted?: boolean} =
   return out
 }
 
+/** /\n\s*$/.test(text), without the regex: on a status with indented trees it retried at every newline. */
+function newlineInTrailingSpace(text: string): boolean {
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i)
+    if (c === 10) return true
+    if (!/\s/.test(text[i])) return false
+  }
+  return false
+}
+
+/**
+ * The last line of lastLines(text) that is not blank, and its number (lastNonBlank), found from the end of
+ * the text; undefined when every line is blank.
+ */
+function lastNonBlankLine(text: string): {line: string, last: number} | undefined {
+  let end = text.length
+  for (;;) {
+    const start = end === 0 ? 0 : text.lastIndexOf('\n', end - 1) + 1
+    const line = text.slice(start, end).replace(/\r$/, '')
+    if (line.trim() !== '') {
+      let last = 1
+      for (let i = text.indexOf('\n'); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) last++
+      return {line, last}
+    }
+    if (start === 0) return undefined
+    end = start - 1
+  }
+}
+
 /**
  * A status text that stops in the middle, and the part of it to read: the lines before the cut one, without a
  * cluster-health node block the cut left incomplete (a node shown without its probe results is not unreachable).
@@ -181,18 +210,19 @@ export function salvageDocument(input: string, opts: {printedSorted?: boolean} =
  * nothing under it (`name:`); or it has no newline inside a nested block (probe results, the modules tree).
  */
 export function statusCut(text: string, parsed: {unrecognized: Array<{line: number, text: string}>}): Salvaged | undefined {
-  const lines = lastLines(text)
-  const last = lastNonBlank(lines)
-  if (last === 0) return undefined
-  const line = lines[last - 1]
+  // whether the end is cut is judged from the last lines alone: a whole status (nearly every one) is not split again
+  const tail = lastNonBlankLine(text)
+  if (!tail) return undefined
+  const {line, last} = tail
   // the cut fell in the last non-blank line, or just after it (only the next line's indentation came through)
-  const inLine = !/\n\s*$/.test(text)
+  const inLine = !newlineInTrailingSpace(text)
   const afterLine = !text.endsWith('\n') && !inLine
   const unread = parsed.unrecognized.some((u) => u.line === last)
   const cut = (unread && (inLine || /^\s+\S/.test(line))) || /:\s*$/.test(line) || (inLine && /^ {4,}\S/.test(line)) || (afterLine && /^\s+\S/.test(line)) ||
     // the summary cut before its count: "Cluster health:   3"
     (inLine && /^Cluster health:/.test(line) && !/reachable|disabled|Warning/i.test(line))
   if (!cut) return undefined
+  const lines = lastLines(text)
   let keep = afterLine ? last : last - 1
   // the node block the cut fell in: its header at indent 2, only deeper lines after it
   let h = keep

@@ -45,8 +45,11 @@ export function fmtHours(h: number): string {
   return h < 1 ? `${Math.max(1, Math.round(h * 60))} min` : `${h < 10 ? h.toFixed(1) : Math.round(h)} h`
 }
 
+// what toLocaleString('en-US') formats with, made once: toLocaleString builds a formatter on every call
+const EN_US = new Intl.NumberFormat('en-US')
+
 export function fmtCount(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2)
+  return Number.isInteger(n) ? EN_US.format(n) : n.toFixed(2)
 }
 
 /** Why a metric family is missing and how to get it, for ctx.notEvaluated(). */
