@@ -8,8 +8,14 @@ export const AGENT_CONTAINER = 'cilium-agent'
 
 export interface AgentCommand {
   args: string[] // after the binary
-  kind: 'status-text' | 'service-list' | 'map-list' | 'metrics'
+  kind: 'status-text' | 'service-list' | 'map-list' | 'metrics' | 'encrypt-status' | 'bgp-peers'
   file: string // name in a `collect --output` directory
+}
+
+/** A command run only where cilium-config turns its feature on: elsewhere it fails, and costs an exec per agent. */
+export interface FeatureCommand extends AgentCommand {
+  /** cilium-config keys of which one must be "true" */
+  whenAny: readonly string[]
 }
 
 export const AGENT_COMMANDS: readonly AgentCommand[] = [
@@ -19,12 +25,23 @@ export const AGENT_COMMANDS: readonly AgentCommand[] = [
   {args: ['metrics', 'list'], kind: 'metrics', file: 'metrics-list.txt'},
 ]
 
+export const FEATURE_COMMANDS: readonly FeatureCommand[] = [
+  {args: ['encrypt', 'status'], kind: 'encrypt-status', file: 'encrypt-status.txt', whenAny: ['enable-ipsec', 'enable-wireguard']},
+  {args: ['bgp', 'peers'], kind: 'bgp-peers', file: 'bgp-peers.txt', whenAny: ['enable-bgp-control-plane']},
+]
+
 export const BINARIES = ['cilium-dbg', 'cilium'] as const
 
 export const ALLOWED_COMMANDS: ReadonlySet<string> = new Set(
-  BINARIES.flatMap((b) => AGENT_COMMANDS.map((c) => [b, ...c.args].join(' '))),
+  BINARIES.flatMap((b) => [...AGENT_COMMANDS, ...FEATURE_COMMANDS].map((c) => [b, ...c.args].join(' '))),
 )
 
 export function isAllowed(argv: readonly string[]): boolean {
-  return ALLOWED_COMMANDS.has(argv.join(' '))
+  // one word per argument: ['cilium-dbg', 'encrypt status'] joins to a listed string but is not that command
+  return argv.every((a) => a !== '' && !/\s/.test(a)) && ALLOWED_COMMANDS.has(argv.join(' '))
+}
+
+/** The feature commands cilium-config (the ConfigMap's data) asks for; none when it could not be read. */
+export function featureCommands(configData: Readonly<Record<string, unknown>> | undefined): FeatureCommand[] {
+  return FEATURE_COMMANDS.filter((c) => c.whenAny.some((k) => String(configData?.[k] ?? '').trim() === 'true'))
 }

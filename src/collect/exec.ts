@@ -1,6 +1,6 @@
 import type {EvidenceFile} from '../ingest/evidence.js'
 import type {CollectionError} from '../snapshot/schema.js'
-import {AGENT_COMMANDS, AGENT_CONTAINER, BINARIES, isAllowed} from './allowlist.js'
+import {AGENT_COMMANDS, AGENT_CONTAINER, type AgentCommand, BINARIES, isAllowed} from './allowlist.js'
 import {EXEC_CAP, LOG_CAP, METRICS_CAP, mib, type OutputBytes} from './caps.js'
 import {withRetry} from './fanout.js'
 import {seg} from './k8s-names.js'
@@ -27,6 +27,8 @@ export interface VisitOptions {
   notRunning?: string
   /** the last service lists read from other agents of this run: a repeat is recognized as it arrives, never held twice */
   serviceLists?: RecentOutputs
+  /** feature commands cilium-config turns on (encrypt status, bgp peers), run after the four every agent answers */
+  extra?: readonly AgentCommand[]
 }
 
 const NOT_FOUND = /executable file not found|no such file or directory: unknown|not found in \$PATH/i
@@ -65,7 +67,7 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
   if (opts.notRunning) {
     errors.push({command: [binary, ...AGENT_COMMANDS[0].args].join(' '), kind: 'unreachable', message: `container ${AGENT_CONTAINER} is not running (${opts.notRunning}): its commands were not run`})
   }
-  for (const cmd of opts.notRunning ? [] : AGENT_COMMANDS) {
+  for (const cmd of opts.notRunning ? [] : [...AGENT_COMMANDS, ...opts.extra ?? []]) {
     let argv = [binary, ...cmd.args]
     const recent = cmd.kind === 'service-list' ? opts.serviceLists : undefined
     try {

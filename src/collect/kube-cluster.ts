@@ -87,12 +87,21 @@ function gap(c: Collected, command: string, error: unknown, skipWhenAbsent: bool
   else c.clusterErrors.push({command, kind: f.kind, message: f.message})
 }
 
-async function readObject(kube: Kube, c: Collected, path: string, shown: string, kind: 'configmap' | 'operator', timeoutMs: number): Promise<void> {
+async function readObject(kube: Kube, c: Collected, path: string, shown: string, kind: 'configmap' | 'operator', timeoutMs: number): Promise<K8sObject | undefined> {
   try {
-    c.files.push({path: shown, text: JSON.stringify(strip(JSON.parse(await withRetry(() => kube.get(path, timeoutMs), timeoutMs)), kind === 'configmap'), null, 2), kind})
+    const o = strip(JSON.parse(await withRetry(() => kube.get(path, timeoutMs), timeoutMs)), kind === 'configmap')
+    c.files.push({path: shown, text: JSON.stringify(o, null, 2), kind})
+    return o
   } catch (error) {
     gap(c, `get ${shown}`, error, true)
+    return undefined
   }
+}
+
+/** cilium-config, read before the agents are visited: its data decides which feature commands they run. */
+export async function readCiliumConfig(kube: Kube, c: Collected, ns: string, timeoutMs: number): Promise<Record<string, unknown> | undefined> {
+  const cm = await readObject(kube, c, `/api/v1/namespaces/${seg(ns)}/configmaps/cilium-config`, 'configmap/cilium-config', 'configmap', timeoutMs)
+  return cm?.data as Record<string, unknown> | undefined
 }
 
 async function readNodes(kube: Kube, c: Collected, timeoutMs: number): Promise<void> {
@@ -217,9 +226,9 @@ async function readOperatorLogs(kube: Kube, c: Collected, ns: string, pods: K8sO
   }
 }
 
+/** The cluster objects other than cilium-config (readCiliumConfig), read while the agents are visited. */
 export async function readCluster(kube: Kube, c: Collected, ns: string, timeoutMs: number): Promise<void> {
   await Promise.all([
-    readObject(kube, c, `/api/v1/namespaces/${seg(ns)}/configmaps/cilium-config`, 'configmap/cilium-config', 'configmap', timeoutMs),
     readNodes(kube, c, timeoutMs),
     readObject(kube, c, `/apis/apps/v1/namespaces/${seg(ns)}/deployments/cilium-operator`, 'deployment/cilium-operator', 'operator', timeoutMs),
     readHelm(kube, c, ns, timeoutMs),

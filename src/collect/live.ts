@@ -3,11 +3,11 @@ import type {CollectionError} from '../snapshot/schema.js'
 import {emptyCollected} from '../ingest/evidence.js'
 import {checkNamespace, checkNodeName} from './k8s-names.js'
 import {InputError} from '../util/errors.js'
-import {AGENT_CONTAINER} from './allowlist.js'
+import {AGENT_CONTAINER, featureCommands} from './allowlist.js'
 import {visitAgent} from './exec.js'
 import {mapLimit} from './fanout.js'
 import {connectKube} from './kube-client.js'
-import {agentPods, discoverNamespace, readCluster, type K8sObject} from './kube-cluster.js'
+import {agentPods, discoverNamespace, readCiliumConfig, readCluster, type K8sObject} from './kube-cluster.js'
 import {RecentOutputs} from './repeat-bytes.js'
 import type {LiveOptions} from './types.js'
 
@@ -58,12 +58,14 @@ export async function collectLive(opts: LiveOptions, sink?: EvidenceSink): Promi
   let done = 0
   let failed = 0
   opts.progress?.(0, pods.length, 0)
+  // one GET before the fan-out: encrypt status and bgp peers fail where their feature is off, so only asked where on
+  const extra = featureCommands(await readCiliumConfig(kube, c, ns, timeoutMs))
   const cluster = readCluster(kube, c, ns, timeoutMs)
   const serviceLists = new RecentOutputs()
   const visits = await mapLimit(pods, opts.concurrency, async (p) => {
     const name = String(p.metadata?.name)
     const cs = containerState(p)
-    const visit = await visitAgent(kube, ns, name, timeoutMs, {logs: true, previousLog: cs.restarts > 0, notRunning: cs.notRunning, serviceLists})
+    const visit = await visitAgent(kube, ns, name, timeoutMs, {logs: true, previousLog: cs.restarts > 0, notRunning: cs.notRunning, serviceLists, extra})
     done++
     if (visit.errors.some((e) => e.kind !== 'missing')) failed++
     opts.progress?.(done, pods.length, failed)

@@ -4,6 +4,7 @@ import {gunzipSync} from 'node:zlib'
 import {stringify} from 'yaml'
 import type {Collected, EvidenceFile} from '../ingest/evidence.js'
 import {InputError} from '../util/errors.js'
+import {AGENT_COMMANDS, FEATURE_COMMANDS} from './allowlist.js'
 import {REDACTED, redactText, redactValues} from '../util/redact.js'
 
 /*
@@ -12,9 +13,7 @@ import {REDACTED, redactText, redactValues} from '../util/redact.js'
  * and collection-errors.json so `doctor --from DIR` still knows which agents could not be read.
  */
 
-const AGENT_FILE: Record<string, string> = {
-  'status-text': 'status.txt', 'service-list': 'service-list.txt', 'map-list': 'map-list.txt', 'metrics': 'metrics-list.txt',
-}
+const AGENT_FILE: Record<string, string> = Object.fromEntries([...AGENT_COMMANDS, ...FEATURE_COMMANDS].map((c) => [c.kind, c.file]))
 
 function agentFileName(f: EvidenceFile): string | undefined {
   if (f.kind === 'agent-log') return f.previous ? 'cilium-agent-previous.log' : 'cilium-agent.log'

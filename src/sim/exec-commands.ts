@@ -40,6 +40,8 @@ export function runAgentCommand(agent: ScenarioAgent, argv: string[], texts?: Ag
   if (sub === 'status --verbose' || sub === 'status') out = texts ? texts.status(sub !== 'status') : f.status
   else if (sub === 'service list') out = texts ? texts.serviceList() : f.serviceList
   else if (sub === 'map list') out = f.mapList
+  else if (sub === 'encrypt status') out = f.encryptStatus
+  else if (sub === 'bgp peers') out = f.bgpPeers
   else if (sub === 'metrics list') out = f.metricsList ?? (f.metricsProm === undefined ? undefined : renderMetricsList(f.metricsProm))
   else return {stdout: '', stderr: `Error: unknown command "${rest[0] ?? ''}" for "${bin}"\n`, exitCode: 1}
   // not captured in the scenario: the command prints nothing, so the live path, like --from, has no evidence for it

@@ -16,6 +16,8 @@ export interface AgentFiles {
   mapList?: string
   metricsProm?: string // Prometheus exposition (metrics.prom)
   metricsList?: string // `metrics list` output as saved (metrics-list.txt), served verbatim
+  encryptStatus?: string // `cilium-dbg encrypt status` (encrypt-status.txt)
+  bgpPeers?: string // `cilium-dbg bgp peers` (bgp-peers.txt)
   log?: string
   previousLog?: string // log of the previous container (a restarted agent)
 }
@@ -55,6 +57,8 @@ const AGENT_FILES: Record<string, keyof AgentFiles> = {
   'map-list.txt': 'mapList',
   'metrics.prom': 'metricsProm',
   'metrics-list.txt': 'metricsList',
+  'encrypt-status.txt': 'encryptStatus',
+  'bgp-peers.txt': 'bgpPeers',
   'cilium-agent.log': 'log',
   'cilium-agent-previous.log': 'previousLog',
 }
