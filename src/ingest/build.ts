@@ -36,6 +36,7 @@ import {CollectionError as CollectionErrorSchema, emptyAgent, emptySnapshot} fro
 import {errorMessage} from '../util/errors.js'
 import {AGENT_KINDS, classify} from './classify.js'
 import type {Collected, EvidenceFile, EvidenceKind} from './evidence.js'
+import {notRecognized} from './evidence.js'
 
 /** A status that printed nothing we understood is not evidence of health. */
 const STATUS_META = new Set(['format', 'verbose', 'earlyExit', 'unrecognized'])
@@ -131,7 +132,7 @@ export class SnapshotBuilder {
   add(file: EvidenceFile): void {
     const kind: EvidenceKind | undefined = file.kind ?? classify(file.text)
     if (!kind) {
-      this.skip(file.path, 'not recognized as Cilium or Kubernetes output')
+      this.skip(file.path, notRecognized(file.text))
       return
     }
     try {

@@ -12,6 +12,16 @@ export const EvidenceKind = z.enum([
 ])
 export type EvidenceKind = z.infer<typeof EvidenceKind>
 
+/** The skip reason of one pasted line that no reader understood, followed by the line itself. */
+export const SINGLE_LINE = 'a single pasted line, not understood: '
+
+/** Why a file was passed over; a single pasted line is quoted, so the report can say which line was not understood. */
+export function notRecognized(text: string | undefined): string {
+  const lines = (text ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '')
+  if (lines.length === 1) return `${SINGLE_LINE}${lines[0].slice(0, 200)}`
+  return 'not recognized as Cilium or Kubernetes output'
+}
+
 /**
  * One piece of raw evidence as collected: the live collector, `--from DIR` and the sysdump reader
  * all produce these, and one builder (build.ts) turns them into the snapshot.
