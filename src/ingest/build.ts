@@ -29,7 +29,7 @@ import {parseServiceList} from '../parse/service-list.js'
 import {parseStatusJson} from '../parse/status-json.js'
 import {statusFromBytes} from '../parse/status-bytes.js'
 import {parseStatusText} from '../parse/status-text.js'
-import {logCutAtEnd, salvageDocument, statusCut} from '../parse/truncation.js'
+import {logCutAtEnd, salvageDocument, statusCut, statusHeadCut} from '../parse/truncation.js'
 import type {Agent, AgentStatus, CollectionError, Snapshot, Truncation} from '../snapshot/schema.js'
 import {compactHealth, ServiceCompactor} from '../snapshot/compact.js'
 import {CollectionError as CollectionErrorSchema, emptyAgent, emptySnapshot} from '../snapshot/schema.js'
@@ -190,7 +190,7 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
         ? parseStatusText(fromBytes?.text ?? file.text, file.path, fromBytes?.healthy)
         : parseStatusJson(file.text, file.path)
       // a status cut in the middle is read again up to the cut, so a half-printed row is not taken for a fact
-      const cut = kind === 'status-text' && !file.bytes ? statusCut(file.text, parsed) : undefined
+      const cut = kind === 'status-text' && !file.bytes ? statusCut(file.text, parsed) ?? statusHeadCut(file.text, parsed) : undefined
       if (cut?.truncation) {
         parsed = {...parseStatusText(cut.text, file.path), truncation: cut.truncation}
         a.errors.push(cutError(file.path, cut.truncation, 'the rows and sections after it were not read'))

@@ -3,6 +3,8 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {classify} from '../../src/ingest/classify.js'
 import {parseCiliumHealth} from '../../src/parse/cilium-health.js'
+import {parseStatusText} from '../../src/parse/status-text.js'
+import {statusHeadCut} from '../../src/parse/truncation.js'
 
 /* More pasted formats recognized by content (issue 11, item 3): each value keeps its file and line. */
 
@@ -54,4 +56,27 @@ describe('pasted formats: cilium-health status --probe', function () {
     // any other line starting with "Error:" is not taken for cilium-health
     expect(classify('Error: unknown command "helth" for "cilium"\n')).to.not.equal('cilium-health')
   })
+})
+
+describe('pasted formats: a status cut by head -n (at a line boundary)', function () {
+  const top = 'KVStore:                Ok   Disabled\nKubernetes:             Ok   1.20 (v1.20.2) [linux/amd64]\n'
+  const running = `${top}Cilium:                 Ok       OK\nIPAM:                   IPv4: 3/255 allocated from 10.61.7.0/24, \nHost Routing:           Legacy\n`
+  const cases: Array<[string, string, number | undefined]> = [
+    ['a running agent\'s status without its closing Cluster health line is cut at its last line', running, 5],
+    ['kubectl\'s "Defaulted container" line before it changes nothing', `Defaulted container "cilium-agent" out of: cilium-agent\n${running}`, 6],
+    ['a last line no reader understood (cut in the middle) is dropped', `${running}IPv6\n`, 5],
+    ['a whole status (it ends with Cluster health) is not cut', `${running}Cluster health:         2/2 reachable   (2026-01-01T00:00:00Z)\n`, undefined],
+    ['health probing off still prints the line: not cut', `${running}Cluster health:         Probe disabled\n`, undefined],
+    ['an agent that is not Ok stops before Cluster health: not cut', `${top}Cilium:                 Failure   Kubernetes APIs unavailable\n`, undefined],
+    ['a section pasted on its own (not from KVStore:) is a fragment, not a cut', 'Host Routing:           Legacy\nMasquerading:           BPF   [eth0]   10.0.0.0/16\n', undefined],
+  ]
+  for (const [name, text, line] of cases) {
+    it(name, function () {
+      const cut = statusHeadCut(text, parseStatusText(text, 's.txt'))
+      if (line === undefined) return expect(cut).to.equal(undefined)
+      expect(cut?.truncation?.line).to.equal(line)
+      expect(cut?.truncation?.reason).to.match(/before its "Cluster health:" line/)
+      expect(cut?.text.trimEnd().split('\n')).to.have.length(line)
+    })
+  }
 })
