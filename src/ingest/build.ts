@@ -2,6 +2,7 @@ import {basename} from 'node:path'
 import {MAX_ENTRIES, MAX_LINE, parseAgentLog} from '../parse/agent-log.js'
 import {parseCiliumHealth} from '../parse/cilium-health.js'
 import {parseCliStatus} from '../parse/cli-status.js'
+import {parseClusterMeshStatus} from '../parse/clustermesh-status.js'
 import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
 import {parseBgpPeers} from '../parse/bgp-peers.js'
 import {parseCiliumNodes} from '../parse/cilium-nodes.js'
@@ -12,6 +13,7 @@ import {parseConfigMap} from '../parse/configmap.js'
 import {parseControllerRows} from '../parse/controller-rows.js'
 import {parseEncryptStatus} from '../parse/encrypt-status.js'
 import {mergeEncryptStatus, parseEncryptStatusJson} from '../parse/encrypt-status-json.js'
+import {parseNodeList} from '../parse/node-list.js'
 import {parseEndpointList} from '../parse/endpoint-list.js'
 import {parseCiliumTables} from '../parse/kubectl-cilium-tables.js'
 import {parseKubectlNodesTable} from '../parse/kubectl-nodes-table.js'
@@ -210,6 +212,7 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
       if (unrecognized.length > 0) a.errors.push({command: file.path, kind: 'unparsable', message: `${file.path}: ${unrecognized.length} row(s) not read as BGP peers (first at line ${unrecognized[0]}); expected Local AS, Peer AS, Peer Address, Session, Uptime columns`})
       break
     }
+    case 'node-list': a.knownNodes = parseNodeList(file.text, file.path); break
     case 'service-list': a.services = services.read(file, parseServiceList); break
     case 'map-list': {
       const checked = checkMapList(parseMapList(file.text, file.path), file.path)
@@ -361,6 +364,7 @@ function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFil
     }
     case 'collection-errors': mergeCollectionErrors(file.text, file.path, errs); break
     case 'cli-status': cl.cliStatus = parseCliStatus(file.text, file.path); break
+    case 'clustermesh-status': cl.clusterMesh = parseClusterMeshStatus(file.text, file.path); break
     case 'snapshot':
       snap.skipped.push({path: file.path, reason: 'a saved snapshot inside a directory is not merged; pass it alone to --from'})
       break

@@ -9,6 +9,7 @@ export const EvidenceKind = z.enum([
   'endpoint-list', 'encrypt-status', 'nodes-table', 'cilium-tables', 'pod-describe', 'controller-rows',
   'bgp-peers', // cilium bgp peers (cilium-cli) or cilium-dbg bgp peers
   'operator-log', // a cilium-operator container log: declared by the collector, or a cilium-operator*.log beside the agents
+  'node-list', 'clustermesh-status',
 ])
 export type EvidenceKind = z.infer<typeof EvidenceKind>
 

@@ -3,6 +3,8 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {classify} from '../../src/ingest/classify.js'
 import {parseCiliumHealth} from '../../src/parse/cilium-health.js'
+import {parseClusterMeshStatus} from '../../src/parse/clustermesh-status.js'
+import {parseNodeList} from '../../src/parse/node-list.js'
 import {parseStatusText} from '../../src/parse/status-text.js'
 import {statusHeadCut} from '../../src/parse/truncation.js'
 
@@ -79,4 +81,72 @@ describe('pasted formats: a status cut by head -n (at a line boundary)', functio
       expect(cut?.text.trimEnd().split('\n')).to.have.length(line)
     })
   }
+})
+
+describe('pasted formats: cilium-dbg node list', function () {
+  it('1.15+ with Source under Cluster Mesh: cluster prefix, empty IPv6 cells, source, each row on its line', function () {
+    const f = 'node-list-1.15-source-clustermesh-healthy.txt'
+    expect(classify(corpus(f))).to.equal('node-list')
+    const rows = parseNodeList(corpus(f), f)
+    expect(rows).to.have.length(6)
+    expect(rows[2]).to.deep.include({name: 'fleet-a/ip-192-0-2-61.ap-south-1.compute.internal', cluster: 'fleet-a', node: 'ip-192-0-2-61.ap-south-1.compute.internal',
+      ipv4: '192.0.2.61', ipv4Cidr: '10.81.0.0/24', source: 'local'})
+    expect(rows[2].ipv6).to.equal(undefined)
+    expect(rows[2].src).to.deep.include({file: f, line: 4})
+    expect(rows.filter((r) => r.source === 'kvstore')).to.have.length(5)
+  })
+
+  it('the old layout (no Source, "<nil>" for an absent address, names with and without a cluster)', function () {
+    const f = 'node-list-1.5-nil-ipv6-local-twice.txt'
+    expect(classify(corpus(f))).to.equal('node-list')
+    const rows = parseNodeList(corpus(f), f)
+    expect(rows.map((r) => [r.cluster, r.node, r.ipv4, r.ipv6, r.source])).to.deep.equal([
+      ['mesh-one', 'lab-vm1', '192.0.2.10', undefined, undefined], ['mesh-two', 'lab-vm2', '192.0.2.23', undefined, undefined], [undefined, 'lab-vm2', '192.0.2.23', undefined, undefined]])
+  })
+
+  it('IPv6 cells are read by column, and a header-less text is refused with one clear line', function () {
+    const text = 'Name                           IPv4 Address   Endpoint CIDR   IPv6 Address   Endpoint CIDR   Source\n' +
+      'kind-kind/kind-control-plane   172.18.0.3     10.244.0.0/24   fc00:c111::3                   local\n'
+    expect(parseNodeList(text, 'n')[0]).to.deep.include({ipv4Cidr: '10.244.0.0/24', ipv6: 'fc00:c111::3', source: 'local'})
+    expect(() => parseNodeList('kind-worker   172.18.0.4\n', 'n')).to.throw(/expected the "Name   IPv4 Address/)
+  })
+})
+
+describe('pasted formats: cilium clustermesh status (cilium-cli)', function () {
+  const kinds = ['clustermesh-status-2023-config-not-found.txt', 'clustermesh-status-2024-kvstoremesh-healthy.txt',
+    'clustermesh-status-1.19-nodeport-kvstoremesh-waiting.txt', 'clustermesh-status-apiserver-not-ready.txt']
+  for (const f of kinds) it(`${f} is recognized by content`, () => expect(classify(corpus(f))).to.equal('clustermesh-status'))
+
+  it('2023 layout: nodes not connected, the cluster row, one error per agent with its line', function () {
+    const f = 'clustermesh-status-2023-config-not-found.txt'
+    const s = parseClusterMeshStatus(corpus(f), f)
+    expect(s).to.deep.include({serviceType: 'LoadBalancer', apiserverReady: true})
+    expect(s.nodes).to.deep.include({notConnected: 3, total: 3})
+    expect(s.clusters).to.have.length(1)
+    expect(s.clusters[0]).to.deep.include({name: 'mesh-west', configured: 3, connected: 0, total: 3})
+    expect(s.errors.map((e) => [e.pod, e.cluster, e.src.line])).to.deep.equal([['cilium-4qzvd', 'mesh-west', 10], ['cilium-b7rkx', 'mesh-west', 11], ['cilium-t2hnm', 'mesh-west', 12]])
+    expect(s.errors[0].message).to.equal('remote cluster configuration required but not found')
+  })
+
+  it('KVStoreMesh layout: replicas and the per-cluster KVStoreMesh counts', function () {
+    const s = parseClusterMeshStatus(corpus('clustermesh-status-1.19-nodeport-kvstoremesh-waiting.txt'), 'k')
+    expect(s).to.deep.include({serviceType: 'NodePort', kvstoremesh: 'enabled'})
+    expect(s.nodes).to.deep.include({notConnected: 0, total: 2})
+    expect(s.kvstoremeshReplicas).to.deep.include({notConnected: 1, total: 1})
+    expect(s.clusters[0]).to.deep.include({name: 'lab-two', connected: 2, total: 2, kvstoremesh: {configured: 1, connected: 0, total: 1}})
+    expect(s.errors[0]).to.deep.include({pod: 'clustermesh-apiserver-6f9d8b7c55-xk2pq', message: 'Waiting for initial connection to be established'})
+  })
+
+  it('a failed run: the wait line and the error, the apiserver not marked ready', function () {
+    const s = parseClusterMeshStatus(corpus('clustermesh-status-apiserver-not-ready.txt'), 'a')
+    expect(s.apiserverReady).to.equal(undefined)
+    expect(s.waiting[0].src.line).to.equal(4)
+    expect(s.failure?.text).to.match(/^Unable to determine status:\s+deployment clustermesh-apiserver is not ready: only 0 of 1/)
+    expect(s.failure?.src.line).to.equal(6)
+  })
+
+  it('a cilium status (agent or cilium-cli) is not taken for it', function () {
+    expect(classify(corpus('status-clustermesh-block-waiting.txt'))).to.equal('status-text')
+    expect(classify(corpus('cli-status-1.17.2-errors-talos.txt'))).to.equal('cli-status')
+  })
 })
