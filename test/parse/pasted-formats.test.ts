@@ -2,6 +2,8 @@ import {expect} from 'chai'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {classify} from '../../src/ingest/classify.js'
+import {SnapshotBuilder} from '../../src/ingest/build.js'
+import {loadRules, runRules} from '../../src/rules/engine.js'
 import {parseCiliumHealth} from '../../src/parse/cilium-health.js'
 import {parseClusterMeshStatus} from '../../src/parse/clustermesh-status.js'
 import {parseNodeList} from '../../src/parse/node-list.js'
@@ -148,5 +150,23 @@ describe('pasted formats: cilium clustermesh status (cilium-cli)', function () {
   it('a cilium status (agent or cilium-cli) is not taken for it', function () {
     expect(classify(corpus('status-clustermesh-block-waiting.txt'))).to.equal('status-text')
     expect(classify(corpus('cli-status-1.17.2-errors-talos.txt'))).to.equal('cli-status')
+  })
+})
+
+describe('pasted formats together: an agent\'s node list against kubectl get nodes', function () {
+  const nodesTable = 'NAME           STATUS   ROLES           AGE   VERSION\nspot-a-1001    Ready    <none>          3d    v1.30.2\nspot-a-1002    Ready    <none>          2h    v1.30.2\nspot-a-1003    Ready    <none>          3d    v1.30.2\n'
+  const nodeList = 'Name          IPv4 Address   Endpoint CIDR   IPv6 Address   Endpoint CIDR   Source\n' +
+    'spot-a-0999   192.0.2.99     10.30.9.0/24                                   custom-resource\n' +
+    'spot-a-1001   192.0.2.101    10.30.1.0/24                                   local\n' +
+    'spot-a-1003   192.0.2.103    10.30.3.0/24                                   custom-resource\n'
+  it('the replaced node is stale, the new one unknown to the agent: both said, on the agent', async function () {
+    const b = new SnapshotBuilder({kind: 'files', path: 'paste'})
+    b.add({path: 'paste/nodes.txt', text: nodesTable})
+    b.add({path: 'paste/cilium-x7k2p/node-list.txt', text: nodeList, agent: 'cilium-x7k2p'})
+    const {findings} = runRules(await loadRules(), b.finish())
+    const mine = findings.filter((f) => f.id === 'agent-node-view').map((f) => `${f.messageId}@${f.severity}: ${f.message}`)
+    expect(mine).to.have.length(2)
+    expect(mine[0]).to.match(/^nodes-missing@high: cilium-x7k2p does not know 1 of the cluster's nodes: spot-a-1002\./)
+    expect(mine[1]).to.match(/^stale-nodes@medium: cilium-x7k2p still lists 1 node\(s\) the cluster no longer has: spot-a-0999\./)
   })
 })
