@@ -1,4 +1,5 @@
 import {agentsWith, capEvidence, ev, agentPhrase, distinctEvidence, groupBy} from '../src/rules/helpers.js'
+import type {ClusterMeshStatus} from '../src/snapshot/schema.js'
 import type {CheckResult} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 
@@ -10,21 +11,99 @@ const FIX = 'Run cilium clustermesh status (and cilium-dbg status --verbose on a
   'firewall on port 2379), that its pods are Ready, and that the certificates (clustermesh-apiserver-remote-cert, the shared CA) are valid and ' +
   'from the same CA in both clusters; cluster names and IDs must be unique.'
 
+/** What the cilium-cli error says is wrong, first: the message names the cause, the generic fix follows. */
+const CAUSES: Array<[RegExp, string]> = [
+  [/remote cluster configuration required but not found/, 'The agents reach the remote etcd but find no cluster configuration under the expected name: check that the name in clustermesh.config.clusters matches the remote cluster.name exactly, and with KVStoreMesh that the kvstoremesh container is connected to that cluster. '],
+  [/Waiting for initial connection to be established|context deadline exceeded|connection refused|i\/o timeout|no route to host/, 'The connection to the remote clustermesh-apiserver never came up: check that its address (LoadBalancer IP or NodePort on a node IP) is reachable on the etcd port from this cluster\'s nodes (or from the clustermesh-apiserver pod with KVStoreMesh), and that both clusters trust the same CA. '],
+  [/unknown status/, 'The agents do not have the remote cluster in their configuration: check the cilium-clustermesh Secret (or cilium-kvstoremesh with KVStoreMesh) and that the agents were restarted after `cilium clustermesh connect`. '],
+  [/synchronization in progress/, 'The connection is up and the initial synchronization is still running; recheck in a minute before acting. '],
+]
+
+function causeOf(messages: string[]): string {
+  return CAUSES.find(([re]) => messages.some((m) => re.test(m)))?.[1] ?? ''
+}
+
+type Cluster = ClusterMeshStatus['clusters'][number]
+
+/** `cilium clustermesh status` pasted: remote clusters the agents or the KVStoreMesh replicas are not connected to. */
+function cliConnections(cm: ClusterMeshStatus): CheckResult[] {
+  const out: CheckResult[] = []
+  const errorsFor = (c: Cluster, kvstoremesh: boolean) => cm.errors.filter((e) => e.cluster === c.name && /^clustermesh-apiserver/.test(e.pod) === kvstoremesh)
+  const agentsBad = cm.clusters.filter((c) => c.connected < c.total)
+  if (agentsBad.length > 0) {
+    const errs = agentsBad.flatMap((c) => errorsFor(c, false))
+    out.push({
+      severity: agentsBad.some((c) => c.connected === 0) ? 'critical' : 'high',
+      messageId: 'cli-clusters-not-connected',
+      message: `Agents not connected to remote cluster${agentsBad.length > 1 ? 's' : ''} ${agentsBad.map((c) => `${c.name} (${c.connected}/${c.total} connected)`).join(', ')}` +
+        (errs[0] ? `: ${errs[0].message}` : ''),
+      agents: [], // the pods named are the cluster's agents, not agents read here
+      evidence: capEvidence(distinctEvidence([...agentsBad.map((c) => ev(c.src)), ...(cm.nodes ? [ev(cm.nodes.src)] : []), ...errs.map((e) => ev(e.src))])),
+      helm: [],
+      fix: causeOf(errs.map((e) => e.message)) + FIX,
+    })
+  }
+  const kvBad = cm.clusters.filter((c) => c.kvstoremesh && c.kvstoremesh.connected < c.kvstoremesh.total)
+  if (kvBad.length > 0) {
+    const errs = kvBad.flatMap((c) => errorsFor(c, true))
+    out.push({
+      // with KVStoreMesh the agents read remote state from the local cache it fills: none connected means none flows
+      severity: kvBad.some((c) => c.kvstoremesh!.connected === 0) ? 'critical' : 'high',
+      messageId: 'cli-kvstoremesh-not-connected',
+      message: `KVStoreMesh not connected to remote cluster${kvBad.length > 1 ? 's' : ''} ${kvBad.map((c) => `${c.name} (${c.kvstoremesh!.connected}/${c.kvstoremesh!.total} replicas)`).join(', ')}: ` +
+        'the agents\' own connections are to the local cache, which then holds no state from there' + (errs[0] ? ` (${errs[0].message})` : ''),
+      agents: [],
+      evidence: capEvidence(distinctEvidence([...kvBad.map((c) => ev(c.src)), ...(cm.kvstoremeshReplicas ? [ev(cm.kvstoremeshReplicas.src)] : []), ...errs.map((e) => ev(e.src))])),
+      helm: [],
+      fix: causeOf(errs.map((e) => e.message)) + FIX,
+    })
+  }
+  return out
+}
+
+/** The command failed, most often because the local clustermesh-apiserver Deployment is not ready. */
+function cliFailure(cm: ClusterMeshStatus): CheckResult[] {
+  if (!cm.failure) return []
+  const deploy = /clustermesh-apiserver is not ready/.test(cm.failure.text)
+  return [{
+    messageId: deploy ? 'cli-apiserver-not-ready' : 'cli-status-failed',
+    message: deploy
+      ? `The local clustermesh-apiserver is not ready (${cm.failure.text.replace(/^.*is not ready:\s*/, '')}): remote clusters cannot read this cluster's nodes, identities and services, and with KVStoreMesh the agents here get no remote state`
+      : `cilium clustermesh status failed: ${cm.failure.text}`,
+    agents: [],
+    evidence: capEvidence(distinctEvidence([...cm.waiting.map((w) => ev(w.src)), ev(cm.failure.src)])),
+    helm: [],
+    fix: deploy
+      ? 'Check the clustermesh-apiserver pod: kubectl -n kube-system describe pod -l k8s-app=clustermesh-apiserver (scheduling, image pull, the etcd and apiserver containers\' logs, the clustermesh-apiserver-server-cert Secret). ' + FIX
+      : FIX,
+  }]
+}
+
 export default defineRule({
   meta: {
     id: 'clustermesh-not-ready',
     title: 'Cluster Mesh remote clusters not ready',
     severity: 'high',
     versions: '*',
-    needs: [['status'], ['metrics']],
-    messages: {'remote-clusters-not-ready': 'remote clusters not ready (status)', 'remote-cluster-metric-not-ready': 'a remote cluster not ready (metric)'},
-    description: '"ClusterMesh: X/Y remote clusters ready" with X < Y, and cilium_clustermesh_remote_cluster_readiness_status == 0 per target cluster. Clusters without Cluster Mesh (no line, no metric) pass.',
+    needs: [['status'], ['metrics'], ['clustermesh']],
+    messages: {
+      'remote-clusters-not-ready': 'remote clusters not ready (status)', 'remote-cluster-metric-not-ready': 'a remote cluster not ready (metric)',
+      'cli-clusters-not-connected': 'agents not connected to a remote cluster (cilium clustermesh status)',
+      'cli-kvstoremesh-not-connected': 'KVStoreMesh not connected to a remote cluster (cilium clustermesh status)',
+      'cli-apiserver-not-ready': 'the clustermesh-apiserver Deployment is not ready (cilium clustermesh status)',
+      'cli-status-failed': 'cilium clustermesh status failed',
+    },
+    description: '"ClusterMesh: X/Y remote clusters ready" with X < Y, and cilium_clustermesh_remote_cluster_readiness_status == 0 per target cluster. ' +
+      'From a pasted `cilium clustermesh status`: a remote cluster with fewer agents (or KVStoreMesh replicas) connected than configured, with the error the CLI printed, and a clustermesh-apiserver Deployment that is not ready. ' +
+      'Clusters without Cluster Mesh (no line, no metric) pass.',
     why: 'A not-ready remote cluster stops syncing nodes, identities, services and endpoints: global services lose the remote backends and cross-cluster policy uses stale identities.',
     fix: 'Check the clustermesh-apiserver pods and their certificates (clustermesh-certificates), the per-cluster lines under ClusterMesh in cilium-dbg status --verbose, and that clustermesh.maxConnectedClusters matches in all clusters.',
     sources: [
       'https://github.com/cilium/cilium/blob/main/pkg/client/client.go',
       'https://docs.cilium.io/en/stable/observability/metrics/',
       'https://docs.cilium.io/en/stable/network/clustermesh/clustermesh/',
+      'https://github.com/cilium/cilium/blob/main/cilium-cli/clustermesh/clustermesh.go',
+      'https://docs.cilium.io/en/stable/operations/troubleshooting_clustermesh/',
     ],
   },
   check(ctx) {
@@ -36,8 +115,10 @@ export default defineRule({
       const cm = list[0].status.clusterMesh!
       // AgentStatus keeps only the summary line; per-cluster rows ("mesh-1: not-ready, 0 nodes, …") are quoted
       // when a status source left them among the unrecognized lines.
-      const rows = list.flatMap((a) => a.status.unrecognized.filter((u) => CLUSTER_ROW.test(u.text))
-        .map((u) => ({source: a.status.clusterMesh!.src.file, line: u.line, text: u.text})))
+      const rows = list.flatMap((a) => [
+        ...a.status.unrecognized.filter((u) => CLUSTER_ROW.test(u.text)).map((u) => ({source: a.status.clusterMesh!.src.file, line: u.line, text: u.text})),
+        ...(a.status.clusterMesh!.clusters ?? []).filter((c) => !c.ready).flatMap((c) => [c.src, ...(c.detail ?? [])].map(ev)),
+      ])
       const notReady = rows.filter((r) => /not-ready/.test(r.text)).map((r) => CLUSTER_ROW.exec(r.text)![1])
       out.push({
         severity: cm.ready === 0 ? 'critical' : 'high',
@@ -67,7 +148,9 @@ export default defineRule({
         fix: FIX,
       })
     }
-    if (withCm.length === 0 && samples.length === 0) {
+    const cli = s.cluster.clusterMesh
+    if (cli) out.push(...cliConnections(cli), ...cliFailure(cli))
+    if (withCm.length === 0 && samples.length === 0 && !cli) {
       const any = s.agents.some((a) => a.status && !a.status.earlyExit)
       if (!any) {
         ctx.notEvaluated(s.agents.some((a) => a.status)

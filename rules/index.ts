@@ -3,6 +3,7 @@
  * test/rules/registry.test.ts fails when a file in rules/ is missing from it.
  */
 import type {Rule} from '../src/rules/types.js'
+import agentNodeView from './agent-node-view.js'
 import agentNotOk from './agent-not-ok.js'
 import agentRestarts from './agent-restarts.js'
 import agentUnreachable from './agent-unreachable.js'
@@ -59,6 +60,7 @@ import vethNetkitPossible from './veth-netkit-possible.js'
 import wireguardDatapath from './wireguard-datapath.js'
 
 export const RULES = [
+  agentNodeView,
   agentNotOk,
   agentRestarts,
   agentUnreachable,

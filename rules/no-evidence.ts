@@ -1,5 +1,6 @@
 import {defineRule} from '../src/rules/types.js'
 import {hasAnyEvidence} from '../src/rules/helpers.js'
+import {SINGLE_LINE} from '../src/ingest/evidence.js'
 
 /**
  * Input in which nothing was recognized. An empty report would read as "healthy" at 3 a.m.;
@@ -12,8 +13,9 @@ export default defineRule({
     severity: 'high',
     versions: '*',
     needs: [],
-    messages: {'nothing-recognized': 'files read, none recognized', 'no-files': 'the input held no files'},
-    description: 'Fires when no agent output, cluster object, cilium-cli summary or metric was read: every file was skipped.',
+    messages: {'nothing-recognized': 'files read, none recognized', 'no-files': 'the input held no files', 'line-not-understood': 'a single pasted line not understood'},
+    description: 'Fires when no agent output, cluster object, cilium-cli summary or metric was read: every file was skipped. ' +
+      'A single pasted line that no reader understands is said to be not understood (info), not raised as a high alarm: one line is not a failed collection.',
     why: 'Every other rule is then "not evaluated"; a report with no findings would otherwise look like a clean bill of health.',
     fix: 'Give ciltune the outputs themselves: `cilium-dbg status --verbose`, `cilium-dbg service list`, `cilium-dbg map list`, `cilium-dbg metrics list` from an agent, `kubectl get cm cilium-config -o yaml`, `kubectl get nodes -o yaml`, agent logs, or a `cilium sysdump` zip.',
     sources: [
@@ -23,6 +25,18 @@ export default defineRule({
   check(ctx) {
     const s = ctx.snapshot
     if (hasAnyEvidence(s)) return []
+    const lines = s.skipped.filter((x) => x.reason.startsWith(SINGLE_LINE))
+    if (lines.length > 0 && lines.length === s.skipped.length) {
+      return [{
+        severity: 'info',
+        messageId: 'line-not-understood',
+        message: `${lines.length === 1 ? 'The pasted line was' : `${lines.length} pasted lines were`} not understood: no log format, Cilium output or Kubernetes table ciltune knows. Nothing was judged from it, so this is not a clean bill of health.`,
+        agents: [],
+        evidence: lines.slice(0, 8).map((x) => ({source: x.path, line: 1, text: x.reason.slice(SINGLE_LINE.length)})),
+        helm: [],
+        fix: 'Paste the surrounding lines too (the whole agent log, or the full command output), or give the outputs themselves: `cilium-dbg status --verbose`, agent logs, or a `cilium sysdump` zip.',
+      }]
+    }
     return [{
       messageId: s.skipped.length > 0 ? 'nothing-recognized' : 'no-files',
       message: s.skipped.length > 0

@@ -2,6 +2,7 @@ import {basename} from 'node:path'
 import {MAX_ENTRIES, MAX_LINE, parseAgentLog} from '../parse/agent-log.js'
 import {parseCiliumHealth} from '../parse/cilium-health.js'
 import {parseCliStatus} from '../parse/cli-status.js'
+import {parseClusterMeshStatus} from '../parse/clustermesh-status.js'
 import {countField, parseCiliumResources} from '../parse/cilium-resources.js'
 import {parseBgpPeers} from '../parse/bgp-peers.js'
 import {parseCiliumNodes} from '../parse/cilium-nodes.js'
@@ -12,6 +13,7 @@ import {parseConfigMap} from '../parse/configmap.js'
 import {parseControllerRows} from '../parse/controller-rows.js'
 import {parseEncryptStatus} from '../parse/encrypt-status.js'
 import {mergeEncryptStatus, parseEncryptStatusJson} from '../parse/encrypt-status-json.js'
+import {parseNodeList} from '../parse/node-list.js'
 import {parseEndpointList} from '../parse/endpoint-list.js'
 import {parseCiliumTables} from '../parse/kubectl-cilium-tables.js'
 import {parseKubectlNodesTable} from '../parse/kubectl-nodes-table.js'
@@ -29,13 +31,14 @@ import {parseServiceList} from '../parse/service-list.js'
 import {parseStatusJson} from '../parse/status-json.js'
 import {statusFromBytes} from '../parse/status-bytes.js'
 import {parseStatusText} from '../parse/status-text.js'
-import {logCutAtEnd, salvageDocument, statusCut} from '../parse/truncation.js'
+import {logCutAtEnd, salvageDocument, statusCut, statusHeadCut} from '../parse/truncation.js'
 import type {Agent, AgentStatus, CollectionError, Snapshot, Truncation} from '../snapshot/schema.js'
 import {compactHealth, ServiceCompactor} from '../snapshot/compact.js'
 import {CollectionError as CollectionErrorSchema, emptyAgent, emptySnapshot} from '../snapshot/schema.js'
 import {errorMessage} from '../util/errors.js'
 import {AGENT_KINDS, classify} from './classify.js'
 import type {Collected, EvidenceFile, EvidenceKind} from './evidence.js'
+import {notRecognized} from './evidence.js'
 
 /** A status that printed nothing we understood is not evidence of health. */
 const STATUS_META = new Set(['format', 'verbose', 'earlyExit', 'unrecognized'])
@@ -131,7 +134,7 @@ export class SnapshotBuilder {
   add(file: EvidenceFile): void {
     const kind: EvidenceKind | undefined = file.kind ?? classify(file.text)
     if (!kind) {
-      this.skip(file.path, 'not recognized as Cilium or Kubernetes output')
+      this.skip(file.path, notRecognized(file.text))
       return
     }
     try {
@@ -189,7 +192,7 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
         ? parseStatusText(fromBytes?.text ?? file.text, file.path, fromBytes?.healthy)
         : parseStatusJson(file.text, file.path)
       // a status cut in the middle is read again up to the cut, so a half-printed row is not taken for a fact
-      const cut = kind === 'status-text' && !file.bytes ? statusCut(file.text, parsed) : undefined
+      const cut = kind === 'status-text' && !file.bytes ? statusCut(file.text, parsed) ?? statusHeadCut(file.text, parsed) : undefined
       if (cut?.truncation) {
         parsed = {...parseStatusText(cut.text, file.path), truncation: cut.truncation}
         a.errors.push(cutError(file.path, cut.truncation, 'the rows and sections after it were not read'))
@@ -209,6 +212,7 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
       if (unrecognized.length > 0) a.errors.push({command: file.path, kind: 'unparsable', message: `${file.path}: ${unrecognized.length} row(s) not read as BGP peers (first at line ${unrecognized[0]}); expected Local AS, Peer AS, Peer Address, Session, Uptime columns`})
       break
     }
+    case 'node-list': a.knownNodes = parseNodeList(file.text, file.path); break
     case 'service-list': a.services = services.read(file, parseServiceList); break
     case 'map-list': {
       const checked = checkMapList(parseMapList(file.text, file.path), file.path)
@@ -360,6 +364,7 @@ function ingestClusterFile(snap: Snapshot, kind: EvidenceKind, file: EvidenceFil
     }
     case 'collection-errors': mergeCollectionErrors(file.text, file.path, errs); break
     case 'cli-status': cl.cliStatus = parseCliStatus(file.text, file.path); break
+    case 'clustermesh-status': cl.clusterMesh = parseClusterMeshStatus(file.text, file.path); break
     case 'snapshot':
       snap.skipped.push({path: file.path, reason: 'a saved snapshot inside a directory is not merged; pass it alone to --from'})
       break

@@ -1,6 +1,7 @@
 import {looksLikeAgentLog} from '../parse/agent-log.js'
 import {looksLikeBgpPeers} from '../parse/bgp-peers.js'
 import {looksLikeCiliumHealth} from '../parse/cilium-health.js'
+import {looksLikeClusterMeshStatus} from '../parse/clustermesh-status.js'
 import {looksLikeConfigMap} from '../parse/configmap.js'
 import {looksLikeControllerRows} from '../parse/controller-rows.js'
 import {looksLikeEncryptStatus} from '../parse/encrypt-status.js'
@@ -13,6 +14,7 @@ import {looksLikeHelmValues} from '../parse/helm-values.js'
 import {looksLikeMapList} from '../parse/map-list.js'
 import {looksLikeMetrics} from '../parse/metrics.js'
 import {looksLikeNodeList} from '../parse/nodes.js'
+import {looksLikeNodeListTable} from '../parse/node-list.js'
 import {looksLikeKubectlPodsTable} from '../parse/kubectl-pods-table.js'
 import {looksLikePodList} from '../parse/pods.js'
 import {looksLikeServiceList} from '../parse/service-list.js'
@@ -118,11 +120,13 @@ export function classify(text: string): EvidenceKind | undefined {
   if (looksLikeDescribePod(head)) return 'pod-describe'
   if (CILIUM_LABEL.test(head) && OTHER_STATUS_LABEL.test(head) && !(head.includes('Cluster Pods:') && /^\s*Cluster Pods:/m.test(head))) return 'status-text'
   if (mayBeCliStatus(head) && CLI_STATUS.some((re) => re.test(head))) return 'cli-status'
+  if (looksLikeClusterMeshStatus(head)) return 'clustermesh-status'
   if (trimmed.startsWith('{') && looksLikeStatusJson(head)) return 'status-json' // cut short: not valid JSON
   if (looksLikeEncryptStatus(head)) return 'encrypt-status'
   if (looksLikeStatusFragment(head)) return 'status-text'
   if (looksLikeEndpointList(head)) return 'endpoint-list'
   if (looksLikeBgpPeers(head)) return 'bgp-peers'
+  if (looksLikeNodeListTable(head)) return 'node-list'
   if (looksLikeCiliumTable(head)) return 'cilium-tables'
   if (looksLikeKubectlNodesTable(head)) return 'nodes-table'
   if (looksLikeServiceList(head)) return 'service-list'
@@ -146,5 +150,5 @@ export function classify(text: string): EvidenceKind | undefined {
 /** Kinds that describe one agent; the rest describe the cluster. */
 export const AGENT_KINDS: ReadonlySet<EvidenceKind> = new Set([
   'status-text', 'status-json', 'service-list', 'map-list', 'metrics', 'agent-log', 'cilium-health',
-  'endpoint-list', 'encrypt-status', 'controller-rows', 'bgp-peers',
+  'endpoint-list', 'encrypt-status', 'controller-rows', 'bgp-peers', 'node-list',
 ])

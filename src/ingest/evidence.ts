@@ -9,8 +9,19 @@ export const EvidenceKind = z.enum([
   'endpoint-list', 'encrypt-status', 'nodes-table', 'cilium-tables', 'pod-describe', 'controller-rows',
   'bgp-peers', // cilium bgp peers (cilium-cli) or cilium-dbg bgp peers
   'operator-log', // a cilium-operator container log: declared by the collector, or a cilium-operator*.log beside the agents
+  'node-list', 'clustermesh-status',
 ])
 export type EvidenceKind = z.infer<typeof EvidenceKind>
+
+/** The skip reason of one pasted line that no reader understood, followed by the line itself. */
+export const SINGLE_LINE = 'a single pasted line, not understood: '
+
+/** Why a file was passed over; a single pasted line is quoted, so the report can say which line was not understood. */
+export function notRecognized(text: string | undefined): string {
+  const lines = (text ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '')
+  if (lines.length === 1) return `${SINGLE_LINE}${lines[0].slice(0, 200)}`
+  return 'not recognized as Cilium or Kubernetes output'
+}
 
 /**
  * One piece of raw evidence as collected: the live collector, `--from DIR` and the sysdump reader

@@ -8,7 +8,7 @@ import {fileHead, fileLines} from './file-lines.js'
 import {walkDir} from './walk-dir.js'
 import {AGENT_KINDS, classify} from './classify.js'
 import type {Collected, EvidenceFile, EvidenceKind} from './evidence.js'
-import {emptyCollected} from './evidence.js'
+import {emptyCollected, notRecognized} from './evidence.js'
 
 const MAX_FILE_BYTES = 512 * 1024 * 1024
 // above this, a file is recognized from its head, and an agent log is read line by line, never whole
@@ -171,7 +171,7 @@ export function collectFromPath(path: string, sink?: FileSink): Collected {
       continue
     }
     if (!kind) {
-      skip(shown, 'not recognized as Cilium or Kubernetes output')
+      skip(shown, notRecognized(text))
       continue
     }
     const rel = st.isDirectory() ? relative(path, f) : basename(f)

@@ -9,9 +9,14 @@ import {splitLines, src} from './text.js'
  */
 
 const PROBE_TIME = /^Probe time:\s+(\S+)/
-const NODE = /^ {2}(\S+?)( \(localhost\))?:\s*$/
-const BLOCK = /^ {4}(Host|Endpoint) connectivity to (\S+?):\s*$/
-const PROBE = /^ {6}(ICMP to stack|HTTP to agent|HTTP to endpoint):\s+(.*)$/
+// pasted trees lose a leading space now and then (a markdown quote): a node at indent 1-2, blocks and probes deeper
+const NODE = /^ {1,2}(\S+?)( \(localhost\))?:\s*$/
+// `--verbose` lists secondary addresses under the host or endpoint block they belong to
+const BLOCK = /^ {3,6}(Host|Endpoint|Secondary) connectivity to (\S+?):\s*$/
+// 1.0-era trees print "ICMP:" and "HTTP via L3:"; later ones "ICMP to stack:" and "HTTP to agent:"
+const PROBE = /^ {5,}(ICMP to stack|HTTP to agent|HTTP to endpoint|ICMP|HTTP via L3):\s+(.*)$/
+// `cilium-health status [--probe]` when the health daemon does not answer: the one line it prints
+const CLIENT_ERROR = /^(?:Error: )?(Cannot get status(?:\/probe)?: .*)$/
 
 interface NodeAcc {name: string, localhost: boolean, ips: string[], host: boolean[], endpoint: boolean[], src: SourceRef}
 
@@ -43,8 +48,11 @@ export function parseCiliumHealth(text: string, file: string): AgentStatus {
   const nodes: NodeAcc[] = []
   let header: SourceRef | undefined
   let block: 'Host' | 'Endpoint' | undefined
+  let failure: {text: string, src: SourceRef} | undefined
   lines.forEach((l, i) => {
     if (PROBE_TIME.test(l)) header ??= src(file, i + 1, l)
+    const e = CLIENT_ERROR.exec(l.trim())
+    if (e) failure ??= {text: e[1], src: src(file, i + 1, l)}
     const n = NODE.exec(l)
     if (n) {
       nodes.push({name: n[1], localhost: Boolean(n[2]), ips: [], host: [], endpoint: [], src: src(file, i + 1, l)})
@@ -54,7 +62,8 @@ export function parseCiliumHealth(text: string, file: string): AgentStatus {
     const cur = nodes[nodes.length - 1]
     const b = BLOCK.exec(l)
     if (b && cur) {
-      block = b[1] as 'Host' | 'Endpoint'
+      if (b[1] === 'Secondary' && !block) return
+      if (b[1] !== 'Secondary') block = b[1] as 'Host' | 'Endpoint'
       if (!cur.ips.includes(b[2])) cur.ips.push(b[2])
       return
     }
@@ -66,9 +75,17 @@ export function parseCiliumHealth(text: string, file: string): AgentStatus {
       if (!ok) cur.src = src(file, i + 1, l)
     }
   })
+  // the daemon did not answer: nothing was probed, which the health rule reports as a daemon that is not Ok
+  if (failure && nodes.length === 0) {
+    return {format: 'text', verbose: true, earlyExit: false, unrecognized: [],
+      clusterHealth: {text: failure.text, src: failure.src, nodes: []}}
+  }
   return toStatus(nodes, header ?? src(file, 1, lines[0] ?? ''))
 }
 
 export function looksLikeCiliumHealth(head: string): boolean {
-  return /^Probe time:\s+\S+/m.test(head) && /^Nodes:\s*$/m.test(head)
+  if (/^Probe time:\s+\S+/m.test(head) && /^Nodes:\s*$/m.test(head)) return true
+  const lines = head.split('\n').map((l) => l.trim()).filter((l) => l !== '')
+  // the client's error alone, maybe after kubectl's "Defaulted container" and "command terminated" lines
+  return lines.length <= 4 && lines.some((l) => CLIENT_ERROR.test(l) && /health\.sock|status\/probe|v1beta\/status/.test(l))
 }

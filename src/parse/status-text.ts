@@ -236,7 +236,13 @@ const SECTION_HANDLERS: Record<Section, SectionHandler> = {
     return true
   },
   'allocated': (_r, raw) => /^\s+\S+\s+\(.*\)?$/.test(raw),
-  'clustermesh': (_r, raw) => /^\s/.test(raw),
+  'clustermesh': (r, raw, _no, s) => {
+    const row = /^\s+([\w.-]+):\s+(not-ready|ready),\s+\d+ nodes/.exec(raw)
+    if (row && r.out.clusterMesh) (r.out.clusterMesh.clusters ??= []).push({name: row[1], ready: row[2] === 'ready', src: s})
+    const last = r.out.clusterMesh?.clusters?.at(-1)
+    if (last && !last.ready && /^\s+└\s+\S/.test(raw)) (last.detail ??= []).push(s)
+    return /^\s/.test(raw)
+  },
   'controllers': (r, raw, _no, s) => r.controllerLine(raw, s),
   // --all-redirects table: "  Protocol   Redirect   Proxy Port" and "  http   ingress:…   12345"
   'proxy': (r, raw) => {

@@ -237,6 +237,31 @@ export function statusCut(text: string, parsed: {unrecognized: Array<{line: numb
   }
 }
 
+const STATUS_LABEL = /^([A-Z][A-Za-z0-9 ]*):(\s|$)/
+const KUBECTL_NOISE = /^(Defaulted container |Unable to use a TTY|If you don't see a command prompt)/
+
+/**
+ * A `cilium status` printed from its top (`KVStore:` first) that ends at a line boundary before `Cluster health:`.
+ * A running agent's status always ends with that line ("Probe disabled" when health checking is off); only an
+ * agent that is not Ok stops earlier (`earlyExit`). So the output was cut (`| head -n N`, a paste limit), and a
+ * section missing from it is unknown, not absent. A last line no reader understood is taken as cut too.
+ */
+export function statusHeadCut(text: string, parsed: {earlyExit: boolean, clusterHealth?: unknown, unrecognized: Array<{line: number, text: string}>}): Salvaged | undefined {
+  if (parsed.earlyExit || parsed.clusterHealth !== undefined || /^\s*Cluster health:/m.test(text)) return undefined
+  const lines = lastLines(text)
+  const first = lines.findIndex((l) => l.trim() !== '' && !KUBECTL_NOISE.test(l.trim()))
+  if (first < 0 || STATUS_LABEL.exec(lines[first].trim())?.[1] !== 'KVStore') return undefined
+  const last = lastNonBlank(lines)
+  const partial = parsed.unrecognized.some((u) => u.line === last) && !STATUS_LABEL.test(lines[last - 1].trim())
+  const keep = partial ? lastNonBlank(lines.slice(0, last - 1)) : last
+  if (keep <= first) return undefined
+  return {
+    text: lines.slice(0, keep).join('\n') + '\n',
+    truncation: {line: keep, text: lines[keep - 1].trim(), reason: `the status ends at line ${last}${partial ? ` (${lines[last - 1].trim().slice(0, 40)}, a line cut short)` : ''} ` +
+      'before its "Cluster health:" line, which every status of a running agent prints last: cut (head -n, a paste limit)'},
+  }
+}
+
 // a logfmt/slog line whose quotes do not close, or a JSON line that does not parse, was cut in the middle
 function logLineUnreadable(line: string): boolean {
   const t = line.trim()

@@ -60,6 +60,8 @@ export function evidenceRead(s: Snapshot): string[] {
   return [
     ...(agentKinds.length > 0 ? [`the ${agentKinds.map((k) => NAMES[k]).join(', ')} of ${plural(s.agents.filter((a) => agentKinds.some((k) => a[k] !== undefined)).length, 'agent')}`] : []),
     ...(withLogs > 0 ? [`the log of ${plural(withLogs, 'agent')}`] : []),
+    ...(s.agents.some((a) => a.knownNodes) ? [`the node list of ${plural(s.agents.filter((a) => a.knownNodes).length, 'agent')}`] : []),
+    ...(c.clusterMesh ? ['a cilium clustermesh status'] : []),
     ...(c.config ? ['cilium-config'] : []),
     ...(c.helm ? ['Helm values'] : []),
     ...(c.nodes ? [`a NodeList (${plural(c.nodes.length, 'node')})`] : []),

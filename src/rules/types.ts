@@ -42,7 +42,7 @@ export type Finding = z.infer<typeof Finding>
 export type EvidenceKind =
   | 'status' | 'services' | 'maps' | 'metrics' | 'logs'
   | 'config' | 'helm' | 'nodes' | 'pods' | 'counts' | 'operator' | 'prometheus'
-  | 'endpoints' | 'encrypt' | 'events' | 'bgp'
+  | 'endpoints' | 'encrypt' | 'events' | 'bgp' | 'node-list' | 'clustermesh'
 
 export interface RuleMeta<M extends string = string, I extends string = string> {
   id: I // stable, kebab-case: "bpf-map-pressure"

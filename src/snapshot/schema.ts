@@ -110,7 +110,11 @@ export const AgentStatus = z.object({
     })),
     src: SourceRef,
   }).optional(),
-  clusterMesh: z.object({ready: z.number().int(), total: z.number().int(), src: SourceRef}).optional(),
+  clusterMesh: z.object({
+    ready: z.number().int(), total: z.number().int(), src: SourceRef,
+    // the per-cluster rows ("   c2: not-ready, 0 nodes, …", printed for not-ready clusters, all with --all-clusters)
+    clusters: z.array(z.object({name: z.string(), ready: z.boolean(), src: SourceRef, detail: z.array(SourceRef).optional()})).optional(), // detail: its "└" lines
+  }).optional(),
   bigTcp: z.object({
     ipv4: z.object({enabled: z.boolean(), src: SourceRef}).optional(),
     ipv6: z.object({enabled: z.boolean(), src: SourceRef}).optional(),
@@ -429,6 +433,32 @@ export const CliStatus = z.object({
 })
 export type CliStatus = z.infer<typeof CliStatus>
 
+// ---------- cilium-cli `cilium clustermesh status` ----------
+
+/** "N nodes are connected" / "X/Y KVStoreMesh replicas are not connected to all clusters [min / avg / max]". */
+export const ClusterMeshReadiness = z.object({notConnected: z.number().int(), total: z.number().int(), src: SourceRef})
+
+export const ClusterMeshStatus = z.object({
+  serviceType: z.string().optional(), // LoadBalancer | NodePort | ClusterIP
+  apiserverReady: z.boolean().optional(), // "✅ Deployment clustermesh-apiserver is ready"
+  kvstoremesh: z.enum(['enabled', 'disabled']).optional(),
+  externalKvstore: z.boolean().optional(),
+  nodes: ClusterMeshReadiness.optional(),
+  kvstoremeshReplicas: ClusterMeshReadiness.optional(),
+  // "- c2: 3/3 configured, 0/3 connected[ - KVStoreMesh: 1/1 configured, 0/1 connected]"
+  clusters: z.array(z.object({
+    name: z.string(), configured: z.number().int(), connected: z.number().int(), total: z.number().int(),
+    kvstoremesh: z.object({configured: z.number().int(), connected: z.number().int(), total: z.number().int()}).optional(),
+    src: SourceRef,
+  })),
+  noClusterConnected: SourceRef.optional(), // "🔌 No cluster connected"
+  errors: z.array(z.object({pod: z.string(), cluster: z.string(), message: z.string(), src: SourceRef})), // "❌ POD is not connected to cluster C: MSG"
+  waiting: z.array(z.object({text: z.string(), src: SourceRef})), // "⌛ Waiting (…) for …"
+  failure: z.object({text: z.string(), src: SourceRef}).optional(), // "Error: Unable to determine status:  …"
+  src: SourceRef,
+})
+export type ClusterMeshStatus = z.infer<typeof ClusterMeshStatus>
+
 // ---------- collection gaps ----------
 
 export const CollectionError = z.object({
@@ -499,6 +529,20 @@ export const BgpPeer = z.object({
 })
 export type BgpPeer = z.infer<typeof BgpPeer>
 
+/** One row of `cilium-dbg node list`: a node this agent knows (its own cluster's, or a remote one's under Cluster Mesh). */
+export const KnownNode = z.object({
+  name: z.string(), // as printed, "cluster/node" when the agent prefixes the cluster name
+  cluster: z.string().optional(), // the prefix before "/"
+  node: z.string(), // the name without the cluster prefix
+  ipv4: z.string().optional(),
+  ipv4Cidr: z.string().optional(),
+  ipv6: z.string().optional(),
+  ipv6Cidr: z.string().optional(),
+  source: z.string().optional(), // 1.15+: local | custom-resource | kvstore | clustermesh | …
+  src: SourceRef,
+})
+export type KnownNode = z.infer<typeof KnownNode>
+
 export const Agent = z.object({
   name: z.string(), // pod name, or directory name for --from
   node: z.string().optional(),
@@ -511,6 +555,7 @@ export const Agent = z.object({
   endpoints: z.array(EndpointRow).optional(), // cilium-dbg endpoint list
   encrypt: EncryptStatus.optional(), // cilium-dbg encrypt status
   bgpPeers: z.array(BgpPeer).optional(), // cilium-dbg bgp peers (or cilium-cli `cilium bgp peers`, every node's)
+  knownNodes: z.array(KnownNode).optional(), // cilium-dbg node list
   errors: z.array(CollectionError),
 })
 export type Agent = z.infer<typeof Agent>
@@ -546,6 +591,7 @@ export const Snapshot = z.object({
     operator: Operator.optional(),
     kubernetesVersion: z.string().optional(),
     cliStatus: CliStatus.optional(), // a pasted cilium-cli `cilium status`
+    clusterMesh: ClusterMeshStatus.optional(), // a pasted cilium-cli `cilium clustermesh status`
     ciliumEndpoints: z.array(EndpointRow).optional(), // kubectl get ciliumendpoints (table)
     podEvents: z.array(PodEvent).optional(), // kubectl describe pod
     errors: z.array(CollectionError),

@@ -27,12 +27,16 @@ export function anonymizerForSnapshot(s: Snapshot): Anonymizer {
   const values = c.helm?.values ?? {}
   const clusterValue = (values.cluster as {name?: unknown} | undefined)?.name
   const healthNodes = s.agents.flatMap((a) => a.status?.clusterHealth?.nodes.map((n) => n.name) ?? [])
+  // cilium-dbg node list and cilium clustermesh status name nodes, remote clusters and their pods too
+  const known = s.agents.flatMap((a) => a.knownNodes ?? [])
+  const meshClusters = [...(c.clusterMesh?.clusters ?? []).map((x) => x.name), ...s.agents.flatMap((a) => a.status?.clusterMesh?.clusters?.map((x) => x.name) ?? [])]
   return new Anonymizer({
     node: [...(c.nodes ?? []).flatMap((n) => [n.name, ...str(n.labels['kubernetes.io/hostname'])]), ...s.agents.flatMap((a) => str(a.node)),
-      ...(c.pods ?? []).flatMap((p) => str(p.node)), ...healthNodes.map((n) => n.split('/').pop() ?? n)],
-    pod: [...s.agents.map((a) => a.name), ...(c.pods ?? []).map((p) => p.name)],
+      ...(c.pods ?? []).flatMap((p) => str(p.node)), ...healthNodes.map((n) => n.split('/').pop() ?? n), ...known.map((n) => n.node)],
+    pod: [...s.agents.map((a) => a.name), ...(c.pods ?? []).map((p) => p.name), ...(c.clusterMesh?.errors ?? []).map((e) => e.pod)],
     namespace: [...(c.pods ?? []).flatMap((p) => str(p.namespace)), ...str(c.config?.namespace)],
-    cluster: [...str(c.config?.data['cluster-name']?.value), ...str(clusterValue), ...healthNodes.filter((n) => n.includes('/')).map((n) => n.split('/')[0])],
+    cluster: [...str(c.config?.data['cluster-name']?.value), ...str(clusterValue), ...healthNodes.filter((n) => n.includes('/')).map((n) => n.split('/')[0]),
+      ...known.flatMap((n) => str(n.cluster)), ...meshClusters],
     context: str(s.origin.context),
     // evidence lines name files under the directory's own name
     paths: [...str(s.origin.path), ...str(s.origin.path).map((p) => basename(p.replace(/\/+$/, '')))],

@@ -70,12 +70,22 @@ describe('ciltune doctor (the built CLI)', function () {
 
   it('input with nothing recognizable is a high finding (exit 1), never an empty healthy report', async () => {
     const garbage = join(tmp, 'notes.txt')
-    writeFileSync(garbage, 'we restarted the agents at 03:12, no change\n')
+    writeFileSync(garbage, 'we restarted the agents at 03:12, no change\nthen drained node 4\n')
     const r = await cli(['doctor', '--from', garbage, '--output', 'json'])
     expect(r.code).to.equal(1)
     const report = Report.parse(JSON.parse(r.stdout))
     expect(report.findings.map((f) => [f.id, f.severity])).to.deep.equal([['no-evidence', 'high']])
     expect(report.findings[0].message).to.contain('notes.txt')
+  })
+
+  it('one pasted line nobody understands: said not understood (info), exit 3 (incomplete), neither a high alarm nor passed', async () => {
+    const line = join(tmp, 'line.txt')
+    writeFileSync(line, 'we restarted the agents at 03:12, no change\n')
+    const r = await cli(['doctor', '--from', line, '--output', 'json'])
+    expect(r.code).to.equal(3)
+    const report = Report.parse(JSON.parse(r.stdout))
+    expect(report.findings.map((f) => [f.id, f.messageId, f.severity])).to.deep.equal([['no-evidence', 'line-not-understood', 'info']])
+    expect(report.findings[0].evidence[0].text).to.equal('we restarted the agents at 03:12, no change')
   })
 
   it('saves a snapshot and reads it back to the same findings', async () => {

@@ -36,6 +36,8 @@ export function has(snapshot: Snapshot, kind: EvidenceKind): boolean {
     case 'encrypt': return snapshot.agents.some((a) => a.encrypt)
     case 'bgp': return snapshot.agents.some((a) => a.bgpPeers !== undefined)
     case 'events': return Boolean(c.podEvents)
+    case 'node-list': return snapshot.agents.some((a) => a.knownNodes)
+    case 'clustermesh': return Boolean(c.clusterMesh)
   }
 }
 
@@ -202,8 +204,8 @@ export function percent(x: number): string {
 /** Whether anything was read at all: "no findings" from unreadable input must not look like "healthy". */
 export function hasAnyEvidence(s: Snapshot): boolean {
   const c = s.cluster
-  return s.agents.some((a) => a.status || a.services || a.maps || a.metrics || a.endpoints || a.encrypt || a.bgpPeers || a.logs.length > 0 || a.errors.length > 0) ||
-    Boolean(c.config || c.helm || c.nodes?.length || c.pods?.length || c.counts || c.operator || c.cliStatus || c.ciliumEndpoints || c.podEvents || c.errors.length > 0) ||
+  return s.agents.some((a) => a.status || a.services || a.maps || a.metrics || a.endpoints || a.encrypt || a.bgpPeers || a.knownNodes || a.logs.length > 0 || a.errors.length > 0) ||
+    Boolean(c.config || c.helm || c.nodes?.length || c.pods?.length || c.counts || c.operator || c.cliStatus || c.ciliumEndpoints || c.podEvents || c.clusterMesh || c.errors.length > 0) ||
     Boolean(c.operatorLogs?.length || c.ciliumNodes?.length || c.localRedirectPolicies || c.nodeConfigs) ||
     Boolean(s.prometheus)
 }
