@@ -1,11 +1,9 @@
 import {expect} from 'chai'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {startSimCluster, type SimCluster} from '../../src/sim/server.js'
 import {FIXTURES_DIR} from '../helpers/reference.js'
 import {expectReadOnly} from './read-only.js'
-import {hasKubectl, kubectl} from './kubectl.js'
+import {kubectl, useKubectlSim} from './kubectl.js'
 
 const SCENARIO = join(FIXTURES_DIR, 'synthetic-operator-objects')
 
@@ -14,23 +12,7 @@ interface List {kind: string, apiVersion: string, items: Array<{kind: string, me
 /** The real kubectl reads the Cilium objects and the operator log the simulator serves, as it would from a cluster. */
 describe('simulated API server: Cilium objects and operator logs with the real kubectl', function () {
   this.timeout(60_000)
-  let sim: SimCluster
-  let dir: string
-  let kc: string
-
-  before(async function () {
-    if (!hasKubectl()) {
-      console.log('    (skipped: /usr/bin/kubectl is absent)')
-      this.skip()
-    }
-    sim = await startSimCluster({scenarioDir: SCENARIO})
-    dir = mkdtempSync(join(tmpdir(), 'ciltune-kubectl-objects-'))
-    kc = sim.writeKubeconfig(dir)
-  })
-  after(async () => {
-    await sim?.stop()
-    if (dir) rmSync(dir, {recursive: true, force: true})
-  })
+  const env = useKubectlSim(SCENARIO)
 
   const lists: Array<{args: string[], kind: string, names: string[]}> = [
     {args: ['get', 'ciliumnodes', '-o', 'json'], kind: 'CiliumNode', names: ['mesa-cp-1', 'mesa-wk-1', 'mesa-wk-2', 'mesa-wk-3']},
@@ -39,7 +21,7 @@ describe('simulated API server: Cilium objects and operator logs with the real k
   ]
   for (const l of lists) {
     it(`kubectl ${l.args.join(' ')}`, async () => {
-      const r = await kubectl(kc, l.args)
+      const r = await kubectl(env.kc, l.args)
       expect(r.stderr).to.equal('')
       expect(r.code).to.equal(0)
       const list = JSON.parse(r.stdout) as List
@@ -49,18 +31,18 @@ describe('simulated API server: Cilium objects and operator logs with the real k
   }
 
   it('kubectl get ciliumnode NAME reads one object with its IPAM status', async () => {
-    const r = await kubectl(kc, ['get', 'ciliumnode', 'mesa-wk-3', '-o', 'jsonpath={.status.ipam.operator-status.error}'])
+    const r = await kubectl(env.kc, ['get', 'ciliumnode', 'mesa-wk-3', '-o', 'jsonpath={.status.ipam.operator-status.error}'])
     expect(r.code).to.equal(0)
     expect(r.stdout).to.equal('allocator full')
   })
 
   it('kubectl logs of an operator pod prints its cilium-operator log', async () => {
-    const r = await kubectl(kc, ['logs', '-n', 'kube-system', 'cilium-operator-6d9c8f7b54-k2x9p', '-c', 'cilium-operator', '--tail', '2'])
+    const r = await kubectl(env.kc, ['logs', '-n', 'kube-system', 'cilium-operator-6d9c8f7b54-k2x9p', '-c', 'cilium-operator', '--tail', '2'])
     expect(r.code).to.equal(0)
     expect(r.stdout).to.equal(readFileSync(join(SCENARIO, 'cilium-operator.log'), 'utf8').split('\n').slice(-3).join('\n'))
   })
 
   it('everything kubectl sent was a GET', () => {
-    expectReadOnly(sim.requests)
+    expectReadOnly(env.sim.requests)
   })
 })
