@@ -4,25 +4,11 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parse as parseYaml} from 'yaml'
 import {collectAction} from '../../src/actions/collect.js'
-import {runDoctor} from '../../src/actions/doctor.js'
-import type {DoctorOptions, Io} from '../../src/actions/doctor-options.js'
+import {captureIo} from '../helpers/io.js'
 import {InputError} from '../../src/util/errors.js'
 import {FIXTURES_DIR} from '../helpers/reference.js'
 import {expectReadOnly} from '../sim/read-only.js'
-import {runSim, type Running} from './helpers.js'
-
-interface Finding {id: string, severity: string, agents?: string[]}
-
-function capture(): {io: Io, out: () => string} {
-  let out = ''
-  return {io: {stdout: (t) => (out += t), stderr: () => undefined, isTTY: false}, out: () => out}
-}
-
-async function findings(opts: Partial<DoctorOptions>): Promise<string[]> {
-  const c = capture()
-  await runDoctor({output: 'json', failOn: 'none', color: false, ...opts}, c.io)
-  return (JSON.parse(c.out()) as {findings: Finding[]}).findings.map((f) => `${f.id} | ${f.severity} | ${[...(f.agents ?? [])].sort().join(',')}`).sort()
-}
+import {findingKeys, runSim, type Running} from './helpers.js'
 
 describe('ciltune collect --output DIR', function () {
   this.timeout(120_000)
@@ -41,10 +27,10 @@ describe('ciltune collect --output DIR', function () {
   it('writes the --from layout: a folder per agent pod, a file per command, the cluster files and collection-errors.json', async () => {
     const scenario = join(FIXTURES_DIR, 'synthetic-lb4-pressure')
     run = await runSim({scenarioDir: scenario})
-    const c = capture()
-    const code = await collectAction({live: run.live(), output: out}, c.io)
+    const c = captureIo()
+    const code = await collectAction({live: run.live(), output: out}, c)
     expect(code).to.equal(0)
-    expect(c.out()).to.match(/^wrote \d+ files for 3 agents to /)
+    expect(c.out).to.match(/^wrote \d+ files for 3 agents to /)
     for (const {pod} of run.sim.agents) {
       expect(readFileSync(join(out, pod, 'status.txt'), 'utf8')).to.equal(readFileSync(join(scenario, pod, 'status.txt'), 'utf8'))
       expect(readFileSync(join(out, pod, 'service-list.txt'), 'utf8')).to.equal(readFileSync(join(scenario, pod, 'service-list.txt'), 'utf8'))
@@ -63,9 +49,9 @@ describe('ciltune collect --output DIR', function () {
     expect(errors.agents).to.deep.equal({})
     expect(errors.cluster).to.deep.equal([])
     // the capture gives the same findings as the live run and as the scenario itself
-    const fromCapture = await findings({from: out})
-    expect(fromCapture).to.deep.equal(await findings({from: scenario}))
-    expect(fromCapture).to.deep.equal(await findings({live: run.live()}))
+    const fromCapture = await findingKeys({from: out})
+    expect(fromCapture).to.deep.equal(await findingKeys({from: scenario}))
+    expect(fromCapture).to.deep.equal(await findingKeys({live: run.live()}))
     expect(fromCapture.length).to.be.greaterThan(0)
   })
 
@@ -75,14 +61,14 @@ describe('ciltune collect --output DIR', function () {
     const victim = probe.sim.agents[1].pod
     await probe.stop()
     run = await runSim({scenarioDir: scenario, faults: {agents: {[victim]: 'timeout'}}})
-    const c = capture()
-    const code = await collectAction({live: run.live({timeoutMs: 1500}), output: out}, c.io)
+    const c = captureIo()
+    const code = await collectAction({live: run.live({timeoutMs: 1500}), output: out}, c)
     expect(code).to.equal(1)
-    expect(c.out()).to.match(/1 agents could not be read/)
+    expect(c.out).to.match(/1 agents could not be read/)
     const errors = JSON.parse(readFileSync(join(out, 'collection-errors.json'), 'utf8')) as {agents: Record<string, Array<{kind: string}>>}
     expect(Object.keys(errors.agents)).to.deep.equal([victim])
     expect(errors.agents[victim][0].kind).to.equal('timeout')
-    const fromCapture = await findings({from: out})
+    const fromCapture = await findingKeys({from: out})
     expect(fromCapture.find((f) => f.startsWith('agent-unreachable | high'))).to.equal(`agent-unreachable | high | ${victim}`)
   })
 
@@ -90,7 +76,7 @@ describe('ciltune collect --output DIR', function () {
     run = await runSim({scenarioDir: join(FIXTURES_DIR, 'synthetic-healthy')})
     const dir = join(out, '..')
     writeFileSync(join(dir, 'keep.txt'), 'x')
-    const err = await collectAction({live: run.live(), output: dir}, capture().io).catch((e: unknown) => e)
+    const err = await collectAction({live: run.live(), output: dir}, captureIo()).catch((e: unknown) => e)
     // by name: under tsx a dynamically imported module may carry its own copy of the class
     expect((err as Error).name).to.equal(InputError.name)
     expect((err as Error).message).to.match(/exists and is not empty/)

@@ -3,13 +3,12 @@ import {copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} 
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {collectAction} from '../../src/actions/collect.js'
-import {runDoctor} from '../../src/actions/doctor.js'
-import type {DoctorOptions, Io} from '../../src/actions/doctor-options.js'
+import {captureIo} from '../helpers/io.js'
 import {collectLive} from '../../src/collect/live.js'
 import {redactText} from '../../src/util/redact.js'
 import {FIXTURES_DIR} from '../helpers/reference.js'
 import {expectReadOnly} from '../sim/read-only.js'
-import {MINI, runSim, type Running} from './helpers.js'
+import {MINI, findingKeys, runSim, type Running} from './helpers.js'
 
 /*
  * `encrypt status` and `bgp peers` run only where cilium-config turns their feature on. The scenario is
@@ -19,18 +18,6 @@ import {MINI, runSim, type Running} from './helpers.js'
 
 const ENCRYPT = join(FIXTURES_DIR, 'resilience', 'encrypt-status-1.17-wireguard.txt')
 const BGP = join(FIXTURES_DIR, 'bgp', 'bgp-peers-dbg-1.18-one-active.txt')
-
-function capture(): {io: Io, out: () => string} {
-  let out = ''
-  return {io: {stdout: (t) => (out += t), stderr: () => undefined, isTTY: false}, out: () => out}
-}
-
-async function findings(opts: Partial<DoctorOptions>): Promise<string[]> {
-  const c = capture()
-  await runDoctor({output: 'json', failOn: 'none', color: false, ...opts}, c.io)
-  return (JSON.parse(c.out()) as {findings: Array<{id: string, severity: string, agents?: string[]}>}).findings
-    .map((f) => `${f.id} | ${f.severity} | ${[...(f.agents ?? [])].sort().join(',')}`).sort()
-}
 
 function featureScenario(root: string): string {
   const dir = join(root, 'scenario')
@@ -95,14 +82,14 @@ describe('live: encrypt status and bgp peers only where cilium-config turns them
     expect(c.agentErrors['cilium-mind4'].map((e) => e.command)).to.include.members(['cilium-dbg encrypt status', 'cilium-dbg bgp peers'])
 
     const out = join(root, 'capture')
-    expect(await collectAction({live: run.live(), output: out}, capture().io)).to.equal(1) // cilium-mind4 is unreadable
+    expect(await collectAction({live: run.live(), output: out}, captureIo())).to.equal(1) // cilium-mind4 is unreadable
     // written as read, redacted as every capture is (the WireGuard key)
     expect(readFileSync(join(out, 'cilium-mina1', 'encrypt-status.txt'), 'utf8')).to.equal(redactText(readFileSync(ENCRYPT, 'utf8')))
     expect(readFileSync(join(out, 'cilium-mina1', 'bgp-peers.txt'), 'utf8')).to.equal(readFileSync(BGP, 'utf8'))
-    const live = await findings({live: run.live()})
-    expect(live).to.deep.equal(await findings({from: out}))
+    const live = await findingKeys({live: run.live()})
+    expect(live).to.deep.equal(await findingKeys({from: out}))
     // the scenario itself has no collection-errors.json: the crashing agent is not known there as unreachable
-    expect(live.filter((f) => !f.startsWith('agent-unreachable |'))).to.deep.equal(await findings({from: scenario}))
+    expect(live.filter((f) => !f.startsWith('agent-unreachable |'))).to.deep.equal(await findingKeys({from: scenario}))
     expect(live.find((f) => f.startsWith('encryption-health |'))).to.match(/ \| cilium-mina1,cilium-minb2$/)
     expect(live.filter((f) => f.startsWith('bgp-peers |'))).to.have.length(1)
     expect(live.find((f) => f.startsWith('bgp-peers |'))).to.match(/cilium-mina1/)

@@ -2,6 +2,9 @@ import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {FIXTURES_DIR} from '../helpers/reference.js'
+import {captureIo} from '../helpers/io.js'
+import {runDoctor} from '../../src/actions/doctor.js'
+import type {DoctorOptions} from '../../src/actions/doctor-options.js'
 import type {LiveOptions} from '../../src/collect/types.js'
 import {startSimCluster, type SimCluster, type SimOptions} from '../../src/sim/server.js'
 
@@ -35,4 +38,12 @@ export async function runSim(opts: SimOptions): Promise<Running> {
       rmSync(dir, {recursive: true, force: true})
     },
   }
+}
+
+/** `doctor -o json` in process, each finding as "id | severity | agents" sorted: what live and --from must agree on. */
+export async function findingKeys(opts: Partial<DoctorOptions>): Promise<string[]> {
+  const io = captureIo()
+  await runDoctor({output: 'json', failOn: 'none', color: false, ...opts}, io)
+  return (JSON.parse(io.out) as {findings: Array<{id: string, severity: string, agents?: string[]}>}).findings
+    .map((f) => `${f.id} | ${f.severity} | ${[...(f.agents ?? [])].sort().join(',')}`).sort()
 }
