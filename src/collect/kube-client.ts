@@ -4,6 +4,7 @@ import {Writable} from 'node:stream'
 import {InputError} from '../util/errors.js'
 import {CappedBytes, ERROR_BODY_CAP, EXEC_CAP, EXEC_STDERR_CAP, JSON_CAP, type OutputBytes} from './caps.js'
 import {loadKubeconfig} from './kubeconfig-load.js'
+import {kubeLib} from './kube-lib.js'
 import {asKubeFailure, httpFailure, KubeFailure} from './kube-errors.js'
 import {type Captured, capturedGet, type HttpTarget} from './kube-http.js'
 
@@ -11,7 +12,7 @@ import {type Captured, capturedGet, type HttpTarget} from './kube-http.js'
  * The API server as ciltune uses it: credentials resolved by @kubernetes/client-node with kubectl's
  * rules (--kubeconfig, $KUBECONFIG, ~/.kube/config, in-cluster service account, exec/OIDC plugins),
  * plain GETs that keep the raw JSON text (it is the evidence), and exec through client-node's
- * WebSocket client. client-node is imported here, lazily: it costs half a second at start-up.
+ * WebSocket client. client-node is imported here, lazily (src/collect/kube-lib.ts).
  */
 
 export interface ExecOutput {
@@ -90,7 +91,7 @@ function keepAliveAgent(secure: boolean, given: (Agent & {options?: object}) | u
 
 /** `deadline`: epoch ms after which no request starts and running ones end (--deadline). */
 export async function connectKube(opts: {kubeconfig?: string, context?: string, deadline?: number}): Promise<Kube> {
-  const k8s = await import('@kubernetes/client-node')
+  const k8s = await kubeLib()
   const kc = new k8s.KubeConfig()
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig)
@@ -112,9 +113,8 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string, 
     throw new InputError(`cluster ${server}: ${(error as Error).message.split('\n')[0]}`)
   }
   reqOpts.agent = keepAliveAgent(secure, reqOpts.agent)
-  const [{WebSocketHandler}, {WebSocket}] = await Promise.all([
-    import('@kubernetes/client-node/dist/web-socket-handler.js'), import('ws'),
-  ])
+  const {WebSocketHandler} = k8s
+  const {WebSocket} = await import('ws')
   /** client-node's exec, with a socket factory so a timed-out exec can be torn down even mid-handshake. */
   function execClient(timeoutMs: number, hold: (ws: InstanceType<typeof WebSocket>) => void) {
     const factory = (uri: string, protocols: string[], o: object) => {
