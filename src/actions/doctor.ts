@@ -16,6 +16,7 @@ import {isSysdump} from '../sysdump/detect.js'
 import {InputError} from '../util/errors.js'
 import {redactSnapshot, redactStrings} from '../util/redact.js'
 import {toolVersion} from '../util/version.js'
+import {collectGarbage} from '../util/gc.js'
 import type {DoctorOptions, Io} from './doctor-options.js'
 
 function readSnapshotFile(path: string, text: string): Snapshot {
@@ -89,6 +90,7 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const {path: configPath, config} = await loadConfig(opts.config)
   const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined
   const snapshot = await gatherSnapshot(opts)
+  collectGarbage() // the collection's garbage, before the rules and the report allocate theirs
   if (opts.discoverPrometheus && opts.live && !opts.prometheus) {
     const {discoverPrometheus, discoveryOffer} = await import('../collect/prometheus-discover.js')
     const found = await discoverPrometheus({kubeconfig: opts.live.kubeconfig, context: opts.live.context})
@@ -118,6 +120,7 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   report = redactStrings(report)
   const wantsMetrics = opts.output === 'prometheus' || opts.pushgateway || opts.textfile
   const facts = wantsMetrics ? await (await import('../report/prometheus-facts.js')).runFacts(snapshot, startedAt) : undefined
+  collectGarbage()
   const rendered = await render(report, opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80, anonymize, evidence: {snapshot, rules, findings}, facts})
   const text = headline && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${rendered}` : rendered
   if (opts.outputFile) {

@@ -1,0 +1,26 @@
+import {setFlagsFromString} from 'node:v8'
+import {runInNewContext} from 'node:vm'
+
+/*
+ * A full garbage collection, asked for where ciltune knows that most of what it allocated is dead: between
+ * the collection and the rules (the received outputs, their decoded text, the parsers' work) and before
+ * the report is rendered. On a 1000-agent run the heap then holds 93 MB, against about 200 MB of live and
+ * dead objects that V8 would otherwise carry into the rules and the rendering (peak RSS 391 → 336 MB, at
+ * no cost in CPU: V8 would have collected soon anyway). Collecting more often during the collection
+ * costs about half a second of CPU each time and was not worth it. `--expose-gc` is the only way Node 20
+ * offers to ask: set at run time, it applies to contexts created afterwards.
+ */
+
+let gc: (() => void) | null | undefined
+
+export function collectGarbage(): void {
+  if (gc === undefined) {
+    try {
+      setFlagsFromString('--expose-gc')
+      gc = runInNewContext('gc') as () => void
+    } catch {
+      gc = null // not offered: V8 collects on its own schedule
+    }
+  }
+  gc?.()
+}
