@@ -29,6 +29,12 @@ export interface VisitOptions {
   serviceLists?: RecentOutputs
   /** feature commands cilium-config turns on (encrypt status, bgp peers), run after the four every agent answers */
   extra?: readonly AgentCommand[]
+  /**
+   * Where each output goes the moment it is read (the snapshot builder), instead of the visit's files:
+   * an agent's half-megabyte status is then parsed and dropped while its next commands run, not held
+   * until the visit ends by every agent in flight.
+   */
+  onFile?: (file: EvidenceFile) => void
 }
 
 const NOT_FOUND = /executable file not found|no such file or directory: unknown|not found in \$PATH/i
@@ -60,7 +66,8 @@ function outputFile(path: string, out: ExecOutput, agent: string, kind: Evidence
 }
 
 export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs: number, opts: VisitOptions): Promise<AgentVisit> {
-  const files: EvidenceFile[] = []
+  const kept: EvidenceFile[] = []
+  const put = opts.onFile ?? ((f: EvidenceFile) => void kept.push(f))
   const errors: CollectionError[] = []
   const skipped: AgentVisit['skipped'] = []
   let binary: string = BINARIES[0]
@@ -85,33 +92,35 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
       const path = `pod/${pod}: ${argv.join(' ')}`
       if (out.truncated) errors.push({command: argv.join(' '), kind: 'truncated', message: `output cut at ${mib(EXEC_CAP)} (the cap for one command's output); the rest was not read`})
       if (printedNothing(out)) skipped.push({path, reason: 'the command printed nothing'})
-      else files.push(outputFile(path, out, pod, cmd.kind))
+      else put(outputFile(path, out, pod, cmd.kind))
+      // parsed by then when it went to the builder; a service list stays: later agents' are compared with it
+      if (opts.onFile && cmd.kind !== 'service-list') out.release()
     } catch (error) {
       const f = asKubeFailure(error, argv.join(' '))
       errors.push({command: argv.join(' '), kind: f.kind === 'missing' ? 'unreachable' : f.kind, message: f.message})
       // RBAC without pods/exec may still allow the API server's pod proxy to the agent's metrics port
-      if (f.kind === 'forbidden') await readMetricsProxy(kube, ns, pod, timeoutMs, files, errors)
-      return {files, errors, skipped} // the exec itself failed (not the command): the next would fare no better
+      if (f.kind === 'forbidden') await readMetricsProxy(kube, ns, pod, timeoutMs, put, errors)
+      return {files: kept, errors, skipped} // the exec itself failed (not the command): the next would fare no better
     }
   }
-  if (opts.logs) await readLog(kube, ns, pod, timeoutMs, false, files, errors)
-  if (opts.logs && opts.previousLog) await readLog(kube, ns, pod, timeoutMs, true, files, errors)
-  return {files, errors, skipped}
+  if (opts.logs) await readLog(kube, ns, pod, timeoutMs, false, put, errors)
+  if (opts.logs && opts.previousLog) await readLog(kube, ns, pod, timeoutMs, true, put, errors)
+  return {files: kept, errors, skipped}
 }
 
 /** The agent's :9962/metrics through the API server's pod proxy; silent when that is refused too. */
-async function readMetricsProxy(kube: Kube, ns: string, pod: string, timeoutMs: number, files: EvidenceFile[], errors: CollectionError[]): Promise<void> {
+async function readMetricsProxy(kube: Kube, ns: string, pod: string, timeoutMs: number, put: (f: EvidenceFile) => void, errors: CollectionError[]): Promise<void> {
   try {
     const {text, truncated} = await kube.getText(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}:${AGENT_METRICS_PORT}/proxy/metrics`, timeoutMs, METRICS_CAP)
     const path = `pod/${pod}: proxy :${AGENT_METRICS_PORT}/metrics`
     if (truncated) errors.push({command: `proxy :${AGENT_METRICS_PORT}/metrics`, kind: 'truncated', message: `${path}: cut at ${mib(METRICS_CAP)} (the cap for one response); the rest was not read`})
-    if (text.trim() !== '') files.push({path, text, agent: pod, kind: 'metrics'})
+    if (text.trim() !== '') put({path, text, agent: pod, kind: 'metrics'})
   } catch {
     // the exec error already names this agent; a refused proxy adds nothing
   }
 }
 
-async function readLog(kube: Kube, ns: string, pod: string, timeoutMs: number, previous: boolean, files: EvidenceFile[], errors: CollectionError[]): Promise<void> {
+async function readLog(kube: Kube, ns: string, pod: string, timeoutMs: number, previous: boolean, put: (f: EvidenceFile) => void, errors: CollectionError[]): Promise<void> {
   const q = new URLSearchParams({container: AGENT_CONTAINER, tailLines: String(LOG_TAIL_LINES), limitBytes: String(LOG_CAP)})
   if (previous) q.set('previous', 'true')
   const command = `logs ${AGENT_CONTAINER}${previous ? ' --previous' : ''}`
@@ -119,7 +128,7 @@ async function readLog(kube: Kube, ns: string, pod: string, timeoutMs: number, p
     const {text, truncated} = await withRetry(() => kube.getText(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}/log?${q.toString()}`, timeoutMs, LOG_CAP), timeoutMs)
     // the server was asked for limitBytes of the cap; one that sends more is cut here
     if (truncated) errors.push({command, kind: 'truncated', message: `pod/${pod}: ${command}: cut at ${mib(LOG_CAP)} (the cap for one response); the rest was not read`})
-    if (text.trim() !== '') files.push({path: `pod/${pod}: ${command}`, text, agent: pod, kind: 'agent-log', previous})
+    if (text.trim() !== '') put({path: `pod/${pod}: ${command}`, text, agent: pod, kind: 'agent-log', previous})
   } catch (error) {
     const f = error instanceof KubeFailure ? error : asKubeFailure(error, command)
     // no previous container is the normal case, not a gap in evidence

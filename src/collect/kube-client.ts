@@ -2,7 +2,7 @@ import {Agent as HttpAgent, type Agent, type IncomingMessage} from 'node:http'
 import {Agent as HttpsAgent} from 'node:https'
 import {Writable} from 'node:stream'
 import {InputError} from '../util/errors.js'
-import {CappedBytes, ERROR_BODY_CAP, EXEC_CAP, EXEC_STDERR_CAP, JSON_CAP, type OutputBytes} from './caps.js'
+import {BytePool, CappedBytes, ERROR_BODY_CAP, EXEC_CAP, EXEC_STDERR_CAP, JSON_CAP, type OutputBytes, PooledBytes} from './caps.js'
 import {loadKubeconfig} from './kubeconfig-load.js'
 import {kubeLib} from './kube-lib.js'
 import {asKubeFailure, httpFailure, KubeFailure} from './kube-errors.js'
@@ -25,6 +25,8 @@ export interface ExecOutput {
   startError?: string
   /** stdout reached EXEC_CAP: the exec was ended and only its head (whole lines) is here */
   truncated?: boolean
+  /** Give stdout's buffer back for the next output: only once it was parsed and nothing refers to it. */
+  release(): void
 }
 
 export interface Kube {
@@ -40,8 +42,10 @@ export interface Kube {
 
 interface V1StatusLike {status?: string, reason?: string, message?: string, details?: {causes?: Array<{reason?: string, message?: string}>}}
 
-/** A stream's bytes up to `cap` (each chunk a frame's own buffer, not copied); `full` is called once at the cap. */
-function collector(cap: number, full: () => void, into: (cap: number) => OutputBytes = (c) => new CappedBytes(c)): {stream: Writable, body: OutputBytes} {
+const outputs = new BytePool()
+
+/** A stream's bytes up to `cap`, by default in a pooled buffer; `full` is called once at the cap. */
+function collector(cap: number, full: () => void, into: (cap: number) => OutputBytes = (c) => new PooledBytes(c, outputs)): {stream: Writable, body: OutputBytes} {
   const body = into(cap)
   const stream = new Writable({write(chunk: Buffer, _enc, cb) {
     if (!body.truncated && !body.push(chunk)) full()
@@ -51,13 +55,23 @@ function collector(cap: number, full: () => void, into: (cap: number) => OutputB
 }
 
 /** The output with stdout decoded only when it is read: 1000 agents' outputs are a gigabyte of text. */
-function execOutput(out: Buffer, stderr: string, exitCode: number, startError: string | undefined, truncated = false): ExecOutput {
+function execOutput(body: OutputBytes, stderr: string, exitCode: number, startError: string | undefined, truncated = false): ExecOutput {
   let text: string | undefined
+  let out: Buffer | undefined = body.bytes()
   return {
     get stdout() {
+      if (!out) throw new Error('exec output read after it was released')
       return (text ??= out.toString('utf8'))
     },
-    stdoutBytes: out, stderr, exitCode, ...(startError ? {startError} : {}), ...(truncated ? {truncated} : {}),
+    get stdoutBytes() {
+      return out
+    },
+    stderr, exitCode, ...(startError ? {startError} : {}), ...(truncated ? {truncated} : {}),
+    release() {
+      out = undefined
+      text = undefined
+      if (body instanceof PooledBytes) body.release()
+    },
   }
 }
 
@@ -166,8 +180,8 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string, 
         else reject(error ?? new Error(what))
       }
       // a command printing without end is cut at the cap: the head is evidence, the exec is ended
-      const out = collector(EXEC_CAP, () => end(undefined, execOutput(out.body.bytes(), err.body.text(), 0, undefined, true)), stdout)
-      const err = collector(EXEC_STDERR_CAP, () => undefined)
+      const out = collector(EXEC_CAP, () => end(undefined, execOutput(out.body, err.body.text(), 0, undefined, true)), stdout)
+      const err = collector(EXEC_STDERR_CAP, () => undefined, (c) => new CappedBytes(c))
       const timer = setTimeout(() => end(new KubeFailure('timeout', `${what}: no answer within ${Math.round(limit / 1000)}s`)), limit)
       const exec = execClient(limit, (ws) => {
         socket = ws
@@ -185,7 +199,7 @@ export async function connectKube(opts: {kubeconfig?: string, context?: string, 
           // closed abnormally before any status: the connection was lost, not the command's doing
           if (status === undefined && code === 1006) return end(new KubeFailure('unreachable', `${what}: connection lost`, true))
           const {exitCode, startError} = exitFrom(status)
-          end(undefined, execOutput(out.body.bytes(), err.body.text(), exitCode, startError))
+          end(undefined, execOutput(out.body, err.body.text(), exitCode, startError))
         })
       }, (error: unknown) => end(refused ?? asKubeFailure(error, what)))
     })

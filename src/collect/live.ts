@@ -65,7 +65,8 @@ export async function collectLive(opts: LiveOptions, sink?: EvidenceSink): Promi
   const visits = await mapLimit(pods, opts.concurrency, async (p) => {
     const name = String(p.metadata?.name)
     const cs = containerState(p)
-    const visit = await visitAgent(kube, ns, name, timeoutMs, {logs: true, previousLog: cs.restarts > 0, notRunning: cs.notRunning, serviceLists, extra})
+    const onFile = sink ? (f: EvidenceFile) => sink.add(f) : undefined
+    const visit = await visitAgent(kube, ns, name, timeoutMs, {logs: true, previousLog: cs.restarts > 0, notRunning: cs.notRunning, serviceLists, extra, onFile})
     done++
     if (visit.errors.some((e) => e.kind !== 'missing')) failed++
     opts.progress?.(done, pods.length, failed)
