@@ -1,5 +1,5 @@
 import {ENCRYPTION_KEYS, IPSEC_KEYS_METRIC, WIREGUARD_PORT} from '../src/cilium/encryption.js'
-import {agentPhrase, agentsWith, capEvidence, configText, ev, helmEvidence, helmString, isTrue, metricSamples, nameList, nodeCount} from '../src/rules/helpers.js'
+import {agentPhrase, agentsWith, capEvidence, configText, ev, groupBy, helmEvidence, helmString, isTrue, metricSamples, nameList, nodeCount} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Agent, AgentStatus, Snapshot} from '../src/snapshot/schema.js'
@@ -76,8 +76,7 @@ function wireguardErrors(list: Row[]): CheckResult[] {
 }
 
 function mixedModes(list: Row[]): CheckResult[] {
-  const modes = new Map<string, Row[]>()
-  for (const r of list) modes.set(r.enc.mode.toLowerCase(), [...(modes.get(r.enc.mode.toLowerCase()) ?? []), r])
+  const modes = groupBy(list, (r) => r.enc.mode.toLowerCase())
   if (modes.size < 2) return []
   const groups = [...modes.values()].sort((a, b) => a.length - b.length)
   return [{

@@ -1,4 +1,4 @@
-import {capEvidence, ev, metricSamples, parseVersion, nameList} from '../src/rules/helpers.js'
+import {capEvidence, ev, groupBy, metricSamples, parseVersion, nameList} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {Snapshot} from '../src/snapshot/schema.js'
@@ -68,8 +68,7 @@ export default defineRule({
     const s = ctx.snapshot
     const seen = agentVersions(s)
     if (seen.size === 0) ctx.notEvaluated('no agent version found (status Cilium line, pod images or cilium_version)')
-    const byVersion = new Map<string, string[]>()
-    for (const [agent, {version}] of seen) byVersion.set(version, [...(byVersion.get(version) ?? []), agent])
+    const byVersion = new Map([...groupBy([...seen], ([, {version}]) => version)].map(([v, list]) => [v, list.map(([agent]) => agent)]))
     return [...agentSkew(seen, byVersion), ...operatorSkew(s, seen, byVersion)]
   },
 })

@@ -28,7 +28,13 @@ function handshakeFinding(list: Stale[]): CheckResult[] {
   if (list.length === 0) return []
   // the same peer node missing from several agents is that node's problem; all peers missing is this node's
   const byEndpoint = new Map<string, string[]>()
-  for (const x of list) for (const p of x.peers) byEndpoint.set(p.endpoint, [...(byEndpoint.get(p.endpoint) ?? []), x.agent.name])
+  for (const x of list) {
+    for (const p of x.peers) {
+      const agents = byEndpoint.get(p.endpoint)
+      if (agents) agents.push(x.agent.name)
+      else byEndpoint.set(p.endpoint, [x.agent.name])
+    }
+  }
   const isolated = list.filter((x) => x.total >= 2 && x.peers.length === x.total)
   const shared = [...byEndpoint].filter(([, agents]) => agents.length >= 2).map(([e]) => e)
   const endpoints = [...byEndpoint.keys()]

@@ -23,7 +23,9 @@ export function mixedSettings(s: Snapshot): Setting[] {
       const e = a.status && !a.status.earlyExit ? f.inEffect(a.status) : undefined
       if (!e || e.inferred) continue
       const v = valueOf(e)
-      byValue.set(v, [...(byValue.get(v) ?? []), {agent: a, effect: e}])
+      const same = byValue.get(v)
+      if (same) same.push({agent: a, effect: e})
+      else byValue.set(v, [{agent: a, effect: e}])
     }
     if (byValue.size > 1) out.push({feature: f, byValue})
   }
