@@ -1,4 +1,4 @@
-import type {Collected} from '../ingest/evidence.js'
+import {addFile, type Collected} from '../ingest/evidence.js'
 import {InputError} from '../util/errors.js'
 import {LOG_CAP, mib} from './caps.js'
 import {withRetry} from './fanout.js'
@@ -90,7 +90,7 @@ function gap(c: Collected, command: string, error: unknown, skipWhenAbsent: bool
 async function readObject(kube: Kube, c: Collected, path: string, shown: string, kind: 'configmap' | 'operator', timeoutMs: number): Promise<K8sObject | undefined> {
   try {
     const o = strip(JSON.parse(await withRetry(() => kube.get(path, timeoutMs), timeoutMs)), kind === 'configmap')
-    c.files.push({path: shown, text: JSON.stringify(o, null, 2), kind})
+    addFile(c, {path: shown, text: JSON.stringify(o, null, 2), kind})
     return o
   } catch (error) {
     gap(c, `get ${shown}`, error, true)
@@ -107,7 +107,7 @@ export async function readCiliumConfig(kube: Kube, c: Collected, ns: string, tim
 async function readNodes(kube: Kube, c: Collected, timeoutMs: number): Promise<void> {
   try {
     const items = await listAll(kube, '/api/v1/nodes', timeoutMs)
-    c.files.push({path: 'nodes', text: JSON.stringify({apiVersion: 'v1', kind: 'NodeList', items}, null, 1), kind: 'nodes'})
+    addFile(c, {path: 'nodes', text: JSON.stringify({apiVersion: 'v1', kind: 'NodeList', items}, null, 1), kind: 'nodes'})
   } catch (error) {
     gap(c, 'list nodes', error, false)
   }
@@ -121,7 +121,7 @@ async function readHelm(kube: Kube, c: Collected, ns: string, timeoutMs: number)
     const items = (list.items ?? []).sort((a, b) => rev(b) - rev(a))
     const chosen = items.find((s) => s.metadata?.labels?.status === 'deployed') ?? items[0]
     if (!chosen) return void c.skipped.push({path: `secrets ${ns}/sh.helm.release.v1.cilium.*`, reason: 'no Helm release of cilium (installed another way)'})
-    c.files.push({path: `secret/${chosen.metadata?.name}`, text: JSON.stringify({apiVersion: 'v1', kind: 'Secret', ...strip(chosen)}), kind: 'helm-release'})
+    addFile(c, {path: `secret/${chosen.metadata?.name}`, text: JSON.stringify({apiVersion: 'v1', kind: 'Secret', ...strip(chosen)}), kind: 'helm-release'})
   } catch (error) {
     gap(c, 'list secrets (Helm release of cilium)', error, true)
   }
@@ -147,7 +147,7 @@ async function readCounts(kube: Kube, c: Collected, timeoutMs: number): Promise<
     for (const [i, path] of crd.paths.entries()) {
       try {
         const count = await countObjects(kube, path, timeoutMs)
-        c.files.push({path: `${path.split('/').pop()} (count)`, text: JSON.stringify({kind: crd.kind, count}), kind: 'cilium-resources'})
+        addFile(c, {path: `${path.split('/').pop()} (count)`, text: JSON.stringify({kind: crd.kind, count}), kind: 'cilium-resources'})
         break
       } catch (error) {
         const f = asKubeFailure(error, `count ${crd.kind}`)
@@ -178,7 +178,7 @@ async function readObjectLists(kube: Kube, c: Collected, timeoutMs: number): Pro
       try {
         const items = await listAll(kube, path, timeoutMs)
         const apiVersion = path.split('/').slice(2, 4).join('/')
-        c.files.push({path: resource, text: JSON.stringify({apiVersion, kind: list.kind, items}, null, 1), kind: 'cilium-resources'})
+        addFile(c, {path: resource, text: JSON.stringify({apiVersion, kind: list.kind, items}, null, 1), kind: 'cilium-resources'})
         return
       } catch (error) {
         const f = asKubeFailure(error, `list ${resource}`)
@@ -194,7 +194,7 @@ async function readObjectLists(kube: Kube, c: Collected, timeoutMs: number): Pro
 async function readComponentPods(kube: Kube, c: Collected, ns: string, selector: string, shown: string, timeoutMs: number): Promise<K8sObject[]> {
   try {
     const items = await listAll(kube, `/api/v1/namespaces/${seg(ns)}/pods?labelSelector=${encodeURIComponent(selector)}`, timeoutMs)
-    if (items.length > 0) c.files.push({path: shown, text: JSON.stringify({apiVersion: 'v1', kind: 'PodList', items}, null, 1), kind: 'pods'})
+    if (items.length > 0) addFile(c, {path: shown, text: JSON.stringify({apiVersion: 'v1', kind: 'PodList', items}, null, 1), kind: 'pods'})
     return items
   } catch (error) {
     gap(c, `list pods ${selector}`, error, true)
@@ -217,7 +217,7 @@ async function readOperatorLogs(kube: Kube, c: Collected, ns: string, pods: K8sO
     try {
       const {text, truncated} = await withRetry(() => kube.getText(`/api/v1/namespaces/${seg(ns)}/pods/${seg(pod)}/log?${q}`, timeoutMs, LOG_CAP), timeoutMs)
       if (truncated) c.clusterErrors.push({command, kind: 'truncated', message: `${command}: cut at ${mib(LOG_CAP)} (the cap for one response); the rest was not read`})
-      if (text.trim() !== '') c.files.push({path: command, text, kind: 'operator-log'})
+      if (text.trim() !== '') addFile(c, {path: command, text, kind: 'operator-log'})
     } catch (error) {
       // supporting evidence, as an agent's log: its absence is a gap, said, not a failed collection
       const f = error instanceof KubeFailure ? error : asKubeFailure(error, command)

@@ -1,6 +1,6 @@
 import type {Collected, EvidenceFile} from '../ingest/evidence.js'
 import type {CollectionError} from '../snapshot/schema.js'
-import {emptyCollected} from '../ingest/evidence.js'
+import {addFile, emptyCollected} from '../ingest/evidence.js'
 import {checkNamespace, checkNodeName} from './k8s-names.js'
 import {InputError} from '../util/errors.js'
 import {AGENT_CONTAINER, featureCommands} from './allowlist.js'
@@ -48,7 +48,8 @@ export async function collectLive(opts: LiveOptions, sink?: EvidenceSink): Promi
     const limits = [opts.nodes?.length ? `on node(s) ${opts.nodes.join(', ')}` : '', opts.selector ? `matching ${opts.selector}` : ''].filter(Boolean).join(' ')
     throw new InputError(`cluster ${kube.server}: no Cilium agent pods (k8s-app=cilium) in namespace ${ns}${limits ? ` ${limits}` : ''}`)
   }
-  c.files.push({path: 'pods', text: JSON.stringify({apiVersion: 'v1', kind: 'PodList', items: pods}, null, 1), kind: 'pods'})
+  if (sink) c.sink = sink
+  addFile(c, {path: 'pods', text: JSON.stringify({apiVersion: 'v1', kind: 'PodList', items: pods}, null, 1), kind: 'pods'})
   for (const p of pods) {
     const name = String(p.metadata?.name)
     c.agents.push(name)
@@ -79,6 +80,7 @@ export async function collectLive(opts: LiveOptions, sink?: EvidenceSink): Promi
     return {name, visit}
   })
   await cluster
+  delete c.sink // the collection is over: what follows reads `files`
   for (const {name, visit} of visits) {
     c.files.push(...visit.files)
     c.skipped.push(...visit.skipped)

@@ -45,6 +45,18 @@ export interface Collected {
   agentErrors: Record<string, CollectionError[]>
   clusterErrors: CollectionError[]
   skipped: Array<{path: string, reason: string}>
+  /**
+   * Where a live collection hands each file the moment it is read (the snapshot builder), instead of
+   * `files`: a 5000-node cluster's PodList and NodeList are 60 MB of text not worth holding until every
+   * agent was visited. Files added through addFile.
+   */
+  sink?: {add(file: EvidenceFile): void}
+}
+
+/** A file of the collection: to its sink when it has one, else kept in `files`. */
+export function addFile(c: Collected, file: EvidenceFile): void {
+  if (c.sink) c.sink.add(file)
+  else c.files.push(file)
 }
 
 export function emptyCollected(kind: Collected['origin']['kind'], path?: string): Collected {
