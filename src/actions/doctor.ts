@@ -16,7 +16,7 @@ import {isSysdump} from '../sysdump/detect.js'
 import {InputError} from '../util/errors.js'
 import {redactSnapshot, redactStrings} from '../util/redact.js'
 import {toolVersion} from '../util/version.js'
-import {collectGarbage} from '../util/gc.js'
+import {boundHeapGrowth, collectGarbage} from '../util/gc.js'
 import type {DoctorOptions, Io} from './doctor-options.js'
 
 function readSnapshotFile(path: string, text: string): Snapshot {
@@ -44,6 +44,7 @@ function fromPath(path: string): Snapshot {
 
 /** Evidence from wherever it is: a saved path, a live cluster, Prometheus, or several of these. */
 export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' | 'prometheus'>): Promise<Snapshot> {
+  boundHeapGrowth()
   let snapshot: Snapshot
   if (opts.from) {
     if (isSysdump(opts.from)) {
@@ -71,6 +72,7 @@ export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' |
       throw new InputError(`${p.errors[0].message}; nothing could be judged`)
     }
   }
+  collectGarbage() // the reading's garbage, before the rules and the report allocate theirs
   return snapshot
 }
 
@@ -90,7 +92,6 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const {path: configPath, config} = await loadConfig(opts.config)
   const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined
   const snapshot = await gatherSnapshot(opts)
-  collectGarbage() // the collection's garbage, before the rules and the report allocate theirs
   if (opts.discoverPrometheus && opts.live && !opts.prometheus) {
     const {discoverPrometheus, discoveryOffer} = await import('../collect/prometheus-discover.js')
     const found = await discoverPrometheus({kubeconfig: opts.live.kubeconfig, context: opts.live.context})
