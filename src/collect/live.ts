@@ -43,18 +43,21 @@ export async function collectLive(opts: LiveOptions, sink?: EvidenceSink): Promi
   if (kube.context) c.origin.context = kube.context
   const timeoutMs = opts.timeoutMs
   const ns = opts.namespace ?? await discoverNamespace(kube, timeoutMs, c) ?? 'kube-system'
-  const pods = await agentPods(kube, ns, opts.selector, opts.nodes, timeoutMs)
-  if (pods.length === 0) {
+  const listed = await agentPods(kube, ns, opts.selector, opts.nodes, timeoutMs)
+  if (listed.length === 0) {
     const limits = [opts.nodes?.length ? `on node(s) ${opts.nodes.join(', ')}` : '', opts.selector ? `matching ${opts.selector}` : ''].filter(Boolean).join(' ')
     throw new InputError(`cluster ${kube.server}: no Cilium agent pods (k8s-app=cilium) in namespace ${ns}${limits ? ` ${limits}` : ''}`)
   }
   if (sink) c.sink = sink
-  addFile(c, {path: 'pods', text: JSON.stringify({apiVersion: 'v1', kind: 'PodList', items: pods}, null, 1), kind: 'pods'})
-  for (const p of pods) {
+  addFile(c, {path: 'pods', text: JSON.stringify({apiVersion: 'v1', kind: 'PodList', items: listed}, null, 1), kind: 'pods'})
+  // what the fan-out needs of each pod: the whole objects (kilobytes each) are not held while it runs
+  const pods = listed.map((p) => ({name: String(p.metadata?.name), ...containerState(p)}))
+  for (const p of listed) {
     const name = String(p.metadata?.name)
     c.agents.push(name)
     if (p.spec?.nodeName) c.agentNodes[name] = String(p.spec.nodeName)
   }
+  listed.length = 0
 
   let done = 0
   let failed = 0
@@ -63,9 +66,8 @@ export async function collectLive(opts: LiveOptions, sink?: EvidenceSink): Promi
   const extra = featureCommands(await readCiliumConfig(kube, c, ns, timeoutMs))
   const cluster = readCluster(kube, c, ns, timeoutMs)
   const serviceLists = new RecentOutputs()
-  const visits = await mapLimit(pods, opts.concurrency, async (p) => {
-    const name = String(p.metadata?.name)
-    const cs = containerState(p)
+  const visits = await mapLimit(pods, opts.concurrency, async (cs) => {
+    const name = cs.name
     const onFile = sink ? (f: EvidenceFile) => sink.add(f) : undefined
     const visit = await visitAgent(kube, ns, name, timeoutMs, {logs: true, previousLog: cs.restarts > 0, notRunning: cs.notRunning, serviceLists, extra, onFile})
     done++
