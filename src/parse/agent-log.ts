@@ -1,5 +1,5 @@
 import type {AgentLog, LogEntry} from '../snapshot/schema.js'
-import {headLines, own, splitLines, src} from './text.js'
+import {detach, headLines, lineViews, src} from './text.js'
 
 /*
  * cilium-agent logs (FORMAT-NOTES §12): logrus/logfmt `level=warning msg="…" subsys=…` (≤1.17,
@@ -33,7 +33,7 @@ interface Line {level: string, msg: string, time?: string, subsys?: string, styl
 
 export function parseAgentLog(text: string, file: string, previous = false): AgentLog {
   const reader = new AgentLogReader(file, previous)
-  for (const line of splitLines(text)) reader.line(line)
+  for (const line of lineViews(text)) reader.line(line)
   return reader.result()
 }
 
@@ -86,7 +86,8 @@ export class AgentLogReader {
     const out = this.out
     out.entries = [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)]
     out.format = this.logfmt > 0 && this.slog > 0 ? 'mixed' : this.slog > 0 ? 'slog' : this.logfmt > 0 ? 'logfmt' : 'unknown'
-    return out
+    // entries quote lines that are views into the text (or into a streamed chunk): kept as copies of their own
+    return detach(out, this.file)
   }
 
   private count(level: string, style: Line['style']): void {
@@ -261,7 +262,8 @@ function bare(line: string, start: number): [string, number] {
 /**
  * A Go-quoted value from the opening quote; an unterminated one runs to the end of the line. Runs between
  * escapes are sliced, not appended character by character: a kept message would otherwise be a chain of
- * one cons string per character (20 MB of them over 1000 agents' logs).
+ * one cons string per character (20 MB of them over 1000 agents' logs). A kept message is flattened and
+ * copied by detach() in AgentLogReader.result().
  */
 function quoted(line: string, open: number): [string, number] {
   const parts: string[] = []
@@ -278,7 +280,7 @@ function quoted(line: string, open: number): [string, number] {
     }
   }
   parts.push(line.slice(from, k))
-  return [own(parts.length === 1 ? parts[0] : parts.join('')), Math.min(k + 1, line.length)]
+  return [parts.length === 1 ? parts[0] : parts.join(''), Math.min(k + 1, line.length)]
 }
 
 export function levelAtLeast(level: string, min: string): boolean {

@@ -1,6 +1,6 @@
 import type {AgentStatus, BpfMapRow, ControllerRow, SourceRef} from '../snapshot/schema.js'
 import {encryptionDetails} from './status-encryption.js'
-import {internLine, splitLines, src as mkSrc} from './text.js'
+import {detach, internLine, lineViews, src as mkSrc} from './text.js'
 import type {HealthyBlocks} from './status-bytes.js'
 import {bpfMapRow, bpfMapsHeader, isBpfMapsTableHeader, resolveBpfMapIds} from './status-bpf-maps.js'
 import {ClusterHealthParser, clusterHealthHeader} from './status-cluster-health.js'
@@ -55,7 +55,7 @@ export function parseStatusText(text: string, file: string, healthy?: HealthyBlo
   const out: AgentStatus = {format: 'text', verbose: false, earlyExit: false, unrecognized: []}
   try {
     const reader = new StatusTextReader(out, file)
-    const lines = splitLines(typeof text === 'string' ? text : String(text))
+    const lines = lineViews(typeof text === 'string' ? text : String(text))
     const prefix = ciPrefix(lines)
     let h = 0
     const hl = healthy?.lines ?? []
@@ -68,6 +68,9 @@ export function parseStatusText(text: string, file: string, healthy?: HealthyBlo
     // never throw: a parser bug must not cost the on-call engineer the rest of the report
     out.unrecognized.push({line: 0, text: `parser error: ${err instanceof Error ? err.message : String(err)}`})
   }
+  // the lines were views into the text: what is kept is copied (then shared), the text dropped
+  detach(out, file)
+  shareTableLines(out)
   return out
 }
 
@@ -361,7 +364,6 @@ class StatusTextReader {
     this.finishModules()
     if (this.kprDetailsSeen) this.finishKprDetails()
     if (out.cilium) out.earlyExit = !/^(ok|disabled)$/i.test(out.cilium.state)
-    shareTableLines(out)
   }
 
   private finishModules(): void {

@@ -8,8 +8,20 @@ const DEFAULTED = /^Defaulted container "[^"]*" out of: /
  * Split captured output into lines with real-world noise removed, keeping line numbers exact:
  * CRLF, ANSI colour codes and kubectl's "Defaulted container" notice are tolerated.
  * A removed notice becomes an empty line so every later line keeps its number.
+ * Each line is a copy of its own (see own()): a caller may keep any of them.
  */
 export function splitLines(text: string): string[] {
+  const lines = lineViews(text)
+  for (let i = 0; i < lines.length; i++) lines[i] = own(lines[i])
+  return lines
+}
+
+/**
+ * The lines splitLines gives, as views into the text: for a parser that keeps a few lines of thousands and
+ * passes what it returns through detach(), rather than copying every line (a 1000-agent capture has a
+ * million lines, and copying each was a fifth of reading it).
+ */
+export function lineViews(text: string): string[] {
   const clean = text.includes('\x1b') ? text.replace(ANSI, '') : text
   // splitting on a plain "\n" is several times faster than the regex, and the same when there is no CR
   const lines = clean.includes('\r') ? clean.split(/\r?\n|\r/) : clean.split('\n')
@@ -20,7 +32,7 @@ export function splitLines(text: string): string[] {
     lines[i] = l.startsWith('Defaulted container') && DEFAULTED.test(l) ? '' : l.trimEnd()
   }
   const indent = commonIndent(lines)
-  for (let i = 0; i < lines.length; i++) lines[i] = own(indent > 0 ? lines[i].slice(indent) : lines[i])
+  if (indent > 0) for (let i = 0; i < lines.length; i++) lines[i] = lines[i].slice(indent)
   return lines
 }
 
@@ -171,6 +183,33 @@ export function internLine(s: string): string {
   const copy = own(s)
   sharedLines.set(copy, copy)
   return copy
+}
+
+/**
+ * `value` (a parser's result: plain objects, arrays, strings) with every string that may be a view into the
+ * text it was parsed from replaced by a copy of its own. Parsers that read lineViews() call it on what they
+ * return, so no kept value holds a whole file alive. `file` (the name every SourceRef repeats, never cut
+ * from the text) is left as it is. Run it before sharing values with intern()/internLine(): it would copy them.
+ */
+export function detach<T>(value: T, file?: string): T {
+  if (typeof value === 'string') return (value.length < 13 || value === file ? value : own(value)) as T
+  if (typeof value === 'object' && value !== null) detachIn(value as Record<string, unknown>, file)
+  return value
+}
+
+function detachIn(o: Record<string, unknown> | unknown[], file: string | undefined): void {
+  const keys = Array.isArray(o) ? undefined : Object.keys(o)
+  const n = keys ? keys.length : (o as unknown[]).length
+  for (let i = 0; i < n; i++) {
+    const k = keys ? keys[i] : i
+    const v = (o as Record<string | number, unknown>)[k]
+    if (typeof v === 'string') {
+      // V8 copies substrings shorter than 13 characters: only longer ones can be views
+      if (v.length >= 13 && v !== file) (o as Record<string | number, unknown>)[k] = own(v)
+    } else if (typeof v === 'object' && v !== null) {
+      detachIn(v as Record<string, unknown>, file)
+    }
+  }
 }
 
 export function src(file: string, line: number, text: string): SourceRef {
