@@ -60,7 +60,7 @@ export function looksLikeStatusFragment(head: string): boolean {
     if (labels.size >= 2) return true
   }
   const first = head.split('\n', 20).filter((l) => l.trim() !== '' && l.trim() !== '...').slice(0, 2)
-  return first.some((l) => SECTION_START.test(l)) || TREE_LEAF.test(head)
+  return first.some((l) => SECTION_START.test(l)) || (head.includes('── ') && TREE_LEAF.test(head))
 }
 
 /** Keys only the agent's StatusResponse has (alphabetical, so a cut-short dump still shows the first ones). */
@@ -96,6 +96,7 @@ function jsonKind(text: string): EvidenceKind | undefined {
  * kubectl prints the top-level kind last (`-o yaml` at column 0, `-o json` as the last key), so scan the whole text.
  */
 export function kubeKind(text: string): string | undefined {
+  if (!text.includes('kind')) return undefined // every pattern below needs the word: a log is not scanned three times
   const top = /^kind: *"?([A-Za-z]+)"?\s*$/m.exec(text)?.[1] ?? /^ {2}"kind": "([A-Za-z]+)"/m.exec(text)?.[1] ??
     /^\{\s*"kind"\s*:\s*"([A-Za-z]+)"/.exec(text.trimStart())?.[1]
   if (top !== 'List') return top
@@ -118,7 +119,7 @@ export function classify(text: string): EvidenceKind | undefined {
   }
   // before status: a probe's status output inside an event message has status labels at line starts
   if (looksLikeDescribePod(head)) return 'pod-describe'
-  if (CILIUM_LABEL.test(head) && OTHER_STATUS_LABEL.test(head) && !(head.includes('Cluster Pods:') && /^\s*Cluster Pods:/m.test(head))) return 'status-text'
+  if (head.includes('Cilium:') && CILIUM_LABEL.test(head) && OTHER_STATUS_LABEL.test(head) && !(head.includes('Cluster Pods:') && /^\s*Cluster Pods:/m.test(head))) return 'status-text'
   if (mayBeCliStatus(head) && CLI_STATUS.some((re) => re.test(head))) return 'cli-status'
   if (looksLikeClusterMeshStatus(head)) return 'clustermesh-status'
   if (trimmed.startsWith('{') && looksLikeStatusJson(head)) return 'status-json' // cut short: not valid JSON

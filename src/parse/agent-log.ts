@@ -290,9 +290,12 @@ export function levelAtLeast(level: string, min: string): boolean {
 export function looksLikeAgentLog(text: string): boolean {
   const lines = headLines(text.slice(0, 8192)).slice(0, 20)
   if (lines.length === 0) return false
-  const hits = lines.filter((l) => {
-    const p = parseLine(l)
-    return p !== undefined && (p.msg !== '' || /\bmsg=/.test(l))
-  }).length
-  return hits >= Math.max(1, Math.ceil(lines.length / 2))
+  // half the lines (at least one) read as log lines: stop as soon as that is decided either way
+  const need = Math.max(1, Math.ceil(lines.length / 2))
+  let hits = 0
+  for (let i = 0; i < lines.length && hits + lines.length - i >= need; i++) {
+    const p = parseLine(lines[i])
+    if (p !== undefined && (p.msg !== '' || /\bmsg=/.test(lines[i])) && ++hits >= need) return true
+  }
+  return false
 }

@@ -84,8 +84,19 @@ export function parseCiliumHealth(text: string, file: string): AgentStatus {
 }
 
 export function looksLikeCiliumHealth(head: string): boolean {
-  if (/^Probe time:\s+\S+/m.test(head) && /^Nodes:\s*$/m.test(head)) return true
-  const lines = head.split('\n').map((l) => l.trim()).filter((l) => l !== '')
-  // the client's error alone, maybe after kubectl's "Defaulted container" and "command terminated" lines
-  return lines.length <= 4 && lines.some((l) => CLIENT_ERROR.test(l) && /health\.sock|status\/probe|v1beta\/status/.test(l))
+  if (head.includes('Probe time:') && /^Probe time:\s+\S+/m.test(head) && /^Nodes:\s*$/m.test(head)) return true
+  // the client's error alone, maybe after kubectl's "Defaulted container" and "command terminated" lines:
+  // at most four non-empty lines, so a longer head is not split whole to find that out
+  const lines: string[] = []
+  for (let from = 0; from <= head.length;) {
+    const nl = head.indexOf('\n', from)
+    const end = nl < 0 ? head.length : nl
+    const l = head.slice(from, end).trim()
+    if (l !== '') {
+      if (lines.length === 4) return false
+      lines.push(l)
+    }
+    from = end + 1
+  }
+  return lines.some((l) => CLIENT_ERROR.test(l) && /health\.sock|status\/probe|v1beta\/status/.test(l))
 }

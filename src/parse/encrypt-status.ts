@@ -89,7 +89,7 @@ export function parseEncryptStatus(text: string, file: string): EncryptStatus {
 }
 
 export function looksLikeEncryptStatus(head: string): boolean {
-  if (/^#{3,6}\s*WireGuard\s*$/im.test(head) && /^\s*interface:\s+\S+/m.test(head)) return true
+  if (head.includes('###') && /^#{3,6}\s*WireGuard\s*$/im.test(head) && /^\s*interface:\s+\S+/m.test(head)) return true
   return head.includes('Encryption:') && /^\s*Encryption:\s+(IPsec|ipsec|Wireguard|WireGuard|Disabled)\s*$/m.test(head) &&
     /^\s*(Keys in use:|Interface:|Decryption interface\(s\):|Max Seq\. Number:|Max\. sequence number:)/m.test(head)
 }

@@ -117,7 +117,8 @@ export function looksLikeDescribePod(head: string): boolean {
   // a part of one: the container block or the events table
   return (head.includes('Restart Count:') && head.includes('State:') && /^\s+Restart Count:\s+\d+\s*$/m.test(head) && /^\s+(Last )?State:\s+\S/m.test(head)) ||
     (events && /^Events:\s*$/m.test(head) && EVENT_HEADER_M.test(head)) ||
-    head.split('\n', 40).filter((l) => EVENT_ROW.test(l) && /\s(kubelet|default-scheduler)\b/.test(l)).length >= 1
+    ((head.includes('kubelet') || head.includes('default-scheduler')) &&
+      head.split('\n', 40).some((l) => EVENT_ROW.test(l) && /\s(kubelet|default-scheduler)\b/.test(l)))
 }
 
 const EVENT_HEADER_M = /^\s+Type\s+Reason\s+Age\s+From\s+Message\s*$/m
