@@ -185,22 +185,25 @@ function newlineInTrailingSpace(text: string): boolean {
 }
 
 /**
- * The last line of lastLines(text) that is not blank, and its number (lastNonBlank), found from the end of
- * the text; undefined when every line is blank.
+ * The last line of lastLines(text) that is not blank, and where it starts, found from the end of the text;
+ * undefined when every line is blank. Its number (lastNonBlank) is lineNumberAt(text, start).
  */
-function lastNonBlankLine(text: string): {line: string, last: number} | undefined {
+function lastNonBlankLine(text: string): {line: string, start: number} | undefined {
   let end = text.length
   for (;;) {
     const start = end === 0 ? 0 : text.lastIndexOf('\n', end - 1) + 1
     const line = text.slice(start, end).replace(/\r$/, '')
-    if (line.trim() !== '') {
-      let last = 1
-      for (let i = text.indexOf('\n'); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) last++
-      return {line, last}
-    }
+    if (line.trim() !== '') return {line, start}
     if (start === 0) return undefined
     end = start - 1
   }
+}
+
+/** The number of the line that starts at `start`. */
+function lineNumberAt(text: string, start: number): number {
+  let n = 1
+  for (let i = text.indexOf('\n'); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) n++
+  return n
 }
 
 /**
@@ -213,7 +216,9 @@ export function statusCut(text: string, parsed: {unrecognized: Array<{line: numb
   // whether the end is cut is judged from the last lines alone: a whole status (nearly every one) is not split again
   const tail = lastNonBlankLine(text)
   if (!tail) return undefined
-  const {line, last} = tail
+  const line = tail.line
+  // counting the lines up to it is only needed when some line was not read, or the status was cut
+  const last = parsed.unrecognized.length > 0 ? lineNumberAt(text, tail.start) : 0
   // the cut fell in the last non-blank line, or just after it (only the next line's indentation came through)
   const inLine = !newlineInTrailingSpace(text)
   const afterLine = !text.endsWith('\n') && !inLine
@@ -223,7 +228,8 @@ export function statusCut(text: string, parsed: {unrecognized: Array<{line: numb
     (inLine && /^Cluster health:/.test(line) && !/reachable|disabled|Warning/i.test(line))
   if (!cut) return undefined
   const lines = lastLines(text)
-  let keep = afterLine ? last : last - 1
+  const lastLine = last || lineNumberAt(text, tail.start)
+  let keep = afterLine ? lastLine : lastLine - 1
   // the node block the cut fell in: its header at indent 2, only deeper lines after it
   let h = keep
   while (h > 0 && /^ {4,}\S/.test(lines[h - 1])) h--
@@ -232,8 +238,8 @@ export function statusCut(text: string, parsed: {unrecognized: Array<{line: numb
   return {
     text: lines.slice(0, keep).join('\n') + '\n',
     truncation: {line: keep, text: lines[keep - 1]?.trim() ?? '', reason: afterLine
-      ? `the output stops after line ${last}, inside a table or block`
-      : `the output stops in the middle of line ${last} (${line.trim().slice(0, 80)})`},
+      ? `the output stops after line ${lastLine}, inside a table or block`
+      : `the output stops in the middle of line ${lastLine} (${line.trim().slice(0, 80)})`},
   }
 }
 
