@@ -1,6 +1,6 @@
 import type {ModuleHealth, SourceRef} from '../snapshot/schema.js'
 import {safeInt} from './status-values.js'
-import {intern} from './text.js'
+import {intern, src as mkSrc} from './text.js'
 
 /** "Stopped(a) Degraded(b) OK(c)" (1.16+) or with " Unknown(d)" (1.15). */
 export function modulesSummary(value: string): {stopped: number, degraded: number, ok: number, unknown?: number} | undefined {
@@ -90,7 +90,8 @@ export class ModulesTreeParser {
     return v
   }
 
-  line(raw: string, src: SourceRef): boolean {
+  /** A line of the tree, line `no` of `file`: its SourceRef is made only for the leaves kept. */
+  line(raw: string, no: number, file: string): boolean {
     const at = connectorAt(raw)
     if (at < 0) {
       // a root line: one bare word at the margin, before any connector line
@@ -121,7 +122,7 @@ export class ModulesTreeParser {
       return true
     }
     const name = content.slice(0, lv.index).trim()
-    this.firstLeaf ??= src
+    this.firstLeaf ??= mkSrc(file, no, raw)
     if (lv[1] === 'OK') {
       this.counts.ok++
       this.set(depth, name)
@@ -141,7 +142,7 @@ export class ModulesTreeParser {
       message: ac.message,
       age: ac.age,
       count: ac.count,
-      src,
+      src: mkSrc(file, no, raw),
     })
     return true
   }

@@ -227,8 +227,12 @@ const LABEL_HANDLERS: Partial<Record<string, LabelHandler>> = {
   },
 }
 
-/** An indented (or margin-less table) line inside a section; false = unknown. */
-type SectionHandler = (r: StatusTextReader, raw: string, no: number, s: SourceRef) => boolean
+/**
+ * An indented (or margin-less table) line inside a section; false = unknown. Its SourceRef is made (r.src)
+ * only for what is kept: the controller table and the modules tree are most of a status, and read by no rule
+ * when healthy.
+ */
+type SectionHandler = (r: StatusTextReader, raw: string, no: number) => boolean
 
 const SECTION_HANDLERS: Record<Section, SectionHandler> = {
   'none': () => false,
@@ -239,14 +243,14 @@ const SECTION_HANDLERS: Record<Section, SectionHandler> = {
     return true
   },
   'allocated': (_r, raw) => /^\s+\S+\s+\(.*\)?$/.test(raw),
-  'clustermesh': (r, raw, _no, s) => {
+  'clustermesh': (r, raw, no) => {
     const row = /^\s+([\w.-]+):\s+(not-ready|ready),\s+\d+ nodes/.exec(raw)
-    if (row && r.out.clusterMesh) (r.out.clusterMesh.clusters ??= []).push({name: row[1], ready: row[2] === 'ready', src: s})
+    if (row && r.out.clusterMesh) (r.out.clusterMesh.clusters ??= []).push({name: row[1], ready: row[2] === 'ready', src: r.src(no, raw)})
     const last = r.out.clusterMesh?.clusters?.at(-1)
-    if (last && !last.ready && /^\s+└\s+\S/.test(raw)) (last.detail ??= []).push(s)
+    if (last && !last.ready && /^\s+└\s+\S/.test(raw)) (last.detail ??= []).push(r.src(no, raw))
     return /^\s/.test(raw)
   },
-  'controllers': (r, raw, _no, s) => r.controllerLine(raw, s),
+  'controllers': (r, raw, no) => r.controllerLine(raw, no),
   // --all-redirects table: "  Protocol   Redirect   Proxy Port" and "  http   ingress:…   12345"
   'proxy': (r, raw) => {
     if (!/^\s+Protocol\s+Redirect\s+Proxy Port$/.test(raw)) return /^\s+\S+\s+\S+\s+\d+$/.test(raw)
@@ -254,14 +258,14 @@ const SECTION_HANDLERS: Record<Section, SectionHandler> = {
     return true
   },
   'kpr-details': (r, raw, no) => r.kprDetails.line(raw, no, (line, t) => mkSrc(r.file, line, t)),
-  'bpf-maps': (r, raw, _no, s) => {
+  'bpf-maps': (r, raw, no) => {
     if (isBpfMapsTableHeader(raw)) return true
-    const row = r.bpfRows ? bpfMapRow(raw, s) : undefined
+    const row = r.bpfRows ? bpfMapRow(raw, r.src(no, raw)) : undefined
     if (row) r.bpfRows!.push(row)
     return Boolean(row)
   },
-  'cluster-health': (r, raw, _no, s) => Boolean(r.out.clusterHealth) && r.health.line(raw, s),
-  'modules': (r, raw, _no, s) => r.modules.line(raw, s),
+  'cluster-health': (r, raw, no) => Boolean(r.out.clusterHealth) && r.health.line(raw, r.src(no, raw)),
+  'modules': (r, raw, no) => r.modules.line(raw, no, r.file),
 }
 
 /**
@@ -272,6 +276,9 @@ function shareTableLines(out: AgentStatus): void {
   const rows = [...(out.bpfMaps?.maps ?? []), ...(out.kprDetails ?? []), ...(out.modulesHealth?.modules ?? [])]
   for (const r of rows) r.src.text = internLine(r.src.text)
 }
+
+/** Where a healthy controller row, read and dropped, is said to come from: it is never kept. */
+const UNKEPT: SourceRef = {file: '', line: 0, text: ''}
 
 /** Reading state of one status output: the current section and the tables still open. */
 class StatusTextReader {
@@ -293,7 +300,6 @@ class StatusTextReader {
     // splitLines trims line ends (and a CI prefix is only removed before a letter), so blank means empty
     if (raw === '') return
     if (this.section === 'cluster-health' && this.health.pathLine(raw)) return
-    const s = mkSrc(this.file, no, raw)
     // a label ends at the first colon (LABEL_LINE's name cannot hold one): look it up before running the regex
     const colon = raw.indexOf(':')
     const lm = colon > 0 && LABELS.has(raw.slice(0, colon)) ? LABEL_LINE.exec(raw) : null
@@ -304,12 +310,16 @@ class StatusTextReader {
       this.labelSeen = true
       // recognized labels ciltune keeps no field for (Kubernetes APIs, Host firewall, …) read as known
       const handler = LABEL_HANDLERS[label]
-      if (handler && !handler(this, (lm[2] ?? '').trim(), s, raw)) this.unrecognized(no, raw)
+      if (handler && !handler(this, (lm[2] ?? '').trim(), this.src(no, raw), raw)) this.unrecognized(no, raw)
       return
     }
     // a fragment that starts inside a section: guess it from the line's shape
     if (!this.labelSeen && this.section === 'none') this.section = this.guessSection(raw)
-    if (!SECTION_HANDLERS[this.section](this, raw, no, s)) this.unrecognized(no, raw)
+    if (!SECTION_HANDLERS[this.section](this, raw, no)) this.unrecognized(no, raw)
+  }
+
+  src(no: number, raw: string): SourceRef {
+    return mkSrc(this.file, no, raw)
   }
 
   unrecognized(line: number, t: string): void {
@@ -325,14 +335,17 @@ class StatusTextReader {
     return 'none'
   }
 
-  controllerLine(raw: string, s: SourceRef): boolean {
+  controllerLine(raw: string, no: number): boolean {
     if (isControllerTableHeader(raw)) return true
     if (!this.controllerRows) return false
-    const row = controllerRow(raw, s)
+    const row = controllerRow(raw, UNKEPT)
     if (row) {
       // only failing rows are kept (healthy ones are counted in the header and read by no rule);
       // a healthy row is still tracked so its multi-line message is not left unrecognized
-      if (row.failureCount > 0) this.controllerRows.push(row)
+      if (row.failureCount > 0) {
+        row.src = this.src(no, raw)
+        this.controllerRows.push(row)
+      }
       this.lastController = row
       // plain mode lists failing controllers only; an idle row means --verbose/--all-controllers
       if (row.failureCount === 0) this.out.verbose = true
