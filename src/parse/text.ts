@@ -192,24 +192,33 @@ export function internLine(s: string): string {
  * from the text) is left as it is. Run it before sharing values with intern()/internLine(): it would copy them.
  */
 export function detach<T>(value: T, file?: string): T {
-  if (typeof value === 'string') return (value.length < 13 || value === file ? value : own(value)) as T
+  if (typeof value === 'string') return (mayBeView(value, file) ? own(value) : value) as T
   if (typeof value === 'object' && value !== null) detachIn(value as Record<string, unknown>, file)
   return value
 }
 
 function detachIn(o: Record<string, unknown> | unknown[], file: string | undefined): void {
-  const keys = Array.isArray(o) ? undefined : Object.keys(o)
-  const n = keys ? keys.length : (o as unknown[]).length
-  for (let i = 0; i < n; i++) {
-    const k = keys ? keys[i] : i
-    const v = (o as Record<string | number, unknown>)[k]
-    if (typeof v === 'string') {
-      // V8 copies substrings shorter than 13 characters: only longer ones can be views
-      if (v.length >= 13 && v !== file) (o as Record<string | number, unknown>)[k] = own(v)
-    } else if (typeof v === 'object' && v !== null) {
-      detachIn(v as Record<string, unknown>, file)
+  if (Array.isArray(o)) {
+    for (let i = 0; i < o.length; i++) {
+      const v = o[i]
+      if (typeof v === 'string') {
+        if (mayBeView(v, file)) o[i] = own(v)
+      } else if (typeof v === 'object' && v !== null) detachIn(v as Record<string, unknown>, file)
     }
+    return
   }
+  // for…in, not Object.keys: no key array per object; parse results are plain literals with nothing inherited
+  for (const k in o) {
+    const v = o[k]
+    if (typeof v === 'string') {
+      if (mayBeView(v, file)) o[k] = own(v)
+    } else if (typeof v === 'object' && v !== null) detachIn(v as Record<string, unknown>, file)
+  }
+}
+
+/** V8 copies substrings shorter than 13 characters: only longer ones can be views. */
+function mayBeView(s: string, file: string | undefined): boolean {
+  return s.length >= 13 && s !== file
 }
 
 export function src(file: string, line: number, text: string): SourceRef {
