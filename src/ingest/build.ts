@@ -30,6 +30,7 @@ import {parsePods} from '../parse/pods.js'
 import {parseServiceList} from '../parse/service-list.js'
 import {parseStatusJson} from '../parse/status-json.js'
 import {statusFromBytes} from '../parse/status-bytes.js'
+import {GarbagePacer} from '../util/gc.js'
 import {parseStatusText} from '../parse/status-text.js'
 import {logCutAtEnd, salvageDocument, statusCut, statusHeadCut} from '../parse/truncation.js'
 import type {Agent, AgentStatus, CollectionError, Snapshot, Truncation} from '../snapshot/schema.js'
@@ -101,6 +102,7 @@ export class SnapshotBuilder {
   private readonly agentErrors: Record<string, CollectionError[]> = {}
   private readonly clusterErrors: CollectionError[] = []
   private readonly services = new ServiceCompactor()
+  private readonly pacer = new GarbagePacer()
 
   constructor(origin: Collected['origin']) {
     this.snap = emptySnapshot(origin.kind, origin.path)
@@ -143,6 +145,8 @@ export class SnapshotBuilder {
     } catch (error) {
       this.clusterErrors.push({command: file.path, kind: 'unparsable', message: `${file.path}: ${errorMessage(error)}`})
     }
+    // received outputs only: `text` and `log` may be getters that read the file again
+    this.pacer.note(file.bytes?.length ?? 0)
   }
 
   finish(): Snapshot {

@@ -42,3 +42,23 @@ export function collectGarbage(): void {
   }
   gc?.()
 }
+
+const GiB = 1024 * 1024 * 1024
+
+/**
+ * A full collection after every `every` bytes of agent output received. At 5000 agents (13 GB received) V8's own
+ * schedule let the heap carry hundreds of megabytes of dead outputs into the next collection: one every
+ * GiB took the peak from 750 to 708 MB at no cost in CPU (one every 256 MiB: 698 MB for 17 % more CPU).
+ */
+export class GarbagePacer {
+  private since = 0
+
+  constructor(private readonly every = GiB) {}
+
+  note(bytes: number): void {
+    this.since += bytes
+    if (this.since < this.every) return
+    this.since = 0
+    collectGarbage()
+  }
+}
