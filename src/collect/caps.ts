@@ -32,6 +32,13 @@ export interface OutputBytes {
   push(chunk: Buffer): boolean
   bytes(): Buffer
   text(): string
+  /** Nothing refers to the bytes any more: storage that is reused gets them back (PooledBytes). */
+  release?(): void
+}
+
+/** Bytes held up to a cap: when the cap cut them, up to their last whole line (a line cut at the cap is not evidence). */
+function wholeLines(b: Buffer, truncated: boolean): Buffer {
+  return truncated ? b.subarray(0, b.lastIndexOf(0x0a) + 1) : b
 }
 
 /**
@@ -59,10 +66,7 @@ export class CappedBytes implements OutputBytes {
   }
 
   bytes(): Buffer {
-    const b = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks)
-    if (!this.truncated) return b
-    // a line cut at the cap is not evidence
-    return b.subarray(0, b.lastIndexOf(0x0a) + 1)
+    return wholeLines(this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks), this.truncated)
   }
 
   text(): string {
@@ -127,9 +131,7 @@ export class PooledBytes implements OutputBytes {
 
   bytes(): Buffer {
     if (this.released) throw new Error('output read after its buffer was given back')
-    const b = this.buf.subarray(0, this.held)
-    // a line cut at the cap is not evidence
-    return this.truncated ? b.subarray(0, b.lastIndexOf(0x0a) + 1) : b
+    return wholeLines(this.buf.subarray(0, this.held), this.truncated)
   }
 
   text(): string {

@@ -93,8 +93,8 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
       if (out.truncated) errors.push({command: argv.join(' '), kind: 'truncated', message: `output cut at ${mib(EXEC_CAP)} (the cap for one command's output); the rest was not read`})
       if (printedNothing(out)) skipped.push({path, reason: 'the command printed nothing'})
       else put(outputFile(path, out, pod, cmd.kind))
-      // parsed by then when it went to the builder; a service list stays: later agents' are compared with it
-      if (opts.onFile && cmd.kind !== 'service-list') out.release()
+      // the builder has parsed it by now (a service list's bytes stay with the recent outputs it is compared with)
+      if (opts.onFile) out.release()
     } catch (error) {
       const f = asKubeFailure(error, argv.join(' '))
       errors.push({command: argv.join(' '), kind: f.kind === 'missing' ? 'unreachable' : f.kind, message: f.message})

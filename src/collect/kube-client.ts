@@ -70,7 +70,7 @@ function execOutput(body: OutputBytes, stderr: string, exitCode: number, startEr
     release() {
       out = undefined
       text = undefined
-      if (body instanceof PooledBytes) body.release()
+      body.release?.()
     },
   }
 }
