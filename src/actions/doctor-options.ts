@@ -1,3 +1,4 @@
+import {writeChunked} from '../util/text-chunks.js'
 import type {LiveOptions, PrometheusOptions} from '../collect/types.js'
 import type {FormatName} from '../report/formats.js'
 import type {Severity} from '../rules/types.js'
@@ -31,7 +32,7 @@ export interface Io {
 }
 
 export const processIo: Io = {
-  stdout: (t) => process.stdout.write(t),
+  stdout: (t) => writeChunked(process.stdout, t),
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stderr.isTTY),
   get columns() {

@@ -1,4 +1,4 @@
-import {readFileSync, statSync, writeFileSync} from 'node:fs'
+import {readFileSync, statSync} from 'node:fs'
 import {classify} from '../ingest/classify.js'
 import {buildSnapshot, SnapshotBuilder} from '../ingest/build.js'
 import {fileHead} from '../ingest/file-lines.js'
@@ -16,7 +16,8 @@ import {isSysdump} from '../sysdump/detect.js'
 import {InputError} from '../util/errors.js'
 import {redactSnapshot, redactStrings} from '../util/redact.js'
 import {toolVersion} from '../util/version.js'
-import {boundHeapGrowth, collectGarbage} from '../util/gc.js'
+import {boundHeapGrowth, collectGarbage, tightenHeapGrowth} from '../util/gc.js'
+import {writeFileChunked} from '../util/text-chunks.js'
 import type {DoctorOptions, Io} from './doctor-options.js'
 
 function readSnapshotFile(path: string, text: string): Snapshot {
@@ -72,6 +73,7 @@ export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' |
       throw new InputError(`${p.errors[0].message}; nothing could be judged`)
     }
   }
+  tightenHeapGrowth()
   collectGarbage() // the reading's garbage, before the rules and the report allocate theirs
   return snapshot
 }
@@ -85,9 +87,19 @@ async function handOffMetrics(report: Report, renderOpts: RenderOptions, opts: D
   if (opts.pushgateway) io.stderr(`ciltune: pushed metrics to ${await pushMetrics(opts.pushgateway, text)}\n`)
 }
 
-/** doctor: evidence → snapshot → rules → report. Returns the exit code (0 clean, 1 findings at/above --fail-on). */
-export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
-  const startedAt = Date.now()
+interface Judged {
+  report: Report
+  headline?: string
+  anonymize?: RenderOptions['anonymize']
+  evidence?: RenderOptions['evidence']
+  facts?: RenderOptions['facts']
+}
+
+/**
+ * Evidence → snapshot → rules → report. The snapshot is not returned (only html draws from it): at 5000
+ * agents it is a few hundred megabytes that the rendering of the report would otherwise carry.
+ */
+async function judgeEvidence(opts: DoctorOptions, io: Io, startedAt: number): Promise<Judged> {
   // Settings and the baseline are read before the cluster, so a typo fails in a millisecond, not after collection.
   const {path: configPath, config} = await loadConfig(opts.config)
   const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined
@@ -100,7 +112,7 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const anonymize = opts.anonymize ? (await import('../util/anonymize-known.js')).anonymizerForSnapshot(snapshot) : undefined
   if (opts.saveSnapshot) {
     const saved = redactStrings(redactSnapshot(snapshot))
-    writeFileSync(opts.saveSnapshot, JSON.stringify(anonymize ? anonymize.deep(saved) : saved) + '\n', {mode: 0o600})
+    writeFileChunked(opts.saveSnapshot, JSON.stringify(anonymize ? anonymize.deep(saved) : saved) + '\n', 0o600)
   }
   const rules = await loadRules()
   const {findings, outcomes} = runRules(rules, snapshot)
@@ -121,11 +133,17 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   report = redactStrings(report)
   const wantsMetrics = opts.output === 'prometheus' || opts.pushgateway || opts.textfile
   const facts = wantsMetrics ? await (await import('../report/prometheus-facts.js')).runFacts(snapshot, startedAt) : undefined
-  collectGarbage()
-  const rendered = await render(report, opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80, anonymize, evidence: {snapshot, rules, findings}, facts})
+  return {report, headline, anonymize, facts, evidence: opts.output === 'html' ? {snapshot, rules, findings} : undefined}
+}
+
+/** doctor: evidence → snapshot → rules → report. Returns the exit code (0 clean, 1 findings at/above --fail-on). */
+export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
+  const {report, headline, anonymize, evidence, facts} = await judgeEvidence(opts, io, Date.now())
+  collectGarbage() // the snapshot is garbage now unless html draws from it
+  const rendered = await render(report, opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80, anonymize, evidence, facts})
   const text = headline && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${rendered}` : rendered
   if (opts.outputFile) {
-    writeFileSync(opts.outputFile, text, {mode: 0o600})
+    writeFileChunked(opts.outputFile, text, 0o600)
     io.stderr(`ciltune: wrote ${opts.outputFile} (${opts.output}, ${report.findings.length} findings)\n`)
   } else {
     io.stdout(text)

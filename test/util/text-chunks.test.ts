@@ -1,0 +1,53 @@
+import {expect} from 'chai'
+import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {textChunks, writeChunked, writeFileChunked} from '../../src/util/text-chunks.js'
+
+describe('textChunks', () => {
+  it('joins back to the text, each piece at most the size asked for', () => {
+    const text = 'abcdefghij'.repeat(1000) + 'tail'
+    const pieces = [...textChunks(text, 333)]
+    expect(pieces.join('')).to.equal(text)
+    expect(Math.max(...pieces.map((p) => p.length))).to.equal(333)
+    expect(pieces.length).to.equal(Math.ceil(text.length / 333))
+  })
+
+  it('never splits a surrogate pair, so every piece encodes to the same UTF-8 as the whole', () => {
+    // '🚀' is two UTF-16 units; with size 3 a naive cut lands between them in "ab🚀"
+    const text = 'ab🚀cd🚀🚀e'.repeat(50)
+    for (const size of [1, 2, 3, 4, 7]) {
+      const pieces = [...textChunks(text, size)]
+      expect(pieces.join(''), `size ${size}`).to.equal(text)
+      const bytes = Buffer.concat(pieces.map((p) => Buffer.from(p, 'utf8')))
+      expect(bytes.equals(Buffer.from(text, 'utf8')), `size ${size}: no U+FFFD from a split pair`).to.equal(true)
+    }
+  })
+
+  it('gives nothing for an empty text', () => {
+    expect([...textChunks('')]).to.deep.equal([])
+  })
+})
+
+describe('writeChunked and writeFileChunked', () => {
+  it('write the whole text in several pieces', () => {
+    const written: string[] = []
+    const text = 'x'.repeat(3 * 1024 * 1024 + 5) + '→'
+    writeChunked({write: (c: string) => written.push(c)}, text)
+    expect(written.length).to.equal(4)
+    expect(written.join('')).to.equal(text)
+  })
+
+  it('write a file with the text and the mode asked for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ciltune-chunks-'))
+    try {
+      const path = join(dir, 'report.json')
+      const text = '{"a": "é🚀"}\n'.repeat(200_000)
+      writeFileChunked(path, text, 0o600)
+      expect(readFileSync(path, 'utf8')).to.equal(text)
+      expect(statSync(path).mode & 0o777).to.equal(0o600)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+})
