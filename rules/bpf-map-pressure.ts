@@ -1,5 +1,5 @@
 import type {Agent, Snapshot, SourceRef} from '../src/snapshot/schema.js'
-import {capEvidence, ev, metricSamples, percent, configuredSize, ciliumMetricsPresent, fmtHours, groupBy, hoursUntil, howToEnable, trendFor, versionAtLeast, HIGH, pressureSeverity, pressureWord, sizingFor} from '../src/rules/helpers.js'
+import {capEvidence, ev, metricSamples, percent, configuredSize, ciliumMetricsPresent, fmtHours, hoursUntil, howToEnable, trendFor, versionAtLeast, HIGH, pressureSeverity, pressureWord, sizingFor} from '../src/rules/helpers.js'
 import type {CheckResult, Evidence} from '../src/rules/types.js'
 import {defineRule} from '../src/rules/types.js'
 import type {FamilyId} from '../src/cilium/maps.js'
@@ -19,20 +19,27 @@ interface Point {
   src: SourceRef
 }
 
-function points(snapshot: Snapshot): {points: Point[], metricSeen: boolean, mapListUsable: boolean} {
-  const out: Point[] = []
+/**
+ * Each map fill point, handed to `visit` as it is found rather than gathered: at 5000 agents with a policy
+ * map per endpoint there are hundreds of thousands, and the rule needs only a few per family.
+ */
+function forEachPoint(snapshot: Snapshot, visit: (p: Point) => void): {metricSeen: boolean, mapListUsable: boolean} {
   const byName = new Map<string, Agent>(snapshot.agents.map((a) => [a.name, a]))
   const samples = metricSamples(snapshot, METRIC)
+  const seen = new Map<string, Set<string>>() // agent → maps with a metric point
   for (const s of samples) {
     const map = s.labels.map_name ?? s.labels.mapName
     if (!map || ARRAY_MAPS.test(map) || !Number.isFinite(s.value)) continue
     const agent = s.agent ?? 'unknown agent'
     const size = configuredSize(snapshot, byName.get(agent), map)
-    out.push({agent, map, family: familyOf(map), pressure: s.value, size: size?.size, via: 'metric', src: s.src})
+    visit({agent, map, family: familyOf(map), pressure: s.value, size: size?.size, via: 'metric', src: s.src})
+    let maps = seen.get(agent)
+    if (!maps) seen.set(agent, maps = new Set())
+    maps.add(map)
   }
-  const seen = new Set(out.map((p) => `${p.agent}\u0000${p.map}`))
   let mapListUsable = false
   for (const a of snapshot.agents) {
+    const metricMaps = seen.get(a.name)
     for (const row of a.maps?.maps ?? []) {
       // entry counts are the agent's userspace cache: 0 with the cache disabled means unknown, not empty
       if (row.entries === undefined || row.cacheEnabled === false) continue
@@ -40,13 +47,44 @@ function points(snapshot: Snapshot): {points: Point[], metricSeen: boolean, mapL
       const family = familyOf(map)
       if (family === 'other' || ARRAY_MAPS.test(map)) continue
       mapListUsable = true
-      if (seen.has(`${a.name}\u0000${map}`)) continue
+      if (metricMaps?.has(map)) continue
       const size = configuredSize(snapshot, a, map)
       if (!size || row.entries === 0) continue
-      out.push({agent: a.name, map, family, pressure: row.entries / size.size, size: size.size, via: 'map list', src: row.src})
+      visit({agent: a.name, map, family, pressure: row.entries / size.size, size: size.size, via: 'map list', src: row.src})
     }
   }
-  return {points: out, metricSeen: samples.length > 0, mapListUsable}
+  return {metricSeen: samples.length > 0, mapListUsable}
+}
+
+function points(snapshot: Snapshot): {points: Point[], metricSeen: boolean, mapListUsable: boolean} {
+  const out: Point[] = []
+  return {...forEachPoint(snapshot, (p) => out.push(p)), points: out}
+}
+
+/** What the rule reads of one family's points: the agents with any, the fullest (the first seen on a tie), those at HIGH or above. */
+interface FamilyPoints {
+  first: Point
+  agents: Set<string>
+  worst: Point
+  hot: Point[]
+}
+
+function byFamily(snapshot: Snapshot): {groups: Map<string, FamilyPoints>, metricSeen: boolean, mapListUsable: boolean} {
+  const groups = new Map<string, FamilyPoints>()
+  const seen = forEachPoint(snapshot, (p) => {
+    const key = p.family === 'other' ? `other:${p.map}` : p.family
+    const g = groups.get(key)
+    if (!g) {
+      groups.set(key, {first: p, agents: new Set([p.agent]), worst: p, hot: p.pressure >= HIGH ? [p] : []})
+      return
+    }
+    g.agents.add(p.agent)
+    if (p.pressure > g.worst.pressure) g.worst = p
+    if (p.pressure >= HIGH) g.hot.push(p)
+  })
+  // fullest first; the sort is stable, so equal points keep the order they were found in
+  for (const g of groups.values()) g.hot.sort((a, b) => b.pressure - a.pressure)
+  return {groups, ...seen}
 }
 
 function statusRowEvidence(snapshot: Snapshot, agent: string, map: string): Evidence[] {
@@ -75,22 +113,18 @@ export default defineRule({
   },
   check(ctx) {
     const {snapshot} = ctx
-    const {points: pts, metricSeen, mapListUsable} = points(snapshot)
+    const {groups, metricSeen, mapListUsable} = byFamily(snapshot)
     if (!metricSeen && !mapListUsable) {
       if (ciliumMetricsPresent(snapshot)) ctx.notEvaluated(howToEnable(snapshot, METRIC, versionAtLeast(ctx.ciliumVersion, 1, 16) !== false, '1.16') + '; or collect `cilium-dbg map list` with `status --verbose`')
       ctx.notEvaluated('no map fill evidence: `cilium-dbg map list` shows no cached entry counts (cache disabled or "unknown") and cilium_bpf_map_pressure is absent')
     }
     const results: CheckResult[] = []
-    const groups = groupBy(pts, (p) => (p.family === 'other' ? `other:${p.map}` : p.family))
-    for (const [, group] of groups) {
-      const fam = FAMILIES[group[0].family]
-      const label = fam.id === 'other' ? group[0].map : fam.label
-      const total = new Set(group.map((p) => p.agent)).size
-      const sorted = [...group].sort((a, b) => b.pressure - a.pressure)
-      const worst = sorted[0]
+    for (const {first, agents: withPoints, worst, hot} of groups.values()) {
+      const fam = FAMILIES[first.family]
+      const label = fam.id === 'other' ? first.map : fam.label
+      const total = withPoints.size
       const trend = trendFor(snapshot, METRIC, {map_name: worst.map}, worst.agent)
       const eta = hoursUntil(trend)
-      const hot = sorted.filter((p) => p.pressure >= HIGH)
       const severity = pressureSeverity(worst.pressure)
       if (!severity) {
         // not high yet, but a real trend says it will be full within a day

@@ -21,7 +21,7 @@ export async function runAlerts(opts: AlertsOptions, io: Io): Promise<number> {
   const facts = alertFacts(snapshot)
   const groups = alertGroups(facts)
   const version = toolVersion()
-  io.stdout(renderAlerts(groups, facts, opts.output, version))
+  await io.stdout(renderAlerts(groups, facts, opts.output, version))
   const n = groups.reduce((x, g) => x + g.alerts.length, 0)
   const enc = facts.encryption.value === 'ipsec' || facts.encryption.value === 'wireguard'
     ? `${facts.encryption.value} alerts included`

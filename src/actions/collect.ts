@@ -23,7 +23,7 @@ export async function collectAction(opts: CollectOptions, io: Io): Promise<numbe
   const written = writeCollection(opts.output, c, {redact: opts.redact !== false, anonymize})
   const failedAgents = Object.keys(c.agentErrors).filter((a) => c.agentErrors[a].some((e) => e.kind !== 'missing'))
   const gaps = Object.values(c.agentErrors).flat().length + c.clusterErrors.length
-  io.stdout(`wrote ${written.length} files for ${c.agents.length} agents to ${opts.output}` +
+  await io.stdout(`wrote ${written.length} files for ${c.agents.length} agents to ${opts.output}` +
     (gaps > 0 ? ` (${failedAgents.length} agents could not be read, ${c.clusterErrors.length} cluster gaps: see collection-errors.json)` : '') + '\n')
   return gaps > 0 ? 1 : 0
 }

@@ -25,7 +25,8 @@ export interface DoctorOptions {
 
 /** Where commands write; injected so tests and `demo` run the same action as the CLI. */
 export interface Io {
-  stdout(text: string): void
+  /** resolves once the text is handed to the system (a large report goes out in pieces) */
+  stdout(text: string): void | Promise<void>
   stderr(text: string): void
   isTTY: boolean
   columns?: number // stdout's width when it is a terminal

@@ -146,7 +146,7 @@ export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
     writeFileChunked(opts.outputFile, text, 0o600)
     io.stderr(`ciltune: wrote ${opts.outputFile} (${opts.output}, ${report.findings.length} findings)\n`)
   } else {
-    io.stdout(text)
+    await io.stdout(text)
   }
   if (facts) await handOffMetrics(report, {width: 80, color: false, wide: false, anonymize, facts}, opts, io)
   return report.summary.exitCode

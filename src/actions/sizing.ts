@@ -81,7 +81,7 @@ export function runSizing(opts: SizingOptions, io: Io): number {
   const result = computeMapSizes({memoryBytes, cpus: opts.cpus, ratio, distributedLru: opts.distributedLru, overrides: opts.overrides})
   const mem = estimateMemory(result, {ipv4: true, ipv6: opts.ipv6})
   const report = sizingReport(result, mem, opts.ipv6)
-  io.stdout(opts.output === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderSizingTable(report))
+  void io.stdout(opts.output === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderSizingTable(report))
   // Sizes the agent would refuse are a failed check, not a table to copy.
   return report.errors.length > 0 ? 1 : 0
 }

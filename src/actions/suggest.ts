@@ -148,9 +148,9 @@ export async function runSuggest(o: SuggestOptions, realIo: Io): Promise<number>
     writeFileSync(o.nodeConfig, anon ? anon.text(text) : text, {flag: o.force ? 'w' : 'wx', mode: 0o600})
     io.stderr(`ciltune: wrote ${o.nodeConfig}: ${plan.nodeConfigs.length} CiliumNodeConfig(s)\n`)
   }
-  if (o.diff) io.stdout(mergedDiff ?? valuesDiff(current.user, overlay, {from: `current values (${current.source})`, to: 'suggested values'}))
-  if (o.set) io.stdout(setFlags(plan.items.map((i) => ({path: i.writePath, value: i.value})), {version: current.source === 'helm-release' ? current.version : undefined}))
-  if (!o.diff && !o.set && !o.merge && !o.output) io.stdout(overlayText)
+  if (o.diff) await io.stdout(mergedDiff ?? valuesDiff(current.user, overlay, {from: `current values (${current.source})`, to: 'suggested values'}))
+  if (o.set) await io.stdout(setFlags(plan.items.map((i) => ({path: i.writePath, value: i.value})), {version: current.source === 'helm-release' ? current.version : undefined}))
+  if (!o.diff && !o.set && !o.merge && !o.output) await io.stdout(overlayText)
   for (const w of plan.withheld) io.stderr(`ciltune: ${w.reason}\n`)
   for (const b of plan.blocked) io.stderr(`ciltune: blocked: ${b.writePath}=${JSON.stringify(b.value)}: ${b.blockedBy.join('; ')}\n`)
   for (const i of plan.items) {

@@ -68,7 +68,7 @@ export async function runUpgradeCheck(o: UpgradeCheckOptions, io: Io): Promise<n
     writeFileSync(o.outputFile, text, {mode: 0o600})
     io.stderr(`ciltune: wrote ${o.outputFile} (${o.output}, ${report.findings.length} findings)\n`)
   } else {
-    io.stdout(text)
+    await io.stdout(text)
   }
   writeMigrated(o, current.values, run.migrations, charts.to.version, io)
   return report.summary.exitCode

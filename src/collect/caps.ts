@@ -93,6 +93,11 @@ export class BytePool {
   give(b: Buffer): void {
     if (this.free.length < this.keep && b.length <= this.largest) this.free.push(b)
   }
+
+  /** Let go of the free buffers (up to `keep` × `largest` bytes): reading is over, and nothing will take them. */
+  clear(): void {
+    this.free.length = 0
+  }
 }
 
 const EMPTY = Buffer.alloc(0)

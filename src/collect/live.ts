@@ -6,7 +6,7 @@ import {InputError} from '../util/errors.js'
 import {AGENT_CONTAINER, featureCommands} from './allowlist.js'
 import {visitAgent} from './exec.js'
 import {mapLimit} from './fanout.js'
-import {connectKube} from './kube-client.js'
+import {connectKube, releaseOutputBuffers} from './kube-client.js'
 import {agentPods, discoverNamespace, readCiliumConfig, readCluster, type K8sObject} from './kube-cluster.js'
 import {RecentOutputs} from './repeat-bytes.js'
 import type {LiveOptions} from './types.js'
@@ -82,6 +82,7 @@ export async function collectLive(opts: LiveOptions, sink?: EvidenceSink): Promi
     return {name, visit}
   })
   await cluster
+  releaseOutputBuffers()
   delete c.sink // the collection is over: what follows reads `files`
   for (const {name, visit} of visits) {
     c.files.push(...visit.files)

@@ -1,4 +1,5 @@
 import type {Snapshot} from '../snapshot/schema.js'
+import {GarbagePacer} from '../util/gc.js'
 import {agentsHaveFamily, clusterVersion, failedPrometheusFamilies, has, trackMetricReads, versionSatisfies, withMetricIndex} from './helpers.js'
 import {requirementsOf} from '../cilium/features.js'
 import {gateHelm} from '../cilium/mode-gate.js'
@@ -108,11 +109,14 @@ export function runRules(rules: Rule[], snapshot: Snapshot): RunResult {
   const version = clusterVersion(snapshot)
   const findings: Finding[] = []
   const outcomes: RuleOutcome[] = []
+  // between rules, what a rule allocated is dead: collected once it passes the slack (see GarbagePacer)
+  const pacer = new GarbagePacer()
   withMetricIndex(snapshot, () => {
     for (const rule of rules) {
       const r = runRule(rule, snapshot, version)
       findings.push(...r.findings)
       outcomes.push(r.outcome)
+      pacer.check()
     }
   })
   findings.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || a.id.localeCompare(b.id))

@@ -63,4 +63,17 @@ describe('PooledBytes', () => {
     const again = [new PooledBytes(10, pool), new PooledBytes(10, pool), new PooledBytes(10, pool)].map((p) => p.bytes().buffer)
     expect(again.filter((s) => stores.includes(s))).to.have.length(2)
   })
+
+  it('cleared, the pool lets go of its free buffers: the next output gets a new one', () => {
+    const pool = new BytePool()
+    const a = new PooledBytes(1 << 20, pool)
+    feed(a, OUT, 32768)
+    const storage = a.bytes().buffer
+    a.release()
+    pool.clear()
+    const b = new PooledBytes(1 << 20, pool)
+    b.push(Buffer.from('after\n'))
+    expect(b.bytes().buffer).to.not.equal(storage)
+    expect(b.text()).to.equal('after\n')
+  })
 })

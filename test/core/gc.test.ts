@@ -22,16 +22,48 @@ describe('collectGarbage', () => {
 })
 
 describe('GarbagePacer', () => {
-  it('collects once the bytes noted reach its pace, and not before', async () => {
-    const pacer = new GarbagePacer(1000)
+  it('looks at the heap once the bytes noted reach checkEvery, and collects when it grew by the slack', async () => {
+    let heap = 1000
+    let looks = 0
+    const pacer = new GarbagePacer({checkEvery: 100, slack: 500, heapUsed: () => (looks++, heap)})
+    looks = 0
     const kept = await droppedBig()
-    pacer.note(600)
-    expect(kept.deref(), 'below the pace').to.not.equal(undefined)
+    heap = 1600
+    pacer.note(60)
+    expect(looks, 'no look below checkEvery').to.equal(0)
+    expect(kept.deref(), 'below checkEvery').to.not.equal(undefined)
     await new Promise((resolve) => setImmediate(resolve)) // deref() keeps the target for the rest of this job
-    pacer.note(400)
-    expect(kept.deref(), 'at the pace').to.equal(undefined)
+    pacer.note(40)
+    expect(looks, 'a look at checkEvery, one more after the collection').to.equal(2)
+    expect(kept.deref(), 'grown by more than the slack: collected').to.equal(undefined)
+  })
+
+  it('does not collect while the heap stays within the slack of what the last collection kept', async () => {
+    let heap = 1000
+    const pacer = new GarbagePacer({checkEvery: 10, slack: 500, heapUsed: () => heap})
+    const kept = await droppedBig()
+    heap = 1499
+    pacer.note(10)
+    expect(kept.deref(), 'within the slack').to.not.equal(undefined)
+    await new Promise((resolve) => setImmediate(resolve))
+    heap = 1500
+    pacer.note(10)
+    expect(kept.deref(), 'at the slack').to.equal(undefined)
+    // the floor is now 1500: the same heap is within the slack again
     const next = await droppedBig()
-    pacer.note(999)
-    expect(next.deref(), 'the count starts again after a collection').to.not.equal(undefined)
+    pacer.note(10)
+    expect(next.deref(), 'the floor moved to what the collection kept').to.not.equal(undefined)
+  })
+
+  it('check() looks at the heap at once, whatever bytes were noted', async () => {
+    let heap = 1000
+    const pacer = new GarbagePacer({checkEvery: 1 << 30, slack: 500, heapUsed: () => heap})
+    const kept = await droppedBig()
+    pacer.check()
+    expect(kept.deref(), 'not grown').to.not.equal(undefined)
+    await new Promise((resolve) => setImmediate(resolve))
+    heap = 2000
+    pacer.check()
+    expect(kept.deref(), 'grown past the slack').to.equal(undefined)
   })
 })

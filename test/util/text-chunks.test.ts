@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {Writable} from 'node:stream'
 import {textChunks, writeChunked, writeFileChunked} from '../../src/util/text-chunks.js'
 
 describe('textChunks', () => {
@@ -30,11 +31,19 @@ describe('textChunks', () => {
 })
 
 describe('writeChunked and writeFileChunked', () => {
-  it('write the whole text in several pieces', () => {
+  it('write the whole text in several pieces, each after the stream has drained the last', async () => {
     const written: string[] = []
+    let drains = 0
+    // a stream whose buffer is always full after a write, drained on the next turn: the next piece must wait
+    const stream = new Writable({highWaterMark: 1, write(chunk: Buffer, _enc, cb) {
+      written.push(chunk.toString('utf8'))
+      setImmediate(cb)
+    }})
+    stream.on('drain', () => drains++)
     const text = 'x'.repeat(3 * 1024 * 1024 + 5) + '→'
-    writeChunked({write: (c: string) => written.push(c)}, text)
+    await writeChunked(stream, text)
     expect(written.length).to.equal(4)
+    expect(drains, 'one drain awaited per piece').to.equal(4)
     expect(written.join('')).to.equal(text)
   })
 
