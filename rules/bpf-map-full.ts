@@ -112,7 +112,9 @@ export default defineRule({
     const {snapshot} = ctx
     const results: CheckResult[] = []
     for (const [map, hits] of collect(snapshot)) {
-      hits.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || Number(/full/i.test(b.what)) - Number(/full/i.test(a.what)))
+      // whether a hit says "full", once per hit rather than in every comparison (tens of thousands at 5000 agents)
+      const full = new Map(hits.map((h) => [h, Number(/full/i.test(h.what))]))
+      hits.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || full.get(b)! - full.get(a)!)
       const severity = hits[0].severity
       const agents = [...new Set(hits.map((h) => h.agent))]
       const fam = map === LB_UNNAMED ? 'lb-services' : familyOf(map)

@@ -79,6 +79,8 @@ function cliFailure(cm: ClusterMeshStatus): CheckResult[] {
   }]
 }
 
+const READINESS = 'cilium_clustermesh_remote_cluster_readiness_status'
+
 export default defineRule({
   meta: {
     id: 'clustermesh-not-ready',
@@ -132,10 +134,11 @@ export default defineRule({
       })
     }
     const covered = new Set(withCm.map((a) => a.name))
+    // filtered before they are paired with their agent: 5000 agents hold hundreds of thousands of other samples
     const samples = [
-      ...s.agents.flatMap((a) => (a.metrics?.samples ?? []).map((m) => ({agent: a.name, m}))),
-      ...(s.prometheus?.samples ?? []).map((m) => ({agent: m.labels.pod ?? m.labels.source_node_name ?? 'cluster', m})),
-    ].filter((x) => x.m.name === 'cilium_clustermesh_remote_cluster_readiness_status')
+      ...s.agents.flatMap((a) => (a.metrics?.samples ?? []).filter((m) => m.name === READINESS).map((m) => ({agent: a.name, m}))),
+      ...(s.prometheus?.samples ?? []).filter((m) => m.name === READINESS).map((m) => ({agent: m.labels.pod ?? m.labels.source_node_name ?? 'cluster', m})),
+    ]
     const notReady = samples.filter((x) => x.m.value === 0 && !covered.has(x.agent))
     for (const [target, list] of groupBy(notReady, (x) => x.m.labels.target_cluster ?? 'unknown')) {
       const names = [...new Set(list.map((x) => x.agent))]

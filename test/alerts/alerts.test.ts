@@ -21,7 +21,7 @@ interface RuleFile {groups: Array<{name: string, rules: Array<{alert: string, ex
 async function generate(from: string, output: 'prometheusrule' | 'rules', unitTests?: string): Promise<{text: string, stderr: string}> {
   const out: string[] = []
   const err: string[] = []
-  const code = await runAlerts({from, output, unitTests}, {stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false})
+  const code = await runAlerts({from, output, unitTests}, {stdout: (t) => { out.push(t) }, stderr: (t) => err.push(t), isTTY: false})
   expect(code).to.equal(0)
   return {text: out.join(''), stderr: err.join('')}
 }

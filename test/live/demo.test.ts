@@ -10,7 +10,7 @@ interface Report {source: {kind: string, path?: string}, findings: Array<{id: st
 async function demo(opts: Partial<DemoOptions>): Promise<{code: number, report: Report, stderr: string}> {
   let out = ''
   let err = ''
-  const io: Io = {stdout: (t) => (out += t), stderr: (t) => (err += t), isTTY: false}
+  const io: Io = {stdout: (t) => { out += t }, stderr: (t) => (err += t), isTTY: false}
   const code = await demoAction({output: 'json', failOn: 'high', color: false, concurrency: 10, quiet: false, ...opts}, io)
   return {code, report: JSON.parse(out) as Report, stderr: err}
 }

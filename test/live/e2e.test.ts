@@ -11,7 +11,7 @@ interface Finding {id: string, severity: string, agents?: string[]}
 
 async function doctorJson(opts: Partial<DoctorOptions>): Promise<{code: number, findings: Finding[]}> {
   let out = ''
-  const code = await runDoctor({output: 'json', failOn: 'high', color: false, ...opts}, {stdout: (t) => (out += t), stderr: () => undefined, isTTY: false})
+  const code = await runDoctor({output: 'json', failOn: 'high', color: false, ...opts}, {stdout: (t) => { out += t }, stderr: () => undefined, isTTY: false})
   return {code, findings: (JSON.parse(out) as {findings: Finding[]}).findings}
 }
 

@@ -71,7 +71,7 @@ describe('live collection with faulty agents', function () {
     run = s.run
     let out = ''
     const code = await runDoctor({live: run.live({timeoutMs: 1500}), output: 'json', failOn: 'high', color: false},
-      {stdout: (t) => (out += t), stderr: () => undefined, isTTY: false})
+      {stdout: (t) => { out += t }, stderr: () => undefined, isTTY: false})
     const report = JSON.parse(out) as {
       findings: Array<{id: string, severity: string, agents?: string[], message: string}>
       coverage: {agents: {total: number, incomplete: number, withStatus: number}, agentChecksNotEvaluated: number}

@@ -24,7 +24,7 @@ interface Finding {id: string, messageId: string, severity: string, agents?: str
 
 function io(): {io: Io, out: () => string} {
   let out = ''
-  return {io: {stdout: (t) => (out += t), stderr: () => undefined, isTTY: false}, out: () => out}
+  return {io: {stdout: (t) => { out += t }, stderr: () => undefined, isTTY: false}, out: () => out}
 }
 
 async function findings(opts: Partial<DoctorOptions>): Promise<Finding[]> {
