@@ -35,17 +35,28 @@ describe('PooledBytes', () => {
     expect(p.text()).to.equal('first line\n')
   })
 
+  /** An output read into a buffer of `pool`, given back; its storage, and the output that held it. */
+  function givenBack(pool: BytePool): {storage: ArrayBufferLike, first: PooledBytes} {
+    const first = new PooledBytes(1 << 20, pool)
+    feed(first, OUT, 32768)
+    const storage = first.bytes().buffer
+    first.release()
+    return {storage, first}
+  }
+
+  /** The next output of `pool`, holding `text`. */
+  function next(pool: BytePool, text: string): PooledBytes {
+    const b = new PooledBytes(1 << 20, pool)
+    b.push(Buffer.from(text))
+    expect(b.text()).to.equal(text)
+    return b
+  }
+
   it('given back, its buffer serves the next output, and the first can no longer be read', () => {
     const pool = new BytePool()
-    const a = new PooledBytes(1 << 20, pool)
-    feed(a, OUT, 32768)
-    const storage = a.bytes().buffer
-    a.release()
-    expect(() => a.bytes()).to.throw(/given back/)
-    const b = new PooledBytes(1 << 20, pool)
-    b.push(Buffer.from('second\n'))
-    expect(b.bytes().buffer).to.equal(storage)
-    expect(b.text()).to.equal('second\n')
+    const {storage, first} = givenBack(pool)
+    expect(() => first.bytes()).to.throw(/given back/)
+    expect(next(pool, 'second\n').bytes().buffer).to.equal(storage)
   })
 
   it('the pool keeps neither more buffers than asked nor one larger than its limit', () => {
@@ -66,14 +77,8 @@ describe('PooledBytes', () => {
 
   it('cleared, the pool lets go of its free buffers: the next output gets a new one', () => {
     const pool = new BytePool()
-    const a = new PooledBytes(1 << 20, pool)
-    feed(a, OUT, 32768)
-    const storage = a.bytes().buffer
-    a.release()
+    const {storage} = givenBack(pool)
     pool.clear()
-    const b = new PooledBytes(1 << 20, pool)
-    b.push(Buffer.from('after\n'))
-    expect(b.bytes().buffer).to.not.equal(storage)
-    expect(b.text()).to.equal('after\n')
+    expect(next(pool, 'after\n').bytes().buffer).to.not.equal(storage)
   })
 })
