@@ -29,7 +29,14 @@ export function* textChunks(text: string, size = CHUNK): Generator<string> {
  */
 export async function writeChunked(stream: Writable, text: string): Promise<void> {
   for (const piece of textChunks(text)) {
-    if (!stream.write(piece)) await once(stream, 'drain')
+    if (stream.write(piece)) continue
+    try {
+      await once(stream, 'drain')
+    } catch (error) {
+      // the reader went away (`| head`): the rest has nowhere to go, and that is not ciltune's failure
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') return
+      throw error
+    }
   }
 }
 

@@ -47,6 +47,25 @@ describe('writeChunked and writeFileChunked', () => {
     expect(written.join('')).to.equal(text)
   })
 
+  it('stop quietly when the reader has gone (EPIPE), and fail on any other write error', async () => {
+    const failing = (code: string) => {
+      let writes = 0
+      const stream = new Writable({highWaterMark: 1, write(_chunk: Buffer, _enc, cb) {
+        writes++
+        cb(Object.assign(new Error(`write ${code}`), {code}))
+      }})
+      return {stream, writes: () => writes}
+    }
+    const text = 'y'.repeat(3 * 1024 * 1024)
+    const gone = failing('EPIPE')
+    await writeChunked(gone.stream, text)
+    expect(gone.writes(), 'nothing more written after the pipe closed').to.equal(1)
+    const broken = failing('EIO')
+    let caught: unknown
+    await writeChunked(broken.stream, text).catch((error: unknown) => (caught = error))
+    expect((caught as NodeJS.ErrnoException | undefined)?.code).to.equal('EIO')
+  })
+
   it('write a file with the text and the mode asked for', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ciltune-chunks-'))
     try {
