@@ -217,19 +217,19 @@ export function statusCut(text: string, parsed: {unrecognized: Array<{line: numb
   const tail = lastNonBlankLine(text)
   if (!tail) return undefined
   const line = tail.line
-  // counting the lines up to it is only needed when some line was not read, or the status was cut
-  const last = parsed.unrecognized.length > 0 ? lineNumberAt(text, tail.start) : 0
+  // its number is counted only when some line was not read, or the status was cut
+  let counted: number | undefined
+  const lastLine = () => (counted ??= lineNumberAt(text, tail.start))
   // the cut fell in the last non-blank line, or just after it (only the next line's indentation came through)
   const inLine = !newlineInTrailingSpace(text)
   const afterLine = !text.endsWith('\n') && !inLine
-  const unread = parsed.unrecognized.some((u) => u.line === last)
+  const unread = parsed.unrecognized.length > 0 && parsed.unrecognized.some((u) => u.line === lastLine())
   const cut = (unread && (inLine || /^\s+\S/.test(line))) || /:\s*$/.test(line) || (inLine && /^ {4,}\S/.test(line)) || (afterLine && /^\s+\S/.test(line)) ||
     // the summary cut before its count: "Cluster health:   3"
     (inLine && /^Cluster health:/.test(line) && !/reachable|disabled|Warning/i.test(line))
   if (!cut) return undefined
   const lines = lastLines(text)
-  const lastLine = last || lineNumberAt(text, tail.start)
-  let keep = afterLine ? lastLine : lastLine - 1
+  let keep = afterLine ? lastLine() : lastLine() - 1
   // the node block the cut fell in: its header at indent 2, only deeper lines after it
   let h = keep
   while (h > 0 && /^ {4,}\S/.test(lines[h - 1])) h--
@@ -238,8 +238,8 @@ export function statusCut(text: string, parsed: {unrecognized: Array<{line: numb
   return {
     text: lines.slice(0, keep).join('\n') + '\n',
     truncation: {line: keep, text: lines[keep - 1]?.trim() ?? '', reason: afterLine
-      ? `the output stops after line ${lastLine}, inside a table or block`
-      : `the output stops in the middle of line ${lastLine} (${line.trim().slice(0, 80)})`},
+      ? `the output stops after line ${lastLine()}, inside a table or block`
+      : `the output stops in the middle of line ${lastLine()} (${line.trim().slice(0, 80)})`},
   }
 }
 

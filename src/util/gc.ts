@@ -21,11 +21,7 @@ let gc: (() => void) | null | undefined
  * alternating runs). V8 reads this flag when it sets the next limit, so it applies at run time.
  */
 export function boundHeapGrowth(): void {
-  try {
-    setFlagsFromString('--heap-growing-percent=100')
-  } catch {
-    // not offered: V8's own growth
-  }
+  heapGrowth(100)
 }
 
 /**
@@ -35,8 +31,13 @@ export function boundHeapGrowth(): void {
  * Called before the collection after reading, whose limit it sets.
  */
 export function tightenHeapGrowth(): void {
+  heapGrowth(25)
+}
+
+/** How far past what the last full collection kept V8 lets the old generation grow before the next one. */
+function heapGrowth(percent: number): void {
   try {
-    setFlagsFromString('--heap-growing-percent=25')
+    setFlagsFromString(`--heap-growing-percent=${percent}`)
   } catch {
     // not offered: V8's own growth
   }
