@@ -6,11 +6,16 @@ export interface CliRun {ms: number, cpuMs: number, maxRssMb: number, code: numb
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url))
 
+/** BENCH_NODE_ARGS: Node options for the measured process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (NODE_OPTIONS refuses those). */
+function nodeArgs(): string[] {
+  return process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+}
+
 /** Time one run of the built CLI (wall clock, spawn to exit) and read its peak RSS. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint()
-    const p = spawn(process.execPath, [CHILD, ...args], {env: {...process.env, ...env}})
+    const p = spawn(process.execPath, [...nodeArgs(), CHILD, ...args], {env: {...process.env, ...env}})
     let stdout = ''
     let stderr = ''
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

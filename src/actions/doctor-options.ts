@@ -1,4 +1,4 @@
-import {writeChunked} from '../util/text-chunks.js'
+import {writeChunked, type TextOut} from '../util/text-chunks.js'
 import type {LiveOptions, PrometheusOptions} from '../collect/types.js'
 import type {FormatName} from '../report/formats.js'
 import type {Severity} from '../rules/types.js'
@@ -27,6 +27,8 @@ export interface DoctorOptions {
 export interface Io {
   /** resolves once the text is handed to the system (a large report goes out in pieces) */
   stdout(text: string): void | Promise<void>
+  /** a document in pieces (a large json report), written without joining them into one string; else stdout gets it joined */
+  stdoutPieces?(pieces: Iterable<string>): Promise<void>
   stderr(text: string): void
   isTTY: boolean
   columns?: number // stdout's width when it is a terminal
@@ -34,9 +36,16 @@ export interface Io {
 
 export const processIo: Io = {
   stdout: (t) => writeChunked(process.stdout, t),
+  stdoutPieces: (p) => writeChunked(process.stdout, p),
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stderr.isTTY),
   get columns() {
     return process.stdout.isTTY ? process.stdout.columns : undefined
   },
+}
+
+/** `text` on the io's stdout: pieces stay pieces where the io takes them. */
+export function writeStdout(io: Io, text: TextOut): void | Promise<void> {
+  if (typeof text === 'string') return io.stdout(text)
+  return io.stdoutPieces ? io.stdoutPieces(text) : io.stdout([...text].join(''))
 }

@@ -7,7 +7,7 @@ import {applyConfig} from '../config/apply.js'
 import {loadConfig} from '../config/load.js'
 import {applyBaseline, readBaseline} from '../report/baseline.js'
 import {toReportFinding} from '../report/fingerprint.js'
-import {render, type RenderOptions} from '../report/formats.js'
+import {render, renderOut, type RenderOptions} from '../report/formats.js'
 import {buildReport, type Report} from '../report/model.js'
 import {coverageHeadline, INCOMPLETE_EXIT, judge, noVerdict} from '../report/judged.js'
 import {loadRules, runRules} from '../rules/engine.js'
@@ -17,8 +17,9 @@ import {InputError} from '../util/errors.js'
 import {redactSnapshot, redactStrings} from '../util/redact.js'
 import {toolVersion} from '../util/version.js'
 import {boundHeapGrowth, collectGarbage, tightenHeapGrowth} from '../util/gc.js'
+import {jsonDocument} from '../util/json-pieces.js'
 import {writeFileChunked} from '../util/text-chunks.js'
-import type {DoctorOptions, Io} from './doctor-options.js'
+import {writeStdout, type DoctorOptions, type Io} from './doctor-options.js'
 
 function readSnapshotFile(path: string, text: string): Snapshot {
   const parsed = Snapshot.safeParse(JSON.parse(text))
@@ -112,7 +113,7 @@ async function judgeEvidence(opts: DoctorOptions, io: Io, startedAt: number): Pr
   const anonymize = opts.anonymize ? (await import('../util/anonymize-known.js')).anonymizerForSnapshot(snapshot) : undefined
   if (opts.saveSnapshot) {
     const saved = redactStrings(redactSnapshot(snapshot))
-    writeFileChunked(opts.saveSnapshot, JSON.stringify(anonymize ? anonymize.deep(saved) : saved) + '\n', 0o600)
+    writeFileChunked(opts.saveSnapshot, jsonDocument(anonymize ? anonymize.deep(saved) : saved), 0o600)
   }
   const rules = await loadRules()
   const {findings, outcomes} = runRules(rules, snapshot)
@@ -140,13 +141,13 @@ async function judgeEvidence(opts: DoctorOptions, io: Io, startedAt: number): Pr
 export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const {report, headline, anonymize, evidence, facts} = await judgeEvidence(opts, io, Date.now())
   collectGarbage() // the snapshot is garbage now unless html draws from it
-  const rendered = await render(report, opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80, anonymize, evidence, facts})
-  const text = headline && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${rendered}` : rendered
+  const rendered = await renderOut(report, opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80, anonymize, evidence, facts})
+  const text = headline && typeof rendered === 'string' && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${rendered}` : rendered
   if (opts.outputFile) {
     writeFileChunked(opts.outputFile, text, 0o600)
     io.stderr(`ciltune: wrote ${opts.outputFile} (${opts.output}, ${report.findings.length} findings)\n`)
   } else {
-    await io.stdout(text)
+    await writeStdout(io, text)
   }
   if (facts) await handOffMetrics(report, {width: 80, color: false, wide: false, anonymize, facts}, opts, io)
   return report.summary.exitCode

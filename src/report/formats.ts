@@ -2,6 +2,8 @@ import type {Finding, Rule} from '../rules/types.js'
 import type {Snapshot} from '../snapshot/schema.js'
 import type {Report} from './model.js'
 import type {RunFacts} from './prometheus-facts.js'
+import {jsonDocument} from '../util/json-pieces.js'
+import type {TextOut} from '../util/text-chunks.js'
 
 /** What the report was built from, for a format that draws pictures of it (html); the others ignore it. */
 export interface ReportEvidence {
@@ -22,6 +24,8 @@ export interface RenderOptions {
 
 type Renderer = (report: Report, opts: RenderOptions) => string | Promise<string>
 type LazyRenderer = () => Promise<Renderer>
+/** pieces: the same text as the renderer's, written piece by piece (a format whose documents grow with the cluster) */
+interface FormatEntry {ext: string[], load: LazyRenderer, pieces?: (r: Report) => Iterable<string>}
 
 /**
  * Every report format, in one table: name → file extensions → renderer loaded only when chosen.
@@ -29,7 +33,7 @@ type LazyRenderer = () => Promise<Renderer>
  */
 export const FORMATS = {
   table: {ext: ['.txt'], load: async () => (await import('./table.js')).renderTable},
-  json: {ext: ['.json'], load: async () => (r: Report) => JSON.stringify(r, null, 2) + '\n'},
+  json: {ext: ['.json'], load: async () => (r: Report) => JSON.stringify(r, null, 2) + '\n', pieces: (r: Report) => jsonDocument(r, '  ')},
   yaml: {ext: ['.yaml', '.yml'], load: async () => {
     const {stringify} = await import('yaml')
     return (r: Report) => stringify(r, {lineWidth: 0})
@@ -39,7 +43,7 @@ export const FORMATS = {
   junit: {ext: ['.xml'], load: async () => (await import('./junit.js')).renderJunit},
   html: {ext: ['.html', '.htm'], load: async () => (await import('./html/index.js')).renderHtmlReport},
   prometheus: {ext: ['.prom'], load: async () => (await import('./prometheus.js')).renderPrometheus},
-} satisfies Record<string, {ext: string[], load: LazyRenderer}>
+} satisfies Record<string, FormatEntry>
 
 export type FormatName = keyof typeof FORMATS
 export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[]
@@ -64,4 +68,14 @@ export async function render(model: Report, format: FormatName, opts: RenderOpti
   if (!HUMAN.has(format)) return renderer(report, opts)
   const {inert} = await import('./inert.js')
   return renderer(inert(report), opts)
+}
+
+/**
+ * The report as render() writes it, in pieces where the format has them (json): a large report is then never
+ * held as one string (see util/json-pieces).
+ */
+export async function renderOut(model: Report, format: FormatName, opts: RenderOptions): Promise<TextOut> {
+  const entry: FormatEntry = FORMATS[format]
+  if (!entry.pieces) return render(model, format, opts)
+  return entry.pieces(opts.anonymize ? opts.anonymize.deep(model) : model)
 }

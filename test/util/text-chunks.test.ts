@@ -3,7 +3,7 @@ import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Writable} from 'node:stream'
-import {textChunks, writeChunked, writeFileChunked} from '../../src/util/text-chunks.js'
+import {outChunks, textChunks, writeChunked, writeFileChunked} from '../../src/util/text-chunks.js'
 
 describe('textChunks', () => {
   it('joins back to the text, each piece at most the size asked for', () => {
@@ -74,6 +74,39 @@ describe('writeChunked and writeFileChunked', () => {
       writeFileChunked(path, text, 0o600)
       expect(readFileSync(path, 'utf8')).to.equal(text)
       expect(statSync(path).mode & 0o777).to.equal(0o600)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+})
+
+describe('outChunks (a text given in pieces)', () => {
+  it('joins small pieces up to the size and cuts a large one, in order', () => {
+    const pieces = ['ab', 'cd', 'e', 'x'.repeat(10), 'fg', 'h']
+    const out = [...outChunks(pieces, 4)]
+    expect(out.join('')).to.equal(pieces.join(''))
+    expect(out).to.deep.equal(['abcd', 'e', 'xxxx', 'xxxx', 'xx', 'fgh'])
+  })
+
+  it('writes pieces to a stream and a file exactly as the joined text', async () => {
+    const pieces = function* () {
+      for (let i = 0; i < 50_000; i++) yield `{"n": ${i}, "s": "é🚀"},\n`
+    }
+    const written: string[] = []
+    const stream = new Writable({write(chunk: Buffer, _enc, cb) {
+      written.push(chunk.toString('utf8'))
+      cb()
+    }})
+    await writeChunked(stream, pieces())
+    const whole = [...pieces()].join('')
+    expect(written.join('')).to.equal(whole)
+    // joined to about 16 Ki characters a write (young-generation strings), not one write per piece
+    expect(written.length).to.be.within(Math.floor(whole.length / 16_400), Math.ceil(whole.length / 16_384) + 1)
+    expect(Math.max(...written.map((w) => w.length))).to.be.below(16_384 + 40)
+    const dir = mkdtempSync(join(tmpdir(), 'ciltune-chunks-'))
+    try {
+      writeFileChunked(join(dir, 'out.json'), pieces(), 0o600)
+      expect(readFileSync(join(dir, 'out.json'), 'utf8')).to.equal(whole)
     } finally {
       rmSync(dir, {recursive: true, force: true})
     }
