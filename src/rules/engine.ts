@@ -109,8 +109,10 @@ export function runRules(rules: Rule[], snapshot: Snapshot): RunResult {
   const version = clusterVersion(snapshot)
   const findings: Finding[] = []
   const outcomes: RuleOutcome[] = []
-  // between rules, what a rule allocated is dead: collected once it passes the slack (see GarbagePacer)
-  const pacer = new GarbagePacer()
+  // Between rules, what a rule allocated is dead: collected once it passes the slack (see GarbagePacer).
+  // Half the reading's slack: at 5000 agents the rules then grow the heap from 328 to 357 MB, not 395, which
+  // is the run's peak (peak RSS 570 → 551 MiB) for about a second more of rules.
+  const pacer = new GarbagePacer({slack: 32 * 1024 * 1024})
   withMetricIndex(snapshot, () => {
     for (const rule of rules) {
       const r = runRule(rule, snapshot, version)

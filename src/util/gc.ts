@@ -73,7 +73,8 @@ export interface PacerOptions {
  * collections while 5000 agents were read (at the earlier pace, one collection per GiB received), and the rules
  * grew a 328 MB heap to 440 MB before V8's own collection ended. With 64 MB of slack the 5000-agent peak fell
  * from 619 MB to 564–609 MB over three runs; its 30 collections take 5.4 s of CPU there. At 1000 agents the heap
- * stays small, and the two or three collections take 60–80 ms each. 32 MB of slack did not lower the peak.
+ * stays small, and the two or three collections take 60–80 ms each. 32 MB of slack while reading did not lower
+ * the peak; between rules it does (see runRules).
  */
 export class GarbagePacer {
   private since = 0
