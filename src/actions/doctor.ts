@@ -16,7 +16,7 @@ import {isSysdump} from '../sysdump/detect.js'
 import {InputError} from '../util/errors.js'
 import {redactSnapshot, redactStrings} from '../util/redact.js'
 import {toolVersion} from '../util/version.js'
-import {boundHeapGrowth, collectGarbage, tightenHeapGrowth} from '../util/gc.js'
+import {boundHeapGrowth, collectLargeGarbage, tightenHeapGrowth} from '../util/gc.js'
 import {jsonDocument} from '../util/json-pieces.js'
 import {writeFileChunked} from '../util/text-chunks.js'
 import {writeStdout, type DoctorOptions, type Io} from './doctor-options.js'
@@ -75,7 +75,7 @@ export async function gatherSnapshot(opts: Pick<DoctorOptions, 'from' | 'live' |
     }
   }
   tightenHeapGrowth()
-  collectGarbage() // the reading's garbage, before the rules and the report allocate theirs
+  collectLargeGarbage() // the reading's garbage, before the rules and the report allocate theirs
   return snapshot
 }
 
@@ -140,7 +140,7 @@ async function judgeEvidence(opts: DoctorOptions, io: Io, startedAt: number): Pr
 /** doctor: evidence → snapshot → rules → report. Returns the exit code (0 clean, 1 findings at/above --fail-on). */
 export async function runDoctor(opts: DoctorOptions, io: Io): Promise<number> {
   const {report, headline, anonymize, evidence, facts} = await judgeEvidence(opts, io, Date.now())
-  collectGarbage() // the snapshot is garbage now unless html draws from it
+  collectLargeGarbage() // the snapshot is garbage now unless html draws from it
   const rendered = await renderOut(report, opts.output, {color: opts.color, wide: opts.wide ?? false, width: io.columns ?? 80, anonymize, evidence, facts})
   const text = headline && typeof rendered === 'string' && (opts.output === 'table' || opts.output === 'markdown') ? `${headline}\n\n${rendered}` : rendered
   if (opts.outputFile) {

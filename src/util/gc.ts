@@ -43,6 +43,17 @@ function heapGrowth(percent: number): void {
   }
 }
 
+/*
+ * Below this, a forced collection costs more than it saves: a one-agent capture spent 50 ms of its 0.9 s in
+ * the two collections of a 20–30 MB heap, with nothing to gain on a peak of 100 MB.
+ */
+const WORTH_COLLECTING = 48 * 1024 * 1024
+
+/** collectGarbage() when the heap is large enough for the collection to matter. */
+export function collectLargeGarbage(heapUsed = () => getHeapStatistics().used_heap_size): void {
+  if (heapUsed() >= WORTH_COLLECTING) collectGarbage()
+}
+
 export function collectGarbage(): void {
   if (gc === undefined) {
     try {

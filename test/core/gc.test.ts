@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {collectGarbage, GarbagePacer} from '../../src/util/gc.js'
+import {collectGarbage, collectLargeGarbage, GarbagePacer} from '../../src/util/gc.js'
 
 /** A WeakRef to a large array (old space: only a full collection frees it) that nothing else refers to. */
 async function droppedBig(): Promise<WeakRef<number[]>> {
@@ -18,6 +18,17 @@ describe('collectGarbage', () => {
       collectGarbage()
       expect(ref.deref(), `round ${round}`).to.equal(undefined)
     }
+  })
+})
+
+describe('collectLargeGarbage', () => {
+  it('collects a heap of 48 MiB or more, and leaves a smaller one to V8', async () => {
+    const small = await droppedBig()
+    collectLargeGarbage(() => 47 * 1024 * 1024)
+    expect(small.deref(), 'not collected below 48 MiB').to.not.equal(undefined)
+    const large = await droppedBig()
+    collectLargeGarbage(() => 48 * 1024 * 1024)
+    expect(large.deref(), 'collected at 48 MiB').to.equal(undefined)
   })
 })
 
