@@ -2,7 +2,7 @@
  * -o html at scale on real-shaped captures: the simulator (in a process of its own) multiplies the seed
  * incident so every agent prints what an agent of an N-node cluster prints (the N-node health table, two
  * nodes whose health endpoint times out, 300 Services, a version skew, a degraded node, restarts), and
- * `ciltune collect` writes it to disk. Then the report's size and its cost beyond -o json on that capture.
+ * `ciltune collect` writes it to disk (its own time and peak RSS are printed too). Then the report's size and its cost beyond -o json on that capture.
  * Prints figures; the browser test asserts the 2 MB bound at 1000 nodes, this prints it at 5000.
  *   node --import tsx bench/html.ts [NODES,...]   (default 1000,5000)
  */
@@ -10,24 +10,24 @@ import {mkdtempSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {runCli} from './measure.js'
+import {runCli, type CliRun} from './measure.js'
 import {startSimProcess} from './scale.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-async function realShapedCapture(nodes: number, dir: string): Promise<string> {
+async function realShapedCapture(nodes: number, dir: string): Promise<{capture: string, collect: CliRun}> {
   const sim = await startSimProcess({
     scenarioDir: join(ROOT, 'fixtures', 'synthetic-lb4-pressure'), nodes,
     shape: {services: 300, backendsPerService: 3, unreachableNodes: 2, variation: true},
   }, dir)
   const capture = join(dir, 'capture')
   try {
-    const r = await runCli(['collect', '--kubeconfig', sim.kubeconfig, capture])
-    if (r.code !== 0) throw new Error(`collect exited ${r.code}: ${r.stderr.trim().split('\n')[0]}`)
+    const collect = await runCli(['collect', '--kubeconfig', sim.kubeconfig, capture])
+    if (collect.code !== 0) throw new Error(`collect exited ${collect.code}: ${collect.stderr.trim().split('\n')[0]}`)
+    return {capture, collect}
   } finally {
     await sim.stop()
   }
-  return capture
 }
 
 export async function benchHtml(sizes = [1000, 5000]): Promise<Record<string, string>> {
@@ -35,7 +35,8 @@ export async function benchHtml(sizes = [1000, 5000]): Promise<Record<string, st
   for (const agents of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'ciltune-bench-html-'))
     try {
-      const capture = await realShapedCapture(agents, dir)
+      const {capture, collect} = await realShapedCapture(agents, dir)
+      out[`${agents} nodes, collect to a directory: wall / CPU / peak RSS`] = `${(collect.ms / 1000).toFixed(2)} s / ${(collect.cpuMs / 1000).toFixed(2)} s / ${collect.maxRssMb.toFixed(0)} MB`
       const file = join(dir, 'report.html')
       const html = await runCli(['doctor', '--from', capture, '-o', file, '--fail-on', 'none'])
       if (html.code !== 0) throw new Error(`doctor -o html exited ${html.code}: ${html.stderr.trim()}`)

@@ -1,4 +1,5 @@
 import type {LiveOptions} from '../collect/types.js'
+import type {Collected} from '../ingest/evidence.js'
 import type {Io} from './doctor-options.js'
 
 export interface CollectOptions {
@@ -15,15 +16,24 @@ export interface CollectOptions {
  * Exit 0 when every agent and cluster object was read, 1 when the capture is incomplete.
  */
 export async function collectAction(opts: CollectOptions, io: Io): Promise<number> {
-  const {collectLive} = await import('../collect/live.js')
-  const {writeCollection} = await import('../collect/write-dir.js')
-  const c = await collectLive(opts.live)
-  if (opts.redact === false) io.stderr(`ciltune: warning: --no-redact: ${opts.output} holds keys, certificates and tokens as read; do not share it\n`)
-  const anonymize = opts.anonymize ? (await import('../collect/anonymize-collected.js')).anonymizerForCollected(c) : undefined
-  const written = writeCollection(opts.output, c, {redact: opts.redact !== false, anonymize})
+  const redact = opts.redact !== false
+  if (!redact) io.stderr(`ciltune: warning: --no-redact: ${opts.output} holds keys, certificates and tokens as read; do not share it\n`)
+  const {c, written} = opts.anonymize
+    ? await (await import('../collect/anonymized-capture.js')).collectAnonymized(opts.live, opts.output, redact)
+    : await collectToDir(opts.live, opts.output, redact)
   const failedAgents = Object.keys(c.agentErrors).filter((a) => c.agentErrors[a].some((e) => e.kind !== 'missing'))
   const gaps = Object.values(c.agentErrors).flat().length + c.clusterErrors.length
   await io.stdout(`wrote ${written.length} files for ${c.agents.length} agents to ${opts.output}` +
     (gaps > 0 ? ` (${failedAgents.length} agents could not be read, ${c.clusterErrors.length} cluster gaps: see collection-errors.json)` : '') + '\n')
   return gaps > 0 ? 1 : 0
+}
+
+/** Each output written the moment its command ends (the writer is the collection's sink). */
+async function collectToDir(live: LiveOptions, dir: string, redact: boolean): Promise<{c: Collected, written: string[]}> {
+  const {collectLive} = await import('../collect/live.js')
+  const {CollectionWriter, prepareCollectionDir} = await import('../collect/write-dir.js')
+  prepareCollectionDir(dir) // before the cluster is read: a wrong directory fails at once
+  const writer = new CollectionWriter(dir, {redact})
+  const c = await collectLive(live, writer)
+  return {c, written: writer.finish(c)}
 }

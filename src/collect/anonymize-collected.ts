@@ -13,8 +13,11 @@ function parsed(text: string): {items?: Item[]} & Item {
   }
 }
 
-/** For collect: names from the cluster objects as listed (raw Kubernetes JSON) and every file's text. */
-export function anonymizerForCollected(c: Collected): Anonymizer {
+/**
+ * For collect: names from the cluster objects as listed (raw Kubernetes JSON) and every file's text
+ * (`texts`, when the files' texts are not in `c`: read back from a capture on disk).
+ */
+export function anonymizerForCollected(c: Collected, texts?: Iterable<string>): Anonymizer {
   const items = (kind: string) => c.files.filter((f) => f.kind === kind).flatMap((f) => parsed(f.text).items ?? [])
   const config = c.files.filter((f) => f.kind === 'configmap').map((f) => parsed(f.text))
   const helm = c.files.filter((f) => f.kind === 'helm-release').map((f) => helmUserValues(f.text)?.values as {k8sServiceHost?: unknown, cluster?: {name?: unknown}} | undefined)
@@ -28,7 +31,8 @@ export function anonymizerForCollected(c: Collected): Anonymizer {
     context: str(c.origin.context),
     host: helm.flatMap((h) => str(h?.k8sServiceHost)),
     texts: (function* () {
-      for (const f of c.files) yield f.text
+      if (texts) yield* texts
+      else for (const f of c.files) yield f.text
       yield* stringsIn({e: c.agentErrors, c: c.clusterErrors, s: c.skipped})
     })(),
   })

@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 import {stringify} from 'yaml'
 import type {Collected, EvidenceFile} from '../ingest/evidence.js'
+import type {CollectionError} from '../snapshot/schema.js'
 import {InputError} from '../util/errors.js'
 import {AGENT_COMMANDS, FEATURE_COMMANDS} from './allowlist.js'
 import {REDACTED, redactText, redactValues} from '../util/redact.js'
@@ -66,9 +67,8 @@ function clusterFile(f: EvidenceFile, redact: boolean): {name: string, text: str
   }
 }
 
-/** Write `c` into `dir` (created; it must be absent or empty). Returns the files written, relative to dir. */
-export function writeCollection(dir: string, c: Collected, opts: {redact?: boolean, anonymize?: {text(s: string): string}} = {}): string[] {
-  const redact = opts.redact ?? true
+/** Create `dir` for a capture: it must be absent or empty (checked before the cluster is read). */
+export function prepareCollectionDir(dir: string): void {
   try {
     if (readdirSync(dir).length > 0) throw new InputError(`--output ${dir}: exists and is not empty; choose a new directory`)
   } catch (error) {
@@ -76,29 +76,85 @@ export function writeCollection(dir: string, c: Collected, opts: {redact?: boole
     // absent: created below
   }
   mkdirSync(dir, {recursive: true, mode: 0o700})
-  const written: string[] = []
-  const anon = (s: string) => (opts.anonymize ? opts.anonymize.text(s) : s)
-  const put = (rel: string, text: string) => {
-    // owner-only: even redacted, a capture names the cluster's nodes, addresses and configuration
-    writeFileSync(join(dir, anon(rel)), anon(redact ? redactText(text) : text), {mode: 0o600})
-    written.push(anon(rel))
-  }
-  for (const agent of c.agents) mkdirSync(join(dir, anon(agent)), {recursive: true, mode: 0o700})
-  for (const f of c.files) {
+}
+
+export interface WriteOptions {
+  redact?: boolean
+  anonymize?: {text(s: string): string}
+}
+
+/**
+ * The capture written as the collection goes (a live collection's sink): each output is on disk once its
+ * command ends, and nothing of it is held. Held whole until the end, the outputs of a real-shaped
+ * 5000-node cluster grew `collect` past 13 GB.
+ */
+export class CollectionWriter {
+  readonly written: string[] = []
+  private readonly agentErrors: Record<string, CollectionError[]> = {}
+  private readonly skipped: Array<{path: string, reason: string}> = []
+  private readonly agentDirs = new Set<string>()
+
+  constructor(private readonly dir: string, private readonly opts: WriteOptions = {}) {}
+
+  add(f: EvidenceFile): void {
     if (f.agent) {
       const name = agentFileName(f)
-      if (name) put(join(f.agent, name), f.text)
-      continue
+      if (!name) return
+      this.agentDir(f.agent)
+      this.put(join(f.agent, name), f.text)
+      return
     }
-    const cf = clusterFile(f, redact)
-    if (cf) put(cf.name, cf.text)
+    const cf = clusterFile(f, this.opts.redact ?? true)
+    if (cf) this.put(cf.name, cf.text)
   }
-  put('collection-errors.json', JSON.stringify({
-    ciltuneCollectionErrors: 1,
-    origin: c.origin,
-    agents: c.agentErrors,
-    cluster: c.clusterErrors,
-    skipped: c.skipped,
-  }, null, 2) + '\n')
-  return written
+
+  agentError(agent: string, error: CollectionError): void {
+    (this.agentErrors[agent] ??= []).push(error)
+  }
+
+  skip(path: string, reason: string): void {
+    this.skipped.push({path, reason})
+  }
+
+  /**
+   * The collection is over: every agent gets its folder, even one with nothing read, and the errors are written.
+   * What was handed to this sink (agent errors, skipped outputs) joins `c`'s own, for the caller's summary.
+   */
+  finish(c: Collected): string[] {
+    for (const agent of c.agents) this.agentDir(agent)
+    for (const [a, errors] of Object.entries(this.agentErrors)) c.agentErrors[a] = [...errors, ...c.agentErrors[a] ?? []]
+    c.skipped = [...this.skipped, ...c.skipped]
+    this.put('collection-errors.json', JSON.stringify({
+      ciltuneCollectionErrors: 1,
+      origin: c.origin,
+      agents: c.agentErrors,
+      cluster: c.clusterErrors,
+      skipped: c.skipped,
+    }, null, 2) + '\n')
+    return this.written
+  }
+
+  private agentDir(agent: string): void {
+    if (this.agentDirs.has(agent)) return
+    this.agentDirs.add(agent)
+    mkdirSync(join(this.dir, this.anon(agent)), {recursive: true, mode: 0o700})
+  }
+
+  private anon(s: string): string {
+    return this.opts.anonymize ? this.opts.anonymize.text(s) : s
+  }
+
+  private put(rel: string, text: string): void {
+    // owner-only: even redacted, a capture names the cluster's nodes, addresses and configuration
+    writeFileSync(join(this.dir, this.anon(rel)), this.anon(this.opts.redact ?? true ? redactText(text) : text), {mode: 0o600})
+    this.written.push(this.anon(rel))
+  }
+}
+
+/** Write `c` into `dir` (created; it must be absent or empty). Returns the files written, relative to dir. */
+export function writeCollection(dir: string, c: Collected, opts: WriteOptions = {}): string[] {
+  prepareCollectionDir(dir)
+  const writer = new CollectionWriter(dir, opts)
+  for (const f of c.files) writer.add(f)
+  return writer.finish(c)
 }

@@ -16,8 +16,10 @@ const LONG_BASE64 = /(?<![\w+/])[A-Za-z0-9+/]{40,}={0,2}/g
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g
 // `--api-token=abc`, `password: abc`, `"token":"abc"`, `client-key-data: …`: keep the name, drop the value
-// the name must end in the secret word: `policy-secrets-namespace` is a setting, `api-token` a credential
-const NAMED = /((?:--?)?["']?[\w.-]*(?:secret|token|password|passwd|credentials?|api[-_]?key|access[-_]?key|private[-_]?key|key-data|certificate-data)["']?\s*[:=]\s*["']?)(?![{[\\])([^\s"',}\]]+)/gi
+// the name must end in the secret word: `policy-secrets-namespace` is a setting, `api-token` a credential.
+// Tried only where a name can start (not after a name character): the leftmost match is the same, and the
+// search no longer restarts inside every word (a 1000-node capture's gigabyte took 7.4 s of `collect`).
+const NAMED = /(?<![\w.-])((?:--?)?["']?[\w.-]*(?:secret|token|password|passwd|credentials?|api[-_]?key|access[-_]?key|private[-_]?key|key-data|certificate-data)["']?\s*[:=]\s*["']?)(?![{[\\])([^\s"',}\]]+)/gi
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -72,7 +72,7 @@ describe('ciltune collect --output DIR', function () {
     expect(fromCapture.find((f) => f.startsWith('agent-unreachable | high'))).to.equal(`agent-unreachable | high | ${victim}`)
   })
 
-  it('refuses to write into a directory that is not empty', async () => {
+  it('refuses to write into a directory that is not empty, before reading the cluster', async () => {
     run = await runSim({scenarioDir: join(FIXTURES_DIR, 'synthetic-healthy')})
     const dir = join(out, '..')
     writeFileSync(join(dir, 'keep.txt'), 'x')
@@ -81,5 +81,8 @@ describe('ciltune collect --output DIR', function () {
     expect((err as Error).name).to.equal(InputError.name)
     expect((err as Error).message).to.match(/exists and is not empty/)
     expect(readFileSync(join(dir, 'keep.txt'), 'utf8')).to.equal('x')
+    expect(run.sim.requests.length, 'refused before the cluster is read').to.equal(0)
+    await run.stop()
+    run = undefined // nothing was read: no request to check
   })
 })

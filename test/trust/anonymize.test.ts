@@ -138,6 +138,7 @@ describe('--anonymize: no node, pod or namespace name and no address survives', 
     await collectAction({live: run!.live(), output: out, anonymize: true}, capture())
     const files = filesUnder(out)
     expect(files.length).to.be.greaterThan(10)
+    expect(readdirSync(out).filter((n) => n.startsWith('.')), 'the staging folder of the first pass is gone').to.deep.equal([])
     for (const f of files) expect(survivors(f.slice(out.length) + '\n' + readFileSync(f, 'utf8'), known), f).to.deep.equal([])
     const plain = capture()
     await runDoctor({output: 'json', failOn: 'none', color: false, live: run!.live()}, plain)
