@@ -22,8 +22,9 @@ async function realShapedCapture(nodes: number, dir: string): Promise<{capture: 
   }, dir)
   const capture = join(dir, 'capture')
   try {
-    const collect = await runCli(['collect', '--kubeconfig', sim.kubeconfig, capture])
-    if (collect.code !== 0) throw new Error(`collect exited ${collect.code}: ${collect.stderr.trim().split('\n')[0]}`)
+    // the default deadline (300 s) is for an on-call run; a 5000-node capture on this 2-core machine takes longer
+    const collect = await runCli(['collect', '--kubeconfig', sim.kubeconfig, '--deadline', '3600', capture])
+    if (collect.code !== 0) throw new Error(`collect exited ${collect.code}: ${(collect.stderr.trim() || collect.stdout.trim()).split('\n')[0]}`)
     return {capture, collect}
   } finally {
     await sim.stop()

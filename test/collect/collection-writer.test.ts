@@ -3,7 +3,9 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} fr
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {emptyCollected} from '../../src/ingest/evidence.js'
-import {CollectionWriter, prepareCollectionDir} from '../../src/collect/write-dir.js'
+import {parse as parseYaml, stringify} from 'yaml'
+import {CollectionWriter, listYaml, prepareCollectionDir} from '../../src/collect/write-dir.js'
+import {FIXTURES_DIR as FIXTURES} from '../helpers/reference.js'
 
 describe('CollectionWriter (collect writes as it reads)', () => {
   let dir: string
@@ -41,5 +43,27 @@ describe('CollectionWriter (collect writes as it reads)', () => {
     expect(errors.skipped).to.have.length(1)
     expect(c.agentErrors['cilium-b2'], 'the caller\'s summary counts what the sink received').to.have.length(1)
     expect(existsSync(join(dir, 'cilium-b2', 'status.txt'))).to.equal(false)
+  })
+})
+
+describe('listYaml (a Kubernetes list as YAML, one item at a time)', () => {
+  it('writes the text the yaml library writes for the whole list', () => {
+    const docs: Array<Record<string, unknown> & {items: unknown[]}> = [
+      {apiVersion: 'v1', items: [
+        {metadata: {name: 'a', labels: {'x': '1', 'k8s.io/y': 'true'}}, spec: {list: [1, 2, [3]], e: [], o: {}, n: null}},
+        {metadata: {name: 'b'}, status: {s: 'multi\n\nline\n', q: 'a: b', t: '  lead', num: '007'}},
+        {},
+      ], kind: 'NodeList', metadata: {resourceVersion: '5'}},
+      {kind: 'List', items: []},
+    ]
+    for (const d of readdirSync(FIXTURES)) {
+      for (const f of ['nodes.yaml', 'pods.yaml']) {
+        const path = join(FIXTURES, d, f)
+        if (existsSync(path)) docs.push(parseYaml(readFileSync(path, 'utf8')) as Record<string, unknown> & {items: unknown[]})
+      }
+    }
+    const lists = docs.filter((d) => Array.isArray(d?.items))
+    expect(lists.length).to.be.greaterThan(4)
+    for (const d of lists) expect(listYaml(d)).to.equal(stringify(d, {lineWidth: 0}))
   })
 })
