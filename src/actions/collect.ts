@@ -1,5 +1,6 @@
 import type {LiveOptions} from '../collect/types.js'
 import type {Collected} from '../ingest/evidence.js'
+import {boundHeapGrowth} from '../util/gc.js'
 import type {Io} from './doctor-options.js'
 
 export interface CollectOptions {
@@ -33,6 +34,7 @@ async function collectToDir(live: LiveOptions, dir: string, redact: boolean): Pr
   const {collectLive} = await import('../collect/live.js')
   const {CollectionWriter, prepareCollectionDir} = await import('../collect/write-dir.js')
   prepareCollectionDir(dir) // before the cluster is read: a wrong directory fails at once
+  boundHeapGrowth() // outputs are read as doctor reads them: what each leaves behind soon dies
   const writer = new CollectionWriter(dir, {redact})
   const c = await collectLive(live, writer)
   return {c, written: writer.finish(c)}

@@ -4,6 +4,7 @@ import type {Collected, EvidenceFile, EvidenceKind} from '../ingest/evidence.js'
 import {anonymizerForCollected} from './anonymize-collected.js'
 import {collectLive} from './live.js'
 import type {LiveOptions} from './types.js'
+import {boundHeapGrowth} from '../util/gc.js'
 import {CollectionWriter, prepareCollectionDir} from './write-dir.js'
 
 // the cluster objects the pseudonyms are drawn from (anonymizerForCollected), kept as listed
@@ -23,6 +24,7 @@ function* textsOf(listed: EvidenceFile[], dir: string, files: string[]): Generat
  */
 export async function collectAnonymized(live: LiveOptions, dir: string, redact: boolean): Promise<{c: Collected, written: string[]}> {
   prepareCollectionDir(dir)
+  boundHeapGrowth() // outputs are read as doctor reads them: what each leaves behind soon dies
   const staging = mkdtempSync(join(dir, '.staging-'))
   try {
     const listed: EvidenceFile[] = []

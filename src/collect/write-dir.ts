@@ -7,7 +7,6 @@ import type {CollectionError} from '../snapshot/schema.js'
 import {InputError} from '../util/errors.js'
 import {AGENT_COMMANDS, FEATURE_COMMANDS} from './allowlist.js'
 import {REDACTED, redactText, redactValues} from '../util/redact.js'
-import {boundHeapGrowth} from '../util/gc.js'
 
 /*
  * A live collection written in the `--from` directory format, to hand to a colleague:
@@ -93,7 +92,6 @@ function clusterFile(f: EvidenceFile, redact: boolean): {name: string, text: str
 
 /** Create `dir` for a capture: it must be absent or empty (checked before the cluster is read). */
 export function prepareCollectionDir(dir: string): void {
-  boundHeapGrowth() // a capture is read like doctor's evidence: what each output leaves behind soon dies
   try {
     if (readdirSync(dir).length > 0) throw new InputError(`--output ${dir}: exists and is not empty; choose a new directory`)
   } catch (error) {
@@ -105,7 +103,6 @@ export function prepareCollectionDir(dir: string): void {
 
 export interface WriteOptions {
   redact?: boolean
-  anonymize?: {text(s: string): string}
 }
 
 /**
@@ -162,17 +159,13 @@ export class CollectionWriter {
   private agentDir(agent: string): void {
     if (this.agentDirs.has(agent)) return
     this.agentDirs.add(agent)
-    mkdirSync(join(this.dir, this.anon(agent)), {recursive: true, mode: 0o700})
-  }
-
-  private anon(s: string): string {
-    return this.opts.anonymize ? this.opts.anonymize.text(s) : s
+    mkdirSync(join(this.dir, agent), {recursive: true, mode: 0o700})
   }
 
   private put(rel: string, text: string): void {
     // owner-only: even redacted, a capture names the cluster's nodes, addresses and configuration
-    writeFileSync(join(this.dir, this.anon(rel)), this.anon(this.opts.redact ?? true ? redactText(text) : text), {mode: 0o600})
-    this.written.push(this.anon(rel))
+    writeFileSync(join(this.dir, rel), this.opts.redact ?? true ? redactText(text) : text, {mode: 0o600})
+    this.written.push(rel)
   }
 }
 
