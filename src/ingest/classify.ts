@@ -104,14 +104,37 @@ export function kubeKind(text: string): string | undefined {
   return item ? `${item}List` : top
 }
 
+function looksLikeStatusText(head: string): boolean {
+  return head.includes('Cilium:') && CILIUM_LABEL.test(head) && OTHER_STATUS_LABEL.test(head) && !(head.includes('Cluster Pods:') && /^\s*Cluster Pods:/m.test(head))
+}
+
 /**
- * What a file holds, judged by its content and never by its name:
- * a status dump saved as `x.out` is still a status dump.
+ * The kinds a file name can suggest (name-hints.ts), each with the test that confirms it from the content,
+ * including the kinds that look alike and win over it in classify's order (a pod description quoting status
+ * lines, a cilium-health error read as a log line).
  */
-export function classify(text: string): EvidenceKind | undefined {
+const CONFIRM: Partial<Record<EvidenceKind, (head: string) => boolean>> = {
+  'status-text': (head) => !looksLikeDescribePod(head) && looksLikeStatusText(head),
+  'service-list': looksLikeServiceList,
+  'map-list': looksLikeMapList,
+  'metrics': looksLikeMetrics,
+  'agent-log': (head) => !looksLikeCiliumHealth(head) && looksLikeAgentLog(head),
+  'encrypt-status': looksLikeEncryptStatus,
+  'bgp-peers': looksLikeBgpPeers,
+}
+
+/**
+ * What a file holds, judged by its content and never by its name: a status dump saved as `x.out` is still a
+ * status dump. `expected`, the kind a file's name suggests (`service-list.txt` as collect writes it), is only
+ * tried first: the content must confirm it, or every kind is tried in order as for any file. Confirming it
+ * first spares the twenty detectors ahead of it (most of classifying a 1000-agent capture).
+ */
+export function classify(text: string, expected?: EvidenceKind): EvidenceKind | undefined {
   const cut = text.slice(0, HEAD)
   const head = dedent(cut.includes('\x1b') ? cut.replace(ANSI, '') : cut)
   const trimmed = head.trimStart()
+  const confirm = expected && CONFIRM[expected]
+  if (confirm && !trimmed.startsWith('{') && confirm(head)) return expected
   // a Kubernetes object (kubectl writes apiVersion first) is none of the JSON kinds: a 30 MB list is not parsed here
   if (trimmed.startsWith('{') && !/^\{\s*"apiVersion"\s*:/.test(trimmed)) {
     const k = jsonKind(text)
@@ -119,7 +142,7 @@ export function classify(text: string): EvidenceKind | undefined {
   }
   // before status: a probe's status output inside an event message has status labels at line starts
   if (looksLikeDescribePod(head)) return 'pod-describe'
-  if (head.includes('Cilium:') && CILIUM_LABEL.test(head) && OTHER_STATUS_LABEL.test(head) && !(head.includes('Cluster Pods:') && /^\s*Cluster Pods:/m.test(head))) return 'status-text'
+  if (looksLikeStatusText(head)) return 'status-text'
   if (mayBeCliStatus(head) && CLI_STATUS.some((re) => re.test(head))) return 'cli-status'
   if (looksLikeClusterMeshStatus(head)) return 'clustermesh-status'
   if (trimmed.startsWith('{') && looksLikeStatusJson(head)) return 'status-json' // cut short: not valid JSON

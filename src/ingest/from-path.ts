@@ -7,6 +7,7 @@ import {InputError} from '../util/errors.js'
 import {fileHead, fileLines} from './file-lines.js'
 import {walkDir} from './walk-dir.js'
 import {AGENT_KINDS, classify} from './classify.js'
+import {kindSuggestedBy} from './name-hints.js'
 import type {Collected, EvidenceFile, EvidenceKind} from './evidence.js'
 import {emptyCollected, notRecognized} from './evidence.js'
 
@@ -71,31 +72,32 @@ function streamedLog(file: string, path: string, agent: string | undefined): Evi
  * log is never read whole: the builder streams it later).
  */
 function recognize(file: string, into: ReadBuffer): {kind: EvidenceKind | 'binary' | 'too-large' | undefined, text?: string} {
+  const expected = kindSuggestedBy(basename(file))
   const fd = openSync(file, 'r')
   try {
     // most files fit the buffer: read without asking their size first (a system call fewer per file)
     const whole = into.whole(fd)
-    if (whole) return decoded(whole)
+    if (whole) return decoded(whole, expected)
     const size = fstatSync(fd).size
     if (size > STREAM_BYTES) {
       const head = fileHead(file, HEAD_BYTES)
       if (head.includes(0)) return {kind: 'binary'}
       // a cut multi-byte character or line at the end of the head is not part of the evidence
-      const kind = classify(head.toString('utf8', 0, head.lastIndexOf(10) + 1))
+      const kind = classify(head.toString('utf8', 0, head.lastIndexOf(10) + 1), expected)
       if (kind === 'agent-log') return {kind}
       if (size > MAX_FILE_BYTES) return {kind: 'too-large'}
     }
-    return decoded(readFileSync(fd))
+    return decoded(readFileSync(fd), expected)
   } finally {
     closeSync(fd)
   }
 }
 
 /** Binary content (archives, images) is not evidence we can read as text. */
-function decoded(bytes: Buffer): {kind: EvidenceKind | 'binary' | undefined, text?: string} {
+function decoded(bytes: Buffer, expected: EvidenceKind | undefined): {kind: EvidenceKind | 'binary' | undefined, text?: string} {
   if (bytes.subarray(0, 8192).includes(0)) return {kind: 'binary'}
   const text = bytes.toString('utf8')
-  return {kind: classify(text), text}
+  return {kind: classify(text, expected), text}
 }
 
 /**

@@ -31,8 +31,26 @@ export function* jsonPieces(value: unknown, gap = '', levels = 8): Generator<str
   yield* pieces(v, gap, '', levels)
 }
 
+/**
+ * An object or short array of primitives only (an evidence line, a label set): small unless it holds a long
+ * string, which is one string whole either way, so it is stringified in one piece rather than walked key by key.
+ */
+function flat(v: object): boolean {
+  if (typeof (v as {toJSON?: unknown}).toJSON === 'function') return false
+  if (Array.isArray(v)) {
+    if (v.length > 256) return false // a long list stays in pieces: 5000 agent names are one list
+    for (const x of v) if (typeof x === 'object' && x !== null) return false
+    return true
+  }
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k]
+    if (typeof x === 'object' && x !== null) return false
+  }
+  return true
+}
+
 function* pieces(v: unknown, gap: string, indent: string, levels: number): Generator<string> {
-  if (levels <= 0 || !walked(v)) {
+  if (levels <= 0 || !walked(v) || flat(v)) {
     const text = JSON.stringify(v, null, gap)
     // strings are escaped, so every newline in the text is one of the layout's own
     yield gap && indent ? text.replaceAll('\n', `\n${indent}`) : text
