@@ -1,6 +1,6 @@
 // Runs the built CLI in this process and reports its peak RSS, so the benchmark measures the real command.
 import {readFileSync} from 'node:fs'
-import {execute} from '@oclif/core'
+import {execute} from '@oclif/core/execute'
 
 /**
  * Peak RSS of this program, in KB. On Linux from VmHWM: getrusage's ru_maxrss survives exec, so a child

@@ -8,6 +8,6 @@ export async function start(dir) {
     return
   }
   // loaded only when needed: oclif's config loading is most of a cold start
-  const {execute} = await import('@oclif/core')
+  const {execute} = await import('@oclif/core/execute')
   await execute({dir})
 }

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 /** Flags that select where evidence comes from; shared by doctor, suggest and collect. */
 export const clusterFlags = {

@@ -1,4 +1,4 @@
-import {Errors} from '@oclif/core'
+import * as Errors from '@oclif/core/errors'
 
 function distance(a: string, b: string): number {
   const row = Array.from({length: b.length + 1}, (_, i) => i)

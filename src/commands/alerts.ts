@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {processIo} from '../actions/doctor-options.js'
 import {runAlerts, type AlertsOutput} from '../actions/alerts.js'
 import {BaseCommand} from '../cli/base.js'

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {DEFAULT_SCENARIO, demoAction} from '../actions/demo.js'
 import {processIo} from '../actions/doctor-options.js'
 import {BaseCommand} from '../cli/base.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {processIo} from '../actions/doctor-options.js'
 import {runUpgradeCheck} from '../actions/upgrade-check.js'
 import {BaseCommand} from '../cli/base.js'
