@@ -1,5 +1,5 @@
 import type {Metrics} from '../snapshot/schema.js'
-import {intern, splitLines, src} from './text.js'
+import {intern, internLine, lineViews, own, src} from './text.js'
 
 /*
  * Prometheus text exposition (the agent's :9962/metrics): `# HELP`/`# TYPE` comments, then
@@ -12,17 +12,20 @@ const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/
 
 export function parseExposition(text: string, file: string): Metrics {
   const out: Metrics = {format: 'exposition', samples: [], unrecognized: []}
-  splitLines(text).forEach((raw, i) => {
+  // views into the text: only the lines kept are copied (a third of an exposition is comments)
+  const lines = lineViews(text)
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]
     const n = i + 1
     const line = raw.trim()
-    if (line === '' || line.startsWith('#')) return
+    if (line === '' || line.startsWith('#')) continue
     const s = parseSampleLine(line)
     if (!s || !Number.isFinite(s.value)) {
-      out.unrecognized.push({line: n, text: raw})
-      return
+      out.unrecognized.push({line: n, text: own(raw)})
+      continue
     }
-    out.samples.push({name: s.name, labels: s.labels, value: s.value, src: src(file, n, raw)})
-  })
+    out.samples.push({name: s.name, labels: s.labels, value: s.value, src: src(file, n, own(line))})
+  }
   return out
 }
 
@@ -41,7 +44,15 @@ export function parseSampleLine(line: string): {name: string, labels: Record<str
   if (rest.length < 1 || rest.length > 2 || rest[0] === '') return undefined
   const value = parseGoFloat(rest[0])
   if (value === undefined) return undefined
-  return {name: intern(nm[0]), labels, value}
+  return {name: shared(nm[0]), labels, value}
+}
+
+/**
+ * One copy of a name or label value for all agents. Never a view into the line: the lines are views into
+ * the whole exposition, which a kept view would hold alive.
+ */
+function shared(s: string): string {
+  return s.length > 24 ? internLine(s) : intern(s)
 }
 
 const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y
@@ -76,7 +87,7 @@ function parseLabelBlock(line: string, start: number): {labels: Record<string, s
     const raw = line.slice(pos, end)
     const value = escaped ? raw.replace(/\\([\s\S])/g, (_, c: string) => (c === 'n' ? '\n' : c)) : raw
     pos = end + 1
-    labels[intern(key[0])] = intern(value)
+    labels[shared(key[0])] = shared(value)
   }
 }
 

@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseAgentLog} from '../../src/parse/agent-log.js'
+import {parseExposition} from '../../src/parse/metrics-exposition.js'
 import {parseStatusText} from '../../src/parse/status-text.js'
 import {collectGarbage} from '../../src/util/gc.js'
 import {FIXTURES_DIR} from '../helpers/reference.js'
@@ -55,6 +56,16 @@ describe('parsed values do not keep their text alive', function () {
     const make = (i: number) => log + Array.from({length: FILLER_LINES},
       (_, k) => `time=2026-03-06T07:49:${String(k % 60).padStart(2, '0')}.000Z level=info msg="copy ${i} line ${k}" module=agent.infra\n`).join('')
     const r = retained(make, (t) => parseAgentLog(t, 'cilium-4kc6t/cilium-agent.log'))
+    expect(r.textBytes).to.be.above(COPIES * 500_000)
+    expect(r.bytes, `${r.bytes} bytes kept for ${r.textBytes} characters read`).to.be.below(r.textBytes / 4)
+  })
+
+  it('metrics exposition: the samples of 30 large expositions, with long names and label values, hold a small part of their text', function () {
+    const metrics = readFileSync(join(AGENT, 'metrics.prom'), 'utf8')
+    // comment lines are read and dropped; each copy's last sample has a long label value of its own
+    const make = (i: number) => Array.from({length: FILLER_LINES}, (_, k) => `# HELP cilium_filler_${k} copy ${i}, help text read and dropped\n`).join('') +
+      metrics + `cilium_kvstore_operations_duration_seconds_count{action="update-${'x'.repeat(40)}-${i}",outcome="success"} 3\n`
+    const r = retained(make, (t) => parseExposition(t, 'cilium-4kc6t/metrics.prom'))
     expect(r.textBytes).to.be.above(COPIES * 500_000)
     expect(r.bytes, `${r.bytes} bytes kept for ${r.textBytes} characters read`).to.be.below(r.textBytes / 4)
   })
