@@ -5,7 +5,7 @@
 import {readFileSync} from 'node:fs'
 import {parse} from 'yaml'
 import {chartFiles} from '../cilium/charts/read.js'
-import {commentedKeys} from './validate.js'
+import {commentedKeys} from './commented-keys.js'
 import {InputError} from '../util/errors.js'
 
 export interface ChartFiles {

@@ -4,7 +4,7 @@
  * `upgradeCompatibility` gates. Pure: text in, data out. scripts/chart-catalog.mjs runs it over released
  * charts to write the shipped catalog; upgrade-check runs it on a chart given with --chart.
  */
-import {commentedKeys} from '../../suggest/validate.js'
+import {commentedKeys} from '../../suggest/commented-keys.js'
 import {isMap as isYamlMap, isScalar, parseDocument, type Pair, type YAMLMap} from 'yaml'
 
 export type Scalar = string | number | boolean | null
