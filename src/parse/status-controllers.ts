@@ -21,6 +21,29 @@ export function isControllerTableHeader(raw: string): boolean {
   return HEADER.test(raw)
 }
 
+// TRIPLE without the groups a dropped row does not need: the same first match, and only the count copied out
+const TRIPLE_COUNT = /\s(?:\S+ ago|never)\s+(?:\S+ ago|never)\s+(\d+)(?=\s|$)/
+
+/**
+ * The failure count of a controller row, or undefined when the line is not one (controllerRow's answer):
+ * what a status reads of its healthy rows, without building the row (186 rows an agent, all dropped).
+ */
+export function controllerFailures(raw: string): number | undefined {
+  if (!/^\s/.test(raw)) return undefined
+  const m = TRIPLE_COUNT.exec(raw)
+  if (!m) return undefined
+  // the name before the triple must not be blank (what trim() would leave of it)
+  let named = false
+  for (let i = 0; i < m.index && !named; i++) named = !isSpace(raw.charCodeAt(i), raw[i])
+  return named ? safeInt(m[1]) ?? 0 : undefined
+}
+
+/** What \s matches (and trim() removes): the ASCII ones by code, the rest by the regex. */
+function isSpace(code: number, ch: string): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d)
+  return /\s/.test(ch)
+}
+
 /** One row of the controller table; undefined when the line is not a row. */
 export function controllerRow(raw: string, src: SourceRef): ControllerRow | undefined {
   if (!/^\s/.test(raw)) return undefined

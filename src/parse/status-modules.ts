@@ -17,7 +17,22 @@ export function modulesSummary(value: string): {stopped: number, degraded: numbe
 const BRANCH = '├──'
 const LAST = '└──'
 // unanchored searches and lastIndexOf instead of lazy groups: linear on long padding
-const LEVEL = /\[(OK|DEGRADED|STOPPED)\]/
+const TAGS = {OK: '[OK]', DEGRADED: '[DEGRADED]', STOPPED: '[STOPPED]'} as const
+type Level = keyof typeof TAGS
+
+/** Where the first "[OK]", "[DEGRADED]" or "[STOPPED]" starts in `s`, or -1: /\[(OK|DEGRADED|STOPPED)\]/'s match, without its array. */
+function levelAt(s: string): number {
+  for (let i = s.indexOf('['); i >= 0; i = s.indexOf('[', i + 1)) {
+    if (s.startsWith(TAGS.OK, i) || s.startsWith(TAGS.DEGRADED, i) || s.startsWith(TAGS.STOPPED, i)) return i
+  }
+  return -1
+}
+
+/** The level whose tag starts at `i` (levelAt's answer): the letter after "[" tells them apart. */
+function levelOf(s: string, i: number): Level {
+  const c = s[i + 1]
+  return c === 'O' ? 'OK' : c === 'D' ? 'DEGRADED' : 'STOPPED'
+}
 const AGE_COUNT = /^\(([^,()]+),\s*x(\d+)\)$/
 
 /** "msg (2m59s, x3)" → message, age, count; the last parenthesis group is the age/count one. */
@@ -44,8 +59,6 @@ function isIndent(raw: string, from: number, to: number): boolean {
   }
   return true
 }
-
-const LEVELS = {OK: 'OK', DEGRADED: 'DEGRADED', STOPPED: 'STOPPED'} as const
 
 /**
  * The verbose Modules Health tree. Its left margin differs per version: column 0 (1.15),
@@ -116,21 +129,22 @@ export class ModulesTreeParser {
       this.stack.length = depth
       if (this.dots.length > depth + 1) this.dots.length = depth + 1
     }
-    const lv = LEVEL.exec(content)
-    if (!lv) {
+    const tag = levelAt(content)
+    if (tag < 0) {
       this.set(depth, content)
       return true
     }
-    const name = content.slice(0, lv.index).trim()
+    const level = levelOf(content, tag)
+    const name = content.slice(0, tag).trim()
     this.firstLeaf ??= mkSrc(file, no, raw)
-    if (lv[1] === 'OK') {
+    if (level === 'OK') {
       this.counts.ok++
       this.set(depth, name)
       return true
     }
-    if (lv[1] === 'DEGRADED') this.counts.degraded++
+    if (level === 'DEGRADED') this.counts.degraded++
     else this.counts.stopped++
-    const ac = ageCount(content.slice(lv.index + lv[0].length))
+    const ac = ageCount(content.slice(tag + TAGS[level].length))
     const prefix = this.prefix(depth)
     const path = name === '' ? prefix.slice(0, -1) : prefix + name
     this.set(depth, name)
@@ -138,7 +152,7 @@ export class ModulesTreeParser {
     this.modules.push({
       path,
       name,
-      level: LEVELS[lv[1] as keyof typeof LEVELS],
+      level,
       message: ac.message,
       age: ac.age,
       count: ac.count,

@@ -4,7 +4,7 @@ import {detach, internLine, lineViews, src as mkSrc} from './text.js'
 import type {HealthyBlocks} from './status-bytes.js'
 import {bpfMapRow, bpfMapsHeader, isBpfMapsTableHeader, resolveBpfMapIds} from './status-bpf-maps.js'
 import {ClusterHealthParser, clusterHealthHeader} from './status-cluster-health.js'
-import {controllerHeader, controllerRow, isControllerTableHeader} from './status-controllers.js'
+import {controllerFailures, controllerHeader, controllerRow, isControllerTableHeader} from './status-controllers.js'
 import {KprDetailsParser, kprDevices, kprEnabled, kprHeader} from './status-kpr.js'
 import {ModulesTreeParser, modulesSummary} from './status-modules.js'
 import {
@@ -277,8 +277,6 @@ function shareTableLines(out: AgentStatus): void {
   for (const r of rows) r.src.text = internLine(r.src.text)
 }
 
-/** Where a healthy controller row, read and dropped, is said to come from: it is never kept. */
-const UNKEPT: SourceRef = {file: '', line: 0, text: ''}
 
 /** Reading state of one status output: the current section and the tables still open. */
 class StatusTextReader {
@@ -286,6 +284,8 @@ class StatusTextReader {
   labelSeen = false
   controllerRows: ControllerRow[] | undefined
   lastController: ControllerRow | undefined
+  /** What a healthy row, read and dropped, stands as: the row a continuation line of its message goes to. */
+  readonly unkeptRow: ControllerRow = {name: '', lastSuccess: '', lastError: '', failureCount: 0, message: '', src: {file: '', line: 0, text: ''}}
   bpfRows: BpfMapRow[] | undefined
   kprDetailsSeen = false
   readonly kprDetails: KprDetailsParser
@@ -338,17 +338,19 @@ class StatusTextReader {
   controllerLine(raw: string, no: number): boolean {
     if (isControllerTableHeader(raw)) return true
     if (!this.controllerRows) return false
-    const row = controllerRow(raw, UNKEPT)
-    if (row) {
+    const failures = controllerFailures(raw)
+    if (failures !== undefined) {
       // only failing rows are kept (healthy ones are counted in the header and read by no rule);
       // a healthy row is still tracked so its multi-line message is not left unrecognized
-      if (row.failureCount > 0) {
-        row.src = this.src(no, raw)
+      if (failures > 0) {
+        const row = controllerRow(raw, this.src(no, raw))!
         this.controllerRows.push(row)
+        this.lastController = row
+      } else {
+        // plain mode lists failing controllers only; an idle row means --verbose/--all-controllers
+        this.out.verbose = true
+        this.lastController = this.unkeptRow
       }
-      this.lastController = row
-      // plain mode lists failing controllers only; an idle row means --verbose/--all-controllers
-      if (row.failureCount === 0) this.out.verbose = true
       return true
     }
     // error messages can carry newlines; their continuation starts at the margin, whereas an

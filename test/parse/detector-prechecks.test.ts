@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import fc from 'fast-check'
 import {looksLikeCiliumHealth} from '../../src/parse/cilium-health.js'
 import {looksLikeClusterMeshStatus} from '../../src/parse/clustermesh-status.js'
+import {controllerFailures, controllerRow} from '../../src/parse/status-controllers.js'
 
 /*
  * Detectors run on every captured file, so they check for the words a pattern needs before running it and
@@ -35,6 +36,16 @@ describe('detector pre-checks give the answers of the plain definitions', functi
       const head = parts.join('')
       expect(looksLikeClusterMeshStatus(head), JSON.stringify(head)).to.equal(meshOracle(head))
     }), {numRuns: 2000})
+  })
+
+  it('controllerFailures: the failure count controllerRow reads, or undefined where it reads no row', function () {
+    const piece = fc.constantFrom(' ', '  ', '\t', '\u00a0', '\u2028', '\x01', 'sync-to-k8s-ciliumendpoint (1178)', 'cilium-health-ep', '38s ago', '2m5s ago',
+      'never', ' ago', 'ago', '0', '3', '12', '007', 'no error', 'failed: context deadline exceeded', 'x', '(', ')', '\n')
+    fc.assert(fc.property(fc.array(piece, {maxLength: 14}), (parts) => {
+      const raw = parts.join('')
+      const plain = controllerRow(raw, {file: '', line: 0, text: ''})
+      expect(controllerFailures(raw), JSON.stringify(raw)).to.equal(plain?.failureCount)
+    }), {numRuns: 5000})
   })
 
   it('looksLikeCiliumHealth: the client error alone, in at most four non-empty lines', function () {
