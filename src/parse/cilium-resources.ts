@@ -1,5 +1,5 @@
-import {parse as parseYaml} from 'yaml'
 import {z} from 'zod'
+import {readK8sDoc} from './k8s-object.js'
 
 export const ResourceCount = z.object({kind: z.string(), count: z.number().int()})
 export type ResourceCount = z.infer<typeof ResourceCount>
@@ -21,12 +21,8 @@ export function countField(kind: string) {
  * Undefined when the text is not such a list.
  */
 export function parseCiliumResources(text: string): ResourceCount | undefined {
-  let doc: unknown
-  try {
-    doc = parseYaml(text, {maxAliasCount: 100}) // kubectl never writes aliases: many are an alias bomb
-  } catch {
-    return undefined
-  }
+  // the readers every Kubernetes object goes through (at most 100 aliases: kubectl never writes one, many are a bomb)
+  const doc = readK8sDoc(text)?.value
   if (!doc || typeof doc !== 'object') return undefined
   const o = doc as {kind?: unknown, count?: unknown, items?: unknown}
   if (typeof o.kind !== 'string') return undefined

@@ -66,7 +66,20 @@ export function readK8sDocStrict(text: string, opts: ReadOptions = {}): K8sDoc {
   if (text.length > LARGE_DOC) {
     const large = readLargeDoc(text, opts)
     if (large) return large
+  } else if (!/^\s*[{[]/.test(text)) {
+    // kubectl's and collect's YAML, at any size: the line reader gives the library's value and lines where it
+    // reads a text at all, without the library's first-use cost (100 ms for a capture's five small files)
+    const block = readBlockDoc(text, opts)
+    if (block) return block
   }
+  return readGeneral(text)
+}
+
+/**
+ * The general readers, without the fast ones: the line-tracking JSON reader, then the `yaml` library, which
+ * names the first bad line of a broken document. The fast readers are tested against this.
+ */
+export function readGeneral(text: string): K8sDoc {
   const lineText = lineReader(text)
   if (/^\s*[{[]/.test(text)) {
     try {
@@ -104,6 +117,11 @@ function readLargeDoc(text: string, opts: ReadOptions): K8sDoc | undefined {
     const lines = new LazyJsonLines(text)
     return {value, lineOf: (path) => lines.lineOf(path), lineText: (line) => own(lines.lineText(line))}
   }
+  return readBlockDoc(text, opts)
+}
+
+/** YAML in the subset kubectl writes, by the line reader (yaml-block.ts); undefined outside it. */
+function readBlockDoc(text: string, opts: ReadOptions): K8sDoc | undefined {
   const lines = text.split('\n')
   const doc = readBlockYaml(lines, opts.skipKeys)
   if (!doc) return undefined

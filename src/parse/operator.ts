@@ -1,5 +1,5 @@
-import {parse as parseYaml} from 'yaml'
 import type {z} from 'zod'
+import {readK8sDoc} from './k8s-object.js'
 import type {Operator} from '../snapshot/schema.js'
 import {splitLines, src} from './text.js'
 
@@ -7,12 +7,8 @@ type OperatorT = z.infer<typeof Operator>
 
 /** The cilium-operator Deployment (`kubectl get deploy cilium-operator -o yaml|json`): replicas and readiness. */
 export function parseOperator(text: string, file: string): OperatorT | undefined {
-  let doc: unknown
-  try {
-    doc = parseYaml(text)
-  } catch {
-    return undefined
-  }
+  // the readers every Kubernetes object goes through (JSON or YAML; undefined when unreadable)
+  const doc = readK8sDoc(text)?.value
   const d = doc as {kind?: string, spec?: {replicas?: number, template?: {spec?: {containers?: Array<{image?: string}>}}}, status?: {readyReplicas?: number, availableReplicas?: number, replicas?: number}}
   if (!d || d.kind !== 'Deployment') return undefined
   const lines = splitLines(text)

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {parseDocument, stringify} from 'yaml'
 import {LazyJsonLines} from '../../src/parse/json-lazy-lines.js'
 import {parseJsonWithLines} from '../../src/parse/json-lines.js'
-import {LARGE_DOC, readK8sDocStrict, type PathSeg} from '../../src/parse/k8s-object.js'
+import {LARGE_DOC, readGeneral, type PathSeg} from '../../src/parse/k8s-object.js'
 import {parseNodes} from '../../src/parse/nodes.js'
 import {readBlockYaml} from '../../src/parse/yaml-block.js'
 import {filesUnder} from '../fuzz/inputs.js'
@@ -30,10 +30,10 @@ function paths(v: unknown, at: PathSeg[] = [], out: PathSeg[][] = []): PathSeg[]
   return out
 }
 
-/** The general reader's document (these samples are far below LARGE_DOC), or undefined when it refuses the text. */
+/** The general readers' document (the yaml library's, not the line reader's), or undefined when it refuses the text. */
 function general(text: string) {
   try {
-    return readK8sDocStrict(text)
+    return readGeneral(text)
   } catch {
     return undefined
   }
@@ -111,7 +111,7 @@ describe('large Kubernetes documents: the fast readers agree with the general on
 
   it(`a NodeList over ${LARGE_DOC / 1024 / 1024} MiB reads as the general reader reads it, lines and quoted text included`, () => {
     const yaml = nodeListYaml(500)
-    const small = nodeListYaml(3) // the same first three nodes on the same lines, read by the general reader
+    const small = nodeListYaml(3) // the same first three nodes on the same lines, below the large-document threshold
     expect(yaml.length).to.be.greaterThan(LARGE_DOC)
     expect(small.length).to.be.below(LARGE_DOC)
     for (const [big, head, file] of [[yaml, small, 'nodes.yaml'], [JSON.stringify(parseDocument(yaml).toJS(), null, 4), JSON.stringify(parseDocument(small).toJS(), null, 4), 'nodes.json']]) {
