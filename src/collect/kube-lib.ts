@@ -14,11 +14,12 @@ export interface KubeLib {
  * heap, 75 MB of RSS, 0.7 s). A built CLI without the bundle is broken and says so; run from the sources
  * (tests, benches under tsx), the package itself is loaded.
  */
-const BUNDLE = new URL('../../vendor/kube-client.js', import.meta.url)
-const BUILT = /\/dist\/src\/collect\/[^/]+\.js$/.test(import.meta.url)
+// built code runs from dist/src/collect/ or from a chunk of the CLI bundle in dist/cli/ (scripts/bundle-cli.mjs)
+const BUILT = /\/dist\/(?:src\/collect|cli)\/[^/]+\.js$/.exec(import.meta.url)
+const BUNDLE = BUILT ? new URL('vendor/kube-client.js', import.meta.url.slice(0, BUILT.index + '/dist/'.length)) : undefined
 
 export async function kubeLib(): Promise<KubeLib> {
-  if (BUILT) return await import(BUNDLE.href) as KubeLib
+  if (BUNDLE) return await import(BUNDLE.href) as KubeLib
   const [k8s, {WebSocketHandler}] = await Promise.all([import('@kubernetes/client-node'), import('@kubernetes/client-node/dist/web-socket-handler.js')])
   return {KubeConfig: k8s.KubeConfig, Exec: k8s.Exec, WebSocketHandler}
 }
