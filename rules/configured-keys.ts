@@ -7,7 +7,7 @@ import {REMOVED_AGENT_OPTIONS} from '../src/cilium/charts/notes.js'
 import {configuredVersion} from '../src/cilium/charts/configured-version.js'
 import {UPGRADE_GUIDE, upgradeNotesUrl} from '../src/cilium/charts/requirements.js'
 import {minorOf} from '../src/cilium/charts/diff.js'
-import {compareMinor} from '../src/cilium/charts/derive.js'
+import {compareMinor} from '../src/cilium/charts/minor.js'
 
 /*
  * Keys a values file (or cilium-config) sets that its chart (or agent) no longer reads, does not read yet, or

@@ -1,5 +1,5 @@
-import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml'
-import type {Node as YamlNode} from 'yaml'
+import {createRequire} from 'node:module'
+import type {LineCounter, Node as YamlNode} from 'yaml'
 import {LazyJsonLines} from './json-lazy-lines.js'
 import {parseJsonWithLines} from './json-lines.js'
 import {own} from './text.js'
@@ -12,6 +12,16 @@ import {readBlockYaml} from './yaml-block.js'
  */
 
 export type PathSeg = string | number
+
+/**
+ * The `yaml` library, loaded the first time a text needs it: kubectl's YAML is read by the line reader, so a
+ * capture whose files are all in its subset never loads the library (40–50 ms of a start). Its Node build is
+ * CommonJS, the same module an `import` would give.
+ */
+let yamlModule: typeof import('yaml') | undefined
+function yaml(): typeof import('yaml') {
+  return yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml')
+}
 
 export interface K8sDoc {
   value: unknown
@@ -89,6 +99,7 @@ export function readGeneral(text: string): K8sDoc {
       // not strict JSON (a flow-style YAML document, a cut-off capture): the YAML reader below
     }
   }
+  const {LineCounter, parseDocument} = yaml()
   const counter = new LineCounter()
   const doc = parseDocument(text, {lineCounter: counter, uniqueKeys: true, prettyErrors: false})
   const error = doc.errors[0]
@@ -129,6 +140,7 @@ function readBlockDoc(text: string, opts: ReadOptions): K8sDoc | undefined {
 }
 
 function lineInYaml(root: unknown, path: PathSeg[], counter: LineCounter): number {
+  const {isMap, isScalar, isSeq} = yaml()
   let node = root as YamlNode | null | undefined
   let line = 0
   for (const seg of path) {

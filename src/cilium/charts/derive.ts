@@ -5,6 +5,8 @@
  * charts to write the shipped catalog; upgrade-check runs it on a chart given with --chart.
  */
 import {commentedKeys} from '../../suggest/commented-keys.js'
+import {compareMinor} from './minor.js'
+import {compactDefault, isVolatilePath} from './catalog-values.js'
 import {isMap as isYamlMap, isScalar, parseDocument, type Pair, type YAMLMap} from 'yaml'
 
 export type Scalar = string | number | boolean | null
@@ -33,37 +35,12 @@ export interface VersionCatalog {
   commented: string[]
 }
 
-const SHORT_JSON = 60
-
 function typeOf(v: unknown): string {
   if (v === null || v === undefined) return 'null'
   if (Array.isArray(v)) return 'array'
   if (typeof v === 'object') return 'object'
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number'
   return typeof v
-}
-
-function fnv(s: string): string {
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i)
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
-  return h.toString(16).padStart(8, '0')
-}
-
-export function compactDefault(v: unknown): Scalar {
-  if (v === undefined || v === null) return null
-  if (typeof v === 'object') {
-    const json = JSON.stringify(v)
-    return json.length <= SHORT_JSON ? json : `#${fnv(json)}`
-  }
-  return v as Scalar
-}
-
-/** Image references change with every release; their defaults are not behaviour. */
-export function isVolatilePath(path: string): boolean {
-  return path.split('.').some((seg) => /image/i.test(seg))
 }
 
 /** A map whose keys are not identifiers (label/annotation maps like nodeSelector) is free-form: a leaf. */
@@ -175,12 +152,6 @@ export function gatesOf(templatesText: string): Gate[] {
   })
   return [...bySince].map(([since, values]) => ({since, values: [...values].sort()}))
     .sort((a, b) => compareMinor(a.since, b.since))
-}
-
-export function compareMinor(a: string, b: string): number {
-  const [am, an] = a.split('.').map(Number)
-  const [bm, bn] = b.split('.').map(Number)
-  return am - bm || an - bn
 }
 
 export function catalogOf(args: {version: string, valuesText: string, schema?: unknown, templatesText?: string}): VersionCatalog {

@@ -3,7 +3,8 @@
  * whose type no longer accepts the old values, defaults that changed, and upgradeCompatibility gates that
  * the upgrade crosses. Pure; the same function makes the shipped diffs and the diff against a --chart.
  */
-import {compareMinor, type Deprecation, type Gate, type KeyInfo, type Scalar, type VersionCatalog} from './derive.js'
+import type {Deprecation, Gate, KeyInfo, Scalar, VersionCatalog} from './derive.js'
+import {compareMinor} from './minor.js'
 import {noteFor} from './notes.js'
 
 export interface RemovedValue {

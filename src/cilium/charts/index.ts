@@ -5,11 +5,13 @@
 import type {VersionCatalog} from './derive.js'
 import type {ChartDiff} from './diff.js'
 import {minorOf, type RemovedValue} from './diff.js'
-import {compareMinor} from './derive.js'
+import {compareMinor} from './minor.js'
 import {decodeCatalog, type CatalogStore, type DiffStore} from './store.js'
 
 export * from './derive.js'
 export * from './diff.js'
+export {compareMinor} from './minor.js'
+export {compactDefault, isVolatilePath} from './catalog-values.js'
 export * from './requirements.js'
 export {UPGRADE_NOTES, noteFor, type UpgradeNote} from './notes.js'
 

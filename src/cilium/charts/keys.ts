@@ -6,7 +6,8 @@
  */
 import catalogJson from './catalog.json' with {type: 'json'}
 import diffsJson from './diffs.json' with {type: 'json'}
-import {compactDefault, isVolatilePath, type Scalar, type VersionCatalog} from './derive.js'
+import {compactDefault, isVolatilePath} from './catalog-values.js'
+import type {Scalar, VersionCatalog} from './derive.js'
 import {minorOf, type RemovedValue} from './diff.js'
 import {decodeCatalog, type CatalogStore, type DiffStore} from './store.js'
 
