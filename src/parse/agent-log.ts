@@ -1,5 +1,5 @@
 import type {AgentLog, LogEntry} from '../snapshot/schema.js'
-import {detach, headLines, lineViews, src} from './text.js'
+import {detachJoined, headLines, lineViews, src} from './text.js'
 
 /*
  * cilium-agent logs (FORMAT-NOTES §12): logrus/logfmt `level=warning msg="…" subsys=…` (≤1.17,
@@ -87,7 +87,7 @@ export class AgentLogReader {
     out.entries = [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)]
     out.format = this.logfmt > 0 && this.slog > 0 ? 'mixed' : this.slog > 0 ? 'slog' : this.logfmt > 0 ? 'logfmt' : 'unknown'
     // entries quote lines that are views into the text (or into a streamed chunk): kept as copies of their own
-    return detach(out, this.file)
+    return detachJoined(out, this.file)
   }
 
   private count(level: string, style: Line['style']): void {

@@ -1,6 +1,6 @@
 import type {MapList} from '../snapshot/schema.js'
 import {get, readK8sDoc, str} from './k8s-object.js'
-import {headLines, splitLines, src} from './text.js'
+import {detachJoined, headLines, lineViews, src} from './text.js'
 
 /*
  * `cilium-dbg map list` (FORMAT-NOTES §10). Plain: `Name  Num entries  Num errors  Cache enabled`
@@ -22,7 +22,7 @@ export function parseMapList(text: string, file: string): MapList {
     const json = parseMapListJson(text, file)
     if (json) return json
   }
-  const lines = splitLines(text)
+  const lines = lineViews(text)
   const out: MapList = {verbose: lines.some((l) => SECTION.test(l)), maps: [], errorEntries: [], unrecognized: []}
   const state: ReadState = {out, file}
   lines.forEach((raw, i) => {
@@ -30,7 +30,8 @@ export function parseMapList(text: string, file: string): MapList {
     const known = sectionStart(state, raw, i + 1) || (state.section ? verboseLine(state, raw, i + 1) : plainLine(state, raw, i + 1))
     if (!known) out.unrecognized.push({line: i + 1, text: raw})
   })
-  return out
+  // what is kept was cut from the text: copied out together, the text dropped
+  return detachJoined(out, file)
 }
 
 /** The map a --verbose section is about, and the columns of its cache table once its header was seen. */

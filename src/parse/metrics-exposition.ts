@@ -1,5 +1,5 @@
 import type {Metrics} from '../snapshot/schema.js'
-import {intern, internLine, lineViews, own, src} from './text.js'
+import {copiesOf, intern, internLine, lineViews, own, src} from './text.js'
 
 /*
  * Prometheus text exposition (the agent's :9962/metrics): `# HELP`/`# TYPE` comments, then
@@ -12,8 +12,9 @@ const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/
 
 export function parseExposition(text: string, file: string): Metrics {
   const out: Metrics = {format: 'exposition', samples: [], unrecognized: []}
-  // views into the text: only the lines kept are copied (a third of an exposition is comments)
+  // views into the text: only the lines kept are copied, in one piece (a third of an exposition is comments)
   const lines = lineViews(text)
+  const kept: string[] = []
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]
     const n = i + 1
@@ -24,8 +25,11 @@ export function parseExposition(text: string, file: string): Metrics {
       out.unrecognized.push({line: n, text: own(raw)})
       continue
     }
-    out.samples.push({name: s.name, labels: s.labels, value: s.value, src: src(file, n, own(line))})
+    out.samples.push({name: s.name, labels: s.labels, value: s.value, src: src(file, n, line)})
+    kept.push(line)
   }
+  const copies = copiesOf(kept)
+  for (let i = 0; i < copies.length; i++) out.samples[i].src.text = copies[i]
   return out
 }
 

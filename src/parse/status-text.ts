@@ -74,6 +74,11 @@ export function parseStatusText(text: string, file: string, healthy?: HealthyBlo
   return out
 }
 
+/** [A-Za-z]: the first character LABEL_LINE allows. */
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+}
+
 /** A top-level "Label: value" line; false when the value cannot be read. */
 type LabelHandler = (r: StatusTextReader, value: string, s: SourceRef, raw: string) => boolean
 
@@ -300,8 +305,9 @@ class StatusTextReader {
     // splitLines trims line ends (and a CI prefix is only removed before a letter), so blank means empty
     if (raw === '') return
     if (this.section === 'cluster-health' && this.health.pathLine(raw)) return
-    // a label ends at the first colon (LABEL_LINE's name cannot hold one): look it up before running the regex
-    const colon = raw.indexOf(':')
+    // a label ends at the first colon (LABEL_LINE's name cannot hold one): look it up before running the regex.
+    // Labels start with a letter at the margin: the indented rows of tables and trees are not searched for a colon
+    const colon = isLetter(raw.charCodeAt(0)) ? raw.indexOf(':') : -1
     const lm = colon > 0 && LABELS.has(raw.slice(0, colon)) ? LABEL_LINE.exec(raw) : null
     if (lm) {
       const label = lm[1]

@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseAgentLog} from '../../src/parse/agent-log.js'
+import {parseMapList} from '../../src/parse/map-list.js'
 import {parseExposition} from '../../src/parse/metrics-exposition.js'
 import {parseStatusText} from '../../src/parse/status-text.js'
 import {collectGarbage} from '../../src/util/gc.js'
@@ -56,6 +57,17 @@ describe('parsed values do not keep their text alive', function () {
     const make = (i: number) => log + Array.from({length: FILLER_LINES},
       (_, k) => `time=2026-03-06T07:49:${String(k % 60).padStart(2, '0')}.000Z level=info msg="copy ${i} line ${k}" module=agent.infra\n`).join('')
     const r = retained(make, (t) => parseAgentLog(t, 'cilium-4kc6t/cilium-agent.log'))
+    expect(r.textBytes).to.be.above(COPIES * 500_000)
+    expect(r.bytes, `${r.bytes} bytes kept for ${r.textBytes} characters read`).to.be.below(r.textBytes / 4)
+  })
+
+  it('map list: the maps and error entries of 30 large verbose map lists hold a small part of their text', function () {
+    const plain = readFileSync(join(AGENT, 'map-list.txt'), 'utf8')
+    // a verbose cache table of synced entries is counted, not kept; one entry with an error is kept
+    const make = (i: number) => `${plain}## Map: cilium_lb4_backends_v3\nKey   Value                       State   Error\n` +
+      Array.from({length: FILLER_LINES}, (_, k) => `${k}     ANY://10.${i}.${k >> 8}.${k & 255}:8080     sync    \n`).join('') +
+      `${FILLER_LINES}     ANY://10.${i}.0.1:53     error   Unable to update element for map with file descriptor 17: argument list too long\n`
+    const r = retained(make, (t) => parseMapList(t, 'cilium-4kc6t/map-list.txt'))
     expect(r.textBytes).to.be.above(COPIES * 500_000)
     expect(r.bytes, `${r.bytes} bytes kept for ${r.textBytes} characters read`).to.be.below(r.textBytes / 4)
   })

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import fc from 'fast-check'
-import {detach, lineViews, splitLines} from '../../src/parse/text.js'
+import {copiesOf, detach, detachJoined, lineViews, splitLines} from '../../src/parse/text.js'
 
 /*
  * lineViews is splitLines without the per-line copy, for parsers that keep few lines and detach() what they
@@ -41,5 +41,23 @@ describe('lineViews and detach', function () {
   it('detach of a bare string is that string', function () {
     const s = lineViews('  a line that is longer than thirteen characters\n  b\n')[0]
     expect(detach(s)).to.equal('a line that is longer than thirteen characters')
+  })
+})
+
+describe('copiesOf and detachJoined', function () {
+  it('copiesOf gives the same strings, for any lines (empty, one, with newlines of their own)', function () {
+    fc.assert(fc.property(fc.array(fc.string({maxLength: 40})), (views) => {
+      expect(copiesOf(views)).to.deep.equal(views)
+    }), {numRuns: 2000})
+  })
+
+  it('detachJoined leaves every value as it was: strings at any depth, arrays, numbers, the file name', function () {
+    const text = `time=x level=error msg="map is full" subsys=datapath\n${'filler line\n'.repeat(50)}`
+    const [line] = lineViews(text)
+    const value = {file: 'a/cilium-agent.log', entries: [{msg: line.slice(20, 33), src: {file: 'a/cilium-agent.log', line: 1, text: line}, n: 3}], levels: {error: 1}, tags: [line, 'short']}
+    const expected = JSON.parse(JSON.stringify(value)) as unknown
+    expect(detachJoined(value, 'a/cilium-agent.log')).to.equal(value)
+    expect(value).to.deep.equal(expected)
+    expect(detach(structuredClone(value), 'a/cilium-agent.log')).to.deep.equal(expected)
   })
 })
