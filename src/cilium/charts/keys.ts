@@ -7,9 +7,9 @@
 import catalogJson from './catalog.json' with {type: 'json'}
 import diffsJson from './diffs.json' with {type: 'json'}
 import {compactDefault, isVolatilePath} from './catalog-values.js'
-import type {Scalar, VersionCatalog} from './derive.js'
+import type {Scalar} from './derive.js'
 import {minorOf, type RemovedValue} from './diff.js'
-import {decodeCatalog, type CatalogStore, type DiffStore} from './store.js'
+import {at, type CatalogStore, type DiffStore} from './store.js'
 
 const store = catalogJson as unknown as CatalogStore
 const diffs = (diffsJson as unknown as DiffStore).diffs
@@ -17,33 +17,52 @@ const diffs = (diffsJson as unknown as DiffStore).diffs
 /** The releases ciltune ships chart facts for, oldest first (one per minor, its newest patch). */
 export const CHART_RELEASES: readonly string[] = store.versions
 
-interface Indexed {catalog: VersionCatalog, keys: Set<string>, parents: Set<string>, commented: Set<string>}
+const RELEASE_INDEX = new Map(store.versions.map((v, i) => [v, i]))
 
-const decoded = new Map<string, Indexed>()
-/** A release's catalog with its paths indexed: rules ask about every key of a values file in every release. */
-function indexed(release: string): Indexed {
-  let c = decoded.get(release)
-  if (!c) {
-    const catalog = decodeCatalog(store, release)!
-    const parents = new Set<string>()
-    for (const k of Object.keys(catalog.keys)) {
+/*
+ * Questions about one key in one release, answered from the store's entries for that key: decoding whole
+ * catalogs (a thousand keys each, every release, to ask about the few keys a values file sets) was 40–50 ms of
+ * every doctor run.
+ */
+
+/** Whether the release's chart has `path` as a value. */
+function hasKey(path: string, release: string): boolean {
+  const entries = Object.hasOwn(store.keys, path) ? store.keys[path] : undefined
+  const e = entries && at(entries, RELEASE_INDEX.get(release)!)
+  return e !== undefined && e.length > 1
+}
+
+let descendants: Map<string, string[]> | undefined
+/** Every key path below `path` in any release: a map of values has one of them in its release. */
+function below(path: string): readonly string[] {
+  if (!descendants) {
+    descendants = new Map()
+    for (const k of Object.keys(store.keys)) {
       const parts = k.split('.')
-      for (let i = 1; i < parts.length; i++) parents.add(parts.slice(0, i).join('.'))
+      for (let i = 1; i < parts.length; i++) {
+        const p = parts.slice(0, i).join('.')
+        let list = descendants.get(p)
+        if (!list) descendants.set(p, list = [])
+        list.push(k)
+      }
     }
-    c = {catalog, keys: new Set(Object.keys(catalog.keys)), parents, commented: new Set(catalog.commented)}
-    decoded.set(release, c)
   }
+  return descendants.get(path) ?? []
+}
+
+const commentedSets = new Map<string, Set<string>>()
+function commented(release: string): Set<string> {
+  let c = commentedSets.get(release)
+  if (!c) commentedSets.set(release, c = new Set(store.commented[release] ?? []))
   return c
 }
-const catalog = (release: string): VersionCatalog => indexed(release).catalog
 
-/** As diff.ts's knows(), from the index: a value, under a free-form value, or a map of values. */
+/** As diff.ts's knows(): a value, under a free-form value, or a map of values. */
 function where(path: string, release: string): 'key' | 'under-leaf' | 'parent' | undefined {
-  const c = indexed(release)
-  if (c.keys.has(path)) return 'key'
+  if (hasKey(path, release)) return 'key'
   const parts = path.split('.')
-  for (let i = parts.length - 1; i > 0; i--) if (c.keys.has(parts.slice(0, i).join('.'))) return 'under-leaf'
-  return c.parents.has(path) ? 'parent' : undefined
+  for (let i = parts.length - 1; i > 0; i--) if (hasKey(parts.slice(0, i).join('.'), release)) return 'under-leaf'
+  return below(path).some((k) => hasKey(k, release)) ? 'parent' : undefined
 }
 
 /** The shipped release of `version`'s minor, or undefined when ciltune has no chart facts for it. */
@@ -54,16 +73,17 @@ export function releaseOf(version: string | undefined): string | undefined {
 
 /** Whether the release's chart reads `path`: a value, inside a free-form map, a map of values, or documented commented out. */
 function inChart(path: string, release: string): boolean {
-  return where(path, release) !== undefined || indexed(release).commented.has(path)
+  return where(path, release) !== undefined || commented(release).has(path)
 }
 
 /** The deprecation the release's values.yaml states for `path` or one of its ancestors. */
 function deprecationAt(path: string, release: string): {path: string, successor?: string, noop?: true} | undefined {
-  const dep = catalog(release).deprecated
+  const index = RELEASE_INDEX.get(release)!
   const parts = path.split('.')
   for (let i = parts.length; i > 0; i--) {
     const p = parts.slice(0, i).join('.')
-    if (dep[p]) return {path: p, ...dep[p]}
+    const e = Object.hasOwn(store.deprecated, p) ? at(store.deprecated[p], index) : undefined
+    if (e && e.length === 2) return {path: p, ...e[1]}
   }
   return undefined
 }
@@ -98,7 +118,9 @@ export function keyAcrossReleases(path: string): KeyVerdict[] {
 
 /** The chart default of `path` in `release` (undefined when it has none, e.g. images). */
 export function chartDefault(path: string, release: string): Scalar | undefined {
-  return catalog(release).keys[path]?.default
+  const entries = Object.hasOwn(store.keys, path) ? store.keys[path] : undefined
+  const e = entries && at(entries, RELEASE_INDEX.get(release)!)
+  return e?.length === 3 ? e[2] : undefined
 }
 
 /** A value as the catalog stores defaults: scalars as they are, short lists and maps as JSON. */

@@ -65,7 +65,7 @@ export function encodeCatalogs(catalogs: VersionCatalog[], sources: Record<strin
 }
 
 /** The value in force at release `index`: the last entry at or before it. */
-function at<E extends [number, ...unknown[]]>(entries: E[], index: number): E | undefined {
+export function at<E extends [number, ...unknown[]]>(entries: E[], index: number): E | undefined {
   let found: E | undefined
   for (const e of entries) if (e[0] <= index) found = e
   return found
