@@ -282,7 +282,6 @@ function shareTableLines(out: AgentStatus): void {
   for (const r of rows) r.src.text = internLine(r.src.text)
 }
 
-
 /** Reading state of one status output: the current section and the tables still open. */
 class StatusTextReader {
   section: Section = 'none'
