@@ -73,16 +73,8 @@ export function docProblem(text: string): string | undefined {
  */
 export function readK8sDocStrict(text: string, opts: ReadOptions = {}): K8sDoc {
   if (text.includes('\r') && !text.includes('\n')) text = text.replace(/\r/g, '\n')
-  if (text.length > LARGE_DOC) {
-    const large = readLargeDoc(text, opts)
-    if (large) return large
-  } else if (!/^\s*[{[]/.test(text)) {
-    // kubectl's and collect's YAML, at any size: the line reader gives the library's value and lines where it
-    // reads a text at all, without the library's first-use cost (100 ms for a capture's five small files)
-    const block = readBlockDoc(text, opts)
-    if (block) return block
-  }
-  return readGeneral(text)
+  const fast = /^\s*[{[]/.test(text) ? (text.length > LARGE_DOC ? readLargeJson(text) : undefined) : readBlockDoc(text, opts)
+  return fast ?? readGeneral(text)
 }
 
 /**
@@ -113,25 +105,23 @@ export function readGeneral(text: string): K8sDoc {
   return {value, lineText, lineOf: (path) => lineInYaml(doc.contents, path, counter)}
 }
 
-/**
- * A large document the fast way: JSON natively, with line numbers found when asked; YAML as kubectl writes
- * it by the line reader, without the skipped keys. Undefined when neither applies (the general readers decide).
- */
-function readLargeDoc(text: string, opts: ReadOptions): K8sDoc | undefined {
-  if (/^\s*[{[]/.test(text)) {
-    let value: unknown
-    try {
-      value = JSON.parse(text)
-    } catch {
-      return undefined
-    }
-    const lines = new LazyJsonLines(text)
-    return {value, lineOf: (path) => lines.lineOf(path), lineText: (line) => own(lines.lineText(line))}
+/** Large JSON natively, with line numbers found when asked; undefined when not strict JSON (the general readers decide). */
+function readLargeJson(text: string): K8sDoc | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
   }
-  return readBlockDoc(text, opts)
+  const lines = new LazyJsonLines(text)
+  return {value, lineOf: (path) => lines.lineOf(path), lineText: (line) => own(lines.lineText(line))}
 }
 
-/** YAML in the subset kubectl writes, by the line reader (yaml-block.ts); undefined outside it. */
+/**
+ * YAML in the subset kubectl and collect write, at any size, by the line reader (yaml-block.ts), without the
+ * skipped keys: the library's value and lines where it reads a text at all, without the library's first-use
+ * cost (100 ms for a capture's five small files). Undefined outside the subset (the library decides).
+ */
 function readBlockDoc(text: string, opts: ReadOptions): K8sDoc | undefined {
   const lines = text.split('\n')
   const doc = readBlockYaml(lines, opts.skipKeys)
