@@ -10,8 +10,10 @@ import {type RecentOutputs, RepeatBytes} from './repeat-bytes.js'
 
 /*
  * Everything ciltune reads from one agent: the allowlisted commands in its cilium-agent container,
- * then its log. When the exec itself fails (timeout, refusal, 5xx after the retry, lost connection)
- * the visit ends; a command that merely exits non-zero is recorded and the next one still runs.
+ * one at a time (a struggling agent is not asked twice at once), and meanwhile its log from the
+ * kubelet. When the exec itself fails (timeout, refusal, 5xx after the retry, lost connection) no
+ * further command is tried, but the log is still read: it may say why. A command that merely exits
+ * non-zero is recorded and the next one still runs.
  */
 
 export interface AgentVisit {
@@ -70,6 +72,9 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
   const put = opts.onFile ?? ((f: EvidenceFile) => void kept.push(f))
   const errors: CollectionError[] = []
   const skipped: AgentVisit['skipped'] = []
+  // the log comes from the kubelet, not the agent: read while the commands run, it hides one round trip per agent
+  const logErrors: CollectionError[] = []
+  const logs = opts.logs ? readLogs(kube, ns, pod, timeoutMs, opts.previousLog, put, logErrors) : undefined
   let binary: string = BINARIES[0]
   if (opts.notRunning) {
     errors.push({command: [binary, ...AGENT_COMMANDS[0].args].join(' '), kind: 'unreachable', message: `container ${AGENT_CONTAINER} is not running (${opts.notRunning}): its commands were not run`})
@@ -100,12 +105,18 @@ export async function visitAgent(kube: Kube, ns: string, pod: string, timeoutMs:
       errors.push({command: argv.join(' '), kind: f.kind === 'missing' ? 'unreachable' : f.kind, message: f.message})
       // RBAC without pods/exec may still allow the API server's pod proxy to the agent's metrics port
       if (f.kind === 'forbidden') await readMetricsProxy(kube, ns, pod, timeoutMs, put, errors)
+      // an agent that cannot run commands may have written why in its log; a failed log read adds nothing to this error
+      await logs
       return {files: kept, errors, skipped} // the exec itself failed (not the command): the next would fare no better
     }
   }
-  if (opts.logs) await readLog(kube, ns, pod, timeoutMs, false, put, errors)
-  if (opts.logs && opts.previousLog) await readLog(kube, ns, pod, timeoutMs, true, put, errors)
-  return {files: kept, errors, skipped}
+  await logs
+  return {files: kept, errors: [...errors, ...logErrors], skipped}
+}
+
+async function readLogs(kube: Kube, ns: string, pod: string, timeoutMs: number, previous: boolean, put: (f: EvidenceFile) => void, errors: CollectionError[]): Promise<void> {
+  await readLog(kube, ns, pod, timeoutMs, false, put, errors)
+  if (previous) await readLog(kube, ns, pod, timeoutMs, true, put, errors)
 }
 
 /** The agent's :9962/metrics through the API server's pod proxy; silent when that is refused too. */

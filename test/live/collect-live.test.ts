@@ -46,6 +46,11 @@ describe('collectLive through @kubernetes/client-node against the simulated clus
         const status = c.files.find((f) => f.agent === a.pod && f.kind === 'status-text')
         expect(status?.path).to.equal(`pod/${a.pod}: cilium-dbg status --verbose`)
         expect(status?.text).to.equal(readFileSync(join(FIXTURES_DIR, scenario, a.pod, 'status.txt'), 'utf8'))
+        // the log is asked for before the commands end (it comes from the kubelet): one round trip less per agent
+        const mine = run.sim.requests.filter((r) => r.path.split('/')[6] === a.pod)
+        const log = mine.findIndex((r) => r.path.endsWith('/log'))
+        const execs = mine.map((r, i) => (r.path.endsWith('/exec') ? i : -1)).filter((i) => i >= 0)
+        expect(log, 'log requested while the commands run').to.be.within(0, execs[execs.length - 1])
       }
       expect(kindsOf(c)).to.include.members(['configmap', 'helm-release', 'nodes', 'operator', 'pods'])
     })

@@ -28,6 +28,9 @@ describe('agent metrics through the pod proxy when exec is forbidden', function 
     expect(pressure?.src.file).to.equal(`pod/${victim}: proxy :9962/metrics`)
     const proxied = run.sim.requests.filter((r) => r.path.includes('/proxy/metrics'))
     expect(proxied.map((r) => r.method)).to.deep.equal(['GET'])
+    // its log comes from the kubelet, which the refusal does not touch: it may say why the agent struggles
+    expect(a.logs.map((l) => l.file)).to.deep.equal([`pod/${victim}: logs cilium-agent`])
+    expect(run.sim.requests.filter((r) => r.path.endsWith(`/${victim}/log`)).map((r) => r.method)).to.deep.equal(['GET'])
   })
 
   it('an agent refused everything (exec and proxy) keeps only the forbidden error', async () => {
@@ -40,5 +43,6 @@ describe('agent metrics through the pod proxy when exec is forbidden', function 
     const a = snap.agents.find((x) => x.name === victim)!
     expect(a.errors.map((e) => e.kind)).to.deep.equal(['forbidden'])
     expect(a.metrics).to.equal(undefined)
+    expect(a.logs).to.have.length(0)
   })
 })
