@@ -182,6 +182,20 @@ export function buildSnapshot(c: Collected, into?: SnapshotBuilder): Snapshot {
   return b.finish()
 }
 
+/**
+ * A status text, its healthy node blocks cut out at the byte level when it came as bytes; `whole` when it was
+ * parsed from its whole text, which is then looked at for a cut. A received output's cut is known to its
+ * collector (the exec cap). A saved file (borrowed bytes) may have been cut where no collector saw it: when
+ * the cut-out text reads as cut, the whole text is parsed instead, and the cut found and marked as for any file.
+ */
+function statusTextOf(file: EvidenceFile): {status: AgentStatus, whole: boolean} {
+  if (!file.bytes) return {status: parseStatusText(file.text, file.path), whole: true}
+  const {text, healthy} = statusFromBytes(file.bytes)
+  const status = parseStatusText(text, file.path, healthy)
+  if (!file.borrowed || (statusCut(text, status) ?? statusHeadCut(text, status)) === undefined) return {status, whole: false}
+  return {status: parseStatusText(file.text, file.path), whole: true}
+}
+
 /** Statuses keep unhealthy cluster-health rows only, service lists a summary (src/snapshot/compact.ts). */
 function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, services: ServiceCompactor): void {
   const status = (s: AgentStatus) => {
@@ -191,12 +205,10 @@ function ingestAgentFile(a: Agent, kind: EvidenceKind, file: EvidenceFile, servi
   switch (kind) {
     case 'status-text':
     case 'status-json': {
-      const fromBytes = kind === 'status-text' && file.bytes ? statusFromBytes(file.bytes) : undefined
-      let parsed = kind === 'status-text'
-        ? parseStatusText(fromBytes?.text ?? file.text, file.path, fromBytes?.healthy)
-        : parseStatusJson(file.text, file.path)
+      const read = kind === 'status-text' ? statusTextOf(file) : {status: parseStatusJson(file.text, file.path), whole: false}
+      let parsed = read.status
       // a status cut in the middle is read again up to the cut, so a half-printed row is not taken for a fact
-      const cut = kind === 'status-text' && !file.bytes ? statusCut(file.text, parsed) ?? statusHeadCut(file.text, parsed) : undefined
+      const cut = read.whole ? statusCut(file.text, parsed) ?? statusHeadCut(file.text, parsed) : undefined
       if (cut?.truncation) {
         parsed = {...parseStatusText(cut.text, file.path), truncation: cut.truncation}
         a.errors.push(cutError(file.path, cut.truncation, 'the rows and sections after it were not read'))

@@ -123,6 +123,26 @@ const CONFIRM: Partial<Record<EvidenceKind, (head: string) => boolean>> = {
   'bgp-peers': looksLikeBgpPeers,
 }
 
+function headOf(text: string): string {
+  const cut = text.slice(0, HEAD)
+  return dedent(cut.includes('\x1b') ? cut.replace(ANSI, '') : cut)
+}
+
+function confirmsHead(head: string, expected: EvidenceKind): boolean {
+  const confirm = CONFIRM[expected]
+  return confirm !== undefined && !head.trimStart().startsWith('{') && confirm(head)
+}
+
+/**
+ * Whether classify(text, expected) answers `expected` by its first test, read from the first bytes of
+ * the text alone: then a file need not be decoded whole to be recognized. False means: classify the
+ * whole text (it may still be that kind).
+ */
+export function confirmedByHead(bytes: Buffer, expected: EvidenceKind): boolean {
+  // HEAD characters take at most 4 bytes each; a character cut at the end decodes beyond HEAD and is sliced off
+  return confirmsHead(headOf(bytes.toString('utf8', 0, Math.min(bytes.length, HEAD * 4))), expected)
+}
+
 /**
  * What a file holds, judged by its content and never by its name: a status dump saved as `x.out` is still a
  * status dump. `expected`, the kind a file's name suggests (`service-list.txt` as collect writes it), is only
@@ -130,11 +150,9 @@ const CONFIRM: Partial<Record<EvidenceKind, (head: string) => boolean>> = {
  * first spares the twenty detectors ahead of it (most of classifying a 1000-agent capture).
  */
 export function classify(text: string, expected?: EvidenceKind): EvidenceKind | undefined {
-  const cut = text.slice(0, HEAD)
-  const head = dedent(cut.includes('\x1b') ? cut.replace(ANSI, '') : cut)
+  const head = headOf(text)
   const trimmed = head.trimStart()
-  const confirm = expected && CONFIRM[expected]
-  if (confirm && !trimmed.startsWith('{') && confirm(head)) return expected
+  if (expected && confirmsHead(head, expected)) return expected
   // a Kubernetes object (kubectl writes apiVersion first) is none of the JSON kinds: a 30 MB list is not parsed here
   if (trimmed.startsWith('{') && !/^\{\s*"apiVersion"\s*:/.test(trimmed)) {
     const k = jsonKind(text)

@@ -33,7 +33,8 @@ export interface EvidenceFile {
   agent?: string // the agent it belongs to; undefined = cluster-wide
   kind?: EvidenceKind // declared by a collector; otherwise classified by content
   previous?: boolean // agent log of the previous container
-  bytes?: Buffer // the text as received (live exec), so a repeated output can be recognized before it is decoded
+  bytes?: Buffer // the text as received (live exec, or a saved status/service list), so a repeated output can be recognized before it is decoded
+  borrowed?: boolean // `bytes` is a view of a buffer reused once the sink's add() returns: whatever is kept of it is copied
   log?: AgentLog // an agent log already read line by line (large files, sysdump entries); `text` is then unused
 }
 

@@ -6,7 +6,7 @@ import type {AgentLog} from '../snapshot/schema.js'
 import {InputError} from '../util/errors.js'
 import {fileHead, fileLines} from './file-lines.js'
 import {walkDir} from './walk-dir.js'
-import {AGENT_KINDS, classify} from './classify.js'
+import {AGENT_KINDS, classify, confirmedByHead} from './classify.js'
 import {kindSuggestedBy} from './name-hints.js'
 import type {Collected, EvidenceFile, EvidenceKind} from './evidence.js'
 import {emptyCollected, notRecognized} from './evidence.js'
@@ -71,7 +71,7 @@ function streamedLog(file: string, path: string, agent: string | undefined): Evi
  * What a file holds, read once: its kind and its text, or for a large file the kind from its head (a large agent
  * log is never read whole: the builder streams it later).
  */
-function recognize(file: string, into: ReadBuffer): {kind: EvidenceKind | 'binary' | 'too-large' | undefined, text?: string} {
+function recognize(file: string, into: ReadBuffer): Recognized {
   const expected = kindSuggestedBy(basename(file))
   const fd = openSync(file, 'r')
   try {
@@ -93,11 +93,29 @@ function recognize(file: string, into: ReadBuffer): {kind: EvidenceKind | 'binar
   }
 }
 
+/**
+ * Kinds the builder reads from bytes, as live collection hands them over: a status's healthy node blocks are
+ * cut out before decoding (a 1000-node status is half a megabyte, most of it those blocks), and a service list
+ * equal to another agent's is recognized by its bytes and never decoded.
+ */
+const READ_AS_BYTES: ReadonlySet<EvidenceKind> = new Set(['status-text', 'service-list'])
+
+type Recognized = {kind: EvidenceKind | 'binary' | 'too-large' | undefined, text?: string, bytes?: Buffer}
+
 /** Binary content (archives, images) is not evidence we can read as text. */
-function decoded(bytes: Buffer, expected: EvidenceKind | undefined): {kind: EvidenceKind | 'binary' | undefined, text?: string} {
+function decoded(bytes: Buffer, expected: EvidenceKind | undefined): Recognized {
   if (bytes.subarray(0, 8192).includes(0)) return {kind: 'binary'}
+  // a file that ends mid-line may have been cut: its text is read whole, where the cut is found and marked
+  if (expected && READ_AS_BYTES.has(expected) && bytes[bytes.length - 1] === 0x0a && confirmedByHead(bytes, expected)) return {kind: expected, bytes}
   const text = bytes.toString('utf8')
   return {kind: classify(text, expected), text}
+}
+
+/** A file given to the sink as bytes: a view of the read buffer, decoded only if the builder asks for its text. */
+function borrowedFile(path: string, bytes: Buffer, kind: EvidenceKind, agent: string | undefined): EvidenceFile {
+  return {path, get text(): string {
+    return bytes.toString('utf8')
+  }, bytes, borrowed: true, kind, agent}
 }
 
 /**
@@ -165,7 +183,7 @@ export function collectFromPath(path: string, sink?: FileSink): Collected {
       skip(shown, `unreadable: ${(error as NodeJS.ErrnoException).code ?? 'error'}`)
       continue
     }
-    const {kind, text} = read
+    const {kind, text, bytes} = read
     if (kind === 'too-large') {
       skip(shown, 'larger than 512 MiB (only agent logs are read at any size)')
       continue
@@ -189,6 +207,7 @@ export function collectFromPath(path: string, sink?: FileSink): Collected {
       ? (parts.length > 1 ? parts[parts.length - 2] : basename(f).replace(/\.[^.]+$/, ''))
       : undefined
     if (!sink) c.files.push(lazyFile(f, shown, kind, agent))
+    else if (bytes) sink.add(borrowedFile(shown, bytes, kind, agent))
     else sink.add(text === undefined ? streamedLog(f, shown, agent) : {path: shown, text, kind, agent})
     if (agent && !agents.has(agent)) {
       agents.add(agent)

@@ -1,6 +1,6 @@
 /*
- * `cilium-dbg status --verbose` as a live exec receives it: bytes, 7 lines per node of the cluster on
- * every agent (1.17+), most of them for healthy nodes. Before the text is decoded and split:
+ * `cilium-dbg status --verbose` as a live exec receives it or a capture saved it: bytes, 7 lines per node
+ * of the cluster on every agent (1.17+), most of them for healthy nodes. Before the text is decoded and split:
  * - a node block whose four probes passed becomes seven empty lines (every later line keeps its number)
  *   and an entry in `healthy` (its first line and the node's name), which the parser counts as a healthy
  *   node without reading a row for it;

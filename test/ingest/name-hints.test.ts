@@ -3,7 +3,7 @@ import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
 import {tmpdir} from 'node:os'
 import {basename, join} from 'node:path'
 import {AGENT_COMMANDS, FEATURE_COMMANDS} from '../../src/collect/allowlist.js'
-import {classify} from '../../src/ingest/classify.js'
+import {classify, confirmedByHead} from '../../src/ingest/classify.js'
 import type {EvidenceKind} from '../../src/ingest/evidence.js'
 import {collectFromPath} from '../../src/ingest/from-path.js'
 import {kindSuggestedBy} from '../../src/ingest/name-hints.js'
@@ -48,6 +48,8 @@ describe('file names suggest a kind; content decides', function () {
         const hinted = classify(text, k)
         expect(hinted, `${path} suggested as ${k}`).to.equal(plain)
         if (hinted === k) confirmed++
+        // read from its first bytes only: what --from relies on to hand a status or service list over undecoded
+        if (confirmedByHead(Buffer.from(text), k)) expect(plain, `${path} confirmed by its head as ${k}`).to.equal(k)
       }
     }
     // the suggestion is the answer for the files of those kinds: the shortcut is taken, not only harmless
@@ -66,6 +68,10 @@ describe('file names suggest a kind; content decides', function () {
       const c = collectFromPath(dir)
       const kinds = Object.fromEntries(c.files.map((f) => [basename(f.path), f.kind]))
       expect(kinds).to.deep.equal({'service-list.txt': 'status-text', 'status.txt': 'agent-log'})
+      // the same when each file goes to a sink as it is read (doctor --from), bytes or text
+      const added: Record<string, string | undefined> = {}
+      collectFromPath(dir, {add: (f) => void (added[basename(f.path)] = f.kind), skip: () => undefined})
+      expect(added).to.deep.equal(kinds)
     } finally {
       rmSync(dir, {recursive: true, force: true})
     }
