@@ -139,8 +139,12 @@ function confirmsHead(head: string, expected: EvidenceKind): boolean {
  * whole text (it may still be that kind).
  */
 export function confirmedByHead(bytes: Buffer, expected: EvidenceKind): boolean {
-  // HEAD characters take at most 4 bytes each; a character cut at the end decodes beyond HEAD and is sliced off
-  return confirmsHead(headOf(bytes.toString('utf8', 0, Math.min(bytes.length, HEAD * 4))), expected)
+  const n = Math.min(bytes.length, HEAD)
+  let head = bytes.toString('utf8', 0, n)
+  // not HEAD characters ending on a whole one: HEAD characters take at most 4 bytes each, and a character cut at
+  // the end decodes beyond HEAD and is sliced off (most heads are ASCII: decoding 64 KiB of a status each time is not)
+  if (n < bytes.length && (head.length < HEAD || bytes[n - 1] >= 0x80)) head = bytes.toString('utf8', 0, Math.min(bytes.length, HEAD * 4))
+  return confirmsHead(headOf(head), expected)
 }
 
 /**

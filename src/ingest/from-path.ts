@@ -98,7 +98,16 @@ function recognize(file: string, into: ReadBuffer): Recognized {
  * cut out before decoding (a 1000-node status is half a megabyte, most of it those blocks), and a service list
  * equal to another agent's is recognized by its bytes and never decoded.
  */
-const READ_AS_BYTES: ReadonlySet<EvidenceKind> = new Set(['status-text', 'service-list'])
+const READ_AS_BYTES: ReadonlyMap<EvidenceKind, number> = new Map<EvidenceKind, number>([
+  // from about 150 nodes: below, nearly all of a status is kept, and copying it out first costs more than it spares
+  ['status-text', 128 * 1024],
+  ['service-list', 0],
+])
+
+function asBytes(bytes: Buffer, expected: EvidenceKind | undefined): expected is EvidenceKind {
+  const from = expected && READ_AS_BYTES.get(expected)
+  return from !== undefined && bytes.length > from && bytes[bytes.length - 1] === 0x0a && confirmedByHead(bytes, expected!)
+}
 
 type Recognized = {kind: EvidenceKind | 'binary' | 'too-large' | undefined, text?: string, bytes?: Buffer}
 
@@ -106,7 +115,7 @@ type Recognized = {kind: EvidenceKind | 'binary' | 'too-large' | undefined, text
 function decoded(bytes: Buffer, expected: EvidenceKind | undefined): Recognized {
   if (bytes.subarray(0, 8192).includes(0)) return {kind: 'binary'}
   // a file that ends mid-line may have been cut: its text is read whole, where the cut is found and marked
-  if (expected && READ_AS_BYTES.has(expected) && bytes[bytes.length - 1] === 0x0a && confirmedByHead(bytes, expected)) return {kind: expected, bytes}
+  if (asBytes(bytes, expected)) return {kind: expected, bytes}
   const text = bytes.toString('utf8')
   return {kind: classify(text, expected), text}
 }
