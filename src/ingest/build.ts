@@ -185,14 +185,14 @@ export function buildSnapshot(c: Collected, into?: SnapshotBuilder): Snapshot {
 /**
  * A status text, its healthy node blocks cut out at the byte level when it came as bytes; `whole` when it was
  * parsed from its whole text, which is then looked at for a cut. A received output's cut is known to its
- * collector (the exec cap). A saved file (borrowed bytes) may have been cut where no collector saw it: when
+ * collector (the exec cap). A saved file (`saved` bytes) may have been cut where no collector saw it: when
  * the cut-out text reads as cut, the whole text is parsed instead, and the cut found and marked as for any file.
  */
 function statusTextOf(file: EvidenceFile): {status: AgentStatus, whole: boolean} {
   if (!file.bytes) return {status: parseStatusText(file.text, file.path), whole: true}
   const {text, healthy} = statusFromBytes(file.bytes)
   const status = parseStatusText(text, file.path, healthy)
-  if (!file.borrowed || (statusCut(text, status) ?? statusHeadCut(text, status)) === undefined) return {status, whole: false}
+  if (!file.saved || (statusCut(text, status) ?? statusHeadCut(text, status)) === undefined) return {status, whole: false}
   return {status: parseStatusText(file.text, file.path), whole: true}
 }
 

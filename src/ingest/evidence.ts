@@ -34,7 +34,9 @@ export interface EvidenceFile {
   kind?: EvidenceKind // declared by a collector; otherwise classified by content
   previous?: boolean // agent log of the previous container
   bytes?: Buffer // the text as received (live exec, or a saved status/service list), so a repeated output can be recognized before it is decoded
-  borrowed?: boolean // `bytes` is a view of a buffer reused once the sink's add() returns: whatever is kept of it is copied
+  // `bytes` are a saved file's (a capture, a sysdump), not a live exec's output: they may have been cut where no
+  // collector saw it, and may be a view of a buffer reused once the sink's add() returns (whatever is kept is copied)
+  saved?: boolean
   log?: AgentLog // an agent log already read line by line (large files, sysdump entries); `text` is then unused
 }
 

@@ -1,6 +1,7 @@
 import {closeSync, fstatSync, openSync, readFileSync, readSync, statSync} from 'node:fs'
 import {basename, join, relative, sep} from 'node:path'
 import {AgentLogReader} from '../parse/agent-log.js'
+import {STATUS_BYTES_FROM} from '../parse/status-bytes.js'
 import {cleanLine} from '../parse/text.js'
 import type {AgentLog} from '../snapshot/schema.js'
 import {InputError} from '../util/errors.js'
@@ -99,8 +100,7 @@ function recognize(file: string, into: ReadBuffer): Recognized {
  * equal to another agent's is recognized by its bytes and never decoded.
  */
 const READ_AS_BYTES: ReadonlyMap<EvidenceKind, number> = new Map<EvidenceKind, number>([
-  // from about 150 nodes: below, nearly all of a status is kept, and copying it out first costs more than it spares
-  ['status-text', 128 * 1024],
+  ['status-text', STATUS_BYTES_FROM],
   ['service-list', 0],
 ])
 
@@ -121,10 +121,10 @@ function decoded(bytes: Buffer, expected: EvidenceKind | undefined): Recognized 
 }
 
 /** A file given to the sink as bytes: a view of the read buffer, decoded only if the builder asks for its text. */
-function borrowedFile(path: string, bytes: Buffer, kind: EvidenceKind, agent: string | undefined): EvidenceFile {
+function savedFile(path: string, bytes: Buffer, kind: EvidenceKind, agent: string | undefined): EvidenceFile {
   return {path, get text(): string {
     return bytes.toString('utf8')
-  }, bytes, borrowed: true, kind, agent}
+  }, bytes, saved: true, kind, agent}
 }
 
 /**
@@ -216,7 +216,7 @@ export function collectFromPath(path: string, sink?: FileSink): Collected {
       ? (parts.length > 1 ? parts[parts.length - 2] : basename(f).replace(/\.[^.]+$/, ''))
       : undefined
     if (!sink) c.files.push(lazyFile(f, shown, kind, agent))
-    else if (bytes) sink.add(borrowedFile(shown, bytes, kind, agent))
+    else if (bytes) sink.add(savedFile(shown, bytes, kind, agent))
     else sink.add(text === undefined ? streamedLog(f, shown, agent) : {path: shown, text, kind, agent})
     if (agent && !agents.has(agent)) {
       agents.add(agent)

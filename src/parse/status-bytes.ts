@@ -119,6 +119,12 @@ function nodeNameEnd(buf: Buffer, from: number, end: number): number {
   return isWord(buf, from + 2, nameEnd) ? nameEnd : -1
 }
 
+/**
+ * From this size (about 150 nodes) a saved status is read as bytes: below, nearly all of it is kept, and copying it
+ * out before decoding costs more than it spares (measured on the 3-node capture of `npm run bench`).
+ */
+export const STATUS_BYTES_FROM = 128 * 1024
+
 /** Healthy node blocks taken out of the text: the line each started at and the node's name, in order. */
 export interface HealthyBlocks {lines: number[], names: string[]}
 

@@ -52,20 +52,20 @@ export class ServiceCompactor {
   // (memcmp) costs a fraction of hashing half a megabyte on each of 1000 agents
   private readonly recent: Array<{bytes: Buffer, digest: string}> = []
 
-  private digestOf(file: {text: string, bytes?: Buffer, borrowed?: boolean}): string {
+  private digestOf(file: {text: string, bytes?: Buffer, saved?: boolean}): string {
     const b = file.bytes
     // the collector hands over the very Buffer of an earlier agent when the bytes repeat it (src/collect/repeat-bytes.ts)
     if (b) for (const r of this.recent) if (r.bytes === b || (r.bytes.length === b.length && r.bytes.equals(b))) return r.digest
     // the bytes when the collector kept them (live), so a list seen before is never decoded; its UTF-8 otherwise
     const digest = createHash('sha256').update(b ?? file.text).digest('base64')
     if (b) {
-      this.recent.unshift({bytes: file.borrowed ? Buffer.from(b) : b, digest})
+      this.recent.unshift({bytes: file.saved ? Buffer.from(b) : b, digest})
       if (this.recent.length > RECENT) this.recent.pop()
     }
     return digest
   }
 
-  read(file: {path: string, text: string, bytes?: Buffer, borrowed?: boolean}, parse: (text: string, file: string) => ServiceList): ServiceList {
+  read(file: {path: string, text: string, bytes?: Buffer, saved?: boolean}, parse: (text: string, file: string) => ServiceList): ServiceList {
     const digest = this.digestOf(file)
     const seen = this.byText.get(digest)
     if (seen) return {...seen, services: seen.services.map((s) => fromFile(s, file.path))}

@@ -5,18 +5,20 @@ import {createGunzip} from 'node:zlib'
 import {SnapshotBuilder} from '../ingest/build.js'
 import {walkDir} from '../ingest/walk-dir.js'
 import {AgentLogReader} from '../parse/agent-log.js'
+import {STATUS_BYTES_FROM} from '../parse/status-bytes.js'
 import {cleanLine} from '../parse/text.js'
 import type {Snapshot} from '../snapshot/schema.js'
 import {emptyAgent} from '../snapshot/schema.js'
 import {errorMessage, InputError} from '../util/errors.js'
 import {BudgetExceeded, DEFAULT_LIMITS, size, UnpackBudget, type UnpackLimits} from './budget.js'
 import {cmdRole, EXPECTED_AGENT_COMMANDS, type Role, roleOf} from './layout.js'
-import {readCapped, streamLines} from './stream.js'
+import {decodedCapture, readCapped, readCappedBytes, streamLines} from './stream.js'
 
 const CMD_CAP = 64 * 1024 * 1024
 const CLUSTER_CAP = 256 * 1024 * 1024
 const AGENT_POD = /^cilium-[a-z0-9]{5}$/
 const BUGTOOL_ERROR = /^> Error while running '([^']+)':\s*(.*)$/m
+const BUGTOOL_ERROR_MARK = Buffer.from('> Error while running ')
 
 interface State {
   b: SnapshotBuilder
@@ -34,15 +36,37 @@ function stripSysdumpTop(name: string): string {
   return name.replace(/^\.?\/?cilium-sysdump-[^/]+\//, '')
 }
 
+/** The commands each agent's output was found for: what is absent is named as missing. */
+function saw(st: State, role: Extract<Role, {role: 'agent-cmd'}>): void {
+  ;(st.seen.get(role.agent) ?? st.seen.set(role.agent, new Set()).get(role.agent)!).add(role.kind)
+}
+
+/**
+ * A large status that bugtool printed whole, handed over as bytes (as `--from` and a live exec hand it over): its
+ * healthy node blocks are cut out before decoding. Any other output is decoded here.
+ */
+export function statusBytes(role: Pick<Extract<Role, {role: 'agent-cmd'}>, 'kind'>, buf: Buffer, truncated: boolean): boolean {
+  return role.kind === 'status-text' && !truncated && buf.length >= STATUS_BYTES_FROM && buf[buf.length - 1] === 0x0a && !buf.includes(BUGTOOL_ERROR_MARK)
+}
+
 async function handleCmd(st: State, role: Extract<Role, {role: 'agent-cmd'}>, shown: string, stream: Readable): Promise<void> {
-  const {text, truncated} = await readCapped(stream, CMD_CAP, 'head')
+  const read = await readCappedBytes(stream, CMD_CAP, 'head')
   st.recognized++
+  if (statusBytes(role, read.buf, read.truncated)) {
+    const bytes = read.buf
+    saw(st, role)
+    st.b.add({path: shown, get text() {
+      return bytes.toString('utf8')
+    }, bytes, saved: true, agent: role.agent, kind: role.kind})
+    return
+  }
+  const {text, truncated} = decodedCapture(read)
   const failed = BUGTOOL_ERROR.exec(text)
   if (failed) st.b.agentError(role.agent, {command: role.command, kind: 'failed', message: `${shown}: ${failed[1]} failed: ${failed[2].trim()}`})
   if (truncated) st.b.agentError(role.agent, {command: role.command, kind: 'unparsable', message: `${shown}: larger than ${CMD_CAP >> 20} MiB, read in part`})
   const body = failed ? text.slice(0, failed.index) : text
   if (body.trim() === '') return
-  ;(st.seen.get(role.agent) ?? st.seen.set(role.agent, new Set()).get(role.agent)!).add(role.kind)
+  saw(st, role)
   st.b.add({path: shown, text: body, agent: role.agent, kind: role.kind})
 }
 

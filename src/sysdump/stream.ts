@@ -9,6 +9,21 @@ export interface Captured {text: string, truncated: boolean, bytes: number}
  * the tail for logs (the newest lines explain the incident). Memory stays bounded by the cap.
  */
 export async function readCapped(stream: Readable, cap: number, keep: 'head' | 'tail'): Promise<Captured> {
+  return decodedCapture(await readCappedBytes(stream, cap, keep))
+}
+
+export interface CapturedBytes {buf: Buffer, truncated: boolean, bytes: number, keep: 'head' | 'tail'}
+
+/** The text of captured bytes. A cut in the middle of a line is not evidence: the partial line at the cut is dropped. */
+export function decodedCapture({buf, truncated, bytes, keep}: CapturedBytes): Captured {
+  let text = buf.toString('utf8')
+  if (truncated && keep === 'tail') text = text.slice(text.indexOf('\n') + 1)
+  if (truncated && keep === 'head') text = text.slice(0, text.lastIndexOf('\n') + 1)
+  return {text, truncated, bytes}
+}
+
+/** readCapped's bytes, before they are decoded: a cut one may end in the middle of a line. */
+export async function readCappedBytes(stream: Readable, cap: number, keep: 'head' | 'tail'): Promise<CapturedBytes> {
   const chunks: Buffer[] = []
   let held = 0
   let bytes = 0
@@ -38,11 +53,7 @@ export async function readCapped(stream: Readable, cap: number, keep: 'head' | '
     buf = buf.subarray(buf.length - cap)
     truncated = true
   }
-  let text = buf.toString('utf8')
-  // A cut in the middle of a line is not evidence: drop the partial line at the cut.
-  if (truncated && keep === 'tail') text = text.slice(text.indexOf('\n') + 1)
-  if (truncated && keep === 'head') text = text.slice(0, text.lastIndexOf('\n') + 1)
-  return {text, truncated, bytes}
+  return {buf, truncated, bytes, keep}
 }
 
 /** The lines of a stream as they arrive: a log of any size is read without holding it. */

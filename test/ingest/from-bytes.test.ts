@@ -54,7 +54,7 @@ function fromBorrowed(texts: Array<{text: string, kind: EvidenceKind}>): Snapsho
     const bytes = shared.subarray(0, shared.write(text))
     b.add({path: `cap/a${i}/f`, get text() {
       return bytes.toString()
-    }, bytes, borrowed: true, kind, agent: `a${i}`})
+    }, bytes, saved: true, kind, agent: `a${i}`})
     shared.fill(0x20) // what a later file would do to the buffer
   })
   return b.finish().agents
