@@ -106,7 +106,7 @@ const READ_AS_BYTES: ReadonlyMap<EvidenceKind, number> = new Map<EvidenceKind, n
 
 function asBytes(bytes: Buffer, expected: EvidenceKind | undefined): expected is EvidenceKind {
   const from = expected && READ_AS_BYTES.get(expected)
-  return from !== undefined && bytes.length > from && bytes[bytes.length - 1] === 0x0a && confirmedByHead(bytes, expected!)
+  return from !== undefined && bytes.length >= from && bytes[bytes.length - 1] === 0x0a && confirmedByHead(bytes, expected!)
 }
 
 type Recognized = {kind: EvidenceKind | 'binary' | 'too-large' | undefined, text?: string, bytes?: Buffer}
