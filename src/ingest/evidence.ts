@@ -40,6 +40,13 @@ export interface EvidenceFile {
   log?: AgentLog // an agent log already read line by line (large files, sysdump entries); `text` is then unused
 }
 
+/** A saved file's bytes given to a sink (a capture, a sysdump): decoded only if the builder asks for its text. */
+export function savedFile(path: string, bytes: Buffer, kind: EvidenceKind, agent: string | undefined): EvidenceFile {
+  return {path, get text(): string {
+    return bytes.toString('utf8')
+  }, bytes, saved: true, kind, agent}
+}
+
 export interface Collected {
   origin: {kind: 'files' | 'live' | 'sysdump' | 'prometheus' | 'snapshot', path?: string, context?: string}
   files: EvidenceFile[]

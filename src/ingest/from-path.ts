@@ -10,7 +10,7 @@ import {walkDir} from './walk-dir.js'
 import {AGENT_KINDS, classify, confirmedByHead} from './classify.js'
 import {kindSuggestedBy} from './name-hints.js'
 import type {Collected, EvidenceFile, EvidenceKind} from './evidence.js'
-import {emptyCollected, notRecognized} from './evidence.js'
+import {emptyCollected, notRecognized, savedFile} from './evidence.js'
 
 const MAX_FILE_BYTES = 512 * 1024 * 1024
 // above this, a file is recognized from its head, and an agent log is read line by line, never whole
@@ -118,13 +118,6 @@ function decoded(bytes: Buffer, expected: EvidenceKind | undefined): Recognized 
   if (asBytes(bytes, expected)) return {kind: expected, bytes}
   const text = bytes.toString('utf8')
   return {kind: classify(text, expected), text}
-}
-
-/** A file given to the sink as bytes: a view of the read buffer, decoded only if the builder asks for its text. */
-function savedFile(path: string, bytes: Buffer, kind: EvidenceKind, agent: string | undefined): EvidenceFile {
-  return {path, get text(): string {
-    return bytes.toString('utf8')
-  }, bytes, saved: true, kind, agent}
 }
 
 /**

@@ -3,6 +3,7 @@ import {relative, sep} from 'node:path'
 import type {Readable} from 'node:stream'
 import {createGunzip} from 'node:zlib'
 import {SnapshotBuilder} from '../ingest/build.js'
+import {savedFile} from '../ingest/evidence.js'
 import {walkDir} from '../ingest/walk-dir.js'
 import {AgentLogReader} from '../parse/agent-log.js'
 import {STATUS_BYTES_FROM} from '../parse/status-bytes.js'
@@ -53,11 +54,8 @@ async function handleCmd(st: State, role: Extract<Role, {role: 'agent-cmd'}>, sh
   const read = await readCappedBytes(stream, CMD_CAP, 'head')
   st.recognized++
   if (statusBytes(role, read.buf, read.truncated)) {
-    const bytes = read.buf
     saw(st, role)
-    st.b.add({path: shown, get text() {
-      return bytes.toString('utf8')
-    }, bytes, saved: true, agent: role.agent, kind: role.kind})
+    st.b.add(savedFile(shown, read.buf, role.kind, role.agent))
     return
   }
   const {text, truncated} = decodedCapture(read)
